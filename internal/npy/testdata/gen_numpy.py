@@ -1,0 +1,127 @@
+#!/usr/bin/python3
+"""Regenerates the numpy reference files in this directory.
+
+Run from internal/npy/testdata with Debian's numpy (>= 1.24):
+    /usr/bin/python3 gen_numpy.py
+Outputs numpy/*.npy, numpy/manifest.json (dtype, shape, values, sha256 of
+each file) and headers.txt (numpy's exact preamble for many shapes). The Go
+tests only read these outputs; they never run Python.
+"""
+import hashlib
+import io
+import json
+import os
+
+import numpy as np
+import numpy.lib.format as fmt
+
+OUT = "numpy"
+os.makedirs(OUT, exist_ok=True)
+
+
+def boundary_shape():
+    # A small int8 shape whose magic+len+header+'\n' is already a multiple of
+    # 64, so numpy pads a full 64 extra spaces (padlen is never 0).
+    for m in range(0, 4):
+        for k in range(0, 30):
+            shape = (2,) + (10,) * m + (1,) * k
+            text = "{'descr': '|i1', 'fortran_order': False, 'shape': %r, }" % (shape,)
+            text += " " * (21 - len(repr(shape[0])))
+            if (10 + len(text) + 1) % 64 == 0:
+                return shape
+    raise SystemExit("no boundary shape")
+
+
+cases = {
+    "u1_2d": np.arange(12, dtype=np.uint8).reshape(3, 4) * 20,
+    "i4_1d": np.array([0, -1, 2**31 - 1, -(2**31), 7], dtype="<i4"),
+    "i8_2d": np.array([[0, -1, 2**40], [2**63 - 1, -(2**63), 5]], dtype="<i8"),
+    "u1_empty": np.zeros((0,), dtype=np.uint8),
+    "i4_3x0": np.zeros((3, 0), dtype=np.int32),
+    "i8_scalar": np.array(42, dtype="<i8"),
+    "i8_longheader": np.arange(2, dtype="<i8").reshape((2,) + (1,) * 22),
+    "i1_boundary": None,  # filled below
+    "i1": np.array([-128, 0, 127], dtype="|i1"),
+    "b1": np.array([True, False, True, True]),
+    "i2_be": np.array([[1, -2], [300, -32768]], dtype=">i2"),
+    "u2": np.array([0, 65535, 256], dtype="<u2"),
+    "u4_be": np.array([0, 4294967295, 1], dtype=">u4"),
+    "i4_be": np.array([[1, -1, 2**31 - 1]], dtype=">i4"),
+    "u8": np.array([0, 2**64 - 1, 2**63], dtype="<u8"),
+    "i8_be": np.array([2**62, -3], dtype=">i8"),
+    "f4": np.array([1.5, -0.25, 3e38], dtype="<f4"),
+    "f8_be": np.array([[1e300, -2.5], [0.1, 0.0]], dtype=">f8"),
+    "i4_1001": np.arange(1001, dtype="<i4"),
+}
+bshape = boundary_shape()
+cases["i1_boundary"] = np.arange(int(np.prod(bshape)), dtype="|i1").reshape(bshape)
+
+manifest = []
+
+
+def record(name, arr, path, version=None, fortran=False):
+    with open(path, "rb") as f:
+        digest = hashlib.sha256(f.read()).hexdigest()
+    manifest.append({
+        "name": os.path.basename(path),
+        "descr": arr.dtype.str,
+        "shape": list(arr.shape),
+        "fortran_order": fortran,
+        "version": version or "1.0",
+        "values": [v.item() if not isinstance(v, np.bool_) else bool(v) for v in arr.ravel(order="C")],
+        "sha256": digest,
+    })
+
+
+for name, arr in cases.items():
+    path = os.path.join(OUT, name + ".npy")
+    np.save(path, arr)
+    record(name, arr, path)
+
+# Other format versions (reader coverage only).
+for ver in ((2, 0), (3, 0)):
+    arr = np.arange(6, dtype="<i4").reshape(2, 3)
+    path = os.path.join(OUT, "i4_v%d.npy" % ver[0])
+    with open(path, "wb") as f:
+        fmt.write_array(f, arr, version=ver)
+    record(path, arr, path, version="%d.0" % ver[0])
+
+# Fortran order: 2-D must be rejected by the Go reader.
+arr = np.asfortranarray(np.arange(6, dtype="<i4").reshape(2, 3))
+path = os.path.join(OUT, "i4_fortran.npy")
+np.save(path, arr)
+record(path, arr, path, fortran=True)
+
+with open(os.path.join(OUT, "manifest.json"), "w") as f:
+    f.write("[\n" + ",\n".join(json.dumps(m) for m in manifest) + "\n]\n")
+
+# Header-only table: "descr|fortran|shape|hex of numpy's preamble".
+shapes = [(), (0,), (1,), (9,), (10,), (1001,), (1000, 900), (3, 0), (0, 5),
+          (3600000, 900), (2**63 - 1,), (10**20 // 10**5, 7), (1,) * 23,
+          (7,) * 64, (123456789012345678,), (1, 2, 3), bshape]
+# Every header length modulo 64, so each padding amount (1..64) occurs.
+for k in range(0, 22):
+    for m in range(0, 4):
+        shapes.append((7,) + (1,) * k + (10,) * m)
+for n in range(1, 40):
+    shapes.append((10**(n % 19),) * (n // 3 + 1))
+descrs = ["|u1", "<u1", "|b1", "<i4", ">i4", "=i8", "<f8", ">u2", "|i1", "<f4"]
+lines = []
+for i, shape in enumerate(shapes):
+    for fortran in (False, True):
+        if fortran and i % 3:
+            continue
+        d = descrs[i % len(descrs)] if not fortran else "<i4"
+        prod = 1
+        for s in shape:
+            prod *= s
+        if prod * np.dtype(d).itemsize > 2**63 - 1:
+            continue
+        buf = io.BytesIO()
+        fmt._write_array_header(buf, {"descr": fmt.dtype_to_descr(np.dtype(d)),
+                                      "fortran_order": fortran, "shape": shape})
+        lines.append("%s|%s|%s|%s" % (d, fortran, ",".join(map(str, shape)), buf.getvalue().hex()))
+with open("headers.txt", "w") as f:
+    f.write("# descr|fortran_order|shape|numpy preamble hex (generated by gen_numpy.py, numpy %s)\n" % np.__version__)
+    f.write("\n".join(lines) + "\n")
+print("boundary shape", bshape, "numpy", np.__version__)

@@ -4,4 +4,7 @@ go 1.26.0
 
 require golang.org/x/term v0.48.0
 
-require golang.org/x/sys v0.50.0 // indirect
+require (
+	github.com/spf13/pflag v1.1.0 // indirect
+	golang.org/x/sys v0.50.0 // indirect
+)

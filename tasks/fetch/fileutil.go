@@ -1,0 +1,112 @@
+package fetch
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"os"
+	"path/filepath"
+)
+
+// hashFile returns the size and hex sha256 of the file at name.
+func hashFile(name string) (int64, string, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return 0, "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, f)
+	if err != nil {
+		return 0, "", err
+	}
+	return n, hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// atomicFile is a temporary file in the destination directory that becomes
+// the destination only on Commit. Abort (safe after Commit) removes it.
+type atomicFile struct {
+	*os.File
+	dest string
+	done bool
+}
+
+// createAtomic creates the destination's directory and a temporary file
+// next to dest.
+func createAtomic(dest string) (*atomicFile, error) {
+	dir, base := filepath.Split(dest)
+	if dir == "" {
+		dir = "."
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	if err != nil {
+		return nil, err
+	}
+	return &atomicFile{File: f, dest: dest}, nil
+}
+
+// Commit syncs, closes and renames the temporary file to the destination.
+func (a *atomicFile) Commit() error {
+	if err := a.Chmod(0o644); err != nil {
+		a.Abort()
+		return err
+	}
+	if err := a.Sync(); err != nil {
+		a.Abort()
+		return err
+	}
+	if err := a.Close(); err != nil {
+		a.Abort()
+		return err
+	}
+	if err := commitRename(a.Name(), a.dest); err != nil {
+		os.Remove(a.Name())
+		return err
+	}
+	a.done = true
+	return nil
+}
+
+// Abort discards the temporary file unless it was committed.
+func (a *atomicFile) Abort() {
+	if a.done {
+		return
+	}
+	a.done = true
+	a.Close()
+	os.Remove(a.Name())
+}
+
+// commitRename renames an already synced file into place and syncs the
+// directory (best effort) so the rename is durable.
+func commitRename(from, to string) error {
+	if err := os.Rename(from, to); err != nil {
+		return err
+	}
+	if d, err := os.Open(filepath.Dir(to)); err == nil {
+		d.Sync()
+		d.Close()
+	}
+	return nil
+}
+
+// writeFileAtomic writes b to name via a synced temporary file.
+func writeFileAtomic(name string, b []byte) error {
+	a, err := createAtomic(name)
+	if err != nil {
+		return err
+	}
+	if _, err := a.Write(b); err != nil {
+		a.Abort()
+		return err
+	}
+	return a.Commit()
+}
+
+// native converts a slash-separated path under root to a native path.
+func native(root, slashPath string) string {
+	return filepath.Join(root, filepath.FromSlash(slashPath))
+}

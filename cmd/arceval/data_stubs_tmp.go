@@ -1,5 +1,4 @@
 package main
 
 func runDataGen(c *cli, args []string) error     { return usageError{"data gen: not wired yet"} }
-func runDataLeakage(c *cli, args []string) error { return usageError{"data leakage: not wired yet"} }
 func runDataFetch(c *cli, args []string) error   { return usageError{"data fetch: not wired yet"} }

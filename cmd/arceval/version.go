@@ -10,8 +10,8 @@ import (
 // recorded in every run file).
 type buildInfo struct {
 	Module, Version, Revision, Time string
-	Modified                       bool
-	GoVersion                      string
+	Modified                        bool
+	GoVersion                       string
 }
 
 func readBuildInfo() buildInfo {

@@ -137,6 +137,7 @@ func parse(fs *pflag.FlagSet, args []string) error {
 		if errors.Is(err, pflag.ErrHelp) {
 			return err
 		}
+		fs.Usage()
 		return usageError{err.Error()}
 	}
 	return nil

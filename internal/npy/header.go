@@ -27,7 +27,7 @@ const magic = "\x93NUMPY"
 type Header struct {
 	Descr        string // dtype descriptor as written in the file, e.g. "<i4"
 	Shape        []int  // nil or empty for a 0-d (scalar) array
-	FortranOrder bool   // column-major layout; see checkLayout for what is accepted
+	FortranOrder bool   // column-major; read only when the layout equals C order
 }
 
 // NumElements returns the product of Shape (1 for a scalar), or an error if
@@ -40,7 +40,7 @@ func (h Header) NumElements() (int, error) {
 		}
 		hi, lo := bits.Mul64(n, uint64(d))
 		if hi != 0 || lo > math.MaxInt {
-			return 0, fmt.Errorf("shape %v: element count overflows", h.Shape)
+			return 0, fmt.Errorf("shape %s: element count overflows", shapeRepr(h.Shape))
 		}
 		n = lo
 	}
@@ -55,7 +55,7 @@ func (h Header) dataSize(dt DType) (int64, error) {
 	}
 	hi, lo := bits.Mul64(uint64(n), uint64(dt.Size))
 	if hi != 0 || lo > math.MaxInt64 || lo > math.MaxInt {
-		return 0, fmt.Errorf("shape %v of %s: data size overflows", h.Shape, dt)
+		return 0, fmt.Errorf("shape %s of %s: data size overflows", shapeRepr(h.Shape), dt)
 	}
 	return int64(lo), nil
 }
@@ -93,6 +93,9 @@ func prefixError(name, format string, args ...any) error {
 func readHeader(name string, r io.Reader) (Header, DType, int64, error) {
 	var pre [12]byte
 	if n, err := io.ReadFull(r, pre[:8]); err != nil {
+		if !isEOF(err) {
+			return Header{}, DType{}, 0, prefixError(name, "reading byte %d: %v", n, err)
+		}
 		if !strings.HasPrefix(magic, string(pre[:min(n, len(magic))])) {
 			return Header{}, DType{}, 0, prefixError(name, "not a .npy file: bad magic at byte 0")
 		}
@@ -107,12 +110,18 @@ func readHeader(name string, r io.Reader) (Header, DType, int64, error) {
 	switch {
 	case major == 1 && minor == 0:
 		if n, err := io.ReadFull(r, pre[8:10]); err != nil {
-			return Header{}, DType{}, 0, prefixError(name, "truncated at byte %d inside the header length", 8+n)
+			if !isEOF(err) {
+				return Header{}, DType{}, 0, prefixError(name, "reading byte %d: %v", 8+n, err)
+			}
+			return Header{}, DType{}, 0, prefixError(name, "truncated: file ends at byte %d inside the header length", 8+n)
 		}
 		hlen, off = uint64(binary.LittleEndian.Uint16(pre[8:10])), 10
 	case (major == 2 || major == 3) && minor == 0:
 		if n, err := io.ReadFull(r, pre[8:12]); err != nil {
-			return Header{}, DType{}, 0, prefixError(name, "truncated at byte %d inside the header length", 8+n)
+			if !isEOF(err) {
+				return Header{}, DType{}, 0, prefixError(name, "reading byte %d: %v", 8+n, err)
+			}
+			return Header{}, DType{}, 0, prefixError(name, "truncated: file ends at byte %d inside the header length", 8+n)
 		}
 		hlen, off = uint64(binary.LittleEndian.Uint32(pre[8:12])), 12
 	default:
@@ -128,7 +137,7 @@ func readHeader(name string, r io.Reader) (Header, DType, int64, error) {
 		return Header{}, DType{}, 0, prefixError(name, "reading header at byte %d: %v", off, err)
 	}
 	if uint64(len(text)) != hlen {
-		return Header{}, DType{}, 0, prefixError(name, "truncated: header length at byte 8 says %d bytes, file ends after %d", hlen, len(text))
+		return Header{}, DType{}, 0, prefixError(name, "truncated: header length (byte 8) says %d bytes, only %d follow", hlen, len(text))
 	}
 	h, err := parseHeader(text, major == 3)
 	if err != nil {
@@ -149,6 +158,11 @@ func readHeader(name string, r io.Reader) (Header, DType, int64, error) {
 		return Header{}, DType{}, 0, prefixError(name, "header field 'shape': %v", err)
 	}
 	return h, dt, off + int64(hlen), nil
+}
+
+// isEOF reports whether err marks the end of the input.
+func isEOF(err error) bool {
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
 }
 
 // parseError is a header syntax error at a byte position within the header.
@@ -215,9 +229,11 @@ func (p *headerParser) str() (string, error) {
 		case q:
 			p.pos = i + 1
 			return string(p.s[start:i]), nil
-		case '\\', '\n':
+		case '\n':
+			return "", p.fail("unterminated string") // reported at the opening quote
+		case '\\':
 			p.pos = i
-			return "", p.fail("unsupported character in string")
+			return "", p.fail("backslash escapes are not supported")
 		}
 	}
 	return "", p.fail("unterminated string")

@@ -11,6 +11,12 @@
 //
 // The writer reproduces numpy.save (NumPy >= 1.24) byte for byte, so files
 // written here hash identically to files written by the Python builders.
+//
+// Reading: Open, ReadBytes and Read load a whole array; Array.Uint8s,
+// Int32s, Int64s and Float64s convert it with range checks. OpenRows and
+// NewRowReader read rows of arrays too large to load (e.g. 3.6M x 900).
+// Writing: Write for in-memory slices; NewWriter, then Writer.Write or
+// WriteValues per row, then Close, to stream.
 package npy
 
 import (
@@ -98,7 +104,7 @@ func Read(name string, r io.Reader, limit int64) (*Array, error) {
 	}
 	data, err := readGrowing(r, int(need))
 	if err != nil {
-		if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		if isEOF(err) {
 			return nil, prefixError(name, "truncated: header says %d bytes of data, input has %d", need, len(data))
 		}
 		return nil, prefixError(name, "reading data at byte %d: %v", off+int64(len(data)), err)
@@ -120,13 +126,17 @@ func ReadBytes(name string, b []byte) (*Array, error) {
 	return &Array{Name: name, Header: h, DType: dt, Data: b[off:len(b):len(b)]}, nil
 }
 
-// readChunk is the initial buffer size when the input length is unknown.
-const readChunk = 1 << 20
+// Buffer sizes: readStart is the first allocation when the input length is
+// unknown (it then doubles), readChunk the batch size of RowReader.Next.
+const (
+	readStart = 64 << 10
+	readChunk = 1 << 20
+)
 
 // readGrowing reads exactly n bytes, doubling its buffer as data arrives so
 // that a lying header cannot force a large allocation on a short stream.
 func readGrowing(r io.Reader, n int) ([]byte, error) {
-	buf := make([]byte, 0, min(n, readChunk))
+	buf := make([]byte, 0, min(n, readStart))
 	for len(buf) < n {
 		if len(buf) == cap(buf) {
 			nb := make([]byte, len(buf), min(n, 2*cap(buf)))

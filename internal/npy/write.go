@@ -13,7 +13,7 @@ import (
 // Numpy constants from numpy/lib/format.py.
 const (
 	arrayAlign          = 64 // ARRAY_ALIGN: magic+length+header is padded to this
-	growthAxisMaxDigits = 20 // GROWTH_AXIS_MAX_DIGITS: spare room for the growing axis
+	growthAxisMaxDigits = 21 // GROWTH_AXIS_MAX_DIGITS: spare room for the growing axis
 )
 
 // shapeRepr renders a shape as Python's repr of a tuple: (), (n,), (n, m).

@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"path"
+	"path/filepath"
 	"slices"
 	"strings"
 )
@@ -46,6 +47,12 @@ func extract(ctx context.Context, archive, root string, s Source, want map[strin
 	tr := tar.NewReader(lr)
 
 	done := map[string]bool{}
+	dirs := map[string]bool{}
+	defer func() {
+		for d := range dirs {
+			syncDir(d)
+		}
+	}()
 	top := ""
 	for {
 		if err := ctx.Err(); err != nil {
@@ -95,6 +102,7 @@ func extract(ctx context.Context, archive, root string, s Source, want map[strin
 			return len(done), err
 		}
 		done[dest] = true
+		dirs[filepath.Dir(native(root, dest))] = true
 	}
 	var missing []string
 	for p := range want {

@@ -62,7 +62,7 @@ func (f *Fetcher) download(ctx context.Context, url, part string, limit int64, p
 // retryLoop runs attempts until success, a permanent error or too many
 // consecutive failures.
 func (f *Fetcher) retryLoop(ctx context.Context, url, part string, limit int64, p *progress) error {
-	failures := 0
+	failures, restarts := 0, 0
 	for {
 		progressed, err := f.attempt(ctx, url, part, limit, p)
 		if err == nil {
@@ -72,7 +72,10 @@ func (f *Fetcher) retryLoop(ctx context.Context, url, part string, limit int64, 
 			return ctx.Err()
 		}
 		if errors.Is(err, errRestart) {
-			continue
+			if restarts++; restarts <= 2 {
+				continue
+			}
+			return fmt.Errorf("GET %s: server keeps rejecting the partial download", url)
 		}
 		var fe fatalError
 		if errors.As(err, &fe) {

@@ -723,3 +723,18 @@ func TestParseContentRange(t *testing.T) {
 		}
 	}
 }
+
+func TestFetchRestartLoopBounded(t *testing.T) {
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		w.Header().Set("Content-Range", "bytes 5-9/10") // always the wrong range
+		w.WriteHeader(http.StatusPartialContent)
+		w.Write([]byte("abcde"))
+	}))
+	defer srv.Close()
+	err := testFetcher(srv, nil).Fetch(context.Background(), t.TempDir(), "hf")
+	if err == nil || !strings.Contains(err.Error(), "keeps rejecting") || hits.Load() != 3 {
+		t.Fatalf("hits=%d err=%v", hits.Load(), err)
+	}
+}

@@ -49,21 +49,20 @@ func createAtomic(dest string) (*atomicFile, error) {
 }
 
 // Commit syncs, closes and renames the temporary file to the destination.
+// The directory is not synced; see syncDir.
 func (a *atomicFile) Commit() error {
-	if err := a.Chmod(0o644); err != nil {
-		a.Abort()
-		return err
+	err := a.Chmod(0o644)
+	if err == nil {
+		err = a.Sync()
 	}
-	if err := a.Sync(); err != nil {
-		a.Abort()
-		return err
+	if err == nil {
+		err = a.Close()
 	}
-	if err := a.Close(); err != nil {
-		a.Abort()
-		return err
+	if err == nil {
+		err = os.Rename(a.Name(), a.dest)
 	}
-	if err := commitRename(a.Name(), a.dest); err != nil {
-		os.Remove(a.Name())
+	if err != nil {
+		a.Abort()
 		return err
 	}
 	a.done = true
@@ -86,11 +85,16 @@ func commitRename(from, to string) error {
 	if err := os.Rename(from, to); err != nil {
 		return err
 	}
-	if d, err := os.Open(filepath.Dir(to)); err == nil {
+	syncDir(filepath.Dir(to))
+	return nil
+}
+
+// syncDir makes renames in dir durable (best effort).
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
 		d.Sync()
 		d.Close()
 	}
-	return nil
 }
 
 // writeFileAtomic writes b to name via a synced temporary file.
@@ -103,7 +107,11 @@ func writeFileAtomic(name string, b []byte) error {
 		a.Abort()
 		return err
 	}
-	return a.Commit()
+	if err := a.Commit(); err != nil {
+		return err
+	}
+	syncDir(filepath.Dir(name))
+	return nil
 }
 
 // native converts a slash-separated path under root to a native path.

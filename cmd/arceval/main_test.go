@@ -173,3 +173,14 @@ func TestDataBuildAndLeakage(t *testing.T) {
 		t.Errorf("ARC-AGI-2 training shares %v ARC-AGI-1 evaluation task ids, want ≥ 100", reps)
 	}
 }
+
+func TestDataFetchVerify(t *testing.T) {
+	root := testenv.DataRoot(t)
+	out, errOut, err := runCLI(t, "data", "fetch", "--verify", "--data", root, "arc-agi-1", "trm-kaggle")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, errOut)
+	}
+	if !strings.Contains(out, "verify") {
+		t.Errorf("unexpected output %q", out)
+	}
+}

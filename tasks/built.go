@@ -204,6 +204,9 @@ func LoadBuiltTasks(dir string, kind Kind) ([]*Task, error) {
 		return nil, err
 	}
 	s := b.Meta.SeqLen
+	if kind == ARC && s != ARCSeqLen {
+		return nil, fmt.Errorf("%s: seq_len %d, ARC rows must be %d tokens (a 30×30 canvas)", filepath.Join(dir, "dataset.json"), s, ARCSeqLen)
+	}
 	pl := &problemList{file: filepath.Join(dir, "all__inputs.npy")}
 	out := make([]*Task, 0, b.Examples())
 	for p := 0; p < b.Puzzles(); p++ {

@@ -45,6 +45,11 @@ func jsonSyntaxMsg(data []byte, err error) string {
 	if off < 0 || off > int64(len(data)) {
 		return "invalid JSON: " + err.Error()
 	}
+	// Offset counts the bytes read up to and including the offending one;
+	// point at that byte (or at the last byte for an unexpected end).
+	if off > 0 {
+		off--
+	}
 	line := 1 + bytes.Count(data[:off], []byte{'\n'})
 	col := off - int64(bytes.LastIndexByte(data[:off], '\n'))
 	return fmt.Sprintf("invalid JSON at line %d, column %d: %v", line, col, err)
@@ -59,6 +64,13 @@ type objectMember struct {
 // decodeObject splits a JSON object into its members, keeping their order
 // (the official builders iterate Python dicts in file order).
 func decodeObject(data []byte) ([]objectMember, error) {
+	// A Decoder reports syntax errors at offsets relative to the value it
+	// was decoding; check the whole input first so an error's offset is a
+	// position in data.
+	if !json.Valid(data) {
+		var v json.RawMessage
+		return nil, json.Unmarshal(data, &v)
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	tok, err := dec.Token()
 	if err != nil {

@@ -62,12 +62,18 @@ func mazeEndpoints(q Grid) (start, goal int, msg string) {
 // open cells marked as path; the path cells with S and G must form one simple
 // connected S→G path whose length is the shortest possible.
 func MazeProblem(q, a Grid) string {
+	if msg := badMazeCell(q, MazeGoal, "question"); msg != "" {
+		return msg
+	}
 	start, goal, msg := mazeEndpoints(q)
 	if msg != "" {
 		return "question has " + msg
 	}
 	if a.H != q.H || a.W != q.W {
 		return fmt.Sprintf("answer is %d×%d, question %d×%d", a.H, a.W, q.H, q.W)
+	}
+	if msg := badMazeCell(a, MazePath, "answer"); msg != "" {
+		return msg
 	}
 	n := q.W
 	onPath := func(i int) bool { return i == start || i == goal || a.Cells[i] == MazePath }
@@ -127,6 +133,17 @@ func MazeProblem(q, a Grid) string {
 	}
 	if best := MazeDistances(q, start)[goal]; steps != best {
 		return fmt.Sprintf("path has %d moves, the shortest S→G path has %d", steps, best)
+	}
+	return ""
+}
+
+// badMazeCell describes the first cell of g above max (boards decoded from
+// tokens may hold any value), else "".
+func badMazeCell(g Grid, max uint8, what string) string {
+	for i, v := range g.Cells {
+		if v > max {
+			return fmt.Sprintf("row %d, column %d of the %s holds %d, not a maze cell (0..%d = %q)", i/g.W+1, i%g.W+1, what, v, max, MazeCharset[:max+1])
+		}
 	}
 	return ""
 }

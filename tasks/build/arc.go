@@ -48,17 +48,18 @@ const (
 	arcRetriesFactor = 5 // trials per wanted augmentation
 )
 
-// arcPuzzle is one member of a group: the original task or an augmented copy,
-// holding the examples routed to one split.
+// arcPuzzle is one member of a group: the original task or an augmented
+// copy. Only the augmentation is kept; the grids are regenerated when the
+// split is written, so a full build (876k puzzles) stays small in memory.
 type arcPuzzle struct {
-	name     string
-	aug      tasks.ARCAug
-	examples []tasks.Pair // already augmented
+	name string
+	aug  tasks.ARCAug
 }
 
-// arcGroup is one task with all its accepted augmentations, per split.
+// arcGroup is one task routed to one split: its original pairs for that
+// split and all accepted augmentations.
 type arcGroup struct {
-	task    *tasks.Task
+	pairs   []tasks.Pair
 	members []arcPuzzle
 }
 
@@ -112,7 +113,7 @@ func BuildARC(cfg ARCConfig) (*ARCStats, error) {
 			}
 			members, full := augmentARC(rng, t, dests, cfg.NumAug)
 			if !full {
-				stats.ShortGroups = append(stats.ShortGroups, fmt.Sprintf("%s (%d)", t.ID, len(members[SplitTrain])))
+				stats.ShortGroups = append(stats.ShortGroups, fmt.Sprintf("%s (%d)", t.ID, len(members)))
 			}
 			for _, split := range []string{SplitTrain, SplitTest} {
 				if _, ok := dests[split]; !ok {
@@ -121,7 +122,7 @@ func BuildARC(cfg ARCConfig) (*ARCStats, error) {
 				if _, seen := splits[split]; !seen {
 					splitOrder = append(splitOrder, split)
 				}
-				splits[split] = append(splits[split], arcGroup{task: t, members: members[split]})
+				splits[split] = append(splits[split], arcGroup{pairs: dests[split], members: members})
 			}
 		}
 	}
@@ -181,21 +182,14 @@ func routeARC(t *tasks.Task, isTest bool) map[string][]tasks.Pair {
 
 // augmentARC draws augmentations until numAug new distinct copies are found or
 // 5·numAug trials are spent. A candidate is new when its puzzle hash (over all
-// its pairs in every split) has not been seen. It returns the members per
-// split (original first) and whether the group is full.
-func augmentARC(rng *nprand.RandomState, t *tasks.Task, dests map[string][]tasks.Pair, numAug int) (map[string][]arcPuzzle, bool) {
-	members := map[string][]arcPuzzle{}
-	add := func(name string, aug tasks.ARCAug, per map[string][]tasks.Pair) {
-		for split, pairs := range per {
-			members[split] = append(members[split], arcPuzzle{name: name, aug: aug, examples: pairs})
-		}
-	}
-	add(t.ID, tasks.IdentityARCAug, dests)
+// its pairs in every split) has not been seen. It returns the members
+// (original first) and whether the group is full.
+func augmentARC(rng *nprand.RandomState, t *tasks.Task, dests map[string][]tasks.Pair, numAug int) ([]arcPuzzle, bool) {
+	members := []arcPuzzle{{name: t.ID, aug: tasks.IdentityARCAug}}
 	if numAug == 0 {
 		return members, true
 	}
 	seen := map[string]bool{puzzleHash(dests): true}
-	count := 1
 	for trial := 0; trial < arcRetriesFactor*numAug; trial++ {
 		var aug tasks.ARCAug
 		aug.Trans = int(rng.Randint(0, tasks.NumDihedral))
@@ -212,14 +206,13 @@ func augmentARC(rng *nprand.RandomState, t *tasks.Task, dests map[string][]tasks
 		}
 		if h := puzzleHash(per); !seen[h] {
 			seen[h] = true
-			add(aug.Name(t.ID), aug, per)
-			count++
+			members = append(members, arcPuzzle{name: aug.Name(t.ID), aug: aug})
 		}
-		if count >= numAug+1 {
+		if len(members) >= numAug+1 {
 			break
 		}
 	}
-	return members, count >= numAug+1
+	return members, len(members) >= numAug+1
 }
 
 // puzzleHash is the official duplicate check: the sha256 of the sorted
@@ -243,9 +236,7 @@ func writeARCSplit(w *folderWriter, rng *nprand.RandomState, split string, group
 	for _, g := range groups {
 		st.Groups++
 		st.Puzzles += len(g.members)
-		for _, p := range g.members {
-			st.Examples += len(p.examples)
-		}
+		st.Examples += len(g.members) * len(g.pairs)
 	}
 	rows, err := w.rowWriters(split, st.Examples, tasks.ARCSeqLen)
 	if err != nil {
@@ -262,8 +253,9 @@ func writeARCSplit(w *folderWriter, rng *nprand.RandomState, split string, group
 			progress("write "+split, gi, len(groups))
 		}
 		for _, p := range g.members {
-			keep := int(rng.Randint(0, int64(len(p.examples))))
-			for i, ex := range p.examples {
+			keep := int(rng.Randint(0, int64(len(g.pairs))))
+			for i, orig := range g.pairs {
+				ex := tasks.Pair{Input: p.aug.Apply(orig.Input), Output: p.aug.Apply(orig.Output)}
 				padR, padC := 0, 0
 				if translate && i != keep {
 					padR = int(rng.Randint(0, int64(tasks.MaxARCSide-max(ex.Input.H, ex.Output.H)+1)))

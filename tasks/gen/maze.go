@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 )
 
 // Maze cells are bytes of the Maze-Hard charset MazeCharset, row-major in an
@@ -159,104 +160,336 @@ func walkPath(dist []int32, n, s int) ([]int, bool) {
 	return path, true
 }
 
-// MazeOptions configures GenerateMaze. The zero value gives a 30×30 maze
-// with wall density 0.37 and any S≠G reachable pair.
+// MazeOptions configures GenerateMaze. The zero value gives Maze-Hard-like
+// 30×30 mazes without a path-length filter.
 type MazeOptions struct {
 	// N is the side length (default DefaultMazeN = 30).
 	N int
-	// MinPathLen is the minimum shortest S→G path length in moves.
-	// Maze-Hard's published filter is "difficulty > 110" and its shortest
-	// paths are 109–153 moves (110–154 cells incl. S and G), so use 109 to
-	// mimic it, 110 for strictly "≥ 110 moves".
+	// MinPathLen is the minimum shortest S→G path length in moves (values
+	// below 1 mean 1: S and G differ). Maze-Hard's published filter is
+	// "difficulty > 110"; its shortest paths are 109–153 moves (110–154
+	// cells incl. S and G), so 109 mimics it and 110 gives "≥ 110 moves".
 	MinPathLen int
-	// WallDensity is the probability that a cell is a wall
-	// (default DefaultWallDensity = 0.37). Must be in [0, 1).
+	// WallDensity, if > 0, is the fixed probability that a cell is a wall
+	// (must be < 1). If 0, each maze draws its wall probability uniformly
+	// from [0.30, 0.50] as Lehnert et al. (2024) do; combined with the
+	// MinPathLen 109 filter at N=30 this reproduces Maze-Hard's realised
+	// wall fraction (mean ≈ 0.37, sd ≈ 0.027).
 	WallDensity float64
-	// DensitySpread, if > 0, draws each maze's wall probability uniformly
-	// from [WallDensity-DensitySpread, WallDensity+DensitySpread] (clamped to
-	// [0, 0.95]) instead of using WallDensity exactly.
-	DensitySpread float64
-	// MaxAttempts bounds the number of (wall layout, S, G) samples tried
-	// (default 1e6, enough for N=30 at MinPathLen 110 with a wide margin).
+	// Candidates is the number of qualifying wall layouts drawn per maze,
+	// of which one is kept with probability proportional to its share of
+	// long (S, G) pairs (sampling-importance-resampling; default 8). 1 is
+	// fastest but over-represents layouts with few long pairs, i.e. paths
+	// just above MinPathLen; larger values approach exact rejection sampling.
+	Candidates int
+	// MaxAttempts bounds the total number of wall layouts drawn (default
+	// 500000). If it runs out with at least one qualifying layout found the
+	// maze is built from those found; with none an error is returned.
 	MaxAttempts int
 }
 
-// GenerateMaze returns a random n×n maze (question) and its answer, which
-// is the question with the open cells of one shortest S→G path (as chosen by
-// ShortestPath) marked 'o'; pathLen is that path's length in moves.
+// GenerateMaze returns a random n×n maze (question, row-major, bytes of
+// "# SG") and its answer: the question with the open cells of the shortest
+// S→G path chosen by ShortestPath marked 'o'. pathLen is its length in moves.
 //
-// Sampling mirrors Maze-Hard (Lehnert et al. 2024 with a difficulty filter):
-// every cell is a wall independently with the wall probability; S is a
-// uniformly random open cell and G a uniformly random other open cell; the
-// sample is rejected unless G is reachable and the BFS distance is at least
-// MinPathLen, and a fresh sample is drawn. The result is thus exactly the
-// unfiltered distribution conditioned on the path-length filter. The output
-// is a deterministic function of rng's state.
+// Target distribution (Maze-Hard: Lehnert et al. 2024 plus HRM's
+// path-length filter): every cell is a wall independently with the wall
+// probability, S and G are a uniformly random ordered pair of distinct open
+// cells, conditioned on BFS distance ≥ MinPathLen. Rejection sampling that
+// literally accepts ~1 in 10^5 samples at N=30, MinPathLen=109, so instead:
+//  1. a layout is drawn and its largest open component is found (pairs are
+//     only taken from it; for long paths nothing else qualifies anyway);
+//  2. BFS eccentricities of a few landmark cells give upper bounds on every
+//     cell's eccentricity; layouts whose bound rules out any long pair are
+//     rejected, otherwise the long pairs are counted exactly by BFS from
+//     each cell whose bound allows one;
+//  3. among Candidates layouts with at least one long pair, one is kept with
+//     probability ∝ (long ordered pairs)/(open·(open−1)) — its exact
+//     acceptance probability under rejection sampling — and (S, G) is a
+//     uniform long pair of it.
+//
+// Only step 3's finite pool makes this approximate. The output is a
+// deterministic function of rng's state.
 func GenerateMaze(rng *rand.Rand, opt MazeOptions) (question, answer []byte, pathLen int, err error) {
 	n := opt.N
 	if n == 0 {
 		n = DefaultMazeN
 	}
-	p := opt.WallDensity
-	if p == 0 {
-		p = DefaultWallDensity
+	pool := opt.Candidates
+	if pool <= 0 {
+		pool = 8
 	}
 	attempts := opt.MaxAttempts
 	if attempts <= 0 {
-		attempts = 1_000_000
+		attempts = 500_000
 	}
+	minLen := max(opt.MinPathLen, 1)
 	switch {
 	case n < 2:
 		return nil, nil, 0, fmt.Errorf("gen: maze size %d < 2", n)
-	case p < 0 || p >= 1:
-		return nil, nil, 0, fmt.Errorf("gen: wall density %v outside [0,1)", p)
-	case opt.DensitySpread < 0:
-		return nil, nil, 0, fmt.Errorf("gen: negative density spread %v", opt.DensitySpread)
-	case opt.MinPathLen > n*n-1:
-		return nil, nil, 0, fmt.Errorf("gen: MinPathLen %d impossible in a %d×%d maze", opt.MinPathLen, n, n)
+	case opt.WallDensity < 0 || opt.WallDensity >= 1:
+		return nil, nil, 0, fmt.Errorf("gen: wall density %v outside [0,1)", opt.WallDensity)
+	case minLen > n*n-1:
+		return nil, nil, 0, fmt.Errorf("gen: MinPathLen %d impossible in a %d×%d maze", minLen, n, n)
 	}
-	cells := n * n
-	q := make([]byte, cells)
-	open := make([]int32, 0, cells)
-	dist := make([]int32, cells)
-	queue := make([]int32, cells)
+	ms := newMazeSampler(n, int32(minLen))
+	type candidate struct {
+		grid   []byte
+		weight float64
+		cells  []int32 // possible endpoints, ascending
+		counts []int   // long partners per cell
+		total  int
+	}
+	var cands []candidate
+	var wsum float64
 	for range attempts {
-		pw := p
-		if opt.DensitySpread > 0 {
-			pw = p + opt.DensitySpread*(2*rng.Float64()-1)
-			pw = min(max(pw, 0), 0.95)
+		if len(cands) == pool {
+			break
 		}
-		open = open[:0]
-		for i := range q {
-			if rng.Float64() < pw {
-				q[i] = Wall
+		p := opt.WallDensity
+		if p == 0 {
+			p = 0.30 + 0.20*rng.Float64()
+		}
+		ms.drawLayout(rng, p)
+		if !ms.screen() {
+			continue
+		}
+		total, open := ms.countLongPairs()
+		if total == 0 {
+			continue
+		}
+		w := float64(total) / (float64(open) * float64(open-1))
+		cands = append(cands, candidate{
+			grid: slices.Clone(ms.grid), weight: w, total: total,
+			cells: slices.Clone(ms.cand), counts: slices.Clone(ms.counts),
+		})
+		wsum += w
+	}
+	if len(cands) == 0 {
+		return nil, nil, 0, fmt.Errorf("gen: no %d×%d layout with a shortest path ≥ %d moves in %d attempts",
+			n, n, minLen, attempts)
+	}
+	k, r := 0, rng.Float64()*wsum
+	for k < len(cands)-1 && r >= cands[k].weight {
+		r -= cands[k].weight
+		k++
+	}
+	c := cands[k]
+	copy(ms.grid, c.grid)
+	s, g := ms.pickPair(rng, c.cells, c.counts, c.total)
+
+	question = make([]byte, n*n)
+	for r := range n {
+		copy(question[r*n:], ms.grid[(r+1)*ms.w+1:(r+1)*ms.w+1+n])
+	}
+	question[ms.unpad(s)], question[ms.unpad(g)] = Start, Goal
+	path, ok := ShortestPath(question, n)
+	if !ok {
+		panic("gen: GenerateMaze: chosen pair is disconnected")
+	}
+	answer = slices.Clone(question)
+	for _, c := range path[1 : len(path)-1] {
+		answer[c] = Mark
+	}
+	return question, answer, len(path) - 1, nil
+}
+
+// mazeSampler holds scratch state for GenerateMaze. Cells live in a padded
+// (n+2)×(n+2) grid with a wall border so BFS needs no bounds checks.
+type mazeSampler struct {
+	n, w    int
+	minLen  int32
+	grid    []byte  // padded layout: Wall or Open
+	comp    []int32 // open-component label per padded cell, -1 for walls
+	queue   []int32
+	land    [3][]int32 // BFS distances from landmark cells
+	landEcc [3]int32
+	big     int32   // label of the largest open component
+	cand    []int32 // cells whose eccentricity bound allows a long pair
+	counts  []int   // long partners of each cand cell
+	scratch []int32
+}
+
+func newMazeSampler(n int, minLen int32) *mazeSampler {
+	w := n + 2
+	ms := &mazeSampler{n: n, w: w, minLen: minLen,
+		grid: make([]byte, w*w), comp: make([]int32, w*w),
+		queue: make([]int32, w*w), scratch: make([]int32, w*w)}
+	for i := range ms.land {
+		ms.land[i] = make([]int32, w*w)
+	}
+	for i := range ms.grid {
+		ms.grid[i] = Wall
+	}
+	return ms
+}
+
+// unpad maps a padded cell index to the row-major n×n index.
+func (ms *mazeSampler) unpad(c int) int { return (c/ms.w-1)*ms.n + c%ms.w - 1 }
+
+// drawLayout makes each interior cell a wall with probability p, using one
+// 32-bit uniform per cell.
+func (ms *mazeSampler) drawLayout(rng *rand.Rand, p float64) {
+	t := uint64(p * (1 << 32))
+	var bits uint64
+	k := 0
+	for r := 1; r <= ms.n; r++ {
+		row := ms.grid[r*ms.w+1 : r*ms.w+1+ms.n]
+		for i := range row {
+			if k == 0 {
+				bits, k = rng.Uint64(), 2
+			}
+			if bits&0xffffffff < t {
+				row[i] = Wall
 			} else {
-				q[i] = Open
-				open = append(open, int32(i))
+				row[i] = Open
+			}
+			bits >>= 32
+			k--
+		}
+	}
+}
+
+// bfs writes distances from src (through open cells) into dist, -1 for
+// unreached cells, and returns the eccentricity of src, a farthest cell
+// (first reached) and the number of cells reached. label >= 0 also stores
+// the component label of reached cells in comp.
+func (ms *mazeSampler) bfs(src int, dist []int32, label int32) (ecc int32, far, reached int) {
+	if label < 0 {
+		for i := range dist {
+			dist[i] = -1
+		}
+	}
+	g, q, w := ms.grid, ms.queue, ms.w
+	offs := [4]int{-w, -1, 1, w}
+	dist[src] = 0
+	if label >= 0 {
+		ms.comp[src] = label
+	}
+	q[0] = int32(src)
+	head, tail := 0, 1
+	for head < tail {
+		c := int(q[head])
+		head++
+		d := dist[c] + 1
+		for _, o := range offs {
+			m := c + o
+			if g[m] != Wall && dist[m] < 0 {
+				dist[m] = d
+				if label >= 0 {
+					ms.comp[m] = label
+				}
+				q[tail] = int32(m)
+				tail++
 			}
 		}
-		if len(open) < 2 {
-			continue
-		}
-		s := int(open[rng.IntN(len(open))])
-		g := int(open[rng.IntN(len(open)-1)])
-		if g == s { // uniform over open cells other than s
-			g = int(open[len(open)-1])
-		}
-		bfs(q, n, g, dist, queue)
-		if dist[s] < 0 || int(dist[s]) < opt.MinPathLen {
-			continue
-		}
-		q[s], q[g] = Start, Goal
-		path, _ := walkPath(dist, n, s)
-		answer = append([]byte(nil), q...)
-		for _, c := range path[1 : len(path)-1] {
-			answer[c] = Mark
-		}
-		return q, answer, len(path) - 1, nil
 	}
-	return nil, nil, 0, fmt.Errorf("gen: no %d×%d maze with wall density %v and shortest path ≥ %d moves in %d attempts",
-		n, n, p, opt.MinPathLen, attempts)
+	last := int(q[tail-1])
+	return dist[last], last, tail
+}
+
+// screen labels the open components, keeps the largest (lowest label on
+// ties) and returns false if BFS bounds prove it has no pair at distance
+// ≥ minLen. It leaves landmark distances in land for countLongPairs:
+// the component's first cell x0, the cell a farthest from x0, and the
+// midpoint c of a shortest path from a to a cell farthest from a. Every
+// cell s then has ecc(s) ≤ d(s,L) + ecc(L) for each landmark L, and the
+// diameter is ≤ 2·ecc(L).
+func (ms *mazeSampler) screen() bool {
+	d0 := ms.land[0]
+	for i := range d0 {
+		d0[i] = -1
+		ms.comp[i] = -1
+	}
+	var bestSize int
+	var bestEcc int32
+	bestFar := -1
+	for i, ch := range ms.grid {
+		if ch == Wall || ms.comp[i] >= 0 {
+			continue
+		}
+		ecc, far, size := ms.bfs(i, d0, int32(i))
+		if size > bestSize {
+			bestSize, bestEcc, bestFar, ms.big = size, ecc, far, int32(i)
+		}
+	}
+	if int32(bestSize-1) < ms.minLen || 2*bestEcc < ms.minLen {
+		return false
+	}
+	ms.landEcc[0] = bestEcc
+	eccA, farB, _ := ms.bfs(bestFar, ms.land[1], -1)
+	ms.landEcc[1] = eccA
+	// Walk from farB halfway back towards a along decreasing distance.
+	da, c := ms.land[1], farB
+	offs := [4]int{-ms.w, -1, 1, ms.w}
+	for da[c] > eccA/2 {
+		for _, o := range offs {
+			if da[c+o] == da[c]-1 {
+				c += o
+				break
+			}
+		}
+	}
+	eccC, _, _ := ms.bfs(c, ms.land[2], -1)
+	ms.landEcc[2] = eccC
+	return eccA >= ms.minLen || 2*eccC >= ms.minLen
+}
+
+// countLongPairs counts ordered pairs of the largest component at distance
+// ≥ minLen, BFS-ing only from cells whose landmark bound allows one; it
+// fills cand/counts and returns the total and the number of open cells.
+func (ms *mazeSampler) countLongPairs() (total, open int) {
+	ms.cand, ms.counts = ms.cand[:0], ms.counts[:0]
+	for i, ch := range ms.grid {
+		if ch == Wall {
+			continue
+		}
+		open++
+		if ms.comp[i] != ms.big {
+			continue
+		}
+		ub := int32(1 << 30)
+		for l := range ms.land {
+			ub = min(ub, ms.land[l][i]+ms.landEcc[l])
+		}
+		if ub >= ms.minLen {
+			ms.cand = append(ms.cand, int32(i))
+		}
+	}
+	for _, s := range ms.cand {
+		ms.bfs(int(s), ms.scratch, -1)
+		k := 0
+		for _, g := range ms.cand {
+			if ms.scratch[g] >= ms.minLen {
+				k++
+			}
+		}
+		ms.counts = append(ms.counts, k)
+		total += k
+	}
+	return total, open
+}
+
+// pickPair draws an ordered pair uniformly from the total long pairs
+// described by cells/counts of the current grid.
+func (ms *mazeSampler) pickPair(rng *rand.Rand, cells []int32, counts []int, total int) (s, g int) {
+	r := rng.IntN(total)
+	k := 0
+	for r >= counts[k] {
+		r -= counts[k]
+		k++
+	}
+	s = int(cells[k])
+	ms.bfs(s, ms.scratch, -1)
+	for _, m := range cells {
+		if ms.scratch[m] >= ms.minLen {
+			if r == 0 {
+				return s, int(m)
+			}
+			r--
+		}
+	}
+	panic("gen: pickPair: pair count changed")
 }
 
 // ValidMazeAnswer checks an n×n maze answer against its question (both

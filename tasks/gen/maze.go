@@ -21,10 +21,13 @@ const (
 	Mark  = 'o' // open cell on the marked shortest path (answers only)
 )
 
-// Maze defaults, taken from the Maze-Hard data (30×30, walls ≈ 37 %).
+// Maze defaults: Maze-Hard's side, and Lehnert et al.'s range of wall
+// probabilities (one uniform draw per maze). After the Maze-Hard path
+// filter the realised wall fraction averages ≈ 0.37, as in the real data.
 const (
-	DefaultMazeN       = 30
-	DefaultWallDensity = 0.37
+	DefaultMazeN   = 30
+	WallDensityLow = 0.30
+	WallDensityHi  = 0.50
 )
 
 var (
@@ -37,11 +40,12 @@ var (
 )
 
 // neighbours appends the 4-neighbours of cell c in an n×n grid in the fixed
-// order up, left, right, down; this order is the tie-break of ShortestPath.
+// order down (row+1), left, right, up; this order is the tie-break of
+// ShortestPath and reproduces the Maze-Hard labels exactly.
 func neighbours(dst []int, c, n int) []int {
 	r, col := c/n, c%n
-	if r > 0 {
-		dst = append(dst, c-n)
+	if r < n-1 {
+		dst = append(dst, c+n)
 	}
 	if col > 0 {
 		dst = append(dst, c-1)
@@ -49,8 +53,8 @@ func neighbours(dst []int, c, n int) []int {
 	if col < n-1 {
 		dst = append(dst, c+1)
 	}
-	if r < n-1 {
-		dst = append(dst, c+n)
+	if r > 0 {
+		dst = append(dst, c-n)
 	}
 	return dst
 }
@@ -69,7 +73,6 @@ func bfs(q []byte, n, src int, dist, queue []int32) {
 		head++
 		d := dist[c] + 1
 		r, col := c/n, c%n
-		// Inline neighbour expansion (hot loop of maze generation).
 		if r > 0 && dist[c-n] < 0 && q[c-n] != Wall {
 			dist[c-n] = d
 			queue[tail] = int32(c - n)
@@ -124,7 +127,8 @@ func findSG(q []byte) (s, g int, err error) {
 //
 // Tie-breaking is deterministic: distances to G are computed by BFS, then
 // the path is walked from S, always stepping to the first neighbour in the
-// order up, left, right, down that is one move closer to G.
+// order down (row+1), left, right, up that is one move closer to G. This
+// reproduces the 'o' marks of all 1000 Maze-Hard test labels exactly.
 func ShortestPath(q []byte, n int) (path []int, ok bool) {
 	if n <= 0 || len(q) != n*n {
 		return nil, false
@@ -172,9 +176,10 @@ type MazeOptions struct {
 	MinPathLen int
 	// WallDensity, if > 0, is the fixed probability that a cell is a wall
 	// (must be < 1). If 0, each maze draws its wall probability uniformly
-	// from [0.30, 0.50] as Lehnert et al. (2024) do; combined with the
-	// MinPathLen 109 filter at N=30 this reproduces Maze-Hard's realised
-	// wall fraction (mean ≈ 0.37, sd ≈ 0.027).
+	// from [WallDensityLow, WallDensityHi] = [0.30, 0.50] as Lehnert et al.
+	// (2024) do; with N=30 and MinPathLen 109 this reproduces Maze-Hard's
+	// realised wall fraction (mean ≈ 0.37, sd ≈ 0.027), which a fixed 0.37
+	// does not (sd ≈ 0.016).
 	WallDensity float64
 	// Candidates is the number of qualifying wall layouts drawn per maze,
 	// of which one is kept with probability proportional to its share of
@@ -197,8 +202,9 @@ type MazeOptions struct {
 // probability, S and G are a uniformly random ordered pair of distinct open
 // cells, conditioned on BFS distance ≥ MinPathLen. Rejection sampling that
 // literally accepts ~1 in 10^5 samples at N=30, MinPathLen=109, so instead:
-//  1. a layout is drawn and its largest open component is found (pairs are
-//     only taken from it; for long paths nothing else qualifies anyway);
+//  1. a layout is drawn and its largest open component is found; pairs are
+//     only taken from it (immaterial for long paths, where no other
+//     component is big enough; for short ones it slightly favours it);
 //  2. BFS eccentricities of a few landmark cells give upper bounds on every
 //     cell's eccentricity; layouts whose bound rules out any long pair are
 //     rejected, otherwise the long pairs are counted exactly by BFS from
@@ -208,8 +214,10 @@ type MazeOptions struct {
 //     acceptance probability under rejection sampling — and (S, G) is a
 //     uniform long pair of it.
 //
-// Only step 3's finite pool makes this approximate. The output is a
-// deterministic function of rng's state.
+// Apart from step 1's restriction, only step 3's finite pool makes this
+// approximate: with the default 8 candidates, N=30 and MinPathLen 109 the
+// mean shortest path is ≈112.7 moves (Maze-Hard test: 113.5; exact: ≈113.7).
+// The output is a deterministic function of rng's state.
 func GenerateMaze(rng *rand.Rand, opt MazeOptions) (question, answer []byte, pathLen int, err error) {
 	n := opt.N
 	if n == 0 {
@@ -248,17 +256,17 @@ func GenerateMaze(rng *rand.Rand, opt MazeOptions) (question, answer []byte, pat
 		}
 		p := opt.WallDensity
 		if p == 0 {
-			p = 0.30 + 0.20*rng.Float64()
+			p = WallDensityLow + (WallDensityHi-WallDensityLow)*rng.Float64()
 		}
 		ms.drawLayout(rng, p)
 		if !ms.screen() {
 			continue
 		}
-		total, open := ms.countLongPairs()
+		total := ms.countLongPairs()
 		if total == 0 {
 			continue
 		}
-		w := float64(total) / (float64(open) * float64(open-1))
+		w := float64(total) / (float64(ms.open) * float64(ms.open-1))
 		cands = append(cands, candidate{
 			grid: slices.Clone(ms.grid), weight: w, total: total,
 			cells: slices.Clone(ms.cand), counts: slices.Clone(ms.counts),
@@ -275,13 +283,17 @@ func GenerateMaze(rng *rand.Rand, opt MazeOptions) (question, answer []byte, pat
 		k++
 	}
 	c := cands[k]
-	copy(ms.grid, c.grid)
-	s, g := ms.pickPair(rng, c.cells, c.counts, c.total)
-
 	question = make([]byte, n*n)
 	for r := range n {
-		copy(question[r*n:], ms.grid[(r+1)*ms.w+1:(r+1)*ms.w+1+n])
+		copy(question[r*n:], c.grid[(r+1)*ms.w+1:(r+1)*ms.w+1+n])
 	}
+	for i, ch := range c.grid {
+		ms.tmpl[i] = farWall
+		if ch == Open {
+			ms.tmpl[i] = -1
+		}
+	}
+	s, g := ms.pickPair(rng, c.cells, c.counts, c.total)
 	question[ms.unpad(s)], question[ms.unpad(g)] = Start, Goal
 	path, ok := ShortestPath(question, n)
 	if !ok {
@@ -296,30 +308,35 @@ func GenerateMaze(rng *rand.Rand, opt MazeOptions) (question, answer []byte, pat
 
 // mazeSampler holds scratch state for GenerateMaze. Cells live in a padded
 // (n+2)×(n+2) grid with a wall border so BFS needs no bounds checks.
+// Distance arrays hold -1 for unvisited open cells and farWall for walls,
+// so BFS tests a single int32 per neighbour.
 type mazeSampler struct {
 	n, w    int
 	minLen  int32
 	grid    []byte  // padded layout: Wall or Open
-	comp    []int32 // open-component label per padded cell, -1 for walls
+	tmpl    []int32 // fresh distance array for grid: -1 open, farWall wall
+	open    int     // open cells in grid
 	queue   []int32
 	land    [3][]int32 // BFS distances from landmark cells
 	landEcc [3]int32
-	big     int32   // label of the largest open component
 	cand    []int32 // cells whose eccentricity bound allows a long pair
 	counts  []int   // long partners of each cand cell
 	scratch []int32
 }
 
+// farWall marks walls in distance arrays; it is ≥ any real distance.
+const farWall = 1 << 30
+
 func newMazeSampler(n int, minLen int32) *mazeSampler {
 	w := n + 2
 	ms := &mazeSampler{n: n, w: w, minLen: minLen,
-		grid: make([]byte, w*w), comp: make([]int32, w*w),
+		grid: make([]byte, w*w), tmpl: make([]int32, w*w),
 		queue: make([]int32, w*w), scratch: make([]int32, w*w)}
 	for i := range ms.land {
 		ms.land[i] = make([]int32, w*w)
 	}
 	for i := range ms.grid {
-		ms.grid[i] = Wall
+		ms.grid[i], ms.tmpl[i] = Wall, farWall
 	}
 	return ms
 }
@@ -328,44 +345,38 @@ func newMazeSampler(n int, minLen int32) *mazeSampler {
 func (ms *mazeSampler) unpad(c int) int { return (c/ms.w-1)*ms.n + c%ms.w - 1 }
 
 // drawLayout makes each interior cell a wall with probability p, using one
-// 32-bit uniform per cell.
+// 32-bit uniform per cell (branch-free: this runs ~10^2 times per maze).
 func (ms *mazeSampler) drawLayout(rng *rand.Rand, p float64) {
 	t := uint64(p * (1 << 32))
 	var bits uint64
-	k := 0
+	walls := 0
 	for r := 1; r <= ms.n; r++ {
-		row := ms.grid[r*ms.w+1 : r*ms.w+1+ms.n]
+		base := r*ms.w + 1
+		row, tm := ms.grid[base:base+ms.n], ms.tmpl[base:base+ms.n]
 		for i := range row {
-			if k == 0 {
-				bits, k = rng.Uint64(), 2
+			if i&1 == 0 {
+				bits = rng.Uint64()
 			}
-			if bits&0xffffffff < t {
-				row[i] = Wall
-			} else {
-				row[i] = Open
-			}
+			wall := int((bits&0xffffffff - t) >> 63) // 1 iff the uniform < t
 			bits >>= 32
-			k--
+			row[i] = byte(Open + wall*(Wall-Open))
+			tm[i] = int32(wall*(farWall+1) - 1)
+			walls += wall
 		}
 	}
+	ms.open = ms.n*ms.n - walls
 }
 
-// bfs writes distances from src (through open cells) into dist, -1 for
-// unreached cells, and returns the eccentricity of src, a farthest cell
-// (first reached) and the number of cells reached. label >= 0 also stores
-// the component label of reached cells in comp.
-func (ms *mazeSampler) bfs(src int, dist []int32, label int32) (ecc int32, far, reached int) {
-	if label < 0 {
-		for i := range dist {
-			dist[i] = -1
-		}
-	}
-	g, q, w := ms.grid, ms.queue, ms.w
+// reset prepares dist for a BFS on the current layout.
+func (ms *mazeSampler) reset(dist []int32) { copy(dist, ms.tmpl) }
+
+// bfs extends dist (prepared by reset) with distances from src and returns
+// the eccentricity of src, a farthest cell (the last one reached) and the
+// number of cells reached.
+func (ms *mazeSampler) bfs(src int, dist []int32) (ecc int32, far, reached int) {
+	q, w := ms.queue, ms.w
 	offs := [4]int{-w, -1, 1, w}
 	dist[src] = 0
-	if label >= 0 {
-		ms.comp[src] = label
-	}
 	q[0] = int32(src)
 	head, tail := 0, 1
 	for head < tail {
@@ -374,53 +385,52 @@ func (ms *mazeSampler) bfs(src int, dist []int32, label int32) (ecc int32, far, 
 		d := dist[c] + 1
 		for _, o := range offs {
 			m := c + o
-			if g[m] != Wall && dist[m] < 0 {
-				dist[m] = d
-				if label >= 0 {
-					ms.comp[m] = label
-				}
-				q[tail] = int32(m)
-				tail++
-			}
+			v := dist[m]
+			isNew := int32(uint32(v) >> 31) // 1 iff unvisited (-1)
+			dist[m] = v + isNew*(d-v)
+			q[tail] = int32(m)
+			tail += int(isNew)
 		}
 	}
 	last := int(q[tail-1])
 	return dist[last], last, tail
 }
 
-// screen labels the open components, keeps the largest (lowest label on
-// ties) and returns false if BFS bounds prove it has no pair at distance
-// ≥ minLen. It leaves landmark distances in land for countLongPairs:
-// the component's first cell x0, the cell a farthest from x0, and the
-// midpoint c of a shortest path from a to a cell farthest from a. Every
-// cell s then has ecc(s) ≤ d(s,L) + ecc(L) for each landmark L, and the
-// diameter is ≤ 2·ecc(L).
+// screen finds the largest open component (lowest first cell on ties) and
+// returns false if BFS bounds prove it has no pair at distance ≥ minLen.
+// It leaves landmark distances in land for countLongPairs: from the
+// component's first cell x0, from the cell a farthest from x0 (land[1] is
+// also the membership test: ≥ 0 and < farWall), and from the midpoint c of a
+// shortest path from a to a cell farthest from a. Every cell s then has
+// ecc(s) ≤ d(s,L) + ecc(L) for each landmark L, and diameter ≤ 2·ecc(L).
 func (ms *mazeSampler) screen() bool {
 	d0 := ms.land[0]
-	for i := range d0 {
-		d0[i] = -1
-		ms.comp[i] = -1
-	}
-	var bestSize int
+	ms.reset(d0)
+	var bestSize, visited int
 	var bestEcc int32
 	bestFar := -1
-	for i, ch := range ms.grid {
-		if ch == Wall || ms.comp[i] >= 0 {
+	for i, v := range d0 {
+		if v != -1 {
 			continue
 		}
-		ecc, far, size := ms.bfs(i, d0, int32(i))
+		ecc, far, size := ms.bfs(i, d0)
+		visited += size
 		if size > bestSize {
-			bestSize, bestEcc, bestFar, ms.big = size, ecc, far, int32(i)
+			bestSize, bestEcc, bestFar = size, ecc, far
+		}
+		if bestSize >= ms.open-visited {
+			break // no unvisited component can be larger
 		}
 	}
 	if int32(bestSize-1) < ms.minLen || 2*bestEcc < ms.minLen {
 		return false
 	}
 	ms.landEcc[0] = bestEcc
-	eccA, farB, _ := ms.bfs(bestFar, ms.land[1], -1)
+	da := ms.land[1]
+	ms.reset(da)
+	eccA, c, _ := ms.bfs(bestFar, da)
 	ms.landEcc[1] = eccA
-	// Walk from farB halfway back towards a along decreasing distance.
-	da, c := ms.land[1], farB
+	// Walk from the far end halfway back towards a.
 	offs := [4]int{-ms.w, -1, 1, ms.w}
 	for da[c] > eccA/2 {
 		for _, o := range offs {
@@ -430,25 +440,22 @@ func (ms *mazeSampler) screen() bool {
 			}
 		}
 	}
-	eccC, _, _ := ms.bfs(c, ms.land[2], -1)
+	ms.reset(ms.land[2])
+	eccC, _, _ := ms.bfs(c, ms.land[2])
 	ms.landEcc[2] = eccC
 	return eccA >= ms.minLen || 2*eccC >= ms.minLen
 }
 
 // countLongPairs counts ordered pairs of the largest component at distance
 // ≥ minLen, BFS-ing only from cells whose landmark bound allows one; it
-// fills cand/counts and returns the total and the number of open cells.
-func (ms *mazeSampler) countLongPairs() (total, open int) {
+// fills cand/counts and returns the total.
+func (ms *mazeSampler) countLongPairs() (total int) {
 	ms.cand, ms.counts = ms.cand[:0], ms.counts[:0]
-	for i, ch := range ms.grid {
-		if ch == Wall {
+	for i, v := range ms.land[1] {
+		if v < 0 || v >= farWall {
 			continue
 		}
-		open++
-		if ms.comp[i] != ms.big {
-			continue
-		}
-		ub := int32(1 << 30)
+		ub := int32(farWall)
 		for l := range ms.land {
 			ub = min(ub, ms.land[l][i]+ms.landEcc[l])
 		}
@@ -457,7 +464,8 @@ func (ms *mazeSampler) countLongPairs() (total, open int) {
 		}
 	}
 	for _, s := range ms.cand {
-		ms.bfs(int(s), ms.scratch, -1)
+		ms.reset(ms.scratch)
+		ms.bfs(int(s), ms.scratch)
 		k := 0
 		for _, g := range ms.cand {
 			if ms.scratch[g] >= ms.minLen {
@@ -467,11 +475,11 @@ func (ms *mazeSampler) countLongPairs() (total, open int) {
 		ms.counts = append(ms.counts, k)
 		total += k
 	}
-	return total, open
+	return total
 }
 
 // pickPair draws an ordered pair uniformly from the total long pairs
-// described by cells/counts of the current grid.
+// described by cells/counts of the current grid (tmpl must match it).
 func (ms *mazeSampler) pickPair(rng *rand.Rand, cells []int32, counts []int, total int) (s, g int) {
 	r := rng.IntN(total)
 	k := 0
@@ -480,7 +488,8 @@ func (ms *mazeSampler) pickPair(rng *rand.Rand, cells []int32, counts []int, tot
 		k++
 	}
 	s = int(cells[k])
-	ms.bfs(s, ms.scratch, -1)
+	ms.reset(ms.scratch)
+	ms.bfs(s, ms.scratch)
 	for _, m := range cells {
 		if ms.scratch[m] >= ms.minLen {
 			if r == 0 {

@@ -31,8 +31,9 @@ const maxMazeSide = 64
 
 // csvRows reads a benchmark CSV with a header row and the positional columns
 // source, question, answer, rating (extra columns are ignored), calling fn for
-// each data row with its line number. It stops at the first structural error.
-func csvRows(path string, r io.Reader, fn func(line int, rec []string)) error {
+// each data row with its line number until fn returns false. It stops at the
+// first structural error.
+func csvRows(path string, r io.Reader, fn func(line int, rec []string) bool) error {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
@@ -62,7 +63,9 @@ func csvRows(path string, r io.Reader, fn func(line int, rec []string)) error {
 		if len(rec) < 4 {
 			return fmt.Errorf("%s: line %d: %d columns, want at least 4 (source,question,answer,rating)", path, line, len(rec))
 		}
-		fn(line, rec)
+		if !fn(line, rec) {
+			return nil
+		}
 	}
 }
 
@@ -95,7 +98,7 @@ func LoadSudokuCSV(path string) ([]*Task, error) {
 func readSudokuCSV(path string, r io.Reader) ([]*Task, error) {
 	pl := &problemList{file: path}
 	var out []*Task
-	err := csvRows(path, r, func(line int, rec []string) {
+	err := csvRows(path, r, func(line int, rec []string) bool {
 		item := fmt.Sprintf("line %d", line)
 		q, okQ := parseSudokuCells(rec[1], pl, item, "question", true)
 		a, okA := parseSudokuCells(rec[2], pl, item, "answer", false)
@@ -107,6 +110,7 @@ func readSudokuCSV(path string, r io.Reader) ([]*Task, error) {
 			ID: fmt.Sprintf("%d", len(out)), Kind: Sudoku, Source: rec[0], Rating: rating, HasSolutions: true,
 			Test: []Pair{{Input: q, Output: a}},
 		})
+		return true
 	})
 	if err != nil {
 		return nil, err
@@ -222,18 +226,18 @@ func readMazeCSV(path string, r io.Reader) ([]*Task, error) {
 	pl := &problemList{file: path}
 	var out []*Task
 	side := 0
-	err := csvRows(path, r, func(line int, rec []string) {
+	err := csvRows(path, r, func(line int, rec []string) bool {
 		item := fmt.Sprintf("line %d", line)
 		n := intSqrt(len(rec[1]))
 		if n*n != len(rec[1]) || n < 2 || n > maxMazeSide {
 			pl.add(item, "question", "%d characters is not a square board of side 2..%d", len(rec[1]), maxMazeSide)
-			return
+			return true
 		}
 		if side == 0 {
 			side = n
 		} else if n != side {
 			pl.add(item, "question", "board side %d, earlier rows have %d", n, side)
-			return
+			return true
 		}
 		q, okQ := parseMazeCells(rec[1], n, pl, item, "question", false)
 		a, okA := parseMazeCells(rec[2], n, pl, item, "answer", true)
@@ -247,6 +251,7 @@ func readMazeCSV(path string, r io.Reader) ([]*Task, error) {
 			ID: fmt.Sprintf("%d", len(out)), Kind: Maze, Source: rec[0], Rating: rating, HasSolutions: true,
 			Test: []Pair{{Input: q, Output: a}},
 		})
+		return true
 	})
 	if err != nil {
 		return nil, err

@@ -17,10 +17,11 @@ const (
 	FormatSudokuCSV                   // source,question,answer,rating with 81-cell boards
 	FormatMazeCSV                     // source,question,answer,rating with square "# SGo" boards
 	FormatBuilt                       // an official built-dataset split folder (dataset.json + all__*.npy)
+	FormatARCFile                     // one per-task ARC JSON file
 )
 
 func (f Format) String() string {
-	return [...]string{"?", "arc-json-dir", "kaggle-json", "sudoku-csv", "maze-csv", "built-npy"}[f]
+	return [...]string{"?", "arc-json-dir", "kaggle-json", "sudoku-csv", "maze-csv", "built-npy", "arc-json-file"}[f]
 }
 
 // SetSpec describes a named set: where it lives under the data root.
@@ -167,7 +168,12 @@ func DetectFormat(path string) (Format, Kind, error) {
 		return FormatARCDir, ARC, nil
 	}
 	switch {
+	case strings.HasSuffix(path, "_challenges.json"):
+		return FormatKaggle, ARC, nil
 	case strings.HasSuffix(path, ".json"):
+		if isTaskFile(path) {
+			return FormatARCFile, ARC, nil
+		}
 		return FormatKaggle, ARC, nil
 	case strings.HasSuffix(path, ".csv"):
 		kind, err := sniffCSV(path)
@@ -182,6 +188,25 @@ func DetectFormat(path string) (Format, Kind, error) {
 	return 0, 0, fmt.Errorf("%s: cannot tell the format (want a folder, .json or .csv)", path)
 }
 
+// isTaskFile reports whether a JSON file is one ARC task (top-level "train"
+// or "test" keys) rather than a Kaggle map of tasks.
+func isTaskFile(path string) bool {
+	data, err := readLimited(path, maxJSONBytes)
+	if err != nil {
+		return false
+	}
+	members, err := decodeObject(data)
+	if err != nil {
+		return false
+	}
+	for _, m := range members {
+		if m.Key == "train" || m.Key == "test" {
+			return true
+		}
+	}
+	return false
+}
+
 // sniffCSV reads the first data row of a benchmark CSV: 81-character boards
 // are Sudoku, any other square length is a maze.
 func sniffCSV(path string) (Kind, error) {
@@ -191,16 +216,14 @@ func sniffCSV(path string) (Kind, error) {
 	}
 	defer f.Close()
 	kind := Kind(0)
-	errStop := fmt.Errorf("stop")
-	err = csvRows(path, f, func(line int, rec []string) {
-		if kind == 0 {
-			kind = Maze
-			if len(rec[1]) == SudokuSide*SudokuSide {
-				kind = Sudoku
-			}
+	err = csvRows(path, f, func(line int, rec []string) bool {
+		kind = Maze
+		if len(rec[1]) == SudokuSide*SudokuSide {
+			kind = Sudoku
 		}
+		return false
 	})
-	if err != nil && err != errStop {
+	if err != nil {
 		return 0, err
 	}
 	if kind == 0 {
@@ -230,6 +253,11 @@ func loadFormat(path string, format Format, kind Kind) (*Set, error) {
 		list, err = LoadMazeCSV(path)
 	case FormatBuilt:
 		list, err = LoadBuiltTasks(path, kind)
+	case FormatARCFile:
+		var t *Task
+		if t, err = LoadARCFile(path); err == nil {
+			list = []*Task{t}
+		}
 	default:
 		err = fmt.Errorf("%s: unknown format", path)
 	}

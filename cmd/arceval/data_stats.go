@@ -61,7 +61,11 @@ func foundSets(root string) []string {
 }
 
 func printStats(w io.Writer, st tasks.SetStats) {
-	fmt.Fprintf(w, "%s (%s)  %s\n", st.Set, st.Kind, st.Path)
+	if st.Path == st.Set {
+		fmt.Fprintf(w, "%s (%s)\n", st.Set, st.Kind)
+	} else {
+		fmt.Fprintf(w, "%s (%s)  %s\n", st.Set, st.Kind, st.Path)
+	}
 	fmt.Fprintf(w, "  tasks %d, test inputs %d", st.Tasks, st.TestInputs)
 	if st.Kind == "arc" {
 		fmt.Fprintf(w, ", demonstration pairs %d, tasks with several test inputs %d", st.TrainPairs, st.TasksWithSeveralTests)

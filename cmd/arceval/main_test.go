@@ -184,3 +184,35 @@ func TestDataFetchVerify(t *testing.T) {
 		t.Errorf("unexpected output %q", out)
 	}
 }
+
+// Generated files validate, and puzzle i depends only on (seed, i).
+func TestDataGen(t *testing.T) {
+	dir := t.TempDir()
+	for _, kind := range []string{"sudoku", "maze"} {
+		t.Run(kind, func(t *testing.T) {
+			var files []string
+			for _, threads := range []string{"1", "2"} {
+				path := filepath.Join(dir, kind+threads+".csv")
+				args := []string{"data", "gen", kind, "--n", "6", "--seed", "3", "--threads", threads, "--out", path}
+				if kind == "maze" {
+					args = append(args, "--size", "12", "--min-path", "20")
+				}
+				out, errOut, err := runCLI(t, args...)
+				if err != nil {
+					t.Fatalf("%v\n%s", err, errOut)
+				}
+				if !strings.Contains(out, "wrote 6 puzzles") || !strings.Contains(out, "(validated)") {
+					t.Errorf("unexpected output %q", out)
+				}
+				data, err := os.ReadFile(path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				files = append(files, string(data))
+			}
+			if files[0] != files[1] {
+				t.Error("output depends on --threads")
+			}
+		})
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/bits"
 	"math/rand/v2"
+	"slices"
 	"sync"
 )
 
@@ -41,12 +42,17 @@ type geom struct {
 	all      uint32    // candidate mask with all N digits
 	units    [][]int32 // rows, columns, boxes
 	peers    [][]int32 // cells sharing a unit, per cell
-	// box∩line intersections for locked-candidate (pointing/claiming)
-	// eliminations; only boxes spanning more than one line have any.
-	inters []intersection
+	// Segments are the box∩line intersections (a row or column of one box)
+	// used for locked candidates (pointing/claiming). Each lists its cells,
+	// the other segments of its line and of its box in the same direction,
+	// and the cells of those (the rest of the line / box).
+	segs []segment
 }
 
-type intersection struct{ inter, restLine, restBox []int32 }
+type segment struct {
+	cells, restLine, restBox []int32
+	lineSibs, boxSibs        []int32 // indices into geom.segs
+}
 
 var geoms sync.Map // Shape → *geom
 
@@ -78,38 +84,42 @@ func buildGeom(s Shape) *geom {
 		}
 		g.peers = append(g.peers, ps)
 	}
-	split := func(line, bx []int32) {
-		in := map[int32]bool{}
-		for _, c := range bx {
-			in[c] = true
-		}
-		var it intersection
-		for _, c := range line {
-			if in[c] {
-				it.inter = append(it.inter, c)
-				delete(in, c)
-			} else {
-				it.restLine = append(it.restLine, c)
+	// Row segments have BoxCols cells, column segments BoxRows cells.
+	// Segment k's line is line(k) and its box is box(first cell).
+	type key struct{ dir, line, box int }
+	var keys []key
+	for dir, lines := range [][][]int32{rows, cols} {
+		for li, line := range lines {
+			for _, c := range line {
+				k := key{dir, li, box(int(c))}
+				if len(keys) == 0 || keys[len(keys)-1] != k {
+					keys = append(keys, k)
+					g.segs = append(g.segs, segment{})
+				}
+				g.segs[len(g.segs)-1].cells = append(g.segs[len(g.segs)-1].cells, c)
 			}
 		}
-		if len(it.inter) == 0 || len(it.restLine) == 0 || len(in) == 0 {
-			return // disjoint, or the line and box coincide: nothing to infer
-		}
-		for _, c := range bx {
-			if in[c] {
-				it.restBox = append(it.restBox, c)
+	}
+	for i, ki := range keys {
+		sg := &g.segs[i]
+		for j, kj := range keys {
+			if i == j || ki.dir != kj.dir {
+				continue
+			}
+			if ki.line == kj.line {
+				sg.lineSibs = append(sg.lineSibs, int32(j))
+				sg.restLine = append(sg.restLine, g.segs[j].cells...)
+			}
+			if ki.box == kj.box {
+				sg.boxSibs = append(sg.boxSibs, int32(j))
+				sg.restBox = append(sg.restBox, g.segs[j].cells...)
 			}
 		}
-		g.inters = append(g.inters, it)
 	}
-	for _, b := range boxes {
-		for _, r := range rows {
-			split(r, b)
-		}
-		for _, c := range cols {
-			split(c, b)
-		}
-	}
+	// Lines lying inside one box, or boxes inside one line, allow nothing.
+	g.segs = slices.DeleteFunc(g.segs, func(sg segment) bool {
+		return len(sg.lineSibs) == 0 || len(sg.boxSibs) == 0
+	})
 	return g
 }
 
@@ -127,9 +137,17 @@ type solver struct {
 	first     []uint8
 	rng       *rand.Rand // if non-nil, branch on a random candidate digit
 	stack     [][]uint32 // per-depth state buffers
+	segMasks  []uint32   // scratch: candidate union per segment
+	singles   []int32    // cells reduced to one candidate, to be placed
 }
 
-// assign places digit bit d in cell c and removes it from c's peers.
+func newSolver(g *geom, limit int, rng *rand.Rand) *solver {
+	return &solver{g: g, limit: max(limit, 1), rng: rng,
+		first: make([]uint8, g.cells), segMasks: make([]uint32, len(g.segs))}
+}
+
+// assign places digit bit d in cell c and removes it from c's peers,
+// queueing peers left with a single candidate.
 func (s *solver) assign(st []uint32, c int, d uint32) bool {
 	if st[c]&d == 0 {
 		return false
@@ -146,6 +164,28 @@ func (s *solver) assign(st []uint32, c int, d uint32) bool {
 				return false
 			}
 			st[p] = m
+			if m&(m-1) == 0 {
+				s.singles = append(s.singles, p)
+			}
+		}
+	}
+	return true
+}
+
+// placeSingles assigns queued and (with scan) all other naked singles.
+func (s *solver) placeSingles(st []uint32, scan bool) bool {
+	if scan {
+		for c, m := range st {
+			if m&solvedBit == 0 && m&(m-1) == 0 {
+				s.singles = append(s.singles, int32(c))
+			}
+		}
+	}
+	for len(s.singles) > 0 {
+		c := s.singles[len(s.singles)-1]
+		s.singles = s.singles[:len(s.singles)-1]
+		if m := st[c]; m&solvedBit == 0 && !s.assign(st, int(c), m) {
+			return false
 		}
 	}
 	return true
@@ -158,26 +198,19 @@ func (s *solver) assign(st []uint32, c int, d uint32) bool {
 // false on a contradiction.
 func (s *solver) propagate(st []uint32) bool {
 	g := s.g
+	s.singles = s.singles[:0]
+	scan := true // look for singles not made by assign (start, eliminate)
 	for {
-		progress := false
-		for c, m := range st {
-			if m&solvedBit != 0 {
-				continue
-			}
-			if m&(m-1) == 0 { // one candidate (zero is impossible: assign/eliminate check)
-				if !s.assign(st, c, m) {
-					return false
-				}
-				progress = true
-			}
+		if !s.placeSingles(st, scan) {
+			return false
 		}
+		scan = false
+		progress := false
 		for _, u := range g.units {
 			var once, twice, placed uint32
 			for _, c := range u {
 				m := st[c]
-				if m&solvedBit != 0 {
-					placed |= m
-				}
+				placed |= m & uint32(int32(m)>>31) // m if solved, else 0
 				m &^= solvedBit
 				twice |= once & m
 				once |= m
@@ -189,12 +222,18 @@ func (s *solver) propagate(st []uint32) bool {
 				d := hidden & -hidden
 				cell := -1
 				for _, c := range u {
-					if st[c]&d != 0 && st[c]&solvedBit == 0 {
+					if st[c]&d != 0 {
 						cell = int(c)
 						break
 					}
 				}
-				if cell < 0 || !s.assign(st, cell, d) {
+				if cell < 0 {
+					return false // d lost its only place
+				}
+				if st[cell]&solvedBit != 0 {
+					continue // placed meanwhile by a chain of singles
+				}
+				if !s.assign(st, cell, d) || !s.placeSingles(st, false) {
 					return false
 				}
 				progress = true
@@ -203,26 +242,30 @@ func (s *solver) propagate(st []uint32) bool {
 		if progress {
 			continue
 		}
-		for _, it := range g.inters {
-			var in, line, box uint32
-			for _, c := range it.inter {
-				in |= st[c]
+		masks := s.segMasks
+		for k, sg := range g.segs {
+			var m uint32
+			for _, c := range sg.cells {
+				m |= st[c]
 			}
-			for _, c := range it.restLine {
-				line |= st[c]
+			masks[k] = m &^ solvedBit
+		}
+		for k, sg := range g.segs {
+			var line, box uint32
+			for _, j := range sg.lineSibs {
+				line |= masks[j]
 			}
-			for _, c := range it.restBox {
-				box |= st[c]
+			for _, j := range sg.boxSibs {
+				box |= masks[j]
 			}
-			in, line, box = in&^solvedBit, line&^solvedBit, box&^solvedBit
-			if e := in &^ box & line; e != 0 { // pointing: box digit only on this line
-				if !eliminate(st, it.restLine, e) {
+			if e := masks[k] &^ box & line; e != 0 { // pointing: box digit only on this line
+				if !eliminate(st, sg.restLine, e) {
 					return false
 				}
 				progress = true
 			}
-			if e := in &^ line & box; e != 0 { // claiming: line digit only in this box
-				if !eliminate(st, it.restBox, e) {
+			if e := masks[k] &^ line & box; e != 0 { // claiming: line digit only in this box
+				if !eliminate(st, sg.restBox, e) {
 					return false
 				}
 				progress = true
@@ -231,6 +274,7 @@ func (s *solver) propagate(st []uint32) bool {
 		if !progress {
 			return true
 		}
+		scan = true
 	}
 }
 
@@ -316,9 +360,6 @@ func (s *solver) search(st []uint32, depth int) {
 // run solves puzzle p (validated: len cells, digits ≤ N).
 func (s *solver) run(p []uint8) {
 	s.solutions, s.guesses = 0, 0
-	if s.first == nil {
-		s.first = make([]uint8, s.g.cells)
-	}
 	st := s.buf(0)
 	for c := range st {
 		st[c] = s.g.all
@@ -369,7 +410,7 @@ func SolveGrid(shape Shape, p []uint8, limit int) (solutions int, first []uint8,
 	if err := checkGrid(shape, p); err != nil {
 		return 0, nil, 0, err
 	}
-	s := &solver{g: geomFor(shape), limit: max(limit, 1)}
+	s := newSolver(geomFor(shape), limit, nil)
 	s.run(p)
 	if s.solutions > 0 {
 		first = s.first
@@ -446,8 +487,8 @@ func GenerateGrid(rng *rand.Rand, shape Shape, opt SudokuOptions) (puzzle, solut
 		attempts = 1000
 	}
 	g := geomFor(shape)
-	filler := &solver{g: g, limit: 1, rng: rng}
-	checker := &solver{g: g, limit: 2}
+	filler := newSolver(g, 1, rng)
+	checker := newSolver(g, 2, nil)
 	empty := make([]uint8, cells)
 	for range attempts {
 		filler.run(empty)

@@ -1,24 +1,17 @@
 package npy
 
 import (
+	"arceval/internal/testenv"
 	"bytes"
 	"os"
 	"path/filepath"
 	"testing"
 )
 
-// dataDir locates the shared benchmark data: $ARCEVAL_DATA, else
-// ../../../shared/data relative to this package directory.
+// dataDir locates the shared benchmark data or skips the test.
 func dataDir(t *testing.T) string {
 	t.Helper()
-	dir := os.Getenv("ARCEVAL_DATA")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "..", "shared", "data")
-	}
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("shared data not found at %s (set ARCEVAL_DATA to the data root): %v", dir, err)
-	}
-	return dir
+	return testenv.DataRoot(t)
 }
 
 // TestRealDatasets reads the HRM/TRM-processed dataset folders, checks the

@@ -1,18 +1,18 @@
 package gen
 
 import (
+	"arceval/internal/testenv"
 	"bytes"
 	"encoding/csv"
 	"errors"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 )
-
-const mazeHardTest = "/work/shared/data/maze-30x30-hard-1k/test_reconstructed.csv"
 
 // grid joins rows into a row-major maze.
 func grid(rows ...string) []byte { return []byte(strings.Join(rows, "")) }
@@ -104,10 +104,7 @@ func TestValidMazeAnswerTable(t *testing.T) {
 }
 
 func TestMazeHardRealData(t *testing.T) {
-	f, err := os.Open(mazeHardTest)
-	if errors.Is(err, os.ErrNotExist) {
-		t.Skip("Maze-Hard data not available:", mazeHardTest)
-	}
+	f, err := os.Open(filepath.Join(testenv.DataRoot(t), "maze-30x30-hard-1k", "test_reconstructed.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}

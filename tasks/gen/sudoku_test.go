@@ -1,16 +1,16 @@
 package gen
 
 import (
+	"arceval/internal/testenv"
 	"encoding/csv"
 	"errors"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"testing"
 )
-
-const extremeSample = "/work/shared/data/sudoku/sudoku-extreme-test-sample-1200/test_sample_1200.csv"
 
 // extremeRow is one puzzle of the Sudoku-Extreme test sample.
 type extremeRow struct {
@@ -21,10 +21,7 @@ type extremeRow struct {
 
 func loadExtreme(tb testing.TB) []extremeRow {
 	tb.Helper()
-	f, err := os.Open(extremeSample)
-	if errors.Is(err, os.ErrNotExist) {
-		tb.Skip("Sudoku-Extreme sample not available:", extremeSample)
-	}
+	f, err := os.Open(filepath.Join(testenv.DataRoot(tb), "sudoku", "sudoku-extreme-test-sample-1200", "test_sample_1200.csv"))
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -2,9 +2,13 @@ package tasks
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 )
+
+// hrmName matches HRM's augmented names: id, transform, colour map.
+var hrmName = regexp.MustCompile(`^(.+)_t([0-7])_([0-9]{10})$`)
 
 // ARCNameSeparator separates the task id, transform and colour map in the
 // official augmented puzzle names ("<id>|||t<trans>|||<10 digits>").
@@ -85,10 +89,14 @@ func (a ARCAug) Name(id string) string {
 }
 
 // ParseARCName splits an official puzzle name into the task id and its
-// augmentation; names without the separator are originals (identity).
+// augmentation; names without the separator are originals (identity). HRM's
+// builder wrote "<id>_t<trans>_<10 digits>"; those names are accepted too.
 func ParseARCName(name string) (id string, aug ARCAug, err error) {
 	parts := strings.Split(name, ARCNameSeparator)
 	if len(parts) == 1 {
+		if m := hrmName.FindStringSubmatch(name); m != nil {
+			return ParseARCName(m[1] + ARCNameSeparator + "t" + m[2] + ARCNameSeparator + m[3])
+		}
 		return name, IdentityARCAug, nil
 	}
 	if len(parts) != 3 {

@@ -262,6 +262,24 @@ func readMazeCSV(path string, r io.Reader) ([]*Task, error) {
 	return out, pl.err()
 }
 
+// ParseMaze reads a question and an answer given as row-major strings over
+// "# SGo" (a square board) and checks the answer with MazeProblem.
+func ParseMaze(question, answer string) (q, a Grid, err error) {
+	pl := &problemList{file: "maze"}
+	n := intSqrt(len(question))
+	if n*n != len(question) || n < 1 {
+		return q, a, fmt.Errorf("maze: question of %d characters is not a square board", len(question))
+	}
+	q, okQ := parseMazeCells(question, n, pl, "", "question", false)
+	a, okA := parseMazeCells(answer, n, pl, "", "answer", true)
+	if okQ && okA {
+		if msg := MazeProblem(q, a); msg != "" {
+			pl.add("", "answer", "%s", msg)
+		}
+	}
+	return q, a, pl.err()
+}
+
 func parseMazeCells(s string, n int, pl *problemList, item, field string, pathAllowed bool) (Grid, bool) {
 	if len(s) != n*n {
 		pl.add(item, field, "%d characters, the question has %d", len(s), n*n)

@@ -78,17 +78,10 @@ func (g Grid) MarshalJSON() ([]byte, error) {
 // bytes (rows, cols) followed by the raw cells. The TRM evaluator identifies
 // test inputs and predictions by it, so it must not change.
 func (g Grid) Hash() string {
-	sum := g.hashSum()
-	return hex.EncodeToString(sum[:])
-}
-
-func (g Grid) hashSum() [32]byte {
 	h := sha256.New()
 	h.Write([]byte{byte(g.H), byte(g.W)})
 	h.Write(g.Cells)
-	var sum [32]byte
-	h.Sum(sum[:0])
-	return sum
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // String renders the grid as rows of digits, for messages and tests.

@@ -238,7 +238,7 @@ func writeARCSplit(w *folderWriter, rng *nprand.RandomState, split string, group
 		st.Puzzles += len(g.members)
 		st.Examples += len(g.members) * len(g.pairs)
 	}
-	rows, err := w.rowWriters(split, st.Examples, tasks.ARCSeqLen)
+	rows, err := w.rowWriters(split, st.Examples, tasks.ARCSeqLen, "|u1")
 	if err != nil {
 		return st, err
 	}

@@ -120,7 +120,7 @@ func writeBoardSplit(w *folderWriter, split string, groups [][]tasks.Pair, kind 
 	if wide {
 		descr = "<i8"
 	}
-	rows, err := w.rowWritersTyped(split, n, seq, descr)
+	rows, err := w.rowWriters(split, n, seq, descr)
 	if err != nil {
 		return err
 	}

@@ -124,12 +124,8 @@ type rowPair struct {
 }
 
 // rowWriters opens all__inputs.npy and all__labels.npy for n rows of seqLen
-// uint8 tokens.
-func (w *folderWriter) rowWriters(split string, n, seqLen int) (*rowPair, error) {
-	return w.rowWritersTyped(split, n, seqLen, "|u1")
-}
-
-func (w *folderWriter) rowWritersTyped(split string, n, seqLen int, descr string) (*rowPair, error) {
+// tokens of the given dtype ("|u1", or "<i8" as numpy writes augmented Sudoku).
+func (w *folderWriter) rowWriters(split string, n, seqLen int, descr string) (*rowPair, error) {
 	rp := &rowPair{}
 	for i, name := range []string{"inputs", "labels"} {
 		f, err := w.create(split, "all__"+name+".npy")

@@ -14,8 +14,8 @@
 // ('#' wall, ' ' open, 'S' start, 'G' goal, 'o' shortest-path cell in
 // answers; model token = 1 + index in the charset). GenerateMaze samples
 // Maze-Hard-like mazes with a minimum shortest-path length, ShortestPath
-// labels them exactly as the real data is labelled, and ValidMazeAnswer
-// checks answers.
+// labels them exactly as the real data is labelled; answers are checked by
+// the project's validator, tasks.MazeProblem.
 //
 // All generators take a caller-seeded *rand.Rand (math/rand/v2, e.g.
 // rand.New(rand.NewPCG(seed, stream))) and are deterministic given its state.

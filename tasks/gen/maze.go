@@ -34,9 +34,6 @@ var (
 	// ErrBadMaze reports a malformed maze question or answer, or an answer
 	// whose marked cells are not a simple S→G path.
 	ErrBadMaze = errors.New("gen: invalid maze")
-	// ErrNotShortest reports an answer whose marked path is a valid simple
-	// S→G path but longer than the BFS shortest path.
-	ErrNotShortest = errors.New("gen: maze path is not a shortest path")
 )
 
 // neighbours appends the 4-neighbours of cell c in an n×n grid in the fixed
@@ -501,87 +498,3 @@ func (ms *mazeSampler) pickPair(rng *rand.Rand, cells []int32, counts []int, tot
 	panic("gen: pickPair: pair count changed")
 }
 
-// ValidMazeAnswer checks an n×n maze answer against its question (both
-// row-major, len n*n):
-//   - the question uses only "# SG" with exactly one 'S' and one 'G';
-//   - the answer equals the question except that some open ' ' cells are 'o';
-//   - the 'o' cells plus S and G induce a simple path from S to G: S and G
-//     each have exactly one 4-neighbour in the set, every 'o' exactly two,
-//     and the set is connected (a self-touching non-shortest path therefore
-//     fails here; a shortest path never touches itself);
-//   - the path length (number of 'o' + 1 moves) equals the BFS distance.
-//
-// A failure of the last check alone returns an error wrapping ErrNotShortest;
-// all other failures wrap ErrBadMaze. nil means the answer is a correct
-// Maze-Hard label (any shortest path is accepted, not only ShortestPath's).
-func ValidMazeAnswer(question, answer []byte, n int) error {
-	if n <= 0 || len(question) != n*n || len(answer) != n*n {
-		return fmt.Errorf("%w: want %d cells, question has %d, answer %d", ErrBadMaze, n*n, len(question), len(answer))
-	}
-	for i, ch := range question {
-		switch ch {
-		case Wall, Open, Start, Goal:
-		default:
-			return fmt.Errorf("%w: question cell %d is %q", ErrBadMaze, i, ch)
-		}
-	}
-	s, g, err := findSG(question)
-	if err != nil {
-		return err
-	}
-	inPath := make([]bool, n*n)
-	inPath[s], inPath[g] = true, true
-	marks := 0
-	for i, ch := range answer {
-		if ch == question[i] {
-			continue
-		}
-		if ch != Mark || question[i] != Open {
-			return fmt.Errorf("%w: answer cell %d is %q, question has %q", ErrBadMaze, i, ch, question[i])
-		}
-		inPath[i] = true
-		marks++
-	}
-	var nb [4]int
-	for c, on := range inPath {
-		if !on {
-			continue
-		}
-		deg := 0
-		for _, m := range neighbours(nb[:0], c, n) {
-			if inPath[m] {
-				deg++
-			}
-		}
-		want := 2
-		if c == s || c == g {
-			want = 1
-		}
-		if deg != want {
-			return fmt.Errorf("%w: path cell %d has %d path neighbours, want %d", ErrBadMaze, c, deg, want)
-		}
-	}
-	// With those degrees the component of S is a simple S…G path; it must
-	// cover every marked cell (no detached cycles).
-	visited, prev := 1, -1
-	for c := s; c != g; {
-		next := -1
-		for _, m := range neighbours(nb[:0], c, n) {
-			if inPath[m] && m != prev {
-				next = m
-				break
-			}
-		}
-		prev, c = c, next
-		visited++
-	}
-	if visited != marks+2 {
-		return fmt.Errorf("%w: %d marked cells are not on the S→G path", ErrBadMaze, marks+2-visited)
-	}
-	dist := make([]int32, n*n)
-	bfs(question, n, s, dist, make([]int32, n*n))
-	if int(dist[g]) != marks+1 {
-		return fmt.Errorf("%w: marked path has %d moves, shortest has %d", ErrNotShortest, marks+1, dist[g])
-	}
-	return nil
-}

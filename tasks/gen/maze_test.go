@@ -2,9 +2,11 @@ package gen
 
 import (
 	"arceval/internal/testenv"
+	"arceval/tasks"
 	"bytes"
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -45,7 +47,7 @@ func TestShortestPathTable(t *testing.T) {
 	}
 }
 
-func TestValidMazeAnswerTable(t *testing.T) {
+func TestCheckMazeTable(t *testing.T) {
 	q := grid(
 		"S   ",
 		"### ",
@@ -64,7 +66,7 @@ func TestValidMazeAnswerTable(t *testing.T) {
 		name    string
 		q, a    []byte
 		n       int
-		wantErr error // nil, ErrBadMaze or ErrNotShortest
+		wantErr error // nil, errBad or errNotShortest
 	}{
 		{"valid", q, good, 4, nil},
 		{"other shortest path", q2, alt, 3, nil},
@@ -73,23 +75,23 @@ func TestValidMazeAnswerTable(t *testing.T) {
 		{"staircase is shortest", grid("S   ", "    ", "   G", "    "),
 			grid("S   ", "oooo", "   G", "    "), 4, nil},
 		{"detour not shortest", grid("S  #", "   #", " G #", "####"),
-			grid("Soo#", "  o#", " Go#", "####"), 4, ErrNotShortest},
+			grid("Soo#", "  o#", " Go#", "####"), 4, errNotShortest},
 		{"self-touching detour", grid("S    ", "     ", "     ", "     ", "    G"),
-			grid("So   ", "oo   ", "ooooo", "    o", "    G"), 5, ErrBadMaze},
-		{"wrong sizes", q, good[:15], 4, ErrBadMaze},
-		{"no marks", q, q, 4, ErrBadMaze},
-		{"mark on wall", q, grid("Sooo", "##oo", "oooo", "G## "), 4, ErrBadMaze},
-		{"branch", q, grid("Sooo", "###o", "oooo", "Goo "), 4, ErrBadMaze},
-		{"detached mark", q, grid("Sooo", "###o", "oooo", "G##o"), 4, ErrBadMaze},
-		{"gap", q, grid("So o", "###o", "oooo", "G## "), 4, ErrBadMaze},
-		{"S changed", q, grid("oooo", "###o", "oooo", "G## "), 4, ErrBadMaze},
-		{"bad question byte", grid("S  ", " x ", "  G"), grid("S  ", " x ", "  G"), 3, ErrBadMaze},
-		{"two goals", grid("S G", "   ", "  G"), grid("SoG", "   ", "  G"), 3, ErrBadMaze},
-		{"bad answer byte", q2, grid("So.", "  o", "  G"), 3, ErrBadMaze},
+			grid("So   ", "oo   ", "ooooo", "    o", "    G"), 5, errBad},
+		{"wrong sizes", q, good[:15], 4, errBad},
+		{"no marks", q, q, 4, errBad},
+		{"mark on wall", q, grid("Sooo", "##oo", "oooo", "G## "), 4, errBad},
+		{"branch", q, grid("Sooo", "###o", "oooo", "Goo "), 4, errBad},
+		{"detached mark", q, grid("Sooo", "###o", "oooo", "G##o"), 4, errBad},
+		{"gap", q, grid("So o", "###o", "oooo", "G## "), 4, errBad},
+		{"S changed", q, grid("oooo", "###o", "oooo", "G## "), 4, errBad},
+		{"bad question byte", grid("S  ", " x ", "  G"), grid("S  ", " x ", "  G"), 3, errBad},
+		{"two goals", grid("S G", "   ", "  G"), grid("SoG", "   ", "  G"), 3, errBad},
+		{"bad answer byte", q2, grid("So.", "  o", "  G"), 3, errBad},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			err := ValidMazeAnswer(tc.q, tc.a, tc.n)
+			err := checkMaze(tc.q, tc.a, tc.n)
 			if tc.wantErr == nil && err != nil || tc.wantErr != nil && !errors.Is(err, tc.wantErr) {
 				t.Fatalf("err = %v, want %v", err, tc.wantErr)
 			}
@@ -98,8 +100,8 @@ func TestValidMazeAnswerTable(t *testing.T) {
 	// A U-shaped detour is a valid simple path but not a shortest one.
 	qd := grid("S   G", "     ", "     ", "     ", "     ")
 	ad := grid("S   G", "o   o", "ooooo", "     ", "     ")
-	if err := ValidMazeAnswer(qd, ad, 5); !errors.Is(err, ErrNotShortest) || errors.Is(err, ErrBadMaze) {
-		t.Fatalf("U detour: err = %v, want ErrNotShortest only", err)
+	if err := checkMaze(qd, ad, 5); !errors.Is(err, errNotShortest) || errors.Is(err, errBad) {
+		t.Fatalf("U detour: err = %v, want errNotShortest only", err)
 	}
 }
 
@@ -122,7 +124,7 @@ func TestMazeHardRealData(t *testing.T) {
 	same := 0
 	for i, r := range recs[1:] {
 		q, a := []byte(r[1]), []byte(r[2])
-		if err := ValidMazeAnswer(q, a, 30); err != nil {
+		if err := checkMaze(q, a, 30); err != nil {
 			t.Fatalf("maze %d: %v", i, err)
 		}
 		path, ok := ShortestPath(q, 30)
@@ -133,7 +135,7 @@ func TestMazeHardRealData(t *testing.T) {
 		for _, c := range path[1 : len(path)-1] {
 			mine[c] = Mark
 		}
-		if err := ValidMazeAnswer(q, mine, 30); err != nil {
+		if err := checkMaze(q, mine, 30); err != nil {
 			t.Fatalf("maze %d: our own answer: %v", i, err)
 		}
 		if bytes.Equal(mine, a) {
@@ -142,7 +144,7 @@ func TestMazeHardRealData(t *testing.T) {
 		// Perturb the real label: dropping one mark must fail.
 		broken := slices.Clone(a)
 		broken[bytes.IndexByte(broken, Mark)] = Open
-		if err := ValidMazeAnswer(q, broken, 30); !errors.Is(err, ErrBadMaze) {
+		if err := checkMaze(q, broken, 30); !errors.Is(err, errBad) {
 			t.Fatalf("maze %d: broken label accepted: %v", i, err)
 		}
 	}
@@ -179,7 +181,7 @@ func TestGenerateMazeProperties(t *testing.T) {
 				if bytes.ContainsAny(q, "o") || strings.Trim(string(q), MazeCharset[:4]) != "" {
 					t.Fatalf("question uses bytes outside %q", MazeCharset[:4])
 				}
-				if err := ValidMazeAnswer(q, a, n); err != nil {
+				if err := checkMaze(q, a, n); err != nil {
 					t.Fatal(err)
 				}
 				path, _ := ShortestPath(q, n)
@@ -249,5 +251,27 @@ func BenchmarkGenerateMaze30(b *testing.B) {
 		if _, _, _, err := GenerateMaze(rng, MazeOptions{N: 30, MinPathLen: 110}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+var (
+	errBad         = errors.New("invalid maze answer")
+	errNotShortest = errors.New("maze path is not a shortest path")
+)
+
+// checkMaze validates an answer with the project's maze validator
+// (tasks.ParseMaze / tasks.MazeProblem), classifying its verdict.
+func checkMaze(q, a []byte, n int) error {
+	if len(q) != n*n {
+		return fmt.Errorf("%w: question has %d cells, want %d", errBad, len(q), n*n)
+	}
+	_, _, err := tasks.ParseMaze(string(q), string(a))
+	switch {
+	case err == nil:
+		return nil
+	case strings.Contains(err.Error(), "the shortest S→G path has"):
+		return fmt.Errorf("%w: %v", errNotShortest, err)
+	default:
+		return fmt.Errorf("%w: %v", errBad, err)
 	}
 }

@@ -497,4 +497,3 @@ func (ms *mazeSampler) pickPair(rng *rand.Rand, cells []int32, counts []int, tot
 	}
 	panic("gen: pickPair: pair count changed")
 }
-

@@ -20,12 +20,9 @@ func runDataStats(c *cli, args []string) error {
 		return err
 	}
 	dir := tasks.DataRoot(*root)
-	names := fs.Args()
-	if len(names) == 0 {
-		names = foundSets(dir)
-		if len(names) == 0 {
-			return fmt.Errorf("no known sets under data root %q (pass --data or run `arceval data fetch`)", dir)
-		}
+	names, err := setsOrAll(dir, fs.Args())
+	if err != nil {
+		return err
 	}
 	var all []tasks.SetStats
 	for _, name := range names {
@@ -47,6 +44,17 @@ func runDataStats(c *cli, args []string) error {
 		printStats(c.stdout, st)
 	}
 	return nil
+}
+
+// setsOrAll returns the named sets, or every known set found under root.
+func setsOrAll(root string, names []string) ([]string, error) {
+	if len(names) > 0 {
+		return names, nil
+	}
+	if names = foundSets(root); len(names) == 0 {
+		return nil, fmt.Errorf("no known sets under data root %q (pass --data or run `arceval data fetch`)", root)
+	}
+	return names, nil
 }
 
 // foundSets lists the known sets present under root.

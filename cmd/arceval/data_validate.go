@@ -13,12 +13,9 @@ func runDataValidate(c *cli, args []string) error {
 		return err
 	}
 	dir := tasks.DataRoot(*root)
-	names := fs.Args()
-	if len(names) == 0 {
-		names = foundSets(dir)
-		if len(names) == 0 {
-			return fmt.Errorf("no known sets under data root %q (pass --data or run `arceval data fetch`)", dir)
-		}
+	names, err := setsOrAll(dir, fs.Args())
+	if err != nil {
+		return err
 	}
 	for _, name := range names {
 		set, err := tasks.LoadSet(dir, name)

@@ -38,11 +38,16 @@ func (m BuiltMeta) GuessKind() Kind {
 // ReadBuiltMeta reads and checks dir/dataset.json.
 func ReadBuiltMeta(dir string) (BuiltMeta, error) {
 	path := filepath.Join(dir, "dataset.json")
-	var m BuiltMeta
 	data, err := readLimited(path, 1<<20)
 	if err != nil {
-		return m, err
+		return BuiltMeta{}, err
 	}
+	return parseBuiltMeta(path, data)
+}
+
+// parseBuiltMeta decodes and range-checks dataset.json content.
+func parseBuiltMeta(path string, data []byte) (BuiltMeta, error) {
+	var m BuiltMeta
 	if err := json.Unmarshal(data, &m); err != nil {
 		return m, fmt.Errorf("%s: %s", path, jsonSyntaxMsg(data, err))
 	}

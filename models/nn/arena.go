@@ -1,0 +1,45 @@
+package nn
+
+// Arena hands out float32 scratch slices for one forward pass. Slices stay
+// valid until Reset; after the first pass the arena holds one chunk large
+// enough for everything, so later passes allocate nothing.
+type Arena struct {
+	chunks [][]float32
+	cur    int // index of the chunk being filled
+	off    int // used part of chunks[cur]
+	peak   int // most floats in use at once
+	inUse  int
+}
+
+// Get returns n zeroed floats.
+func (a *Arena) Get(n int) []float32 {
+	for a.cur < len(a.chunks) && a.off+n > len(a.chunks[a.cur]) {
+		a.cur++
+		a.off = 0
+	}
+	if a.cur == len(a.chunks) {
+		a.chunks = append(a.chunks, make([]float32, max(n, 1<<16)))
+		a.off = 0
+	}
+	s := a.chunks[a.cur][a.off : a.off+n : a.off+n]
+	a.off += n
+	a.inUse += n
+	a.peak = max(a.peak, a.inUse)
+	clear(s)
+	return s
+}
+
+// Reset releases every slice handed out. If the last pass needed more than
+// one chunk they are merged into one chunk of the peak size.
+func (a *Arena) Reset() {
+	if len(a.chunks) > 1 {
+		a.chunks = [][]float32{make([]float32, a.peak)}
+	}
+	a.cur, a.off, a.inUse = 0, 0, 0
+}
+
+// Mark returns the current position, for releasing temporaries with Release.
+func (a *Arena) Mark() (int, int, int) { return a.cur, a.off, a.inUse }
+
+// Release returns to a position from Mark, freeing everything after it.
+func (a *Arena) Release(cur, off, inUse int) { a.cur, a.off, a.inUse = cur, off, inUse }

@@ -1,0 +1,47 @@
+package nn
+
+import "fmt"
+
+// Packed is a weight matrix B (k × n) prepared once for repeated products
+// C = A·B. Linear layers keep their PyTorch weight W (out × in) packed as
+// B = Wᵀ (k = in, n = out). The layout is private to the GEMM kernels.
+type Packed struct {
+	K, N int
+	data []float32 // kernel-specific layout of B
+}
+
+// PackT packs B = Wᵀ from a row-major W of shape (n, k), the PyTorch Linear
+// layout (out, in).
+func PackT(w []float32, n, k int) *Packed {
+	if len(w) != n*k {
+		panic(fmt.Sprintf("nn.PackT: len(w) = %d, want %d×%d", len(w), n, k))
+	}
+	return packT(w, n, k)
+}
+
+// MatMulPacked computes C = A·B for A (m, k) row-major and packed B (k, n),
+// writing C (m, n) row-major; with accumulate, C += A·B.
+func MatMulPacked(c, a []float32, m int, b *Packed, accumulate bool) {
+	if len(a) < m*b.K || len(c) < m*b.N {
+		panic(fmt.Sprintf("nn.MatMulPacked: a %d / c %d values for m=%d, k=%d, n=%d", len(a), len(c), m, b.K, b.N))
+	}
+	matMulPacked(c, a, m, b, accumulate)
+}
+
+// MatMulNT computes C (m, n) = A (m, k) · Bᵀ for row-major A and B (n, k):
+// c[i][j] = Σ_p a[i][p]·b[j][p]. Attention scores use it (Q·Kᵀ).
+func MatMulNT(c, a, b []float32, m, n, k int) {
+	if len(a) < m*k || len(b) < n*k || len(c) < m*n {
+		panic(fmt.Sprintf("nn.MatMulNT: a %d, b %d, c %d values for m=%d n=%d k=%d", len(a), len(b), len(c), m, n, k))
+	}
+	matMulNT(c, a, b, m, n, k)
+}
+
+// MatMulNN computes C (m, n) = A (m, k) · B (k, n), all row-major:
+// c[i][j] = Σ_p a[i][p]·b[p][j]. Attention's weighted values use it (P·V).
+func MatMulNN(c, a, b []float32, m, n, k int) {
+	if len(a) < m*k || len(b) < k*n || len(c) < m*n {
+		panic(fmt.Sprintf("nn.MatMulNN: a %d, b %d, c %d values for m=%d n=%d k=%d", len(a), len(b), len(c), m, n, k))
+	}
+	matMulNN(c, a, b, m, n, k)
+}

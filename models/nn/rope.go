@@ -1,0 +1,48 @@
+package nn
+
+import "math"
+
+// RoPE holds the rotary tables of the official RotaryEmbedding:
+// inv_freq[i] = base^(−2i/dim), angles t·inv_freq for positions t < T, cos and
+// sin of concat(freqs, freqs). They are computed in float32 the way PyTorch
+// does, so positions far from 0 agree with the reference.
+type RoPE struct {
+	T, Dim   int
+	Cos, Sin []float32 // (T, Dim)
+}
+
+// NewRoPE builds the tables for T positions of head dimension dim.
+func NewRoPE(T, dim int, base float64) *RoPE {
+	half := dim / 2
+	inv := make([]float32, half)
+	for i := range inv {
+		e := float32(2*i) / float32(dim)
+		inv[i] = 1 / float32(math.Pow(base, float64(e)))
+	}
+	r := &RoPE{T: T, Dim: dim, Cos: make([]float32, T*dim), Sin: make([]float32, T*dim)}
+	for t := 0; t < T; t++ {
+		for i := 0; i < half; i++ {
+			f := float32(t) * inv[i]
+			c, s := float32(math.Cos(float64(f))), float32(math.Sin(float64(f)))
+			r.Cos[t*dim+i], r.Cos[t*dim+half+i] = c, c
+			r.Sin[t*dim+i], r.Sin[t*dim+half+i] = s, s
+		}
+	}
+	return r
+}
+
+// Apply rotates x in place: x holds T positions, each a vector of Dim values
+// starting at x[t*stride] (so Q or K heads can be rotated inside a fused
+// buffer). Rotate-half convention: x' = x·cos + [−x₂, x₁]·sin.
+func (r *RoPE) Apply(x []float32, stride int) {
+	half := r.Dim / 2
+	for t := 0; t < r.T; t++ {
+		v := x[t*stride : t*stride+r.Dim]
+		cos, sin := r.Cos[t*r.Dim:(t+1)*r.Dim], r.Sin[t*r.Dim:(t+1)*r.Dim]
+		for i := 0; i < half; i++ {
+			x1, x2 := v[i], v[i+half]
+			v[i] = x1*cos[i] - x2*sin[i]
+			v[i+half] = x2*cos[i+half] + x1*sin[i+half]
+		}
+	}
+}

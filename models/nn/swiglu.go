@@ -1,0 +1,42 @@
+package nn
+
+import "math"
+
+// SwiGLUInter is the official inner width: round(expansion·hidden·2/3)
+// (half to even, as Python's round) rounded up to a multiple of 256.
+func SwiGLUInter(hidden int, expansion float64) int {
+	v := int(math.RoundToEven(expansion * float64(hidden) * 2 / 3))
+	return (v + 255) / 256 * 256
+}
+
+// SwiGLU is the official feed-forward block: [g, u] = gate_up(x) split in
+// halves, out = down(silu(g)·u).
+type SwiGLU struct {
+	Hidden, Inter int
+	GateUp        *Linear // hidden → 2·inter
+	Down          *Linear // inter → hidden
+}
+
+// NewSwiGLU builds the block from gate_up_proj (2·inter, hidden) and
+// down_proj (hidden, inter) weights.
+func NewSwiGLU(gateUp, down []float32, hidden, inter int) *SwiGLU {
+	return &SwiGLU{Hidden: hidden, Inter: inter, GateUp: NewLinear(gateUp, 2*inter, hidden, nil), Down: NewLinear(down, hidden, inter, nil)}
+}
+
+// Forward: x is (rows, hidden), out is (rows, hidden).
+func (s *SwiGLU) Forward(out, x []float32, rows int, ar *Arena) {
+	c, o, u := ar.Mark()
+	gu := ar.Get(rows * 2 * s.Inter)
+	s.GateUp.Forward(gu, x, rows)
+	h := ar.Get(rows * s.Inter)
+	for r := 0; r < rows; r++ {
+		g := gu[r*2*s.Inter : r*2*s.Inter+s.Inter]
+		up := gu[r*2*s.Inter+s.Inter : (r+1)*2*s.Inter]
+		hr := h[r*s.Inter : (r+1)*s.Inter]
+		for i := range hr {
+			hr[i] = SiLU(g[i]) * up[i]
+		}
+	}
+	s.Down.Forward(out, h, rows)
+	ar.Release(c, o, u)
+}

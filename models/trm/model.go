@@ -1,0 +1,150 @@
+package trm
+
+import (
+	"fmt"
+	"math"
+	"sync"
+
+	"arceval/models/nn"
+)
+
+func swigluInter(hidden int, expansion float64) int { return nn.SwiGLUInter(hidden, expansion) }
+
+// Model is a loaded TRM ready for inference.
+type Model struct {
+	Cfg     Config
+	P, T, D int // prefix positions, total positions, hidden size
+
+	embed    []float32 // (vocab, D)
+	embedPos []float32 // (T, D), learned positions only
+	hInit    []float32 // (D)
+	lInit    []float32 // (D)
+	blocks   []*nn.Block
+	lmHead   *nn.Linear // D → vocab
+	qHead    *nn.Linear // D → 2
+	puzzle   *puzzleTable
+}
+
+// puzzleTable reads puzzle-embedding rows on demand and caches them, so a
+// 2 GB ARC table is never loaded whole.
+type puzzleTable struct {
+	mu    sync.Mutex
+	r     *resolver
+	ndim  int
+	n     int
+	cache map[int32][]float32
+}
+
+func (p *puzzleTable) row(id int32) ([]float32, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if v, ok := p.cache[id]; ok {
+		return v, nil
+	}
+	if id < 0 || int(id) >= p.n {
+		return nil, fmt.Errorf("puzzle identifier %d outside the table's %d rows", id, p.n)
+	}
+	v, err := p.r.src.Rows(p.r.prefix+"puzzle_emb.weights", int(id), 1)
+	if err != nil {
+		return nil, err
+	}
+	p.cache[id] = v
+	return v, nil
+}
+
+// Load builds a model from a config and a tensor source (official key names
+// with or without the "_orig_mod.model.inner." prefix, or native names). Every
+// missing or mis-shaped tensor is reported.
+func Load(c Config, src Tensors) (*Model, error) {
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	r, err := newResolver(src)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.check(c); err != nil {
+		return nil, err
+	}
+	m := &Model{Cfg: c, P: c.PrefixLen(), T: c.Positions(), D: c.HiddenSize}
+	get := func(name string) []float32 {
+		if err != nil {
+			return nil
+		}
+		var v []float32
+		v, err = r.get(name)
+		return v
+	}
+	m.hInit, m.lInit = get("H_init"), get("L_init")
+	m.embed = get("embed_tokens.embedding_weight")
+	if c.PosEncodings == "learned" {
+		m.embedPos = get("embed_pos.embedding_weight")
+	}
+	lm, qw, qb := get("lm_head.weight"), get("q_head.weight"), get("q_head.bias")
+	var rope *nn.RoPE
+	if c.PosEncodings == "rope" && !c.MLPT {
+		rope = nn.NewRoPE(m.T, c.HiddenSize/c.NumHeads, c.RopeTheta)
+	}
+	inter := swigluInter(c.HiddenSize, c.Expansion)
+	for i := 0; i < c.LLayers && err == nil; i++ {
+		l := fmt.Sprintf("L_level.layers.%d.", i)
+		b := &nn.Block{Eps: float32(c.RMSNormEps)}
+		if c.MLPT {
+			it := swigluInter(m.T, c.Expansion)
+			b.MixT = nn.NewSwiGLU(get(l+"mlp_t.gate_up_proj.weight"), get(l+"mlp_t.down_proj.weight"), m.T, it)
+		} else {
+			hd := c.HiddenSize / c.NumHeads
+			b.Attn = nn.NewAttention(get(l+"self_attn.qkv_proj.weight"), get(l+"self_attn.o_proj.weight"), c.HiddenSize, c.NumHeads, hd, rope)
+		}
+		b.MLP = nn.NewSwiGLU(get(l+"mlp.gate_up_proj.weight"), get(l+"mlp.down_proj.weight"), c.HiddenSize, inter)
+		m.blocks = append(m.blocks, b)
+	}
+	if err != nil {
+		return nil, err
+	}
+	m.lmHead = nn.NewLinear(lm, c.VocabSize, c.HiddenSize, nil)
+	m.qHead = nn.NewLinear(qw, 2, c.HiddenSize, qb)
+	if c.PuzzleEmbNdim > 0 {
+		m.puzzle = &puzzleTable{r: r, ndim: c.PuzzleEmbNdim, n: c.NumPuzzleIdentifiers, cache: map[int32][]float32{}}
+	}
+	return m, nil
+}
+
+// embedInputs writes x (B, T, D) = √D · [puzzle prefix ; token embeddings].
+func (m *Model) embedInputs(x []float32, inputs, ids []int32, B int) error {
+	S, D := m.Cfg.SeqLen, m.D
+	scale := float32(math.Sqrt(float64(D)))
+	for b := 0; b < B; b++ {
+		xb := x[b*m.T*D : (b+1)*m.T*D]
+		clear(xb[:m.P*D])
+		if m.puzzle != nil {
+			row, err := m.puzzle.row(ids[b])
+			if err != nil {
+				return err
+			}
+			copy(xb, row)
+		}
+		for s := 0; s < S; s++ {
+			tok := inputs[b*S+s]
+			if tok < 0 || int(tok) >= m.Cfg.VocabSize {
+				return fmt.Errorf("row %d, position %d: token %d outside the vocabulary 0..%d", b, s, tok, m.Cfg.VocabSize-1)
+			}
+			copy(xb[(m.P+s)*D:(m.P+s+1)*D], m.embed[int(tok)*D:(int(tok)+1)*D])
+		}
+		if m.embedPos != nil {
+			for i := range xb {
+				xb[i] = 0.707106781 * (xb[i] + m.embedPos[i])
+			}
+		}
+		nn.Scale(xb, scale)
+	}
+	return nil
+}
+
+// level applies the reasoning module: h = blocks(h + injection), in place.
+func (m *Model) level(h, injection []float32, B int, ar *nn.Arena) {
+	nn.AddInto(h, injection)
+	for _, b := range m.blocks {
+		b.Forward(h, B, m.T, ar)
+	}
+}

@@ -1,0 +1,156 @@
+package trm
+
+import (
+	"fmt"
+
+	"arceval/models/nn"
+)
+
+// State is the ACT carry of a batch of B rows, as the official wrapper keeps
+// it: per row the answer state z_H and latent z_L (each (T, D)), the steps
+// taken, whether it halted, and the data (inputs, puzzle id) it is working on.
+// A halted row is reset and takes the next batch's data at the next Step.
+type State struct {
+	B         int
+	ZH, ZL    []float32 // (B, T, D)
+	Steps     []int     // (B)
+	Halted    []bool    // (B)
+	Inputs    []int32   // (B, S) current data
+	PuzzleIDs []int32   // (B)
+	// Done marks rows that stopped early (HaltOnQ); Step skips them and
+	// leaves their outputs untouched.
+	Done []bool
+}
+
+// NewState returns the official initial carry: every row halted, so the
+// first Step loads the batch into all rows.
+func (m *Model) NewState(B int) *State {
+	s := &State{B: B, ZH: make([]float32, B*m.T*m.D), ZL: make([]float32, B*m.T*m.D),
+		Steps: make([]int, B), Halted: make([]bool, B), Inputs: make([]int32, B*m.Cfg.SeqLen),
+		PuzzleIDs: make([]int32, B), Done: make([]bool, B)}
+	for i := range s.Halted {
+		s.Halted[i] = true
+	}
+	return s
+}
+
+// Batch is the data offered to a Step: inputs (B, S) tokens and puzzle
+// identifiers (B).
+type Batch struct {
+	Inputs    []int32
+	PuzzleIDs []int32
+}
+
+// StepOutput holds one supervision step's outputs: logits (B, S, vocab) of
+// the answer state without the prefix positions, and the Q-head's halt and
+// continue logits (B).
+type StepOutput struct {
+	Logits    []float32
+	QHalt     []float32
+	QContinue []float32
+}
+
+// NewStepOutput allocates outputs for B rows.
+func (m *Model) NewStepOutput(B int) *StepOutput {
+	return &StepOutput{Logits: make([]float32, B*m.Cfg.SeqLen*m.Cfg.VocabSize), QHalt: make([]float32, B), QContinue: make([]float32, B)}
+}
+
+// StepOptions control a Step.
+type StepOptions struct {
+	// HaltOnQ ends a row early when its q_halt logit is positive (the
+	// official model's training rule; evaluation normally runs every row for
+	// halt_max_steps). Finished rows are marked Done and skipped afterwards.
+	HaltOnQ bool
+}
+
+// Step runs one supervision step (one call of the official ACT wrapper in
+// evaluation mode): halted rows are reset to H_init/L_init and load their row
+// of b; the inner model runs H_cycles × (L_cycles latent updates + one answer
+// update); rows halt after halt_max_steps steps (or, with HaltOnQ, when
+// q_halt > 0).
+func (m *Model) Step(s *State, b Batch, out *StepOutput, opt StepOptions, ar *nn.Arena) error {
+	S, TD := m.Cfg.SeqLen, m.T*m.D
+	if len(b.Inputs) != s.B*S || len(b.PuzzleIDs) != s.B {
+		return fmt.Errorf("trm: batch has %d inputs and %d ids, want %d×%d and %d", len(b.Inputs), len(b.PuzzleIDs), s.B, S, s.B)
+	}
+	var active []int
+	for r := 0; r < s.B; r++ {
+		if s.Done[r] {
+			continue
+		}
+		if s.Halted[r] {
+			for i := 0; i < m.T; i++ {
+				copy(s.ZH[r*TD+i*m.D:r*TD+(i+1)*m.D], m.hInit)
+				copy(s.ZL[r*TD+i*m.D:r*TD+(i+1)*m.D], m.lInit)
+			}
+			s.Steps[r] = 0
+			copy(s.Inputs[r*S:(r+1)*S], b.Inputs[r*S:(r+1)*S])
+			s.PuzzleIDs[r] = b.PuzzleIDs[r]
+		}
+		active = append(active, r)
+	}
+	if len(active) == 0 {
+		return nil
+	}
+	ar.Reset()
+	n := len(active)
+	// Gather the active rows into contiguous buffers (rows are independent,
+	// so the result does not depend on which rows run together).
+	zH, zL := ar.Get(n*TD), ar.Get(n*TD)
+	inputs := make([]int32, n*S)
+	ids := make([]int32, n)
+	for i, r := range active {
+		copy(zH[i*TD:(i+1)*TD], s.ZH[r*TD:(r+1)*TD])
+		copy(zL[i*TD:(i+1)*TD], s.ZL[r*TD:(r+1)*TD])
+		copy(inputs[i*S:(i+1)*S], s.Inputs[r*S:(r+1)*S])
+		ids[i] = s.PuzzleIDs[r]
+	}
+	x := ar.Get(n * TD)
+	if err := m.embedInputs(x, inputs, ids, n); err != nil {
+		return err
+	}
+	m.inner(zH, zL, x, n, ar)
+	logits := ar.Get(n * S * m.Cfg.VocabSize)
+	q := ar.Get(n * 2)
+	m.heads(logits, q, zH, n, ar)
+	V := m.Cfg.VocabSize
+	for i, r := range active {
+		copy(s.ZH[r*TD:(r+1)*TD], zH[i*TD:(i+1)*TD])
+		copy(s.ZL[r*TD:(r+1)*TD], zL[i*TD:(i+1)*TD])
+		copy(out.Logits[r*S*V:(r+1)*S*V], logits[i*S*V:(i+1)*S*V])
+		out.QHalt[r], out.QContinue[r] = q[2*i], q[2*i+1]
+		s.Steps[r]++
+		s.Halted[r] = s.Steps[r] >= m.Cfg.HaltMaxSteps
+		if opt.HaltOnQ && q[2*i] > 0 {
+			s.Halted[r] = true
+			s.Done[r] = true
+		}
+	}
+	return nil
+}
+
+// inner is the recursion of one supervision step on n rows:
+//
+//	repeat H_cycles: { repeat L_cycles: z_L = blocks(z_L + (z_H + x)); z_H = blocks(z_H + z_L) }
+func (m *Model) inner(zH, zL, x []float32, n int, ar *nn.Arena) {
+	inj := ar.Get(len(x))
+	for h := 0; h < m.Cfg.HCycles; h++ {
+		for l := 0; l < m.Cfg.LCycles; l++ {
+			nn.Add(inj, zH, x)
+			m.level(zL, inj, n, ar)
+		}
+		m.level(zH, zL, n, ar)
+	}
+}
+
+// heads computes logits (n, S, V) from z_H's grid positions and q (n, 2)
+// from position 0.
+func (m *Model) heads(logits, q, zH []float32, n int, ar *nn.Arena) {
+	S, V, TD := m.Cfg.SeqLen, m.Cfg.VocabSize, m.T*m.D
+	first := ar.Get(n * m.D)
+	for i := 0; i < n; i++ {
+		m.lmHead.Forward(logits[i*S*V:(i+1)*S*V], zH[i*TD+m.P*m.D:(i+1)*TD], S)
+		copy(first[i*m.D:(i+1)*m.D], zH[i*TD:i*TD+m.D])
+	}
+	m.qHead.Forward(q, first, n)
+}

@@ -1,13 +1,20 @@
 package nn
 
-import "fmt"
+import (
+	"fmt"
+	"runtime"
+	"sync/atomic"
+)
 
 // Packed is a weight matrix B (k × n) prepared once for repeated products
 // C = A·B. Linear layers keep their PyTorch weight W (out × in) packed as
-// B = Wᵀ (k = in, n = out). The layout is private to the GEMM kernels.
+// B = Wᵀ (k = in, n = out). The layout is private to the GEMM kernels: the
+// kernel in use when it was packed (see Kernel) splits B into column panels
+// as wide as its register tile, each stored K-major and zero padded.
 type Packed struct {
 	K, N int
-	data []float32 // kernel-specific layout of B
+	data []float32   // kernel-specific layout of B
+	kern *gemmKernel // the kernel whose layout data has
 }
 
 // PackT packs B = Wᵀ from a row-major W of shape (n, k), the PyTorch Linear
@@ -24,6 +31,9 @@ func PackT(w []float32, n, k int) *Packed {
 func MatMulPacked(c, a []float32, m int, b *Packed, accumulate bool) {
 	if len(a) < m*b.K || len(c) < m*b.N {
 		panic(fmt.Sprintf("nn.MatMulPacked: a %d / c %d values for m=%d, k=%d, n=%d", len(a), len(c), m, b.K, b.N))
+	}
+	if b.kern == nil {
+		panic("nn.MatMulPacked: B was not made by PackT")
 	}
 	matMulPacked(c, a, m, b, accumulate)
 }
@@ -44,4 +54,31 @@ func MatMulNN(c, a, b []float32, m, n, k int) {
 		panic(fmt.Sprintf("nn.MatMulNN: a %d, b %d, c %d values for m=%d n=%d k=%d", len(a), len(b), len(c), m, n, k))
 	}
 	matMulNN(c, a, b, m, n, k)
+}
+
+// Kernel names the GEMM micro-kernel in use: "avx512" (12×32 tile, AVX-512F),
+// "avx2" (6×16 tile, AVX2+FMA) or "go" (pure Go, 4×8 tile; purego builds and
+// other architectures). Run records carry it as provenance: products are
+// bit-identical for a given kernel, whatever the threads or batch size.
+func Kernel() string { return activeKernel.name }
+
+var gemmThreads atomic.Int64 // 0: GOMAXPROCS
+
+// SetThreads sets how many goroutines one product may use (the caller and
+// up to n-1 helpers); n ≤ 0 restores the default, GOMAXPROCS. It returns the
+// previous setting (0 for the default), so
+//
+//	defer nn.SetThreads(nn.SetThreads(1))
+//
+// runs a section single-threaded. Results do not depend on it.
+func SetThreads(n int) int {
+	return int(gemmThreads.Swap(int64(max(n, 0))))
+}
+
+// Threads returns how many goroutines a product may use now.
+func Threads() int {
+	if n := gemmThreads.Load(); n > 0 {
+		return int(n)
+	}
+	return runtime.GOMAXPROCS(0)
 }

@@ -99,9 +99,6 @@ func TestParity(t *testing.T) {
 			}
 			state, out, ar := m.NewState(B), m.NewStepOutput(B), &nn.Arena{}
 			argmax := make([]int32, B*S)
-			if last == cfg.HaltMaxSteps-1 || len(f.EvalSteps) == cfg.HaltMaxSteps {
-				last = cfg.HaltMaxSteps
-			}
 			for step := 1; step <= last; step++ {
 				if err := m.Step(state, batch, out, StepOptions{}, ar); err != nil {
 					t.Fatal(err)

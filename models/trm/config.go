@@ -42,11 +42,17 @@ type Config struct {
 // defaults for fields it omits (rms_norm_eps 1e-5, rope_theta 10000,
 // puzzle_emb_len 16, no_ACT_continue true), and validates it.
 func ParseConfig(data []byte) (Config, error) {
-	c := Config{RMSNormEps: 1e-5, RopeTheta: 10000, PuzzleEmbLen: 16, NoACTContinue: true, ForwardDtype: "bfloat16"}
+	c := DefaultConfig()
 	if err := json.Unmarshal(data, &c); err != nil {
 		return c, fmt.Errorf("trm config: %w", err)
 	}
 	return c, c.Validate()
+}
+
+// DefaultConfig holds the official defaults of the fields an official
+// config dict may omit.
+func DefaultConfig() Config {
+	return Config{RMSNormEps: 1e-5, RopeTheta: 10000, PuzzleEmbLen: 16, NoACTContinue: true, ForwardDtype: "bfloat16"}
 }
 
 // Validate checks that the sizes are usable.
@@ -62,6 +68,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("trm config: halt_max_steps %d must be ≥ 1", c.HaltMaxSteps)
 	case c.PuzzleEmbNdim < 0 || c.PuzzleEmbNdim > 0 && c.NumPuzzleIdentifiers < 1:
 		return fmt.Errorf("trm config: puzzle_emb_ndim %d needs num_puzzle_identifiers ≥ 1", c.PuzzleEmbNdim)
+	case c.RMSNormEps <= 0 || c.PosEncodings == "rope" && c.RopeTheta <= 0:
+		return fmt.Errorf("trm config: rms_norm_eps %g and rope_theta %g must be positive", c.RMSNormEps, c.RopeTheta)
 	case c.PosEncodings != "rope" && c.PosEncodings != "learned" && c.PosEncodings != "none":
 		return fmt.Errorf("trm config: pos_encodings %q (want rope, learned or none)", c.PosEncodings)
 	case c.PrefixLen()*c.HiddenSize < c.PuzzleEmbNdim:

@@ -44,7 +44,11 @@ func (p *puzzleTable) row(id int32) ([]float32, error) {
 	if id < 0 || int(id) >= p.n {
 		return nil, fmt.Errorf("puzzle identifier %d outside the table's %d rows", id, p.n)
 	}
-	v, err := p.r.src.Rows(p.r.prefix+"puzzle_emb.weights", int(id), 1)
+	name := p.r.prefix + "puzzle_emb.weights"
+	v, err := p.r.src.Rows(name, int(id), 1)
+	if err == nil {
+		err = checkFinite(fmt.Sprintf("%s row %d", name, id), v)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -72,7 +76,9 @@ func Load(c Config, src Tensors) (*Model, error) {
 			return nil
 		}
 		var v []float32
-		v, err = r.get(name)
+		if v, err = r.get(name); err == nil {
+			err = checkFinite(r.prefix+name, v)
+		}
 		return v
 	}
 	m.hInit, m.lInit = get("H_init"), get("L_init")
@@ -147,4 +153,14 @@ func (m *Model) level(h, injection []float32, B int, ar *nn.Arena) {
 	for _, b := range m.blocks {
 		b.Forward(h, B, m.T, ar)
 	}
+}
+
+// checkFinite rejects weights holding NaN or ±Inf, naming the first.
+func checkFinite(name string, v []float32) error {
+	for i, x := range v {
+		if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
+			return fmt.Errorf("tensor %s: element %d is %v", name, i, x)
+		}
+	}
+	return nil
 }

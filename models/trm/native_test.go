@@ -1,0 +1,143 @@
+package trm
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"arceval/internal/testenv"
+	"arceval/models/nn"
+)
+
+// Importing an official checkpoint and loading the native file gives the
+// same outputs, bit for bit; the native file needs no config.
+func TestImportRoundTrip(t *testing.T) {
+	dir := testenv.FixturesRoot(t)
+	for _, name := range []string{"tiny_trm_att", "tiny_trm_mlp"} {
+		t.Run(name, func(t *testing.T) {
+			cfg, err := ReadConfigFile(filepath.Join(dir, name+".json"), DefaultConfig())
+			if err != nil {
+				t.Fatal(err)
+			}
+			src, err := OpenTensors(filepath.Join(dir, name+".state_dict"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer src.Close()
+			out := filepath.Join(t.TempDir(), name+".safetensors")
+			rep, err := Import(src, cfg, out, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.Prefix != "_orig_mod.model.inner." || rep.Params == 0 || rep.PuzzleRows != cfg.NumPuzzleIdentifiers {
+				t.Errorf("report %+v", rep)
+			}
+			official, err := Load(cfg, src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			native, nsrc, err := LoadFile(out, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer nsrc.Close()
+			a, b := runSteps(t, official, 2), runSteps(t, native, 2)
+			if !slices.Equal(a, b) {
+				t.Error("native model's logits differ from the official checkpoint's")
+			}
+		})
+	}
+}
+
+// runSteps runs a fixed batch for n steps and returns the last logits.
+func runSteps(t *testing.T, m *Model, n int) []float32 {
+	B := 3
+	b := Batch{Inputs: make([]int32, B*m.Cfg.SeqLen), PuzzleIDs: make([]int32, B)}
+	for i := range b.Inputs {
+		b.Inputs[i] = int32(i*7) % int32(m.Cfg.VocabSize)
+	}
+	for i := range b.PuzzleIDs {
+		b.PuzzleIDs[i] = int32(i % max(m.Cfg.NumPuzzleIdentifiers, 1))
+	}
+	s, out, ar := m.NewState(B), m.NewStepOutput(B), &nn.Arena{}
+	for i := 0; i < n; i++ {
+		if err := m.Step(s, b, out, StepOptions{}, ar); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return slices.Clone(out.Logits)
+}
+
+func TestImportMismatch(t *testing.T) {
+	dir := testenv.FixturesRoot(t)
+	cfg, err := ReadConfigFile(filepath.Join(dir, "tiny_trm_att.json"), DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := OpenTensors(filepath.Join(dir, "tiny_trm_att.state_dict"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	wrong := cfg
+	wrong.HiddenSize, wrong.NumHeads = 64, 2
+	_, err = Import(src, wrong, filepath.Join(t.TempDir(), "x"), nil)
+	if err == nil || !strings.Contains(err.Error(), "embed_tokens.embedding_weight has shape [7 32], the config needs [7 64]") {
+		t.Errorf("err = %v", err)
+	}
+	wrong = cfg
+	wrong.MLPT = true
+	_, err = Import(src, wrong, filepath.Join(t.TempDir(), "x"), nil)
+	if err == nil || !strings.Contains(err.Error(), "missing _orig_mod.model.inner.L_level.layers.0.mlp_t.gate_up_proj.weight") || !strings.Contains(err.Error(), "unexpected tensor _orig_mod.model.inner.L_level.layers.0.self_attn.qkv_proj.weight") {
+		t.Errorf("err = %v", err)
+	}
+}
+
+func TestReadConfigYAML(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "all_config.yaml")
+	yaml := `arch:
+  H_cycles: 3
+  L_cycles: 4
+  L_layers: 2
+  expansion: 4
+  hidden_size: 512
+  loss:
+    loss_type: stablemax_cross_entropy
+    name: losses@ACTLossHead
+  mlp_t: false
+  name: recursive_reasoning.trm@TinyRecursiveReasoningModel_ACTV1
+  num_heads: 8
+  pos_encodings: rope
+  puzzle_emb_ndim: 512
+  halt_max_steps: 16
+data_paths:
+- data/maze-30x30-hard-1k
+ema: true
+lr: 0.0001
+`
+	os.WriteFile(path, []byte(yaml), 0o644)
+	c, err := ReadConfigFile(path, Config{SeqLen: 900, VocabSize: 6, NumPuzzleIdentifiers: 1, RMSNormEps: 1e-5, RopeTheta: 10000, PuzzleEmbLen: 16})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := Preset("maze-att")
+	c.HaltExplorationProb, c.NoACTContinue, c.ForwardDtype = want.HaltExplorationProb, want.NoACTContinue, want.ForwardDtype
+	if c != want {
+		t.Errorf("got %+v\nwant %+v", c, want)
+	}
+}
+
+func TestInferConfig(t *testing.T) {
+	dir := testenv.FixturesRoot(t)
+	src, err := OpenTensors(filepath.Join(dir, "tiny_trm_mlp.state_dict"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	c := InferConfig(Config{PuzzleEmbLen: 4, Expansion: 4, NumHeads: 2}, src)
+	if c.VocabSize != 7 || c.HiddenSize != 32 || c.NumPuzzleIdentifiers != 3 || c.PuzzleEmbNdim != 32 || c.LLayers != 2 || !c.MLPT || c.SeqLen != 16 {
+		t.Errorf("inferred %+v", c)
+	}
+}

@@ -58,7 +58,10 @@ func exitCode(err error) int {
 func commands() []command {
 	return []command{
 		{"data", "benchmark data: ls, stats, show, validate, build, gen, leakage, fetch", runData},
-		{"version", "print version, VCS revision and Go version", runVersion},
+		{"import", "convert an official PyTorch TRM checkpoint into a native arceval file", runImport},
+		{"forward", "run a batch through a model; per-step logits, argmax and Q values as JSON", runForward},
+		{"bench", "inference speed of the TRM shapes: puzzles/s, GFLOP/s, % of peak", runBench},
+		{"version", "print version, VCS revision, Go version and kernel", runVersion},
 		{"help", "show help for a command", runHelp},
 	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"arceval/models/nn"
 	"fmt"
 	"runtime"
 	"runtime/debug"
@@ -42,7 +43,7 @@ func runVersion(c *cli, args []string) error {
 	bi := readBuildInfo()
 	rev := bi.Revision
 	if rev == "" {
-		rev = "unknown (not built from a VCS checkout)"
+		rev = "unknown (built without VCS stamping: go run, or -buildvcs=false)"
 	} else if bi.Modified {
 		rev += " (modified)"
 	}
@@ -53,5 +54,6 @@ func runVersion(c *cli, args []string) error {
 		fmt.Fprintf(c.stdout, "committed %s\n", bi.Time)
 	}
 	fmt.Fprintf(c.stdout, "go        %s %s/%s\n", bi.GoVersion, runtime.GOOS, runtime.GOARCH)
+	fmt.Fprintf(c.stdout, "kernel    %s (GEMM, %d threads)\n", nn.Kernel(), nn.Threads())
 	return nil
 }

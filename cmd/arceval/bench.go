@@ -1,0 +1,131 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"regexp"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"arceval/models/nn"
+	"arceval/models/trm"
+)
+
+// torchTasks maps presets to the task names of the PyTorch speed anchor.
+var torchTasks = map[string]string{"sudoku-mlp": "sudoku", "sudoku-att": "sudoku-att", "maze-att": "maze", "arc1-att": "arc", "arc2-att": "arc"}
+
+func runBench(c *cli, args []string) error {
+	fs := c.newFlags("bench", `bench [--preset NAME ...] [--batch B] [--steps N] [--torch SCRIPT]
+
+Times full evaluation runs (every row for --steps supervision steps, 16 by
+default) of TRM at the released shapes with random weights, and prints
+puzzles/s, GFLOP/s, % of the machine's measured FMA peak, peak memory and
+the GEMM kernel in use. With --torch, runs the PyTorch speed anchor
+(shared/tools/torch_trm_bench.py) on the same shape in the same run and
+prints the ratio.`)
+	presets := fs.StringSlice("preset", []string{"sudoku-mlp"}, "presets to time (sudoku-mlp, sudoku-att, maze-att, arc1-att, …)")
+	batch := fs.Int("batch", 8, "puzzles per batch")
+	steps := fs.Int("steps", 16, "supervision steps per run")
+	reps := fs.Int("reps", 1, "timed runs (after one warm-up step)")
+	threads := fs.Int("threads", runtime.GOMAXPROCS(0), "GEMM goroutines")
+	torch := fs.String("torch", "", "path of torch_trm_bench.py to run for a side-by-side ratio (needs python3-torch)")
+	torchSteps := fs.Int("torch-steps", 2, "supervision steps the torch script times")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *batch < 1 || *steps < 1 || *reps < 1 {
+		return usageError{"bench: --batch, --steps and --reps must be ≥ 1"}
+	}
+	nn.SetThreads(*threads)
+	peak := nn.PeakGFLOPS(*threads)
+	fmt.Fprintf(c.stdout, "kernel %s, %d threads, measured FMA peak %.0f GFLOP/s\n\n", nn.Kernel(), *threads, peak)
+	fmt.Fprintf(c.stdout, "%-12s %5s %6s %10s %9s %8s %9s %12s %8s\n", "preset", "batch", "steps", "puzzles/s", "GFLOP/s", "%peak", "peak MB", "torch p/s", "ratio")
+	for _, name := range *presets {
+		cfg, err := trm.Preset(name)
+		if err != nil {
+			return usageError{err.Error()}
+		}
+		cfg.NumPuzzleIdentifiers = 1 // the table's size does not change the work
+		m, err := trm.Load(cfg, trm.RandomTensors(cfg, 1))
+		if err != nil {
+			return err
+		}
+		rate, gflops := benchModel(m, *batch, *steps, *reps)
+		torchRate, ratio := "-", "-"
+		if *torch != "" {
+			if task, ok := torchTasks[name]; ok {
+				tr, err := runTorchBench(*torch, task, *batch, *torchSteps, *threads)
+				if err != nil {
+					return err
+				}
+				torchRate, ratio = fmt.Sprintf("%.4f", tr), fmt.Sprintf("%.2f×", rate/tr)
+			}
+		}
+		fmt.Fprintf(c.stdout, "%-12s %5d %6d %10.4f %9.1f %7.0f%% %9d %12s %8s\n", name, *batch, *steps, rate, gflops, 100*gflops/peak, peakRSSMB(), torchRate, ratio)
+	}
+	return nil
+}
+
+// benchModel times reps full runs of steps supervision steps on a random
+// batch and returns puzzles/s and GFLOP/s.
+func benchModel(m *trm.Model, B, steps, reps int) (float64, float64) {
+	S := m.Cfg.SeqLen
+	b := trm.Batch{Inputs: make([]int32, B*S), PuzzleIDs: make([]int32, B)}
+	for i := range b.Inputs {
+		b.Inputs[i] = int32(1 + i%(m.Cfg.VocabSize-1))
+	}
+	out, ar := m.NewStepOutput(B), &nn.Arena{}
+	warm := m.NewState(B)
+	m.Step(warm, b, out, trm.StepOptions{}, ar) // sizes the arena and packs nothing new
+	start := time.Now()
+	for r := 0; r < reps; r++ {
+		s := m.NewState(B)
+		for k := 0; k < steps; k++ {
+			m.Step(s, b, out, trm.StepOptions{}, ar)
+		}
+	}
+	sec := time.Since(start).Seconds()
+	puzzles := float64(B * reps)
+	return puzzles / sec * float64(steps) / 16, m.Cfg.FLOPsPerStep() * float64(B*steps*reps) / sec / 1e9
+}
+
+var torchRateRE = regexp.MustCompile(`puzzles_per_s_16steps=([0-9.]+)`)
+
+// runTorchBench runs the PyTorch anchor and returns its puzzles/s for a
+// 16-step run.
+func runTorchBench(script, task string, batch, steps, threads int) (float64, error) {
+	cmd := exec.Command("/usr/bin/python3", script, "--task", task, "--batch", strconv.Itoa(batch), "--steps", strconv.Itoa(steps))
+	cmd.Env = append(os.Environ(), "OPENBLAS_NUM_THREADS="+strconv.Itoa(threads))
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Run(); err != nil {
+		return 0, fmt.Errorf("torch bench %s: %v\n%s", task, err, out.String())
+	}
+	m := torchRateRE.FindStringSubmatch(out.String())
+	if m == nil {
+		return 0, fmt.Errorf("torch bench %s: no puzzles_per_s in %q", task, out.String())
+	}
+	return strconv.ParseFloat(m[1], 64)
+}
+
+// peakRSSMB reads the process's peak resident set size (Linux), or 0.
+func peakRSSMB() int {
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+			kb, _ := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")))
+			return kb >> 10
+		}
+	}
+	return 0
+}

@@ -1,0 +1,117 @@
+package nn
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"testing"
+)
+
+// GEMM benchmarks over the TRM shapes, in GFLOP/s and % of the FMA peak
+// measured for the same kernel and thread count (PeakGFLOPS).
+//
+//	go test -run '^$' -bench 'Gemm|Peak' ./models/nn
+
+type benchShape struct {
+	name    string
+	op      string // "packed", "NT" or "NN"
+	m, n, k int
+}
+
+// trmShapes: Sudoku (8 puzzles × 97 tokens, hidden 512, SwiGLU 1536 per
+// half, mlp_t token mixer over 97 → 512 positions), Maze/ARC (916 tokens, one
+// puzzle and four) and one attention head at T = 916.
+var trmShapes = []benchShape{
+	{"sudoku/qkv", "packed", 776, 1536, 512},
+	{"sudoku/gate_up", "packed", 776, 3072, 512},
+	{"sudoku/down", "packed", 776, 512, 1536},
+	{"sudoku/o_proj", "packed", 776, 512, 512},
+	{"sudoku/mlp_t_up", "packed", 8 * 512, 1024, 97},
+	{"sudoku/mlp_t_down", "packed", 8 * 512, 97, 512},
+	{"arc1/qkv", "packed", 916, 1536, 512},
+	{"arc1/gate_up", "packed", 916, 3072, 512},
+	{"arc1/down", "packed", 916, 512, 1536},
+	{"arc4/qkv", "packed", 4 * 916, 1536, 512},
+	{"arc4/gate_up", "packed", 4 * 916, 3072, 512},
+	{"arc4/down", "packed", 4 * 916, 512, 1536},
+	{"attn/QK^T", "NT", 916, 916, 64},
+	{"attn/PV", "NN", 916, 64, 916},
+	{"attn97/QK^T", "NT", 97, 97, 64},
+	{"attn97/PV", "NN", 97, 64, 97},
+}
+
+var peakCache sync.Map // "kernel/threads" → GFLOP/s
+
+func peakFor(threads int) float64 {
+	key := fmt.Sprintf("%s/%d", Kernel(), threads)
+	if v, ok := peakCache.Load(key); ok {
+		return v.(float64)
+	}
+	p := PeakGFLOPS(threads)
+	peakCache.Store(key, p)
+	return p
+}
+
+// BenchmarkPeak reports the FMA peak of the kernel in use, 1 and 2 threads.
+func BenchmarkPeak(b *testing.B) {
+	for _, threads := range []int{1, 2} {
+		b.Run(fmt.Sprintf("t%d", threads), func(b *testing.B) {
+			best := 0.0
+			for b.Loop() {
+				best = max(best, PeakGFLOPS(threads))
+			}
+			b.ReportMetric(best, "GFLOP/s")
+		})
+	}
+}
+
+// BenchmarkGemm runs every TRM shape with the default kernel, on 1 and 2
+// threads.
+func BenchmarkGemm(b *testing.B) {
+	benchGemm(b, activeKernel)
+}
+
+// BenchmarkGemmKernels runs the TRM shapes with every kernel.
+func BenchmarkGemmKernels(b *testing.B) {
+	for _, kn := range gemmKernels {
+		b.Run(kn.name, func(b *testing.B) { benchGemm(b, kn) })
+	}
+}
+
+func benchGemm(b *testing.B, kn *gemmKernel) {
+	prevKernel := activeKernel
+	activeKernel = kn
+	defer func() { activeKernel = prevKernel }()
+	r := rand.New(rand.NewPCG(1, 1))
+	for _, sh := range trmShapes {
+		a := randFloats(r, sh.m*sh.k)
+		w := randFloats(r, sh.n*sh.k)
+		c := make([]float32, sh.m*sh.n)
+		var run func()
+		switch sh.op {
+		case "packed":
+			p := PackT(w, sh.n, sh.k)
+			run = func() { MatMulPacked(c, a, sh.m, p, false) }
+		case "NT":
+			run = func() { MatMulNT(c, a, w, sh.m, sh.n, sh.k) }
+		case "NN":
+			run = func() { MatMulNN(c, a, w, sh.m, sh.n, sh.k) }
+		}
+		for _, threads := range []int{1, 2} {
+			name := fmt.Sprintf("%s/m%d_n%d_k%d/t%d", sh.name, sh.m, sh.n, sh.k, threads)
+			b.Run(name, func(b *testing.B) {
+				defer SetThreads(SetThreads(threads))
+				peak := peakFor(threads)
+				run()
+				iters := 0
+				for b.Loop() {
+					run()
+					iters++
+				}
+				gflops := 2 * float64(sh.m) * float64(sh.n) * float64(sh.k) * float64(iters) / b.Elapsed().Seconds() / 1e9
+				b.ReportMetric(gflops, "GFLOP/s")
+				b.ReportMetric(100*gflops/peak, "%peak")
+			})
+		}
+	}
+}

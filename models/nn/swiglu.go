@@ -32,10 +32,7 @@ func (s *SwiGLU) Forward(out, x []float32, rows int, ar *Arena) {
 	for r := 0; r < rows; r++ {
 		g := gu[r*2*s.Inter : r*2*s.Inter+s.Inter]
 		up := gu[r*2*s.Inter+s.Inter : (r+1)*2*s.Inter]
-		hr := h[r*s.Inter : (r+1)*s.Inter]
-		for i := range hr {
-			hr[i] = SiLU(g[i]) * up[i]
-		}
+		SiLUMul(h[r*s.Inter:(r+1)*s.Inter], g, up)
 	}
 	s.Down.Forward(out, h, rows)
 	ar.Release(c, o, u)

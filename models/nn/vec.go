@@ -45,6 +45,14 @@ func Scale(x []float32, s float32) {
 // SiLU is x·σ(x).
 func SiLU(x float32) float32 { return x / (1 + float32(math.Exp(float64(-x)))) }
 
+// SiLUMul computes dst[i] = silu(g[i])·u[i], the SwiGLU gate.
+func SiLUMul(dst, g, u []float32) {
+	g, u = g[:len(dst)], u[:len(dst)]
+	for i := range dst {
+		dst[i] = SiLU(g[i]) * u[i]
+	}
+}
+
 // Sigmoid is 1/(1+e^−x), computed in float64.
 func Sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
 

@@ -3,6 +3,8 @@ package nn
 import (
 	"fmt"
 	"math"
+	"sync"
+	"sync/atomic"
 )
 
 // Attention is the official non-causal multi-head self-attention: a fused
@@ -27,40 +29,68 @@ func NewAttention(qkv, o []float32, hidden, heads, headDim int, rope *RoPE) *Att
 		QKV: NewLinear(qkv, 3*w, hidden, nil), O: NewLinear(o, hidden, w, nil), Rope: rope}
 }
 
-// Forward: x is (B, T, hidden), out is (B, T, hidden).
+// Forward: x is (B, T, hidden), out is (B, T, hidden). Heads run on
+// parallel goroutines (each head's result is independent of the others, so
+// the output does not depend on the number of goroutines).
 func (a *Attention) Forward(out, x []float32, B, T int, ar *Arena) {
 	c, o, u := ar.Mark()
 	w := a.Heads * a.HeadDim
-	hd := a.HeadDim
 	qkv := ar.Get(B * T * 3 * w) // (B, T, 3w)
 	a.QKV.Forward(qkv, x, B*T)
 	heads := ar.Get(B * T * w) // (B, T, w) concatenated head outputs
-	q, k, v := ar.Get(T*hd), ar.Get(T*hd), ar.Get(T*hd)
-	scores := ar.Get(T * T)
-	ho := ar.Get(T * hd)
-	scale := float32(1 / math.Sqrt(float64(hd)))
-	for b := 0; b < B; b++ {
-		base := qkv[b*T*3*w : (b+1)*T*3*w]
-		for h := 0; h < a.Heads; h++ {
-			for t := 0; t < T; t++ {
-				row := base[t*3*w:]
-				copy(q[t*hd:(t+1)*hd], row[h*hd:(h+1)*hd])
-				copy(k[t*hd:(t+1)*hd], row[w+h*hd:w+(h+1)*hd])
-				copy(v[t*hd:(t+1)*hd], row[2*w+h*hd:2*w+(h+1)*hd])
-			}
-			if a.Rope != nil {
-				a.Rope.Apply(q, hd)
-				a.Rope.Apply(k, hd)
-			}
-			MatMulNT(scores, q, k, T, T, hd)
-			Scale(scores, scale)
-			Softmax(scores, T, T)
-			MatMulNN(ho, scores, v, T, hd, T)
-			for t := 0; t < T; t++ {
-				copy(heads[(b*T+t)*w+h*hd:(b*T+t)*w+(h+1)*hd], ho[t*hd:(t+1)*hd])
-			}
+	jobs := B * a.Heads
+	workers := min(Threads(), jobs)
+	scratch := make([][]float32, workers)
+	for i := range scratch {
+		scratch[i] = ar.Get(4*T*a.HeadDim + T*T)
+	}
+	if workers == 1 {
+		for j := 0; j < jobs; j++ {
+			a.head(heads, qkv, j/a.Heads, j%a.Heads, T, scratch[0])
 		}
+	} else {
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		for wi := 0; wi < workers; wi++ {
+			wg.Add(1)
+			go func(buf []float32) {
+				defer wg.Done()
+				// A head's GEMMs may borrow idle GEMM helpers; their
+				// results do not depend on it.
+				for j := int(next.Add(1)) - 1; j < jobs; j = int(next.Add(1)) - 1 {
+					a.head(heads, qkv, j/a.Heads, j%a.Heads, T, buf)
+				}
+			}(scratch[wi])
+		}
+		wg.Wait()
 	}
 	a.O.Forward(out, heads, B*T)
 	ar.Release(c, o, u)
+}
+
+// head computes one head of one sequence: gathers its Q, K, V (T, hd) from
+// the fused qkv (B, T, 3w), applies RoPE, softmax(Q·Kᵀ/√hd)·V, and writes the
+// result into its columns of heads (B, T, w). buf holds 4·T·hd + T² floats.
+func (a *Attention) head(heads, qkv []float32, b, h, T int, buf []float32) {
+	hd, w := a.HeadDim, a.Heads*a.HeadDim
+	q, k, v, ho := buf[:T*hd], buf[T*hd:2*T*hd], buf[2*T*hd:3*T*hd], buf[3*T*hd:4*T*hd]
+	scores := buf[4*T*hd : 4*T*hd+T*T]
+	base := qkv[b*T*3*w : (b+1)*T*3*w]
+	for t := 0; t < T; t++ {
+		row := base[t*3*w:]
+		copy(q[t*hd:(t+1)*hd], row[h*hd:(h+1)*hd])
+		copy(k[t*hd:(t+1)*hd], row[w+h*hd:w+(h+1)*hd])
+		copy(v[t*hd:(t+1)*hd], row[2*w+h*hd:2*w+(h+1)*hd])
+	}
+	if a.Rope != nil {
+		a.Rope.Apply(q, hd)
+		a.Rope.Apply(k, hd)
+	}
+	MatMulNT(scores, q, k, T, T, hd)
+	Scale(scores, float32(1/math.Sqrt(float64(hd))))
+	Softmax(scores, T, T)
+	MatMulNN(ho, scores, v, T, hd, T)
+	for t := 0; t < T; t++ {
+		copy(heads[(b*T+t)*w+h*hd:(b*T+t)*w+(h+1)*hd], ho[t*hd:(t+1)*hd])
+	}
 }

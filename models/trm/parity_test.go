@@ -75,6 +75,9 @@ func TestParity(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			if testing.Short() && cfg.HiddenSize > 128 {
+				t.Skip("full-size fixture skipped in -short mode")
+			}
 			src, err := OpenTensors(path + ".state_dict")
 			if err != nil {
 				t.Fatal(err)

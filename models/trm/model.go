@@ -3,7 +3,6 @@ package trm
 import (
 	"fmt"
 	"math"
-	"sync"
 
 	"arceval/models/nn"
 )
@@ -25,22 +24,16 @@ type Model struct {
 	puzzle   *puzzleTable
 }
 
-// puzzleTable reads puzzle-embedding rows on demand and caches them, so a
-// 2 GB ARC table is never loaded whole.
+// puzzleTable reads puzzle-embedding rows on demand, so a 2 GB ARC table is
+// never loaded whole; a row is read when a batch row loads its puzzle and
+// kept in the carry while the row works on it.
 type puzzleTable struct {
-	mu    sync.Mutex
-	r     *resolver
-	ndim  int
-	n     int
-	cache map[int32][]float32
+	r    *resolver
+	ndim int
+	n    int
 }
 
 func (p *puzzleTable) row(id int32) ([]float32, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if v, ok := p.cache[id]; ok {
-		return v, nil
-	}
 	if id < 0 || int(id) >= p.n {
 		return nil, fmt.Errorf("puzzle identifier %d outside the table's %d rows", id, p.n)
 	}
@@ -52,7 +45,6 @@ func (p *puzzleTable) row(id int32) ([]float32, error) {
 	if err != nil {
 		return nil, err
 	}
-	p.cache[id] = v
 	return v, nil
 }
 
@@ -111,24 +103,21 @@ func Load(c Config, src Tensors) (*Model, error) {
 	m.lmHead = nn.NewLinear(lm, c.VocabSize, c.HiddenSize, nil)
 	m.qHead = nn.NewLinear(qw, 2, c.HiddenSize, qb)
 	if c.PuzzleEmbNdim > 0 {
-		m.puzzle = &puzzleTable{r: r, ndim: c.PuzzleEmbNdim, n: c.NumPuzzleIdentifiers, cache: map[int32][]float32{}}
+		m.puzzle = &puzzleTable{r: r, ndim: c.PuzzleEmbNdim, n: c.NumPuzzleIdentifiers}
 	}
 	return m, nil
 }
 
-// embedInputs writes x (B, T, D) = √D · [puzzle prefix ; token embeddings].
-func (m *Model) embedInputs(x []float32, inputs, ids []int32, B int) error {
+// embedInputs writes x (B, T, D) = √D · [puzzle prefix ; token embeddings];
+// puzzle holds each row's puzzle-embedding vector (B, ndim).
+func (m *Model) embedInputs(x []float32, inputs []int32, puzzle []float32, B int) error {
 	S, D := m.Cfg.SeqLen, m.D
 	scale := float32(math.Sqrt(float64(D)))
 	for b := 0; b < B; b++ {
 		xb := x[b*m.T*D : (b+1)*m.T*D]
 		clear(xb[:m.P*D])
 		if m.puzzle != nil {
-			row, err := m.puzzle.row(ids[b])
-			if err != nil {
-				return err
-			}
-			copy(xb, row)
+			copy(xb, puzzle[b*m.Cfg.PuzzleEmbNdim:(b+1)*m.Cfg.PuzzleEmbNdim])
 		}
 		for s := 0; s < S; s++ {
 			tok := inputs[b*S+s]

@@ -17,6 +17,7 @@ type State struct {
 	Halted    []bool    // (B)
 	Inputs    []int32   // (B, S) current data
 	PuzzleIDs []int32   // (B)
+	Puzzle    []float32 // (B, puzzle_emb_ndim) each row's puzzle-embedding vector
 	// Done marks rows that stopped early (HaltOnQ); Step skips them and
 	// leaves their outputs untouched.
 	Done []bool
@@ -27,7 +28,7 @@ type State struct {
 func (m *Model) NewState(B int) *State {
 	s := &State{B: B, ZH: make([]float32, B*m.T*m.D), ZL: make([]float32, B*m.T*m.D),
 		Steps: make([]int, B), Halted: make([]bool, B), Inputs: make([]int32, B*m.Cfg.SeqLen),
-		PuzzleIDs: make([]int32, B), Done: make([]bool, B)}
+		PuzzleIDs: make([]int32, B), Puzzle: make([]float32, B*m.Cfg.PuzzleEmbNdim), Done: make([]bool, B)}
 	for i := range s.Halted {
 		s.Halted[i] = true
 	}
@@ -86,6 +87,13 @@ func (m *Model) Step(s *State, b Batch, out *StepOutput, opt StepOptions, ar *nn
 			s.Steps[r] = 0
 			copy(s.Inputs[r*S:(r+1)*S], b.Inputs[r*S:(r+1)*S])
 			s.PuzzleIDs[r] = b.PuzzleIDs[r]
+			if m.puzzle != nil {
+				row, err := m.puzzle.row(b.PuzzleIDs[r])
+				if err != nil {
+					return fmt.Errorf("row %d: %w", r, err)
+				}
+				copy(s.Puzzle[r*m.puzzle.ndim:(r+1)*m.puzzle.ndim], row)
+			}
 		}
 		active = append(active, r)
 	}
@@ -97,16 +105,17 @@ func (m *Model) Step(s *State, b Batch, out *StepOutput, opt StepOptions, ar *nn
 	// Gather the active rows into contiguous buffers (rows are independent,
 	// so the result does not depend on which rows run together).
 	zH, zL := ar.Get(n*TD), ar.Get(n*TD)
+	nd := m.Cfg.PuzzleEmbNdim
 	inputs := make([]int32, n*S)
-	ids := make([]int32, n)
+	puzzle := ar.Get(n * nd)
 	for i, r := range active {
 		copy(zH[i*TD:(i+1)*TD], s.ZH[r*TD:(r+1)*TD])
 		copy(zL[i*TD:(i+1)*TD], s.ZL[r*TD:(r+1)*TD])
 		copy(inputs[i*S:(i+1)*S], s.Inputs[r*S:(r+1)*S])
-		ids[i] = s.PuzzleIDs[r]
+		copy(puzzle[i*nd:(i+1)*nd], s.Puzzle[r*nd:(r+1)*nd])
 	}
 	x := ar.Get(n * TD)
-	if err := m.embedInputs(x, inputs, ids, n); err != nil {
+	if err := m.embedInputs(x, inputs, puzzle, n); err != nil {
 		return err
 	}
 	m.inner(zH, zL, x, n, ar)

@@ -13,6 +13,14 @@ type Arena struct {
 
 // Get returns n zeroed floats.
 func (a *Arena) Get(n int) []float32 {
+	s := a.GetRaw(n)
+	clear(s)
+	return s
+}
+
+// GetRaw returns n floats with undefined contents, for buffers the caller
+// overwrites completely (GEMM outputs, copies).
+func (a *Arena) GetRaw(n int) []float32 {
 	for a.cur < len(a.chunks) && a.off+n > len(a.chunks[a.cur]) {
 		a.cur++
 		a.off = 0
@@ -25,7 +33,6 @@ func (a *Arena) Get(n int) []float32 {
 	a.off += n
 	a.inUse += n
 	a.peak = max(a.peak, a.inUse)
-	clear(s)
 	return s
 }
 

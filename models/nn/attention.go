@@ -35,14 +35,14 @@ func NewAttention(qkv, o []float32, hidden, heads, headDim int, rope *RoPE) *Att
 func (a *Attention) Forward(out, x []float32, B, T int, ar *Arena) {
 	c, o, u := ar.Mark()
 	w := a.Heads * a.HeadDim
-	qkv := ar.Get(B * T * 3 * w) // (B, T, 3w)
+	qkv := ar.GetRaw(B * T * 3 * w) // (B, T, 3w)
 	a.QKV.Forward(qkv, x, B*T)
-	heads := ar.Get(B * T * w) // (B, T, w) concatenated head outputs
+	heads := ar.GetRaw(B * T * w) // (B, T, w) concatenated head outputs
 	jobs := B * a.Heads
 	workers := min(Threads(), jobs)
 	scratch := make([][]float32, workers)
 	for i := range scratch {
-		scratch[i] = ar.Get(4*T*a.HeadDim + T*T)
+		scratch[i] = ar.GetRaw(4*T*a.HeadDim + T*T)
 	}
 	if workers == 1 {
 		for j := 0; j < jobs; j++ {

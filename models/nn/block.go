@@ -19,10 +19,10 @@ type Block struct {
 func (k *Block) Forward(h []float32, B, T int, ar *Arena) {
 	c, o, u := ar.Mark()
 	D := k.MLP.Hidden
-	tmp := ar.Get(B * T * D)
+	tmp := ar.GetRaw(B * T * D)
 	if k.MixT != nil {
-		ht := ar.Get(D * T)  // (D, T): one sequence, transposed
-		mix := ar.Get(D * T) // token mixer output
+		ht := ar.GetRaw(D * T)  // (D, T): one sequence, transposed
+		mix := ar.GetRaw(D * T) // token mixer output
 		for b := 0; b < B; b++ {
 			hb := h[b*T*D : (b+1)*T*D]
 			Transpose(ht, hb, T, D)

@@ -15,7 +15,7 @@ func fmaPeakYMM(n int)
 // fmaPeakLoop returns the peak loop for the kernel in use and the float32
 // operations one iteration does.
 func fmaPeakLoop() (loop func(n int), flopsPerIter float64) {
-	switch activeKernel {
+	switch activeKernel.Load() {
 	case kernelAVX512:
 		return fmaPeakZMM, 16 * 16 * 2
 	case kernelAVX2:

@@ -57,10 +57,35 @@ func MatMulNN(c, a, b []float32, m, n, k int) {
 }
 
 // Kernel names the GEMM micro-kernel in use: "avx512" (12×32 tile, AVX-512F),
-// "avx2" (6×16 tile, AVX2+FMA) or "go" (pure Go, 4×8 tile; purego builds and
-// other architectures). Run records carry it as provenance: products are
-// bit-identical for a given kernel, whatever the threads or batch size.
-func Kernel() string { return activeKernel.name }
+// "avx2" (6×16 tile, AVX2+FMA) or "go" (pure Go, 4×8 tile; purego builds,
+// other architectures and older x86). Run records carry it as provenance:
+// products are bit-identical for a given kernel, whatever the threads or
+// batch size; different kernels round differently.
+func Kernel() string { return activeKernel.Load().name }
+
+// Kernels lists the kernels this build can run on this CPU, fastest first
+// (the default); "go" is always last.
+func Kernels() []string {
+	names := make([]string, len(gemmKernels))
+	for i, kn := range gemmKernels {
+		names[i] = kn.name
+	}
+	return names
+}
+
+// SetKernel selects a kernel from Kernels, e.g. to reproduce on an AVX-512
+// machine the bits of a run made with "avx2", or to compare kernels. Weights
+// keep the kernel they were packed for (MatMulPacked uses it), so select
+// before packing; MatMulNT and MatMulNN use the kernel selected when called.
+func SetKernel(name string) error {
+	for _, kn := range gemmKernels {
+		if kn.name == name {
+			activeKernel.Store(kn)
+			return nil
+		}
+	}
+	return fmt.Errorf("nn.SetKernel: no kernel %q on this machine (have %v)", name, Kernels())
+}
 
 var gemmThreads atomic.Int64 // 0: GOMAXPROCS
 

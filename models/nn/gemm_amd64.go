@@ -9,6 +9,11 @@ import "golang.org/x/sys/cpu"
 //go:noescape
 func sgemmKernelAVX512(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, load bool)
 
+// sgemmKernelAVX512x16 computes a 12×16 tile of C (a narrow last panel).
+//
+//go:noescape
+func sgemmKernelAVX512x16(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, load bool)
+
 // sgemmKernelAVX2 computes a 6×16 tile of C; see gemm_amd64.s.
 //
 //go:noescape
@@ -18,6 +23,10 @@ var kernelAVX512 = &gemmKernel{
 	name: "avx512", mr: 12, nr: 32, kc: 512, mc: 96, nc: 256,
 	micro: func(k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, load bool) {
 		sgemmKernelAVX512(k, &a[0], lda, &b[0], ldb, &c[0], ldc, load)
+	},
+	nrTail: 16,
+	microTail: func(k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, load bool) {
+		sgemmKernelAVX512x16(k, &a[0], lda, &b[0], ldb, &c[0], ldc, load)
 	},
 }
 

@@ -160,6 +160,124 @@ store512:
 	RET
 
 // ---------------------------------------------------------------------------
+// AVX-512, narrow: 12×16 tile for a last B panel of at most 16 columns.
+// Z0–Z11 accumulate row r in Z(r); Z24 holds the B row.
+
+#define A512N_ROWS(ao, base, z0, z1, z2) \
+	VBROADCASTSS ao(base), Z26;        \
+	VBROADCASTSS ao(base)(DX*1), Z27;  \
+	VBROADCASTSS ao(base)(DX*2), Z28;  \
+	VFMADD231PS  Z24, Z26, z0;         \
+	VFMADD231PS  Z24, Z27, z1;         \
+	VFMADD231PS  Z24, Z28, z2
+
+#define K512N(ao, bsrc) \
+	VMOVUPS bsrc, Z24;                     \
+	A512N_ROWS(ao, DI, Z0, Z1, Z2);        \
+	A512N_ROWS(ao, SI, Z3, Z4, Z5);        \
+	A512N_ROWS(ao, R8, Z6, Z7, Z8);        \
+	A512N_ROWS(ao, R9, Z9, Z10, Z11)
+
+#define C512N_LOAD3(base, z0, z1, z2) \
+	VMOVUPS (base), z0;        \
+	VMOVUPS (base)(R14*1), z1; \
+	VMOVUPS (base)(R14*2), z2
+
+#define C512N_STORE3(base, z0, z1, z2) \
+	VMOVUPS z0, (base);        \
+	VMOVUPS z1, (base)(R14*1); \
+	VMOVUPS z2, (base)(R14*2)
+
+// func sgemmKernelAVX512x16(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, load bool)
+TEXT ·sgemmKernelAVX512x16(SB), NOSPLIT, $0-57
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), DI
+	MOVQ lda+16(FP), DX
+	MOVQ b+24(FP), BX
+	MOVQ ldb+32(FP), R10
+	MOVQ c+40(FP), R13
+	MOVQ ldc+48(FP), R14
+	SHLQ $2, DX
+	SHLQ $2, R10
+	SHLQ $2, R14
+	LEAQ (DX)(DX*2), R12
+	LEAQ (DI)(R12*1), SI
+	LEAQ (SI)(R12*1), R8
+	LEAQ (R8)(R12*1), R9
+	LEAQ (R10)(R10*2), R11 // 3·ldb
+	LEAQ (R14)(R14*2), R12 // 3·ldc
+
+	MOVBQZX load+56(FP), AX
+	TESTQ   AX, AX
+	JZ      zero512n
+	MOVQ    R13, AX
+	C512N_LOAD3(AX, Z0, Z1, Z2)
+	ADDQ    R12, AX
+	C512N_LOAD3(AX, Z3, Z4, Z5)
+	ADDQ    R12, AX
+	C512N_LOAD3(AX, Z6, Z7, Z8)
+	ADDQ    R12, AX
+	C512N_LOAD3(AX, Z9, Z10, Z11)
+	JMP     start512n
+
+zero512n:
+	VPXORD  Z0, Z0, Z0
+	VMOVAPS Z0, Z1
+	VMOVAPS Z0, Z2
+	VMOVAPS Z0, Z3
+	VMOVAPS Z0, Z4
+	VMOVAPS Z0, Z5
+	VMOVAPS Z0, Z6
+	VMOVAPS Z0, Z7
+	VMOVAPS Z0, Z8
+	VMOVAPS Z0, Z9
+	VMOVAPS Z0, Z10
+	VMOVAPS Z0, Z11
+
+start512n:
+	MOVQ CX, AX
+	SHRQ $2, AX
+	JZ   tail512n
+
+loop512n:
+	K512N(0, (BX))
+	K512N(4, (BX)(R10*1))
+	K512N(8, (BX)(R10*2))
+	K512N(12, (BX)(R11*1))
+	ADDQ $16, DI
+	ADDQ $16, SI
+	ADDQ $16, R8
+	ADDQ $16, R9
+	LEAQ (BX)(R10*4), BX
+	DECQ AX
+	JNZ  loop512n
+
+tail512n:
+	ANDQ $3, CX
+	JZ   store512n
+
+tail512nloop:
+	K512N(0, (BX))
+	ADDQ $4, DI
+	ADDQ $4, SI
+	ADDQ $4, R8
+	ADDQ $4, R9
+	ADDQ R10, BX
+	DECQ CX
+	JNZ  tail512nloop
+
+store512n:
+	C512N_STORE3(R13, Z0, Z1, Z2)
+	ADDQ R12, R13
+	C512N_STORE3(R13, Z3, Z4, Z5)
+	ADDQ R12, R13
+	C512N_STORE3(R13, Z6, Z7, Z8)
+	ADDQ R12, R13
+	C512N_STORE3(R13, Z9, Z10, Z11)
+	VZEROUPPER
+	RET
+
+// ---------------------------------------------------------------------------
 // AVX2+FMA: 6×16 tile. Y0–Y11 accumulate (row r in Y(2r), Y(2r+1)), Y12/Y13
 // hold the B row, Y14/Y15 the broadcast A values. A rows 0–2 and 3–5 are
 // addressed from DI and SI with lda (DX) as index.

@@ -68,7 +68,7 @@ func BenchmarkPeak(b *testing.B) {
 // BenchmarkGemm runs every TRM shape with the default kernel, on 1 and 2
 // threads.
 func BenchmarkGemm(b *testing.B) {
-	benchGemm(b, activeKernel)
+	benchGemm(b, activeKernel.Load())
 }
 
 // BenchmarkGemmKernels runs the TRM shapes with every kernel.
@@ -79,29 +79,33 @@ func BenchmarkGemmKernels(b *testing.B) {
 }
 
 func benchGemm(b *testing.B, kn *gemmKernel) {
-	prevKernel := activeKernel
-	activeKernel = kn
-	defer func() { activeKernel = prevKernel }()
-	r := rand.New(rand.NewPCG(1, 1))
+	defer activeKernel.Store(activeKernel.Swap(kn))
 	for _, sh := range trmShapes {
-		a := randFloats(r, sh.m*sh.k)
-		w := randFloats(r, sh.n*sh.k)
-		c := make([]float32, sh.m*sh.n)
 		var run func()
-		switch sh.op {
-		case "packed":
-			p := PackT(w, sh.n, sh.k)
-			run = func() { MatMulPacked(c, a, sh.m, p, false) }
-		case "NT":
-			run = func() { MatMulNT(c, a, w, sh.m, sh.n, sh.k) }
-		case "NN":
-			run = func() { MatMulNN(c, a, w, sh.m, sh.n, sh.k) }
+		setup := func() { // on first use, so that -bench filters skip the allocation
+			if run != nil {
+				return
+			}
+			r := rand.New(rand.NewPCG(1, 1))
+			a := randFloats(r, sh.m*sh.k)
+			w := randFloats(r, sh.n*sh.k)
+			c := make([]float32, sh.m*sh.n)
+			switch sh.op {
+			case "packed":
+				p := PackT(w, sh.n, sh.k)
+				run = func() { MatMulPacked(c, a, sh.m, p, false) }
+			case "NT":
+				run = func() { MatMulNT(c, a, w, sh.m, sh.n, sh.k) }
+			case "NN":
+				run = func() { MatMulNN(c, a, w, sh.m, sh.n, sh.k) }
+			}
 		}
 		for _, threads := range []int{1, 2} {
 			name := fmt.Sprintf("%s/m%d_n%d_k%d/t%d", sh.name, sh.m, sh.n, sh.k, threads)
 			b.Run(name, func(b *testing.B) {
 				defer SetThreads(SetThreads(threads))
 				peak := peakFor(threads)
+				setup()
 				run()
 				iters := 0
 				for b.Loop() {
@@ -113,5 +117,26 @@ func benchGemm(b *testing.B, kn *gemmKernel) {
 				b.ReportMetric(100*gflops/peak, "%peak")
 			})
 		}
+	}
+}
+
+// BenchmarkGemmForkJoin measures the cost of splitting a product over
+// threads: a product of two tasks (2 µs of work) on 1 and 2 threads.
+func BenchmarkGemmForkJoin(b *testing.B) {
+	defer func(v float64) { minParallelFlops = v }(minParallelFlops)
+	minParallelFlops = 0
+	r := rand.New(rand.NewPCG(1, 1))
+	kn := activeKernel.Load()
+	m, n, k := 2*kn.mc, kn.nr, 64
+	a, w := randFloats(r, m*k), randFloats(r, n*k)
+	c := make([]float32, m*n)
+	p := PackT(w, n, k)
+	for _, threads := range []int{1, 2} {
+		b.Run(fmt.Sprintf("t%d", threads), func(b *testing.B) {
+			defer SetThreads(SetThreads(threads))
+			for b.Loop() {
+				MatMulPacked(c, a, m, p, false)
+			}
+		})
 	}
 }

@@ -1,6 +1,7 @@
 package nn
 
 import (
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"unsafe"
@@ -30,17 +31,53 @@ type gemmKernel struct {
 	// micro computes, for i < mr and j < nr,
 	//	c[i*ldc+j] = (load ? c[i*ldc+j] : 0) + Σ_{p<k} a[i*lda+p]·b[p*ldb+j]
 	// as one multiply-add chain per element in increasing p.
-	micro func(k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, load bool)
+	micro microKernel
+
+	// An optional narrower kernel (mr × nrTail) for a last panel of at most
+	// nrTail columns, so that n = 97 computes 112 columns instead of 128. It
+	// runs the same chains, so a column gets the same bits from either.
+	nrTail    int
+	microTail microKernel
 }
 
-var (
-	// gemmKernels lists the kernels this build can run on this CPU, fastest
-	// first; the pure-Go kernel is always last.
-	gemmKernels = append(asmKernels(), kernelGo)
-	// activeKernel packs new weights and runs MatMulNT/MatMulNN. Tests switch
-	// it to run the conformance suite against every kernel.
-	activeKernel = gemmKernels[0]
-)
+type microKernel func(k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, load bool)
+
+// lastWidth is the width of the last panel of an n-column B (n ≥ 1).
+func (kn *gemmKernel) lastWidth(n int) int {
+	if rem := n - (panelsOf(n, kn.nr)-1)*kn.nr; kn.nrTail > 0 && rem <= kn.nrTail {
+		return kn.nrTail
+	}
+	return kn.nr
+}
+
+// panelFloats is the size of B (k, n) packed in panels: panel q starts at
+// q·nr·k and holds width·k floats, row p at p·width.
+func (kn *gemmKernel) panelFloats(n, k int) int {
+	if n == 0 {
+		return 0
+	}
+	return ((panelsOf(n, kn.nr)-1)*kn.nr + kn.lastWidth(n)) * k
+}
+
+// panelKernel returns the width of panel q and the kernel that reads it.
+func (kn *gemmKernel) panelKernel(q, n int) (int, microKernel) {
+	if q == panelsOf(n, kn.nr)-1 {
+		if w := kn.lastWidth(n); w != kn.nr {
+			return w, kn.microTail
+		}
+	}
+	return kn.nr, kn.micro
+}
+
+// gemmKernels lists the kernels this build can run on this CPU, fastest
+// first; the pure-Go kernel is always last.
+var gemmKernels = append(asmKernels(), kernelGo)
+
+// activeKernel packs new weights and runs MatMulNT/MatMulNN (SetKernel;
+// the conformance tests switch it to run against every kernel).
+var activeKernel atomic.Pointer[gemmKernel]
+
+func init() { activeKernel.Store(gemmKernels[0]) }
 
 // minParallelFlops: products smaller than this run on the calling goroutine
 // alone; waking a helper costs a few microseconds. (A variable so that tests
@@ -60,13 +97,15 @@ func alignedFloats(n int) []float32 {
 // panelsOf is the number of nr-wide panels covering n columns.
 func panelsOf(n, nr int) int { return (n + nr - 1) / nr }
 
-// packPanelsT packs B = Wᵀ from W (n, k) row-major into nr-wide panels:
-// B[p][j] goes to dst[(j/nr)·nr·k + p·nr + j%nr]; columns past n are zero.
-// dst holds panelsOf(n, nr)·nr·k floats.
-func packPanelsT(dst, w []float32, n, k, nr int) {
-	for j0 := 0; j0 < n; j0 += nr {
-		panel := dst[j0*k : (j0+nr)*k]
-		cols := min(nr, n-j0)
+// packPanelsT packs B = Wᵀ from W (n, k) row-major into kn's panels: B[p][j]
+// goes to dst[q·nr·k + p·width + j-q·nr] for j in panel q = j/nr; columns
+// past n are zero. dst holds kn.panelFloats(n, k) floats.
+func packPanelsT(dst, w []float32, n, k int, kn *gemmKernel) {
+	for q := range panelsOf(n, kn.nr) {
+		j0 := q * kn.nr
+		width, _ := kn.panelKernel(q, n)
+		panel := dst[j0*k : (j0+width)*k]
+		cols := min(width, n-j0)
 		jj := 0
 		for ; jj+4 <= cols; jj += 4 {
 			r0 := w[(j0+jj)*k : (j0+jj+1)*k]
@@ -74,29 +113,29 @@ func packPanelsT(dst, w []float32, n, k, nr int) {
 			r2 := w[(j0+jj+2)*k : (j0+jj+3)*k]
 			r3 := w[(j0+jj+3)*k : (j0+jj+4)*k]
 			for p, v := range r0 {
-				d := panel[p*nr+jj : p*nr+jj+4 : p*nr+jj+4]
+				d := panel[p*width+jj : p*width+jj+4 : p*width+jj+4]
 				d[0], d[1], d[2], d[3] = v, r1[p], r2[p], r3[p]
 			}
 		}
 		for ; jj < cols; jj++ {
 			for p, v := range w[(j0+jj)*k : (j0+jj+1)*k] {
-				panel[p*nr+jj] = v
+				panel[p*width+jj] = v
 			}
 		}
-		if cols < nr {
+		if cols < width {
 			for p := 0; p < k; p++ {
-				clear(panel[p*nr+cols : (p+1)*nr])
+				clear(panel[p*width+cols : (p+1)*width])
 			}
 		}
 	}
 }
 
-// packPanelNN copies columns j0.. (at most nr, zero padded) of B (k, n)
-// row-major into one panel dst (k·nr floats).
-func packPanelNN(dst, b []float32, k, n, j0, nr int) {
-	cols := min(nr, n-j0)
+// packPanelNN copies columns j0.. (at most width, zero padded) of B (k, n)
+// row-major into one panel dst (k·width floats).
+func packPanelNN(dst, b []float32, k, n, j0, width int) {
+	cols := min(width, n-j0)
 	for p := 0; p < k; p++ {
-		d := dst[p*nr : (p+1)*nr]
+		d := dst[p*width : (p+1)*width]
 		copy(d, b[p*n+j0:p*n+j0+cols])
 		clear(d[cols:])
 	}
@@ -139,13 +178,18 @@ type gemmJob struct {
 	tail   []float32
 	nFullQ int // panels that are nr wide (in-place mode)
 
-	tm, tn  int // task grid: tm row blocks × tn column blocks
-	mc, ncq int // rows and panels per task
-	next    atomic.Int64
-	wg      sync.WaitGroup
+	tm, tn  int          // task grid: tm row blocks × tn column blocks
+	mc, ncq int          // rows and panels per task
+	next    atomic.Int64 // next task to take
+
+	// Completion: the caller holds one token and each helper the job was
+	// handed to one more; whoever drops the last token after the caller
+	// signals done.
+	tokens atomic.Int64
+	done   chan struct{}
 }
 
-var jobPool = sync.Pool{New: func() any { return new(gemmJob) }}
+var jobPool = sync.Pool{New: func() any { return &gemmJob{done: make(chan struct{}, 1)} }}
 
 // getJob returns a pooled job for C (m, n) (+)= A (m, k)·B, both row-major
 // and dense; the caller sets B.
@@ -163,14 +207,15 @@ func putJob(j *gemmJob) {
 	jobPool.Put(j)
 }
 
-// panel returns B panel q from row pc on and the stride between its rows.
-func (j *gemmJob) panel(q, pc int) ([]float32, int) {
+// panel returns B panel q (of the given width) from row pc on, and the
+// stride between its rows.
+func (j *gemmJob) panel(q, width, pc int) ([]float32, int) {
 	nr := j.kern.nr
 	if !j.inKN {
-		return j.b[q*nr*j.k+pc*nr:], nr
+		return j.b[q*nr*j.k+pc*width:], width
 	}
 	if q >= j.nFullQ {
-		return j.tail[pc*nr:], nr
+		return j.tail[pc*width:], width
 	}
 	return j.b[pc*j.n+q*nr:], j.n
 }
@@ -219,42 +264,64 @@ func (j *gemmJob) task(t int, s *gemmScratch) {
 			clear(at[rows*kc:])
 		}
 		for q := q0; q < q1; q++ {
-			bp, ldb := j.panel(q, pc)
+			width, micro := kn.panelKernel(q, j.n)
+			bp, ldb := j.panel(q, width, pc)
 			c0 := q * nr
-			cols := min(nr, j.n-c0)
+			cols := min(width, j.n-c0)
 			for i := i0; i < iFull; i += mr {
-				if cols == nr {
-					kn.micro(kc, j.a[i*lda+pc:], lda, bp, ldb, j.c[i*ldc+c0:], ldc, load)
+				if cols == width {
+					micro(kc, j.a[i*lda+pc:], lda, bp, ldb, j.c[i*ldc+c0:], ldc, load)
 				} else {
-					j.edge(s, kc, j.a[i*lda+pc:], lda, bp, ldb, i, mr, c0, cols, load)
+					j.edge(s, micro, width, kc, j.a[i*lda+pc:], lda, bp, ldb, i, mr, c0, cols, load)
 				}
 			}
 			if iFull < i1 {
-				j.edge(s, kc, at, kc, bp, ldb, iFull, i1-iFull, c0, cols, load)
+				j.edge(s, micro, width, kc, at, kc, bp, ldb, iFull, i1-iFull, c0, cols, load)
 			}
 		}
 	}
 }
 
 // edge computes the rows × cols corner of a tile at (i, c0) through the
-// scratch tile, running the same kernel as full tiles.
-func (j *gemmJob) edge(s *gemmScratch, kc int, a []float32, lda int, bp []float32, ldb int, i, rows, c0, cols int, load bool) {
-	nr := j.kern.nr
-	tile := s.c[:j.kern.mr*nr]
+// scratch tile (mr × width), running the same kernel as full tiles.
+func (j *gemmJob) edge(s *gemmScratch, micro microKernel, width, kc int, a []float32, lda int, bp []float32, ldb int, i, rows, c0, cols int, load bool) {
+	tile := s.c[:j.kern.mr*width]
 	if load {
 		for r := 0; r < rows; r++ {
-			copy(tile[r*nr:r*nr+cols], j.c[(i+r)*j.ldc+c0:])
+			copy(tile[r*width:r*width+cols], j.c[(i+r)*j.ldc+c0:])
 		}
 	}
-	j.kern.micro(kc, a, lda, bp, ldb, tile, nr, load)
+	micro(kc, a, lda, bp, ldb, tile, width, load)
 	for r := 0; r < rows; r++ {
-		copy(j.c[(i+r)*j.ldc+c0:(i+r)*j.ldc+c0+cols], tile[r*nr:])
+		copy(j.c[(i+r)*j.ldc+c0:(i+r)*j.ldc+c0+cols], tile[r*width:])
+	}
+}
+
+// grid sets the task grid: the kernel's blocks, made smaller while there are
+// fewer than 4 tasks per thread so that the threads finish together. (It
+// changes no result, only which goroutine computes which tile.)
+func (j *gemmJob) grid(threads int) {
+	kn := j.kern
+	j.mc, j.ncq = kn.mc, kn.nc/kn.nr
+	for {
+		j.tm = (j.m + j.mc - 1) / j.mc
+		j.tn = (panelsOf(j.n, kn.nr) + j.ncq - 1) / j.ncq
+		if threads == 1 || j.tm*j.tn >= 4*threads {
+			return
+		}
+		switch half := (j.mc/2 + kn.mr - 1) / kn.mr * kn.mr; {
+		case j.mc >= 4*kn.mr && j.m > half:
+			j.mc = half
+		case j.ncq > 1 && panelsOf(j.n, kn.nr) > j.ncq/2:
+			j.ncq /= 2
+		default:
+			return
+		}
 	}
 }
 
 // gemmRun computes the job, on helper goroutines too when it is large.
 func gemmRun(j *gemmJob) {
-	kn := j.kern
 	if j.k == 0 {
 		if !j.accumulate {
 			for i := 0; i < j.m; i++ {
@@ -263,64 +330,122 @@ func gemmRun(j *gemmJob) {
 		}
 		return
 	}
-	j.mc, j.ncq = kn.mc, kn.nc/kn.nr
-	j.tm = (j.m + j.mc - 1) / j.mc
-	j.tn = (panelsOf(j.n, kn.nr) + j.ncq - 1) / j.ncq
-	j.next.Store(0)
-	helpers := 0
+	threads := 1
 	if 2*float64(j.m)*float64(j.n)*float64(j.k) >= minParallelFlops {
-		helpers = min(Threads(), j.tm*j.tn) - 1
+		threads = Threads()
 	}
-	if helpers > 0 {
-		ch := startWorkers(helpers)
-		for range helpers {
-			j.wg.Add(1)
-			select {
-			case ch <- j:
-			default: // helpers busy: the caller does the work itself
-				j.wg.Done()
-			}
+	j.grid(threads)
+	j.next.Store(0)
+	helpers := min(threads, j.tm*j.tn) - 1
+	if helpers <= 0 {
+		j.run()
+		return
+	}
+	j.tokens.Store(1)
+	ch := startWorkers(helpers)
+	for range helpers {
+		// Hand the job only to idle helpers: when products run on several
+		// goroutines at once (attention heads), a busy helper would make a
+		// caller wait for someone else's product.
+		if !reserveWorker() {
+			break
 		}
+		j.tokens.Add(1)
+		ch <- j // never blocks: at most one queued job per idle helper
 	}
 	j.run()
-	j.wg.Wait()
+	// Every task is taken; helpers are finishing their last one. Wait for
+	// them spinning for a while, since parking and waking cost more than a
+	// task on a virtual machine, then block.
+	for spin := 0; j.tokens.Load() > 1 && spin < joinSpins; spin++ {
+		runtime.Gosched()
+	}
+	if j.tokens.Add(-1) != 0 {
+		<-j.done
+	}
 }
 
-// The helper goroutines: started on demand, never stopped, shared by all
-// products (a product also runs on its caller, so it finishes even when
-// every helper is busy elsewhere).
+// joinSpins and workerSpins bound how long (in scheduler yields, about
+// 0.1–0.5 µs each when nothing else is runnable) a caller waits for helpers
+// before blocking, and an idle helper looks for the next product before
+// parking. Between the GEMMs of a forward pass there is only a little
+// element-wise work, so a helper that stays awake saves a wake-up per GEMM.
+const (
+	joinSpins   = 1 << 12
+	workerSpins = 1 << 10
+)
+
+// The helper goroutines: started on demand (at most maxHelpers), never
+// stopped, shared by all products. A product also runs on its caller, so it
+// finishes even when no helper is free.
 var workers struct {
-	mu sync.Mutex
-	n  atomic.Int64
-	ch chan *gemmJob
+	mu   sync.Mutex
+	n    atomic.Int64 // started
+	idle atomic.Int64 // waiting for a job and not reserved by a caller
+	ch   chan *gemmJob
 }
 
+const maxHelpers = 255
+
+// startWorkers makes sure that n helpers exist (n ≤ maxHelpers) and returns
+// their job channel.
 func startWorkers(n int) chan *gemmJob {
+	n = min(n, maxHelpers)
 	if int(workers.n.Load()) >= n {
 		return workers.ch
 	}
 	workers.mu.Lock()
 	defer workers.mu.Unlock()
 	if workers.ch == nil {
-		workers.ch = make(chan *gemmJob, 256)
+		workers.ch = make(chan *gemmJob, maxHelpers+1)
 	}
 	for int(workers.n.Load()) < n {
-		go func(ch chan *gemmJob) {
-			for j := range ch {
-				j.run()
-				j.wg.Done()
-			}
-		}(workers.ch)
+		workers.idle.Add(1)
+		go gemmWorker(workers.ch)
 		workers.n.Add(1)
 	}
 	return workers.ch
 }
 
+// reserveWorker claims an idle helper for one job, if there is one.
+func reserveWorker() bool {
+	for {
+		idle := workers.idle.Load()
+		if idle <= 0 {
+			return false
+		}
+		if workers.idle.CompareAndSwap(idle, idle-1) {
+			return true
+		}
+	}
+}
+
+func gemmWorker(ch chan *gemmJob) {
+	for j := range ch {
+		for j != nil {
+			j.run()
+			done := j.tokens.Add(-1) == 0
+			workers.idle.Add(1) // before signalling, so the caller's next product finds it
+			if done {
+				j.done <- struct{}{}
+			}
+			j = nil
+			for spin := 0; j == nil && spin < workerSpins; spin++ {
+				select {
+				case j = <-ch:
+				default:
+					runtime.Gosched()
+				}
+			}
+		}
+	}
+}
+
 // packT packs B = Wᵀ for the active kernel.
 func packT(w []float32, n, k int) *Packed {
-	kn := activeKernel
-	data := alignedFloats(panelsOf(n, kn.nr) * kn.nr * k)
-	packPanelsT(data, w, n, k, kn.nr)
+	kn := activeKernel.Load()
+	data := alignedFloats(kn.panelFloats(n, k))
+	packPanelsT(data, w, n, k, kn)
 	return &Packed{K: k, N: n, data: data, kern: kn}
 }
 
@@ -340,9 +465,9 @@ func matMulNT(c, a, b []float32, m, n, k int) {
 	if m == 0 || n == 0 {
 		return
 	}
-	kn := activeKernel
-	fb := getBuf(panelsOf(n, kn.nr) * kn.nr * k)
-	packPanelsT(fb.s, b, n, k, kn.nr)
+	kn := activeKernel.Load()
+	fb := getBuf(kn.panelFloats(n, k))
+	packPanelsT(fb.s, b, n, k, kn)
 	j := getJob(kn, c, a, m, n, k, false)
 	j.b = fb.s
 	gemmRun(j)
@@ -356,13 +481,14 @@ func matMulNN(c, a, b []float32, m, n, k int) {
 	if m == 0 || n == 0 {
 		return
 	}
-	kn := activeKernel
+	kn := activeKernel.Load()
 	j := getJob(kn, c, a, m, n, k, false)
 	j.b, j.inKN, j.nFullQ = b, true, n/kn.nr
 	var fb *floatBuf
 	if n%kn.nr != 0 {
-		fb = getBuf(k * kn.nr)
-		packPanelNN(fb.s, b, k, n, j.nFullQ*kn.nr, kn.nr)
+		width := kn.lastWidth(n)
+		fb = getBuf(k * width)
+		packPanelNN(fb.s, b, k, n, j.nFullQ*kn.nr, width)
 		j.tail = fb.s
 	}
 	gemmRun(j)

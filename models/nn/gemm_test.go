@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"sync"
 	"testing"
 )
 
@@ -27,9 +28,8 @@ func gemmImpls() []gemmImpl {
 
 // useKernel makes kn the active kernel until the test ends.
 func useKernel(t testing.TB, kn *gemmKernel) {
-	prev := activeKernel
-	activeKernel = kn
-	t.Cleanup(func() { activeKernel = prev })
+	prev := activeKernel.Swap(kn)
+	t.Cleanup(func() { activeKernel.Store(prev) })
 }
 
 // useThreads sets the GEMM threads until the test ends.
@@ -229,7 +229,7 @@ func detCases(r *rand.Rand, a []float32, n, k int) []detCase {
 	bias := randFloats(r, len(a)/k*n)
 	var packed *Packed // packed lazily, for the active kernel
 	pack := func() *Packed {
-		if packed == nil || packed.kern != activeKernel {
+		if packed == nil || packed.kern != activeKernel.Load() {
 			packed = PackT(w, n, k)
 		}
 		return packed
@@ -298,6 +298,30 @@ func TestGemmDeterminism(t *testing.T) {
 	}
 }
 
+// TestGemmColumnInvariance: column j of C does not depend on n either,
+// although a last narrow panel may be computed by a narrower kernel.
+func TestGemmColumnInvariance(t *testing.T) {
+	const m, n, k = 30, 75, 300
+	r := rand.New(rand.NewPCG(11, 12))
+	a, w := randFloats(r, m*k), randFloats(r, n*k)
+	for _, kn := range gemmKernels {
+		t.Run(kn.name, func(t *testing.T) {
+			useKernel(t, kn)
+			want := make([]float32, m*n)
+			MatMulPacked(want, a, m, PackT(w, n, k), false)
+			for _, nn := range []int{1, 8, 16, 17, 33, 40, 48, 64, 74} {
+				c := make([]float32, m*nn)
+				MatMulPacked(c, a, m, PackT(w[:nn*k], nn, k), false)
+				for i := 0; i < m; i++ {
+					if j := sameBits(c[i*nn:(i+1)*nn], want[i*n:i*n+nn]); j >= 0 {
+						t.Fatalf("n=%d: c[%d][%d] = %v, with n=%d %v", nn, i, j, c[i*nn+j], n, want[i*n+j])
+					}
+				}
+			}
+		})
+	}
+}
+
 // TestGemmBlockingInvariance: changing the K block and the task blocks of a
 // kernel does not change a bit (each element is one FMA chain over p).
 func TestGemmBlockingInvariance(t *testing.T) {
@@ -324,9 +348,47 @@ func TestGemmBlockingInvariance(t *testing.T) {
 	}
 }
 
+// TestGemmConcurrentCallers: products issued from several goroutines at
+// once (as attention heads may be) share the helpers, finish, and give the
+// same bits as alone.
+func TestGemmConcurrentCallers(t *testing.T) {
+	defer func(v float64) { minParallelFlops = v }(minParallelFlops)
+	minParallelFlops = 0
+	useThreads(t, 3)
+	const m, n, k = 97, 97, 64
+	r := rand.New(rand.NewPCG(13, 14))
+	a, b := randFloats(r, m*k), randFloats(r, n*k)
+	want := make([]float32, m*n)
+	MatMulNT(want, a, b, m, n, k)
+	var wg sync.WaitGroup
+	errs := make(chan string, 8)
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c := make([]float32, m*n)
+			for range 50 {
+				MatMulNT(c, a, b, m, n, k)
+				if i := sameBits(c, want); i >= 0 {
+					errs <- fmt.Sprintf("goroutine %d: c[%d] = %v, want %v", g, i, c[i], want[i])
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+}
+
 // TestGemmNoAllocs: once warm, products allocate nothing, on one thread or
 // several.
 func TestGemmNoAllocs(t *testing.T) {
+	if raceEnabled {
+		t.Skip("sync.Pool drops items under the race detector")
+	}
 	const m, n, k = 200, 300, 300
 	r := rand.New(rand.NewPCG(9, 10))
 	a, w, b := randFloats(r, m*k), randFloats(r, n*k), randFloats(r, k*n)
@@ -378,4 +440,20 @@ func TestKernelName(t *testing.T) {
 		t.Errorf("last kernel is %q, want the pure-Go one", last.name)
 	}
 	t.Logf("kernel %s; available: %d", Kernel(), len(gemmKernels))
+}
+
+func TestSetKernel(t *testing.T) {
+	prev := Kernel()
+	defer SetKernel(prev)
+	for _, name := range Kernels() {
+		if err := SetKernel(name); err != nil || Kernel() != name {
+			t.Errorf("SetKernel(%q) = %v, Kernel() = %q", name, err, Kernel())
+		}
+		if p := PackT(make([]float32, 6), 2, 3); p.kern.name != name {
+			t.Errorf("PackT under %q packed for %q", name, p.kern.name)
+		}
+	}
+	if err := SetKernel("sse9"); err == nil {
+		t.Error("SetKernel(sse9) succeeded")
+	}
 }

@@ -26,9 +26,9 @@ func NewSwiGLU(gateUp, down []float32, hidden, inter int) *SwiGLU {
 // Forward: x is (rows, hidden), out is (rows, hidden).
 func (s *SwiGLU) Forward(out, x []float32, rows int, ar *Arena) {
 	c, o, u := ar.Mark()
-	gu := ar.Get(rows * 2 * s.Inter)
+	gu := ar.GetRaw(rows * 2 * s.Inter)
 	s.GateUp.Forward(gu, x, rows)
-	h := ar.Get(rows * s.Inter)
+	h := ar.GetRaw(rows * s.Inter)
 	for r := 0; r < rows; r++ {
 		g := gu[r*2*s.Inter : r*2*s.Inter+s.Inter]
 		up := gu[r*2*s.Inter+s.Inter : (r+1)*2*s.Inter]

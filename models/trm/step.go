@@ -104,7 +104,7 @@ func (m *Model) Step(s *State, b Batch, out *StepOutput, opt StepOptions, ar *nn
 	n := len(active)
 	// Gather the active rows into contiguous buffers (rows are independent,
 	// so the result does not depend on which rows run together).
-	zH, zL := ar.Get(n*TD), ar.Get(n*TD)
+	zH, zL := ar.GetRaw(n*TD), ar.GetRaw(n*TD)
 	nd := m.Cfg.PuzzleEmbNdim
 	inputs := make([]int32, n*S)
 	puzzle := ar.Get(n * nd)
@@ -114,12 +114,12 @@ func (m *Model) Step(s *State, b Batch, out *StepOutput, opt StepOptions, ar *nn
 		copy(inputs[i*S:(i+1)*S], s.Inputs[r*S:(r+1)*S])
 		copy(puzzle[i*nd:(i+1)*nd], s.Puzzle[r*nd:(r+1)*nd])
 	}
-	x := ar.Get(n * TD)
+	x := ar.GetRaw(n * TD)
 	if err := m.embedInputs(x, inputs, puzzle, n); err != nil {
 		return err
 	}
 	m.inner(zH, zL, x, n, ar)
-	logits := ar.Get(n * S * m.Cfg.VocabSize)
+	logits := ar.GetRaw(n * S * m.Cfg.VocabSize)
 	q := ar.Get(n * 2)
 	m.heads(logits, q, zH, n, ar)
 	V := m.Cfg.VocabSize
@@ -142,7 +142,7 @@ func (m *Model) Step(s *State, b Batch, out *StepOutput, opt StepOptions, ar *nn
 //
 //	repeat H_cycles: { repeat L_cycles: z_L = blocks(z_L + (z_H + x)); z_H = blocks(z_H + z_L) }
 func (m *Model) inner(zH, zL, x []float32, n int, ar *nn.Arena) {
-	inj := ar.Get(len(x))
+	inj := ar.GetRaw(len(x))
 	for h := 0; h < m.Cfg.HCycles; h++ {
 		for l := 0; l < m.Cfg.LCycles; l++ {
 			nn.Add(inj, zH, x)

@@ -6,27 +6,31 @@ import (
 )
 
 // PeakGFLOPS measures the machine's float32 multiply-add peak in GFLOP/s for
-// the instruction set of the kernel in use (Kernel): threads goroutines each
-// run a loop of independent multiply-adds with no memory traffic (16 FMAs on
-// ZMM or YMM registers per iteration, or scalar Go multiply-adds for the "go"
-// kernel). It takes about 0.1 s and returns the best of three runs. GEMM
-// benchmarks and `arceval bench` report speed as a share of it.
+// the instruction set of the kernel in use (Kernel): threads goroutines
+// (≤ 0: Threads()) each run a loop of independent multiply-adds with no
+// memory traffic (FMAs on ZMM or YMM registers, or scalar Go multiply-adds
+// for the "go" kernel). It takes about 0.1 s: eight runs of about 10 ms, of
+// which the fastest counts, since on a shared machine the others include the
+// neighbours' share. GEMM benchmarks and `arceval bench` report speed as a
+// share of it.
 func PeakGFLOPS(threads int) float64 {
-	threads = max(threads, 1)
+	if threads <= 0 {
+		threads = Threads()
+	}
 	loop, flops := fmaPeakLoop()
-	// Size the run to about 30 ms per goroutine from a short probe.
-	n := 1 << 14
+	// Size one run to about 10 ms per goroutine from a short probe.
+	n := 1 << 12
 	for {
 		t := time.Now()
 		loop(n)
 		if d := time.Since(t); d > time.Millisecond {
-			n = int(float64(n) * float64(30*time.Millisecond) / float64(d))
+			n = int(float64(n) * float64(10*time.Millisecond) / float64(d))
 			break
 		}
 		n *= 4
 	}
 	best := 0.0
-	for range 3 {
+	for range 8 {
 		var wg sync.WaitGroup
 		t := time.Now()
 		for range threads {

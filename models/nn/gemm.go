@@ -95,7 +95,9 @@ var gemmThreads atomic.Int64 // 0: GOMAXPROCS
 //
 //	defer nn.SetThreads(nn.SetThreads(1))
 //
-// runs a section single-threaded. Results do not depend on it.
+// runs a section single-threaded. Results do not depend on it. When other
+// processes keep the cores busy, fewer threads can be faster: a helper that
+// the OS deschedules holds up the whole product.
 func SetThreads(n int) int {
 	return int(gemmThreads.Swap(int64(max(n, 0))))
 }

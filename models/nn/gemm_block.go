@@ -101,7 +101,12 @@ func panelsOf(n, nr int) int { return (n + nr - 1) / nr }
 // goes to dst[q·nr·k + p·width + j-q·nr] for j in panel q = j/nr; columns
 // past n are zero. dst holds kn.panelFloats(n, k) floats.
 func packPanelsT(dst, w []float32, n, k int, kn *gemmKernel) {
-	for q := range panelsOf(n, kn.nr) {
+	packPanelsTRange(dst, w, n, k, kn, 0, panelsOf(n, kn.nr))
+}
+
+// packPanelsTRange packs panels [q0, q1) only.
+func packPanelsTRange(dst, w []float32, n, k int, kn *gemmKernel, q0, q1 int) {
+	for q := q0; q < q1; q++ {
 		j0 := q * kn.nr
 		width, _ := kn.panelKernel(q, n)
 		panel := dst[j0*k : (j0+width)*k]
@@ -178,6 +183,12 @@ type gemmJob struct {
 	tail   []float32
 	nFullQ int // panels that are nr wide (in-place mode)
 
+	// MatMulNT packs B (n, k) from packW into b as the first phase of the
+	// job, one panel per pack task, shared by all participants.
+	packW              []float32
+	npack              int
+	packNext, packDone atomic.Int64
+
 	tm, tn  int          // task grid: tm row blocks × tn column blocks
 	mc, ncq int          // rows and panels per task
 	next    atomic.Int64 // next task to take
@@ -198,12 +209,15 @@ func getJob(kn *gemmKernel, c, a []float32, m, n, k int, accumulate bool) *gemmJ
 	j.kern, j.c, j.a, j.ldc, j.lda = kn, c, a, n, k
 	j.m, j.n, j.k, j.accumulate = m, n, k, accumulate
 	j.b, j.inKN, j.tail, j.nFullQ = nil, false, nil, 0
+	j.packW, j.npack = nil, 0
+	j.packNext.Store(0)
+	j.packDone.Store(0)
 	return j
 }
 
 // putJob drops the job's references to the caller's slices and pools it.
 func putJob(j *gemmJob) {
-	j.c, j.a, j.b, j.tail = nil, nil, nil, nil
+	j.c, j.a, j.b, j.tail, j.packW = nil, nil, nil, nil, nil
 	jobPool.Put(j)
 }
 
@@ -229,6 +243,19 @@ func (j *gemmJob) run() {
 	}
 	if len(s.c) < kn.mr*kn.nr {
 		s.c = alignedFloats(kn.mr * kn.nr)
+	}
+	if npack := int64(j.npack); npack > 0 {
+		for {
+			q := j.packNext.Add(1) - 1
+			if q >= npack {
+				break
+			}
+			packPanelsTRange(j.b, j.packW, j.n, j.k, kn, int(q), int(q)+1)
+			j.packDone.Add(1)
+		}
+		for j.packDone.Load() < npack { // others finish their last panel
+			runtime.Gosched()
+		}
 	}
 	total := int64(j.tm * j.tn)
 	for {
@@ -371,7 +398,7 @@ func gemmRun(j *gemmJob) {
 // parking. Between the GEMMs of a forward pass there is only a little
 // element-wise work, so a helper that stays awake saves a wake-up per GEMM.
 const (
-	joinSpins   = 1 << 12
+	joinSpins   = 1 << 11
 	workerSpins = 1 << 10
 )
 
@@ -460,16 +487,16 @@ func matMulPacked(c, a []float32, m int, b *Packed, accumulate bool) {
 	putJob(j)
 }
 
-// matMulNT packs B (n, k) into panels, then runs the packed product.
+// matMulNT packs B (n, k) into panels (in parallel, as the job's first
+// phase), then runs the packed product.
 func matMulNT(c, a, b []float32, m, n, k int) {
 	if m == 0 || n == 0 {
 		return
 	}
 	kn := activeKernel.Load()
 	fb := getBuf(kn.panelFloats(n, k))
-	packPanelsT(fb.s, b, n, k, kn)
 	j := getJob(kn, c, a, m, n, k, false)
-	j.b = fb.s
+	j.b, j.packW, j.npack = fb.s, b, panelsOf(n, kn.nr)
 	gemmRun(j)
 	putJob(j)
 	bufPool.Put(fb)

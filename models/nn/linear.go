@@ -23,10 +23,7 @@ func (l *Linear) Forward(y, x []float32, rows int) {
 	MatMulPacked(y, x, rows, l.W, false)
 	if l.Bias != nil {
 		for r := 0; r < rows; r++ {
-			row := y[r*l.Out : (r+1)*l.Out]
-			for j, b := range l.Bias {
-				row[j] += b
-			}
+			AddInto(y[r*l.Out:(r+1)*l.Out], l.Bias)
 		}
 	}
 }

@@ -120,3 +120,21 @@ func TestRejectsNonFiniteWeights(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// After the first step, a step allocates nothing.
+func TestStepAllocations(t *testing.T) {
+	m := loadFixtureModel(t, "tiny_trm_att")
+	B := 3
+	b := Batch{Inputs: make([]int32, B*m.Cfg.SeqLen), PuzzleIDs: []int32{0, 1, 2}}
+	s, out, ar := m.NewState(B), m.NewStepOutput(B), &nn.Arena{}
+	m.Step(s, b, out, StepOptions{}, ar)
+	allocs := testing.AllocsPerRun(5, func() {
+		s.Halted[0], s.Halted[1], s.Halted[2] = false, false, false
+		if err := m.Step(s, b, out, StepOptions{}, ar); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs > 0 {
+		t.Errorf("%.0f allocations per step", allocs)
+	}
+}

@@ -21,6 +21,9 @@ type State struct {
 	// Done marks rows that stopped early (HaltOnQ); Step skips them and
 	// leaves their outputs untouched.
 	Done []bool
+
+	active []int   // rows computed by the current step
+	gather []int32 // (B, S) inputs of the active rows, contiguous
 }
 
 // NewState returns the official initial carry: every row halted, so the
@@ -74,7 +77,7 @@ func (m *Model) Step(s *State, b Batch, out *StepOutput, opt StepOptions, ar *nn
 	if len(b.Inputs) != s.B*S || len(b.PuzzleIDs) != s.B {
 		return fmt.Errorf("trm: batch has %d inputs and %d ids, want %d×%d and %d", len(b.Inputs), len(b.PuzzleIDs), s.B, S, s.B)
 	}
-	var active []int
+	active := s.active[:0]
 	for r := 0; r < s.B; r++ {
 		if s.Done[r] {
 			continue
@@ -97,6 +100,7 @@ func (m *Model) Step(s *State, b Batch, out *StepOutput, opt StepOptions, ar *nn
 		}
 		active = append(active, r)
 	}
+	s.active = active
 	if len(active) == 0 {
 		return nil
 	}
@@ -106,7 +110,10 @@ func (m *Model) Step(s *State, b Batch, out *StepOutput, opt StepOptions, ar *nn
 	// so the result does not depend on which rows run together).
 	zH, zL := ar.GetRaw(n*TD), ar.GetRaw(n*TD)
 	nd := m.Cfg.PuzzleEmbNdim
-	inputs := make([]int32, n*S)
+	if cap(s.gather) < n*S {
+		s.gather = make([]int32, s.B*S)
+	}
+	inputs := s.gather[:n*S]
 	puzzle := ar.Get(n * nd)
 	for i, r := range active {
 		copy(zH[i*TD:(i+1)*TD], s.ZH[r*TD:(r+1)*TD])

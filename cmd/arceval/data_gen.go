@@ -1,13 +1,11 @@
 package main
 
 import (
-	"bufio"
+	"arceval/internal/atomicfile"
 	"encoding/csv"
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"runtime"
 	"strconv"
 	"sync"
@@ -78,7 +76,7 @@ on --threads.
 	if *out == "-" {
 		return writeCSV(c.stdout, rows)
 	}
-	if err := writeFileAtomic(*out, func(w io.Writer) error { return writeCSV(w, rows) }); err != nil {
+	if err := atomicfile.Write(*out, func(w io.Writer) error { return writeCSV(w, rows) }); err != nil {
 		return err
 	}
 	set, err := tasks.LoadPath(*out)
@@ -132,29 +130,4 @@ func writeCSV(w io.Writer, rows [][]string) error {
 	cw.Write([]string{"source", "question", "answer", "rating"})
 	cw.WriteAll(rows)
 	return cw.Error()
-}
-
-// writeFileAtomic writes path through a temporary file in the same folder,
-// synced and renamed into place, so a crash never leaves a partial file.
-func writeFileAtomic(path string, write func(io.Writer) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	bw := bufio.NewWriter(tmp)
-	err = write(bw)
-	if err == nil {
-		err = bw.Flush()
-	}
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	return os.Rename(tmp.Name(), path)
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"arceval/internal/atomicfile"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -108,7 +109,7 @@ tokens) and "puzzle_identifiers" (B).`)
 	if *out == "-" {
 		return write(c.stdout)
 	}
-	if err := writeFileAtomic(*out, write); err != nil {
+	if err := atomicfile.Write(*out, write); err != nil {
 		return err
 	}
 	fmt.Fprintf(c.stderr, "wrote %d steps for %d rows to %s\n", n, B, *out)

@@ -1,6 +1,7 @@
 package checkpoint
 
 import (
+	"arceval/internal/atomicfile"
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
@@ -412,7 +413,7 @@ func WriteSafetensors(path string, tensors []NamedTensor, meta map[string]string
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	return writeFileAtomic(path, func(w io.Writer) error {
+	return atomicfile.Write(path, func(w io.Writer) error {
 		if _, err := w.Write(hdr); err != nil {
 			return err
 		}

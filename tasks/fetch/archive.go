@@ -1,6 +1,7 @@
 package fetch
 
 import (
+	"arceval/internal/atomicfile"
 	"archive/tar"
 	"compress/gzip"
 	"context"
@@ -50,7 +51,7 @@ func extract(ctx context.Context, archive, root string, s Source, want map[strin
 	dirs := map[string]bool{}
 	defer func() {
 		for d := range dirs {
-			syncDir(d)
+			atomicfile.SyncDir(d)
 		}
 	}()
 	top := ""
@@ -152,7 +153,7 @@ func writeEntry(r io.Reader, size int64, root string, e ManifestEntry) error {
 		}
 		return &MismatchError{Path: e.Path, Want: e.SHA256, WantSize: e.Size, Got: hex.EncodeToString(h.Sum(nil)), GotSize: n, Against: "manifest"}
 	}
-	a, err := createAtomic(native(root, e.Path))
+	a, err := atomicfile.Create(native(root, e.Path))
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package fetch
 
 import (
+	"arceval/internal/atomicfile"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -59,7 +60,7 @@ func writeLock(root string, l *Lock) error {
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(filepath.Join(root, LockFile), append(b, '\n'))
+	return atomicfile.WriteBytes(filepath.Join(root, LockFile), append(b, '\n'))
 }
 
 // recordLock adds one entry to the lock file, re-reading it first so that

@@ -1,6 +1,7 @@
 package fetch
 
 import (
+	"arceval/internal/atomicfile"
 	"bytes"
 	"errors"
 	"flag"
@@ -43,7 +44,7 @@ func TestGenerateManifest(t *testing.T) {
 	if err := writeManifest(&buf, m); err != nil {
 		t.Fatal(err)
 	}
-	if err := writeFileAtomic(manifestFile, buf.Bytes()); err != nil {
+	if err := atomicfile.WriteBytes(manifestFile, buf.Bytes()); err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("wrote %s: %d entries, %d bytes", manifestFile, len(m), buf.Len())

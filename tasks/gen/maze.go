@@ -1,6 +1,7 @@
 package gen
 
 import (
+	"arceval/tasks"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -56,43 +57,6 @@ func neighbours(dst []int, c, n int) []int {
 	return dst
 }
 
-// bfs fills dist (len n*n) with the number of 4-neighbour moves from src
-// through non-wall cells, -1 where unreachable. queue is scratch of len n*n.
-func bfs(q []byte, n, src int, dist, queue []int32) {
-	for i := range dist {
-		dist[i] = -1
-	}
-	dist[src] = 0
-	queue[0] = int32(src)
-	head, tail := 0, 1
-	for head < tail {
-		c := int(queue[head])
-		head++
-		d := dist[c] + 1
-		r, col := c/n, c%n
-		if r > 0 && dist[c-n] < 0 && q[c-n] != Wall {
-			dist[c-n] = d
-			queue[tail] = int32(c - n)
-			tail++
-		}
-		if col > 0 && dist[c-1] < 0 && q[c-1] != Wall {
-			dist[c-1] = d
-			queue[tail] = int32(c - 1)
-			tail++
-		}
-		if col < n-1 && dist[c+1] < 0 && q[c+1] != Wall {
-			dist[c+1] = d
-			queue[tail] = int32(c + 1)
-			tail++
-		}
-		if r < n-1 && dist[c+n] < 0 && q[c+n] != Wall {
-			dist[c+n] = d
-			queue[tail] = int32(c + n)
-			tail++
-		}
-	}
-}
-
 // findSG returns the indices of the single 'S' and single 'G' in q, or an
 // error if either is missing or repeated.
 func findSG(q []byte) (s, g int, err error) {
@@ -134,13 +98,18 @@ func ShortestPath(q []byte, n int) (path []int, ok bool) {
 	if err != nil {
 		return nil, false
 	}
-	dist := make([]int32, n*n)
-	bfs(q, n, g, dist, make([]int32, n*n))
-	return walkPath(dist, n, s)
+	// Distances to G through non-wall cells (the project's BFS, tasks.MazeDistances).
+	grid := tasks.NewGrid(n, n)
+	for i, ch := range q {
+		if ch != Wall {
+			grid.Cells[i] = tasks.MazeOpen
+		}
+	}
+	return walkPath(tasks.MazeDistances(grid, g), n, s)
 }
 
 // walkPath follows strictly decreasing distances (to the goal) from s.
-func walkPath(dist []int32, n, s int) ([]int, bool) {
+func walkPath(dist []int, n, s int) ([]int, bool) {
 	if dist[s] < 0 {
 		return nil, false
 	}

@@ -60,7 +60,10 @@ prints the ratio.`)
 		if err != nil {
 			return err
 		}
-		rate, gflops := benchModel(m, *batch, *steps, *reps)
+		rate, gflops, err := benchModel(m, *batch, *steps, *reps)
+		if err != nil {
+			return err
+		}
 		torchRate, ratio := "-", "-"
 		if *torch != "" {
 			if task, ok := torchTasks[name]; ok {
@@ -78,7 +81,7 @@ prints the ratio.`)
 
 // benchModel times reps full runs of steps supervision steps on a random
 // batch and returns puzzles/s and GFLOP/s.
-func benchModel(m *trm.Model, B, steps, reps int) (float64, float64) {
+func benchModel(m *trm.Model, B, steps, reps int) (float64, float64, error) {
 	S := m.Cfg.SeqLen
 	b := trm.Batch{Inputs: make([]int32, B*S), PuzzleIDs: make([]int32, B)}
 	for i := range b.Inputs {
@@ -86,17 +89,21 @@ func benchModel(m *trm.Model, B, steps, reps int) (float64, float64) {
 	}
 	out, ar := m.NewStepOutput(B), &nn.Arena{}
 	warm := m.NewState(B)
-	m.Step(warm, b, out, trm.StepOptions{}, ar) // sizes the arena and packs nothing new
+	if err := m.Step(warm, b, out, trm.StepOptions{}, ar); err != nil { // sizes the arena
+		return 0, 0, err
+	}
 	start := time.Now()
 	for r := 0; r < reps; r++ {
 		s := m.NewState(B)
 		for k := 0; k < steps; k++ {
-			m.Step(s, b, out, trm.StepOptions{}, ar)
+			if err := m.Step(s, b, out, trm.StepOptions{}, ar); err != nil {
+				return 0, 0, err
+			}
 		}
 	}
 	sec := time.Since(start).Seconds()
 	puzzles := float64(B * reps)
-	return puzzles / sec * float64(steps) / 16, m.Cfg.FLOPsPerStep() * float64(B*steps*reps) / sec / 1e9
+	return puzzles / sec * float64(steps) / 16, m.Cfg.FLOPsPerStep() * float64(B*steps*reps) / sec / 1e9, nil
 }
 
 var torchRateRE = regexp.MustCompile(`puzzles_per_s_16steps=([0-9.]+)`)

@@ -105,35 +105,38 @@ func (m *Model) Step(s *State, b Batch, out *StepOutput, opt StepOptions, ar *nn
 		return nil
 	}
 	ar.Reset()
-	n := len(active)
-	// Gather the active rows into contiguous buffers (rows are independent,
-	// so the result does not depend on which rows run together).
-	zH, zL := ar.GetRaw(n*TD), ar.GetRaw(n*TD)
-	nd := m.Cfg.PuzzleEmbNdim
-	if cap(s.gather) < n*S {
-		s.gather = make([]int32, s.B*S)
-	}
-	inputs := s.gather[:n*S]
-	puzzle := ar.Get(n * nd)
-	for i, r := range active {
-		copy(zH[i*TD:(i+1)*TD], s.ZH[r*TD:(r+1)*TD])
-		copy(zL[i*TD:(i+1)*TD], s.ZL[r*TD:(r+1)*TD])
-		copy(inputs[i*S:(i+1)*S], s.Inputs[r*S:(r+1)*S])
-		copy(puzzle[i*nd:(i+1)*nd], s.Puzzle[r*nd:(r+1)*nd])
+	n, V, nd := len(active), m.Cfg.VocabSize, m.Cfg.PuzzleEmbNdim
+	// When every row runs, work on the carry in place; otherwise gather the
+	// active rows into contiguous buffers and scatter them back (rows are
+	// independent, so the result does not depend on which rows run together).
+	all := n == s.B
+	zH, zL, inputs, puzzle, logits := s.ZH, s.ZL, s.Inputs, s.Puzzle, out.Logits
+	if !all {
+		zH, zL = ar.GetRaw(n*TD), ar.GetRaw(n*TD)
+		if cap(s.gather) < n*S {
+			s.gather = make([]int32, s.B*S)
+		}
+		inputs, puzzle, logits = s.gather[:n*S], ar.GetRaw(n*nd), ar.GetRaw(n*S*V)
+		for i, r := range active {
+			copy(zH[i*TD:(i+1)*TD], s.ZH[r*TD:(r+1)*TD])
+			copy(zL[i*TD:(i+1)*TD], s.ZL[r*TD:(r+1)*TD])
+			copy(inputs[i*S:(i+1)*S], s.Inputs[r*S:(r+1)*S])
+			copy(puzzle[i*nd:(i+1)*nd], s.Puzzle[r*nd:(r+1)*nd])
+		}
 	}
 	x := ar.GetRaw(n * TD)
 	if err := m.embedInputs(x, inputs, puzzle, n); err != nil {
 		return err
 	}
 	m.inner(zH, zL, x, n, ar)
-	logits := ar.GetRaw(n * S * m.Cfg.VocabSize)
-	q := ar.Get(n * 2)
+	q := ar.GetRaw(n * 2)
 	m.heads(logits, q, zH, n, ar)
-	V := m.Cfg.VocabSize
 	for i, r := range active {
-		copy(s.ZH[r*TD:(r+1)*TD], zH[i*TD:(i+1)*TD])
-		copy(s.ZL[r*TD:(r+1)*TD], zL[i*TD:(i+1)*TD])
-		copy(out.Logits[r*S*V:(r+1)*S*V], logits[i*S*V:(i+1)*S*V])
+		if !all {
+			copy(s.ZH[r*TD:(r+1)*TD], zH[i*TD:(i+1)*TD])
+			copy(s.ZL[r*TD:(r+1)*TD], zL[i*TD:(i+1)*TD])
+			copy(out.Logits[r*S*V:(r+1)*S*V], logits[i*S*V:(i+1)*S*V])
+		}
 		out.QHalt[r], out.QContinue[r] = q[2*i], q[2*i+1]
 		s.Steps[r]++
 		s.Halted[r] = s.Steps[r] >= m.Cfg.HaltMaxSteps

@@ -2,6 +2,7 @@ package trm
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -90,7 +91,7 @@ func (r *resolver) check(c Config) error {
 			problems = append(problems, fmt.Sprintf("missing %s%s %v", r.prefix, s.name, s.shape))
 			continue
 		}
-		if !equalShape(shape, s.shape) {
+		if !slices.Equal(shape, s.shape) {
 			problems = append(problems, fmt.Sprintf("%s%s has shape %v, the config needs %v", r.prefix, s.name, shape, s.shape))
 		}
 	}
@@ -111,15 +112,3 @@ func (r *resolver) check(c Config) error {
 }
 
 func (r *resolver) get(name string) ([]float32, error) { return r.src.Float32(r.prefix + name) }
-
-func equalShape(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}

@@ -101,7 +101,7 @@ func AuditLeakage(eval *Set, train []*Set) LeakReport {
 			if _, ok := ids[t.ID]; !ok {
 				ids[t.ID] = ref
 			}
-			for _, p := range append(append([]Pair(nil), t.Train...), t.Test...) {
+			for p := range t.Pairs() {
 				for _, g := range []Grid{p.Input, p.Output} {
 					remember(exactGrid, exactKey(g), ref)
 					remember(equivGrid, canonicalKey(g), ref)

@@ -85,7 +85,7 @@ func Stats(s *Set) SetStats {
 		if len(t.Test) > 1 {
 			st.TasksWithSeveralTests++
 		}
-		for _, p := range append(append([]Pair(nil), t.Train...), t.Test...) {
+		for p := range t.Pairs() {
 			grid(p.Input)
 			grid(p.Output)
 		}

@@ -1,6 +1,9 @@
 package tasks
 
-import "fmt"
+import (
+	"fmt"
+	"iter"
+)
 
 // Kind is the benchmark family a task belongs to; it decides validation,
 // token encoding and scoring.
@@ -57,6 +60,19 @@ type Task struct {
 	HasSolutions bool
 	Source       string // Sudoku/Maze CSV "source" column
 	Rating       int    // Sudoku tdoku rating, Maze shortest-path length; -1 if unknown
+}
+
+// Pairs yields every demonstration pair, then every test pair.
+func (t *Task) Pairs() iter.Seq[Pair] {
+	return func(yield func(Pair) bool) {
+		for _, list := range [][]Pair{t.Train, t.Test} {
+			for _, p := range list {
+				if !yield(p) {
+					return
+				}
+			}
+		}
+	}
 }
 
 // Set is a named, loaded collection of tasks of one kind.

@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"path/filepath"
-	"runtime"
 	"strings"
 	"time"
 
@@ -102,9 +101,7 @@ official format (their official builders are unseeded or deterministic).`)
 	default:
 		return usageError{fmt.Sprintf("data build: unknown dataset %q (want arc, sudoku or maze)", fs.Arg(0))}
 	}
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	fmt.Fprintf(c.stdout, "  took %s, Go heap peak ≈ %d MiB\n", time.Since(start).Round(time.Millisecond), ms.Sys>>20)
+	fmt.Fprintf(c.stdout, "  took %s, peak RSS %d MB\n", time.Since(start).Round(time.Millisecond), peakRSSMB())
 	return nil
 }
 

@@ -3,6 +3,7 @@ package trm
 import (
 	"fmt"
 
+	"arceval/models"
 	"arceval/models/nn"
 )
 
@@ -38,34 +39,15 @@ func (m *Model) NewState(B int) *State {
 	return s
 }
 
-// Batch is the data offered to a Step: inputs (B, S) tokens and puzzle
-// identifiers (B).
-type Batch struct {
-	Inputs    []int32
-	PuzzleIDs []int32
-}
-
-// StepOutput holds one supervision step's outputs: logits (B, S, vocab) of
-// the answer state without the prefix positions, and the Q-head's halt and
-// continue logits (B).
-type StepOutput struct {
-	Logits    []float32
-	QHalt     []float32
-	QContinue []float32
-}
+// Batch, StepOutput and StepOptions are the shared model interface's types.
+type (
+	Batch       = models.Batch
+	StepOutput  = models.StepOutput
+	StepOptions = models.StepOptions
+)
 
 // NewStepOutput allocates outputs for B rows.
-func (m *Model) NewStepOutput(B int) *StepOutput {
-	return &StepOutput{Logits: make([]float32, B*m.Cfg.SeqLen*m.Cfg.VocabSize), QHalt: make([]float32, B), QContinue: make([]float32, B)}
-}
-
-// StepOptions control a Step.
-type StepOptions struct {
-	// HaltOnQ ends a row early when its q_halt logit is positive (the
-	// official model's training rule; evaluation normally runs every row for
-	// halt_max_steps). Finished rows are marked Done and skipped afterwards.
-	HaltOnQ bool
-}
+func (m *Model) NewStepOutput(B int) *StepOutput { return models.NewStepOutput(m.Info(), B) }
 
 // Step runs one supervision step (one call of the official ACT wrapper in
 // evaluation mode): halted rows are reset to H_init/L_init and load their row

@@ -114,9 +114,7 @@ func Append(path string, want Header) (*Writer, []Item, error) {
 		return nil, nil, err
 	}
 	want.Format = FormatVersion
-	a, _ := json.Marshal(run.Header)
-	b, _ := json.Marshal(want)
-	if !bytes.Equal(a, b) {
+	if !sameRun(run.Header, want) || run.Header.Shard != want.Shard {
 		return nil, nil, fmt.Errorf("%s: belongs to a different run (header differs); use another --out or the same flags", path)
 	}
 	f, err := os.OpenFile(path, os.O_RDWR, 0)

@@ -24,12 +24,22 @@ type Header struct {
 	Flags       map[string]any  `json:"flags,omitempty"`
 	Machine     string          `json:"machine,omitempty"`
 	Shard       string          `json:"shard,omitempty"` // "K/N" for a shard of a run
+
+	// The selection evaluated: the denominators of every score, so a run
+	// file scores on its own and a missing item counts as wrong.
+	TaskKind   string `json:"task_kind"`        // arc, sudoku, maze
+	Tasks      int    `json:"tasks"`            // tasks selected (all shards together)
+	TestInputs int    `json:"test_inputs"`      // test inputs selected (all shards together)
+	Subset     string `json:"subset,omitempty"` // why the selection is not the whole set ("first 20 of 1200 tasks")
+	Views      int    `json:"views"`            // views per test input (ARC voting)
+	Steps      int    `json:"steps"`            // supervision steps per view (the maximum with halting)
 }
 
 // Item is the record of one test input.
 type Item struct {
 	TaskID    string    `json:"task"`
 	TestIndex int       `json:"test"`
+	Tests     int       `json:"tests"`           // test inputs of the task (denominator of its task score)
 	Attempts  []Attempt `json:"attempts"`        // ARC: two; Sudoku/Maze: one
 	Votes     []int     `json:"votes,omitempty"` // votes of the top candidates (ARC)
 	StepExact []bool    `json:"step_exact"`      // exact accuracy after each supervision step
@@ -37,6 +47,11 @@ type Item struct {
 	Seconds   float64   `json:"seconds"`         // wall time spent on this item
 	Cells     *Cells    `json:"cells,omitempty"` // cell accuracy (Sudoku/Maze)
 	QHalt     float64   `json:"q_halt_prob"`     // sigmoid(q_halt) of the first attempt
+	// Rank is the 1-based position of the expected answer among the voted
+	// candidates (0: not among them); pass@K holds when 0 < Rank ≤ K.
+	Rank       int `json:"rank"`
+	Candidates int `json:"candidates"` // distinct answers proposed by the views
+	Rating     int `json:"rating"`     // Sudoku difficulty / maze path length; -1 unknown
 }
 
 // Attempt is one submitted answer.
@@ -54,6 +69,9 @@ type Cells struct {
 // Key identifies an item within a run.
 func (it Item) Key() string { return fmt.Sprintf("%s#%d", it.TaskID, it.TestIndex) }
 
+// PassAt reports whether the expected answer is among the first k candidates.
+func (it Item) PassAt(k int) bool { return it.Rank > 0 && it.Rank <= k }
+
 // Solved reports whether any attempt is correct (the ARC two-attempt rule).
 func (it Item) Solved() bool {
 	for _, a := range it.Attempts {
@@ -62,4 +80,16 @@ func (it Item) Solved() bool {
 		}
 	}
 	return false
+}
+
+// sameRun reports whether two headers describe the same run: equal except for
+// the shard and where it ran (machine and GEMM kernel, which change float32
+// rounding only), so that shards computed on different machines merge.
+func sameRun(a, b Header) bool {
+	a.Shard, b.Shard = "", ""
+	a.Machine, b.Machine = "", ""
+	a.Kernel, b.Kernel = "", ""
+	x, _ := json.Marshal(a)
+	y, _ := json.Marshal(b)
+	return string(x) == string(y)
 }

@@ -59,6 +59,10 @@ func commands() []command {
 	return []command{
 		{"data", "benchmark data: ls, stats, show, validate, build, gen, leakage, fetch", runData},
 		{"import", "convert an official PyTorch TRM checkpoint into a native arceval file", runImport},
+		{"eval", "evaluate a model on a set: per-test-input run file, ARC voting, scores", runEval},
+		{"score", "score a run file, or an ARC Prize submission against a set", runScore},
+		{"merge", "join the shards of a run into one run file", runMerge},
+		{"init", "write a random-weight TRM of a preset's shape (untrained baseline)", runInit},
 		{"forward", "run a batch through a model; per-step logits, argmax and Q values as JSON", runForward},
 		{"bench", "inference speed of the TRM shapes: puzzles/s, GFLOP/s, % of peak", runBench},
 		{"version", "print version, VCS revision, Go version and kernel", runVersion},

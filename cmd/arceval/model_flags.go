@@ -1,8 +1,11 @@
 package main
 
 import (
+	"encoding/json"
+
 	"github.com/spf13/pflag"
 
+	"arceval/models"
 	"arceval/models/trm"
 )
 
@@ -56,4 +59,26 @@ func (f modelFlags) load() (*trm.Model, func(), error) {
 		return nil, nil, err
 	}
 	return m, func() { src.Close() }, nil
+}
+
+// loadedModel is any model behind the harness interface, with its effective
+// config (recorded in run headers).
+type loadedModel struct {
+	models.Model
+	Config json.RawMessage
+	Close  func()
+}
+
+// loadAny opens the model named by the flags for the harness.
+func (f modelFlags) loadAny() (loadedModel, error) {
+	m, done, err := f.load()
+	if err != nil {
+		return loadedModel{}, err
+	}
+	cfg, err := json.Marshal(m.Cfg)
+	if err != nil {
+		done()
+		return loadedModel{}, err
+	}
+	return loadedModel{Model: m, Config: cfg, Close: done}, nil
 }

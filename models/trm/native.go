@@ -177,3 +177,24 @@ func ReadConfigFile(path string, base Config) (Config, error) {
 	}
 	return c, nil
 }
+
+// WriteTensors writes in-memory weights for config c as a native arceval
+// file (atomically), in the order of the official state_dict.
+func WriteTensors(path string, c Config, t TensorMap, meta map[string]string) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	var list []checkpoint.NamedTensor
+	for _, s := range expectedWeights(c) {
+		v, ok := t[s.name]
+		if !ok {
+			return fmt.Errorf("%s: no tensor %s", path, s.name)
+		}
+		list = append(list, checkpoint.Float32Tensor(s.name, v.Shape, v.Data))
+	}
+	cfg, err := json.Marshal(c)
+	if err != nil {
+		return err
+	}
+	return checkpoint.WriteNative(path, Kind, cfg, list, meta)
+}

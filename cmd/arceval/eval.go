@@ -1,0 +1,260 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime"
+	"strings"
+	"syscall"
+
+	"arceval/harness"
+	"arceval/internal/atomicfile"
+	"arceval/models/nn"
+	"arceval/results"
+	"arceval/tasks"
+)
+
+func runEval(c *cli, args []string) error {
+	fs := c.newFlags("eval", `eval --model FILE [--preset NAME|--config FILE] --set NAME [flags]
+
+Evaluates a model on a set and writes one JSONL record per test input to
+--out (appended and flushed as items finish). ARC test inputs run as --views
+augmented views whose inverse-transformed answers vote for the two attempts;
+Sudoku and Maze puzzles run once. Scores are printed at the end (see
+`+"`arceval score`"+`). A killed run continues with --resume; --shard K/N runs
+a deterministic 1/N of the tasks for `+"`arceval merge`"+`.`)
+	mf := addModelFlags(fs)
+	set := fs.String("set", "", "set name (see `arceval data ls`), a task folder/file/CSV, or a built split folder (its exact views and identifiers)")
+	data := fs.String("data", "", "data root (default $ARCEVAL_DATA, else ./data)")
+	limit := fs.Int("limit", 0, "evaluate the first N tasks only")
+	ids := fs.StringSlice("ids", nil, "evaluate only these task ids")
+	steps := fs.Int("steps", 0, "supervision steps (default: the model's halt_max_steps, 16)")
+	halt := fs.Bool("halt", false, "stop a view early when its q_halt > 0")
+	views := fs.Int("views", 1, "ARC: augmented views per test input (1 = canonical only; with a built split, its first N views, 0 = all)")
+	batch := fs.Int("batch", 8, "rows per model batch")
+	threads := fs.Int("threads", runtime.GOMAXPROCS(0), "GEMM goroutines")
+	seed := fs.Uint64("seed", 0, "root seed of the ARC views and random puzzle ids")
+	puzzleIDs := fs.String("puzzle-id", "auto", "puzzle identifiers: auto (the training build's, from a built split or --identifiers), blank (0) or random")
+	identifiers := fs.String("identifiers", "", "identifiers.json of the model's training build (ARC models with puzzle embeddings)")
+	shard := fs.String("shard", "", "evaluate shard K/N of the tasks")
+	out := fs.String("out", "", "run file (JSONL) to write")
+	resume := fs.Bool("resume", false, "continue an existing --out run file, skipping finished test inputs")
+	submission := fs.String("submission", "", "ARC: also write an ARC Prize submission JSON (one entry per test input, both attempts)")
+	format := fs.String("format", "text", "summary format: text or json")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *set == "" {
+		return usageError{"eval: --set is required"}
+	}
+	if *format != "text" && *format != "json" {
+		return usageError{"eval: --format must be text or json"}
+	}
+	idMode, err := harness.ParsePuzzleIDMode(*puzzleIDs)
+	if err != nil {
+		return usageError{err.Error()}
+	}
+	shardK, shardN := 0, 0
+	if *shard != "" {
+		if shardK, shardN, err = results.ParseShard(*shard); err != nil {
+			return usageError{err.Error()}
+		}
+		if *out == "" {
+			return usageError{"eval: --shard needs --out (shards are merged from their run files)"}
+		}
+	}
+	if *resume && *out == "" {
+		return usageError{"eval: --resume needs --out"}
+	}
+	nn.SetThreads(*threads)
+
+	m, err := mf.loadAny()
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	info := m.Info()
+	modelSum, err := fileSHA256(*mf.model)
+	if err != nil {
+		return err
+	}
+	vo := harness.ViewOptions{Views: *views, Seed: *seed, IDs: idMode, NumIDs: info.PuzzleIDs}
+	if *identifiers != "" {
+		if vo.Identifiers, err = harness.ReadIdentifiers(*identifiers); err != nil {
+			return err
+		}
+	}
+	items, setName, fingerprint, kind, err := loadEvalItems(tasks.DataRoot(*data), *set, vo)
+	if err != nil {
+		return err
+	}
+	if info.PuzzleIDs > 1 && idMode == harness.IDsAuto && *identifiers == "" && !isBuilt(*set) {
+		fmt.Fprintf(c.stderr, "warning: the model has a %d-row puzzle-embedding table but no identifiers were given; every view runs with the blank id 0 (pass --identifiers, a built split, or --puzzle-id blank to silence this)\n", info.PuzzleIDs)
+	}
+	items, subset, err := harness.Select(items, *limit, *ids)
+	if err != nil {
+		return usageError{err.Error()}
+	}
+	nTasks, nInputs := harness.Counts(items)
+	tests := map[string]int{}
+	for _, it := range items {
+		tests[it.TaskID] = it.Tests
+	}
+	if shardN > 0 {
+		items = harness.ShardOf(items, shardK, shardN)
+	}
+	effSteps := *steps
+	if effSteps <= 0 {
+		effSteps = info.MaxSteps
+	}
+	effViews := 1
+	if kind == tasks.ARC {
+		effViews = *views
+	}
+	bi := readBuildInfo()
+	h := results.Header{
+		Version: bi.Version, Revision: bi.Revision, GoVersion: bi.GoVersion, Kernel: nn.Kernel(),
+		ModelKind: info.Kind, ModelSHA256: modelSum, ModelConfig: m.Config,
+		Set: setName, Fingerprint: fingerprint, Seed: *seed, Machine: machine(), Shard: *shard,
+		TaskKind: kind.String(), Tasks: nTasks, TestInputs: nInputs, Subset: subset, Views: effViews, Steps: effSteps,
+		Flags: map[string]any{"halt": *halt, "puzzle_id": *puzzleIDs, "identifiers": *identifiers, "limit": *limit, "ids": strings.Join(*ids, ",")},
+	}
+
+	var w *results.Writer
+	done := map[string]bool{}
+	var prior []results.Item
+	if *out != "" {
+		if _, statErr := os.Stat(*out); statErr == nil {
+			if !*resume {
+				return fmt.Errorf("%s exists: pass --resume to continue it, or choose another --out", *out)
+			}
+			if w, prior, err = results.Append(*out, h); err != nil {
+				return err
+			}
+			for _, it := range prior {
+				done[it.Key()] = true
+			}
+			fmt.Fprintf(c.stderr, "resuming %s: %d of %d test inputs already done\n", *out, len(prior), len(items))
+		} else if w, err = results.Create(*out, h); err != nil {
+			return err
+		}
+		defer w.Close()
+	}
+	var todo []*harness.Item
+	for _, it := range items {
+		if !done[it.Key()] {
+			todo = append(todo, it)
+		}
+	}
+	if subset != "" {
+		fmt.Fprintf(c.stderr, "subset: %s\n", subset)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	p := newProgress(c.stderr)
+	all := prior
+	err = harness.Evaluate(ctx, m, todo, harness.Options{Batch: *batch, Steps: effSteps, Halt: *halt,
+		Progress: func(d, total int) { p.update("evaluating "+setName, d, total) }}, func(it results.Item) error {
+		all = append(all, it)
+		if w != nil {
+			return w.Add(it)
+		}
+		return nil
+	})
+	p.done()
+	if err != nil {
+		if ctx.Err() != nil && *out != "" {
+			return fmt.Errorf("interrupted after %d of %d test inputs; continue with the same flags and --resume", len(all), len(items))
+		}
+		return err
+	}
+	if w != nil {
+		if err := w.Close(); err != nil {
+			return err
+		}
+	}
+	if *submission != "" {
+		if kind != tasks.ARC {
+			return usageError{"eval: --submission is for ARC sets"}
+		}
+		sub := harness.NewSubmission(all, tests)
+		if err := atomicfile.Write(*submission, sub.Write); err != nil {
+			return err
+		}
+	}
+	if shardN > 0 {
+		fmt.Fprintf(c.stdout, "shard %s: %d test inputs written to %s; merge all shards with `arceval merge`\n", *shard, len(all), *out)
+		return nil
+	}
+	s, err := results.Score(h, all)
+	if err != nil {
+		return err
+	}
+	return printSummary(c.stdout, h, s, *format)
+}
+
+// loadEvalItems loads a set (or a built split) and makes its items.
+func loadEvalItems(root, name string, vo harness.ViewOptions) ([]*harness.Item, string, string, tasks.Kind, error) {
+	if isBuilt(name) {
+		_, kind, err := tasks.DetectFormat(name)
+		if err != nil {
+			return nil, "", "", 0, err
+		}
+		split, err := tasks.OpenBuilt(name)
+		if err != nil {
+			return nil, "", "", 0, err
+		}
+		items, err := harness.FromBuilt(split, kind, vo)
+		if err != nil {
+			return nil, "", "", 0, err
+		}
+		sum, err := fileSHA256(name + "/all__inputs.npy")
+		if err != nil {
+			return nil, "", "", 0, err
+		}
+		return items, name, sum[:16], kind, nil
+	}
+	set, err := tasks.LoadSet(root, name)
+	if err != nil {
+		return nil, "", "", 0, err
+	}
+	items, err := harness.FromSet(set, vo)
+	return items, set.Name, tasks.Fingerprint(set), set.Kind, err
+}
+
+func isBuilt(path string) bool {
+	f, _, err := tasks.DetectFormat(path)
+	return err == nil && f == tasks.FormatBuilt
+}
+
+func fileSHA256(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", fmt.Errorf("%s: %w", path, err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// machine describes where a run ran: OS/arch, CPU model and core count.
+func machine() string {
+	cpu := ""
+	if data, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for _, line := range strings.Split(string(data), "\n") {
+			if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+				cpu = strings.TrimSpace(v)
+				break
+			}
+		}
+	}
+	return strings.TrimSpace(fmt.Sprintf("%s/%s %d cores %s", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), cpu))
+}

@@ -1,0 +1,74 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"arceval/results"
+)
+
+// printSummary prints a run's scores as text or JSON. A partial selection
+// gets its subset banner in both.
+func printSummary(w io.Writer, h results.Header, s results.Summary, format string) error {
+	if format == "json" {
+		b, err := json.Marshal(s)
+		if err != nil {
+			return err
+		}
+		var obj map[string]any
+		json.Unmarshal(b, &obj)
+		obj["set"], obj["model_kind"], obj["steps"], obj["views"] = h.Set, h.ModelKind, h.Steps, h.Views
+		if h.Subset != "" {
+			obj["subset"] = h.Subset
+		}
+		b, err = json.MarshalIndent(obj, "", "  ")
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintf(w, "%s\n", b)
+		return err
+	}
+	model := h.ModelKind
+	if len(h.ModelSHA256) >= 12 {
+		model += " " + h.ModelSHA256[:12]
+	}
+	fmt.Fprintf(w, "set     %s\n", h.Set)
+	if h.Subset != "" {
+		fmt.Fprintf(w, "SUBSET  %s — not comparable with full-set numbers\n", h.Subset)
+	}
+	if model != "" {
+		fmt.Fprintf(w, "model   %s, %d steps, %d view(s)\n", model, h.Steps, h.Views)
+	}
+	pct := func(v float64) string { return fmt.Sprintf("%6.2f%%", 100*v) }
+	if s.TaskKind == "arc" {
+		fmt.Fprintf(w, "task-macro      %s   (headline: per task solved/test inputs, mean over %d tasks)\n", pct(s.TaskMacro), s.Tasks)
+		fmt.Fprintf(w, "micro           %s   (%d of %d test inputs)\n", pct(s.Micro), s.Solved, s.TestInputs)
+		fmt.Fprintf(w, "all-or-nothing  %s   (tasks with every test input solved)\n", pct(s.AllOrNothing))
+		if len(s.PassK) > 0 {
+			var parts []string
+			for _, k := range results.PassKs {
+				parts = append(parts, fmt.Sprintf("@%d %.2f%%", k, 100*s.PassK[k]))
+			}
+			fmt.Fprintf(w, "pass            %s\n", strings.Join(parts, "  "))
+		}
+	} else {
+		fmt.Fprintf(w, "exact accuracy  %s   (%d of %d puzzles)\n", pct(s.Exact), s.Solved, s.TestInputs)
+		fmt.Fprintf(w, "cell accuracy   %s\n", pct(s.CellAccuracy))
+	}
+	if s.Missing+s.Empty+s.Malformed > 0 {
+		fmt.Fprintf(w, "missing %d, empty %d, malformed %d (all counted wrong)\n", s.Missing, s.Empty, s.Malformed)
+	}
+	if len(s.StepAccuracy) > 1 {
+		var parts []string
+		for k, a := range s.StepAccuracy {
+			parts = append(parts, fmt.Sprintf("%d:%.1f", k+1, 100*a))
+		}
+		fmt.Fprintf(w, "by step (%%)     %s\n", strings.Join(parts, " "))
+	}
+	if s.Items > 0 && s.Seconds > 0 {
+		fmt.Fprintf(w, "time            %.1f s, %.3f s per test input, %.1f steps per view\n", s.Seconds, s.Seconds/float64(s.Items), s.MeanSteps)
+	}
+	return nil
+}

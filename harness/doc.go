@@ -1,0 +1,7 @@
+// Package harness evaluates models on task sets: it turns test inputs into
+// views (augmented copies, as the official ARC builder draws them), runs them
+// through any models.Model in batches for the supervision steps, votes on the
+// inverse-transformed predictions (ARC's two-attempt rule), and produces one
+// results.Item per test input, independent of batching and threads. It also
+// writes and scores ARC Prize submissions.
+package harness

@@ -1,0 +1,287 @@
+package harness
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"time"
+
+	"arceval/models"
+	"arceval/models/nn"
+	"arceval/results"
+	"arceval/tasks"
+)
+
+// Options control an evaluation run.
+type Options struct {
+	Batch int  // rows per model batch (views of several items share a batch)
+	Steps int  // supervision steps per view (0: the model's maximum)
+	Halt  bool // stop a view early when its q_halt > 0
+	// Progress, when set, is called after each batch with the items finished
+	// so far and the total.
+	Progress func(done, total int)
+}
+
+// Evaluate runs every view of every item through the model and calls emit
+// with each item's record, in item order. Records depend only on the model,
+// the items and Steps/Halt — not on Batch, threads or which items run
+// together (rows of a batch are independent). Seconds is the item's share of
+// the wall time of the batches its views ran in.
+func Evaluate(ctx context.Context, m models.Model, items []*Item, opt Options, emit func(results.Item) error) error {
+	info := m.Info()
+	steps := opt.Steps
+	if steps <= 0 {
+		steps = info.MaxSteps
+	}
+	if steps > info.MaxSteps {
+		return fmt.Errorf("--steps %d: the model runs at most %d supervision steps (halt_max_steps)", steps, info.MaxSteps)
+	}
+	B := max(opt.Batch, 1)
+	S, V := info.SeqLen, info.Vocab
+	e := &evaluator{info: info, steps: steps, emit: emit, pending: map[int]*itemRun{}}
+
+	type row struct {
+		it   *itemRun
+		view int
+	}
+	batch := make([]row, 0, B)
+	inputs, ids := make([]int32, B*S), make([]int32, B)
+	out := models.NewStepOutput(info, B)
+	argmax := make([]int32, S)
+	runBatch := func() error {
+		n := len(batch)
+		start := time.Now()
+		for i, r := range batch {
+			v := r.it.views[r.view]
+			for j, t := range v.Tokens {
+				inputs[i*S+j] = int32(t)
+			}
+			ids[i] = v.PuzzleID
+		}
+		run := m.NewRun(n)
+		b := models.Batch{Inputs: inputs[:n*S], PuzzleIDs: ids[:n]}
+		o := &models.StepOutput{Logits: out.Logits[:n*S*V], QHalt: out.QHalt[:n], QContinue: out.QContinue[:n]}
+		finished := make([]bool, n)
+		for k := 0; k < steps; k++ {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if err := run.Step(b, o, models.StepOptions{HaltOnQ: opt.Halt}); err != nil {
+				return err
+			}
+			left := 0
+			for i, r := range batch {
+				if finished[i] {
+					continue
+				}
+				nn.Argmax(argmax, o.Logits[i*S*V:(i+1)*S*V], S, V)
+				r.it.record(r.view, k, argmax, o.QHalt[i])
+				if run.Done(i) || k == steps-1 {
+					finished[i] = true
+					r.it.finish(r.view, k+1)
+				} else {
+					left++
+				}
+			}
+			if left == 0 {
+				break
+			}
+		}
+		share := time.Since(start).Seconds() / float64(n)
+		for _, r := range batch {
+			r.it.seconds += share
+		}
+		batch = batch[:0]
+		return e.flush()
+	}
+	for idx, it := range items {
+		ir, err := e.start(idx, it)
+		if err != nil {
+			return err
+		}
+		for v := range ir.views {
+			batch = append(batch, row{ir, v})
+			if len(batch) == B {
+				if err := runBatch(); err != nil {
+					return err
+				}
+				if opt.Progress != nil {
+					opt.Progress(e.next, len(items))
+				}
+			}
+		}
+	}
+	if len(batch) > 0 {
+		if err := runBatch(); err != nil {
+			return err
+		}
+	}
+	if opt.Progress != nil {
+		opt.Progress(e.next, len(items))
+	}
+	return nil
+}
+
+// evaluator keeps the items in flight and emits their records in order.
+type evaluator struct {
+	info    models.Info
+	steps   int
+	emit    func(results.Item) error
+	pending map[int]*itemRun
+	next    int // index of the next item to emit
+}
+
+func (e *evaluator) start(idx int, it *Item) (*itemRun, error) {
+	views, err := it.Views()
+	if err != nil {
+		return nil, err
+	}
+	if len(views) == 0 {
+		return nil, fmt.Errorf("task %s test %d: no views", it.TaskID, it.TestIndex)
+	}
+	for _, v := range views {
+		if len(v.Tokens) != e.info.SeqLen {
+			return nil, fmt.Errorf("task %s test %d: %d input tokens, the model reads %d (is this the right set for the model?)", it.TaskID, it.TestIndex, len(v.Tokens), e.info.SeqLen)
+		}
+		if e.info.PuzzleIDs > 0 && int(v.PuzzleID) >= e.info.PuzzleIDs {
+			return nil, fmt.Errorf("task %s test %d: puzzle identifier %d outside the model's %d rows", it.TaskID, it.TestIndex, v.PuzzleID, e.info.PuzzleIDs)
+		}
+	}
+	ir := &itemRun{item: it, views: views, left: len(views), steps: e.steps, S: e.info.SeqLen, V: e.info.Vocab}
+	ir.votes = make([][]vote, e.steps)
+	for k := range ir.votes {
+		ir.votes[k] = make([]vote, len(views))
+	}
+	if it.Kind == tasks.ARC {
+		ir.grids = map[gridKey]tasks.Grid{}
+	} else {
+		ir.label = make([]uint8, len(it.Expected.Cells))
+		tasks.EncodeBoard(it.Expected, ir.label)
+		ir.final = make([]uint8, e.info.SeqLen)
+	}
+	e.pending[idx] = ir
+	ir.idx = idx
+	return ir, nil
+}
+
+// flush emits the finished items at the head of the order.
+func (e *evaluator) flush() error {
+	for {
+		ir := e.pending[e.next]
+		if ir == nil || ir.left > 0 {
+			return nil
+		}
+		delete(e.pending, e.next)
+		e.next++
+		if err := e.emit(ir.result()); err != nil {
+			return err
+		}
+	}
+}
+
+// itemRun accumulates the predictions of one item's views.
+type itemRun struct {
+	item    *Item
+	idx     int
+	views   []View
+	left    int // views still running
+	steps   int
+	S, V    int
+	seconds float64
+	used    int // most supervision steps a view used
+
+	votes [][]vote // [step][view]: the view's prediction after that step
+	grids map[gridKey]tasks.Grid
+	label []uint8 // boards: the expected tokens
+	final []uint8 // boards: the last prediction's tokens
+	cells int     // boards: cells of the last prediction that match
+}
+
+// record stores view v's prediction after step k (argmax tokens (S) and the
+// q_halt logit).
+func (ir *itemRun) record(v, k int, argmax []int32, qHalt float32) {
+	q := sigmoid(float64(qHalt))
+	if ir.grids != nil {
+		tok := make([]uint8, ir.S)
+		for i, t := range argmax {
+			tok[i] = uint8(t)
+		}
+		g := ir.views[v].Aug.Invert(tasks.CropARC(tok))
+		key := keyOf(g)
+		if _, ok := ir.grids[key]; !ok {
+			ir.grids[key] = g
+		}
+		ir.votes[k][v] = vote{key, q}
+		return
+	}
+	match := 0
+	for i, t := range argmax {
+		ir.final[i] = uint8(t)
+		if i < len(ir.label) && uint8(t) == ir.label[i] {
+			match++
+		}
+	}
+	ir.cells = match
+	exact := match == len(ir.label) && len(argmax) == len(ir.label)
+	var key gridKey
+	if exact {
+		key[0] = 1
+	}
+	ir.votes[k][v] = vote{key, q}
+}
+
+// finish marks view v done after using `used` steps; later steps repeat its
+// last prediction (a halted view's answer stands).
+func (ir *itemRun) finish(v, used int) {
+	for k := used; k < ir.steps; k++ {
+		ir.votes[k][v] = ir.votes[used-1][v]
+	}
+	ir.used = max(ir.used, used)
+	ir.left--
+}
+
+// result turns the accumulated predictions into the item's record.
+func (ir *itemRun) result() results.Item {
+	it := ir.item
+	r := results.Item{TaskID: it.TaskID, TestIndex: it.TestIndex, Tests: it.Tests, Steps: ir.used, Seconds: ir.seconds, Rating: it.Rating, StepExact: make([]bool, ir.steps)}
+	last := ir.votes[ir.steps-1]
+	if ir.grids == nil {
+		for k := range ir.steps {
+			r.StepExact[k] = ir.votes[k][0].key[0] == 1
+		}
+		grid := make([][]int, it.Expected.H)
+		for i := range grid {
+			grid[i] = make([]int, it.Expected.W)
+			for j := range grid[i] {
+				grid[i][j] = int(ir.final[i*it.Expected.W+j]) - 1 // token − 1; PAD shows as −1
+			}
+		}
+		ok := r.StepExact[ir.steps-1]
+		r.Attempts = []results.Attempt{{Grid: grid, Correct: ok}}
+		r.Cells = &results.Cells{Correct: ir.cells, Total: len(ir.label)}
+		r.QHalt, r.Candidates = last[0].q, 1
+		if ok {
+			r.Rank = 1
+		}
+		return r
+	}
+	want := keyOf(it.Expected)
+	for k := range ir.steps {
+		cands := rank(ir.votes[k])
+		p := position(cands, want)
+		r.StepExact[k] = p > 0 && p <= 2
+	}
+	cands := rank(last)
+	r.Rank, r.Candidates = position(cands, want), len(cands)
+	for a := 0; a < 2; a++ {
+		c := cands[min(a, len(cands)-1)] // fewer than two answers: repeat the first
+		r.Attempts = append(r.Attempts, results.Attempt{Grid: ir.grids[c.key].Rows(), Correct: c.key == want})
+	}
+	for _, c := range cands[:min(len(cands), 10)] {
+		r.Votes = append(r.Votes, c.count)
+	}
+	r.QHalt = cands[0].meanQ()
+	return r
+}
+
+func sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }

@@ -30,8 +30,8 @@ func (it *Item) Views() ([]View, error) { return it.views() }
 
 // View is one augmented copy of a test input.
 type View struct {
-	Tokens   []uint8     // (S) encoded input
-	PuzzleID int32       // row of the puzzle-embedding table
+	Tokens   []uint8      // (S) encoded input
+	PuzzleID int32        // row of the puzzle-embedding table
 	Aug      tasks.ARCAug // ARC: the augmentation that made this view from the original
 }
 

@@ -20,9 +20,9 @@ type PuzzleIDMode int
 const (
 	// IDsAuto uses the training build's identifier of the view's puzzle name
 	// (from a built folder, or Identifiers), else 0 (blank).
-	IDsAuto PuzzleIDMode = iota
-	IDsBlank  // 0 for every view: the puzzle-embedding ablation
-	IDsRandom // a random row 1..n−1 of the table per view
+	IDsAuto   PuzzleIDMode = iota
+	IDsBlank               // 0 for every view: the puzzle-embedding ablation
+	IDsRandom              // a random row 1..n−1 of the table per view
 )
 
 // ParsePuzzleIDMode parses "auto", "blank" or "random".

@@ -47,16 +47,19 @@ func Select(items []*Item, limit int, ids []string) ([]*Item, string, error) {
 			want[id] = true
 		}
 		var kept []*Item
+		found := map[string]bool{}
 		for _, it := range items {
 			if want[it.TaskID] {
 				kept = append(kept, it)
-				delete(want, it.TaskID)
+				found[it.TaskID] = true
 			}
 		}
-		if len(want) > 0 {
-			missing := make([]string, 0, len(want))
+		if len(found) < len(want) {
+			var missing []string
 			for id := range want {
-				missing = append(missing, id)
+				if !found[id] {
+					missing = append(missing, id)
+				}
 			}
 			slices.Sort(missing)
 			return nil, "", fmt.Errorf("--ids: no task %s in the set", strings.Join(missing, ", "))

@@ -1,0 +1,203 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"arceval/internal/testenv"
+	"arceval/results"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// tinyModel writes a small random TRM for a task layout and returns its path.
+func tinyModel(t *testing.T, seqLen, vocab int) string {
+	t.Helper()
+	dir := t.TempDir()
+	cfg := map[string]any{"seq_len": seqLen, "vocab_size": vocab, "hidden_size": 16, "num_heads": 2, "expansion": 2,
+		"L_layers": 1, "H_cycles": 1, "L_cycles": 1, "halt_max_steps": 3, "puzzle_emb_ndim": 16, "puzzle_emb_len": 1,
+		"num_puzzle_identifiers": 4, "pos_encodings": "rope"}
+	data, _ := json.Marshal(cfg)
+	cfgPath := filepath.Join(dir, "cfg.json")
+	os.WriteFile(cfgPath, data, 0o644)
+	model := filepath.Join(dir, "tiny.safetensors")
+	if _, errOut, err := runCLI(t, "init", "--config", cfgPath, "--seed", "3", "--out", model); err != nil {
+		t.Fatalf("init: %v\n%s", err, errOut)
+	}
+	return model
+}
+
+// normalizedRun reads a run file and blanks what legitimately varies between
+// machines and runs (provenance, model hash of a temp file, wall time).
+func normalizedRun(t *testing.T, path string) []byte {
+	t.Helper()
+	run, err := results.Read(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := run.Header
+	h.Version, h.Revision, h.GoVersion, h.Kernel, h.Machine, h.ModelSHA256 = "", "", "", "", "", ""
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.Encode(h)
+	for _, it := range run.Items {
+		it.Seconds = 0
+		enc.Encode(it)
+	}
+	return b.Bytes()
+}
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		os.MkdirAll("testdata", 0o755)
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the golden file (go test -update rewrites it):\n got: %.600s\nwant: %.600s", name, got, want)
+	}
+}
+
+// dropTiming removes the wall-time field from a JSON summary.
+func dropTiming(t *testing.T, out string) []byte {
+	t.Helper()
+	var obj map[string]any
+	if err := json.Unmarshal([]byte(out), &obj); err != nil {
+		t.Fatalf("%v in %q", err, out)
+	}
+	delete(obj, "seconds")
+	b, _ := json.MarshalIndent(obj, "", "  ")
+	return append(b, '\n')
+}
+
+func TestEvalARCGolden(t *testing.T) {
+	data := testenv.DataRoot(t)
+	model := tinyModel(t, 900, 12)
+	dir := t.TempDir()
+	run, sub := filepath.Join(dir, "run.jsonl"), filepath.Join(dir, "sub.json")
+	out, errOut, err := runCLI(t, "eval", "--model", model, "--set", "concept-arc/minimal", "--data", data, "--limit", "4",
+		"--views", "3", "--seed", "5", "--batch", "4", "--out", run, "--submission", sub, "--format", "json")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, errOut)
+	}
+	if !strings.Contains(errOut, "subset: first 4 of 16 tasks") {
+		t.Errorf("no subset banner on stderr: %q", errOut)
+	}
+	golden(t, "eval_arc.run.jsonl", normalizedRun(t, run))
+	subData, _ := os.ReadFile(sub)
+	golden(t, "eval_arc.submission.json", subData)
+	golden(t, "eval_arc.summary.json", dropTiming(t, out))
+	// score reads the run file back to the same summary; the submission
+	// scored against the set gives the same two-attempt numbers.
+	again, _, err := runCLI(t, "score", run, "--format", "json")
+	if err != nil || !bytes.Equal(dropTiming(t, again), dropTiming(t, out)) {
+		t.Errorf("score of the run file differs from eval's summary (%v):\n%s", err, again)
+	}
+	scored, _, err := runCLI(t, "score", "--submission", sub, "--set", "concept-arc/minimal", "--data", data, "--format", "json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a, b struct {
+		Solved int `json:"solved"`
+	}
+	json.Unmarshal([]byte(out), &a)
+	json.Unmarshal([]byte(scored), &b)
+	if a.Solved != b.Solved {
+		t.Errorf("submission solves %d test inputs, the run %d", b.Solved, a.Solved)
+	}
+}
+
+// evalSudoku runs the tiny Sudoku model on the first 12 puzzles of the test
+// sample with extra flags.
+func evalSudoku(t *testing.T, model, data string, extra ...string) (string, error) {
+	t.Helper()
+	args := append([]string{"eval", "--model", model, "--set", "sudoku-extreme/test-sample-1200", "--data", data, "--limit", "12", "--format", "json"}, extra...)
+	out, errOut, err := runCLI(t, args...)
+	if err != nil {
+		return errOut, err
+	}
+	return out, nil
+}
+
+func TestEvalResumeAndShards(t *testing.T) {
+	data := testenv.DataRoot(t)
+	model := tinyModel(t, 81, 11)
+	dir := t.TempDir()
+	full := filepath.Join(dir, "full.jsonl")
+	ref, err := evalSudoku(t, model, data, "--out", full, "--batch", "5")
+	if err != nil {
+		t.Fatalf("%v: %s", err, ref)
+	}
+	golden(t, "eval_sudoku.summary.json", dropTiming(t, ref))
+
+	// A run killed after 5 records, in the middle of writing the 6th.
+	lines := readLines(t, full)
+	killed := filepath.Join(dir, "killed.jsonl")
+	os.WriteFile(killed, []byte(strings.Join(lines[:6], "\n")+"\n"+lines[6][:len(lines[6])/2]), 0o644)
+	if out, err := evalSudoku(t, model, data, "--out", killed); err == nil {
+		t.Errorf("an existing run file was overwritten without --resume: %s", out)
+	}
+	if out, err := evalSudoku(t, model, data, "--out", killed, "--steps", "2", "--resume"); err == nil {
+		t.Errorf("resume with different flags was accepted: %s", out)
+	}
+	resumed, err := evalSudoku(t, model, data, "--out", killed, "--resume", "--batch", "3")
+	if err != nil {
+		t.Fatalf("%v: %s", err, resumed)
+	}
+	if !bytes.Equal(dropTiming(t, resumed), dropTiming(t, ref)) {
+		t.Errorf("resumed scores differ:\n%s\nwant\n%s", resumed, ref)
+	}
+	if !bytes.Equal(normalizedRun(t, killed), normalizedRun(t, full)) {
+		t.Error("the resumed run file differs from the uninterrupted one")
+	}
+
+	// Two shards merged equal the unsharded run.
+	var shards []string
+	for _, k := range []string{"1/2", "2/2"} {
+		p := filepath.Join(dir, "shard"+k[:1]+".jsonl")
+		if out, err := evalSudoku(t, model, data, "--out", p, "--shard", k); err != nil {
+			t.Fatalf("shard %s: %v %s", k, err, out)
+		}
+		shards = append(shards, p)
+	}
+	merged := filepath.Join(dir, "merged.jsonl")
+	if _, errOut, err := runCLI(t, append([]string{"merge", "--out", merged}, shards...)...); err != nil {
+		t.Fatalf("merge: %v %s", err, errOut)
+	}
+	scored, _, err := runCLI(t, "score", merged, "--format", "json")
+	if err != nil || !bytes.Equal(dropTiming(t, scored), dropTiming(t, ref)) {
+		t.Errorf("merged shards score %s, unsharded %s (%v)", scored, ref, err)
+	}
+	if _, _, err := runCLI(t, "merge", "--out", filepath.Join(dir, "m2.jsonl"), shards[0]); err == nil {
+		t.Error("merge of one shard of two succeeded")
+	}
+}
+
+func readLines(t *testing.T, path string) []string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var lines []string
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 1<<24)
+	for sc.Scan() {
+		lines = append(lines, sc.Text())
+	}
+	return lines
+}

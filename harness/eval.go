@@ -20,6 +20,22 @@ type Options struct {
 	// Progress, when set, is called after each batch with the items finished
 	// so far and the total.
 	Progress func(done, total int)
+	// Timing, when set, receives where the wall time went.
+	Timing *Timing
+}
+
+// Timing splits an evaluation's wall time between the model's steps and
+// everything else the harness does (encoding, decoding, voting, emitting).
+type Timing struct {
+	Model, Total time.Duration
+}
+
+// Overhead is the harness's share of the wall time.
+func (t Timing) Overhead() float64 {
+	if t.Total <= 0 {
+		return 0
+	}
+	return float64(t.Total-t.Model) / float64(t.Total)
 }
 
 // Evaluate runs every view of every item through the model and calls emit
@@ -35,6 +51,11 @@ func Evaluate(ctx context.Context, m models.Model, items []*Item, opt Options, e
 	}
 	if steps > info.MaxSteps {
 		return fmt.Errorf("--steps %d: the model runs at most %d supervision steps (halt_max_steps)", steps, info.MaxSteps)
+	}
+	began := time.Now()
+	var modelTime time.Duration
+	if opt.Timing != nil {
+		defer func() { *opt.Timing = Timing{Model: modelTime, Total: time.Since(began)} }()
 	}
 	B := max(opt.Batch, 1)
 	S, V := info.SeqLen, info.Vocab
@@ -58,7 +79,9 @@ func Evaluate(ctx context.Context, m models.Model, items []*Item, opt Options, e
 			}
 			ids[i] = v.PuzzleID
 		}
+		t0 := time.Now()
 		run := m.NewRun(n)
+		modelTime += time.Since(t0)
 		b := models.Batch{Inputs: inputs[:n*S], PuzzleIDs: ids[:n]}
 		o := &models.StepOutput{Logits: out.Logits[:n*S*V], QHalt: out.QHalt[:n], QContinue: out.QContinue[:n]}
 		finished := make([]bool, n)
@@ -66,9 +89,11 @@ func Evaluate(ctx context.Context, m models.Model, items []*Item, opt Options, e
 			if err := ctx.Err(); err != nil {
 				return err
 			}
+			t0 := time.Now()
 			if err := run.Step(b, o, models.StepOptions{HaltOnQ: opt.Halt}); err != nil {
 				return err
 			}
+			modelTime += time.Since(t0)
 			left := 0
 			for i, r := range batch {
 				if finished[i] {

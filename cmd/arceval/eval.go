@@ -158,7 +158,8 @@ a deterministic 1/N of the tasks for `+"`arceval merge`"+`.`)
 	defer stop()
 	p := newProgress(c.stderr)
 	all := prior
-	err = harness.Evaluate(ctx, m, todo, harness.Options{Batch: *batch, Steps: effSteps, Halt: *halt,
+	var timing harness.Timing
+	err = harness.Evaluate(ctx, m, todo, harness.Options{Batch: *batch, Steps: effSteps, Halt: *halt, Timing: &timing,
 		Progress: func(d, total int) { p.update("evaluating "+setName, d, total) }}, func(it results.Item) error {
 		all = append(all, it)
 		if w != nil {
@@ -177,6 +178,10 @@ a deterministic 1/N of the tasks for `+"`arceval merge`"+`.`)
 		if err := w.Close(); err != nil {
 			return err
 		}
+	}
+	if len(todo) > 0 {
+		fmt.Fprintf(c.stderr, "evaluated %d test inputs in %.1f s: model %.1f s, harness overhead %.1f%%\n",
+			len(todo), timing.Total.Seconds(), timing.Model.Seconds(), 100*timing.Overhead())
 	}
 	if *submission != "" {
 		if kind != tasks.ARC {

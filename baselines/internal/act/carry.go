@@ -101,6 +101,7 @@ func (w *Wrapper) Step(c *Carry, b models.Batch, out *models.StepOutput, haltOnQ
 			c.PuzzleIDs[r] = b.PuzzleIDs[r]
 			if nd > 0 {
 				if err := io.PuzzleRow(c.Puzzle[r*nd:(r+1)*nd], b.PuzzleIDs[r]); err != nil {
+					c.active = c.active[:0] // nothing was computed
 					return fmt.Errorf("row %d: %w", r, err)
 				}
 			}

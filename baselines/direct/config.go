@@ -12,8 +12,6 @@ package direct
 import (
 	"encoding/json"
 	"fmt"
-	"sort"
-	"strings"
 
 	"arceval/baselines/internal/act"
 )
@@ -157,15 +155,4 @@ var Presets = func() map[string]Config {
 }()
 
 // Preset returns a configuration by name.
-func Preset(name string) (Config, error) {
-	c, ok := Presets[name]
-	if !ok {
-		names := make([]string, 0, len(Presets))
-		for n := range Presets {
-			names = append(names, n)
-		}
-		sort.Strings(names)
-		return c, fmt.Errorf("unknown transformer-baseline preset %q (known: %s)", name, strings.Join(names, ", "))
-	}
-	return c, nil
-}
+func Preset(name string) (Config, error) { return act.Preset(Presets, "transformer-baseline", name) }

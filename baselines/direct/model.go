@@ -1,8 +1,6 @@
 package direct
 
 import (
-	"fmt"
-
 	"arceval/baselines/internal/act"
 	"arceval/models"
 	"arceval/models/nn"
@@ -52,7 +50,8 @@ func Load(c Config, src Tensors) (*Model, error) {
 	if m.blocks, err = act.LoadBlocks(r, "H_level", c.HLayers, c.blockDims(), c.RMSNormEps, rope); err != nil {
 		return nil, err
 	}
-	m.w = &act.Wrapper{IO: io, Inits: [][]float32{hInit}, MaxSteps: c.HaltMaxSteps, Inner: m.inner}
+	m.w = &act.Wrapper{Name: "transformer baseline", IO: io, Inits: [][]float32{hInit}, MaxSteps: c.HaltMaxSteps, Inner: m.inner,
+		HaltOnQ: c.ActInference}
 	return m, nil
 }
 
@@ -92,10 +91,7 @@ func (m *Model) NewStepOutput(B int) *StepOutput { return models.NewStepOutput(m
 // with HaltOnQ or the config's act_inference (and halt_max_steps > 1), when
 // q_halt > q_continue, which also makes them Done.
 func (m *Model) Step(s *State, b Batch, out *StepOutput, opt StepOptions, ar *nn.Arena) error {
-	if err := m.w.Step(s.Carry, b, out, opt.HaltOnQ || m.Cfg.ActInference, ar); err != nil {
-		return fmt.Errorf("transformer baseline: %w", err)
-	}
-	return nil
+	return m.w.Step(s.Carry, b, out, opt, ar)
 }
 
 // Info describes the model for the harness.
@@ -104,18 +100,6 @@ func (m *Model) Info() models.Info {
 }
 
 // NewRun starts a batch's carry with its own arena (models.Model).
-func (m *Model) NewRun(B int) models.Run { return &run{m: m, s: m.NewState(B), ar: &nn.Arena{}} }
-
-type run struct {
-	m  *Model
-	s  *State
-	ar *nn.Arena
-}
-
-func (r *run) Step(b models.Batch, out *models.StepOutput, opt models.StepOptions) error {
-	return r.m.Step(r.s, b, out, opt, r.ar)
-}
-
-func (r *run) Done(i int) bool { return r.s.Done[i] }
+func (m *Model) NewRun(B int) models.Run { return m.w.NewRun(B) }
 
 var _ models.Model = (*Model)(nil)

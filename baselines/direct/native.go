@@ -1,8 +1,6 @@
 package direct
 
 import (
-	"fmt"
-
 	"arceval/baselines/internal/act"
 	"arceval/models/trm"
 )
@@ -31,29 +29,7 @@ func Import(src *trm.FileTensors, c Config, out string, meta map[string]string) 
 // inferred from the tensor shapes. The returned source stays open (puzzle
 // rows are read on demand); close it when done with the model.
 func LoadFile(path string, cfg *Config) (*Model, *trm.FileTensors, error) {
-	src, native, err := act.Open(path, Kind)
-	if err != nil {
-		return nil, nil, err
-	}
-	var c Config
-	switch {
-	case native != nil:
-		if c, err = ParseConfig(native); err != nil {
-			src.Close()
-			return nil, nil, fmt.Errorf("%s: %w", path, err)
-		}
-	case cfg != nil:
-		c = InferConfig(*cfg, src)
-	default:
-		src.Close()
-		return nil, nil, fmt.Errorf("%s: an official checkpoint has no config inside: pass a preset or a config file", path)
-	}
-	m, err := Load(c, src)
-	if err != nil {
-		src.Close()
-		return nil, nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return m, src, nil
+	return act.LoadFile(path, Kind, cfg, ParseConfig, InferConfig, Load)
 }
 
 // InferConfig fills the zero size fields of c from the tensors' shapes:

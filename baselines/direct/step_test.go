@@ -4,7 +4,7 @@ import (
 	"slices"
 	"testing"
 
-	"arceval/baselines/internal/parity"
+	"arceval/internal/parity"
 
 	"arceval/models/nn"
 )

@@ -11,8 +11,6 @@ package hrm
 import (
 	"encoding/json"
 	"fmt"
-	"sort"
-	"strings"
 
 	"arceval/baselines/internal/act"
 )
@@ -142,15 +140,4 @@ var Presets = map[string]Config{
 }
 
 // Preset returns a released configuration by name.
-func Preset(name string) (Config, error) {
-	c, ok := Presets[name]
-	if !ok {
-		names := make([]string, 0, len(Presets))
-		for n := range Presets {
-			names = append(names, n)
-		}
-		sort.Strings(names)
-		return c, fmt.Errorf("unknown HRM preset %q (known: %s)", name, strings.Join(names, ", "))
-	}
-	return c, nil
-}
+func Preset(name string) (Config, error) { return act.Preset(Presets, "HRM", name) }

@@ -59,7 +59,7 @@ func Load(c Config, src Tensors) (*Model, error) {
 	if m.lLevel, err = act.LoadBlocks(r, "L_level", c.LLayers, c.blockDims(), c.RMSNormEps, rope); err != nil {
 		return nil, err
 	}
-	m.w = &act.Wrapper{IO: io, Inits: [][]float32{hInit, lInit}, MaxSteps: c.HaltMaxSteps, Inner: m.inner}
+	m.w = &act.Wrapper{Name: Kind, IO: io, Inits: [][]float32{hInit, lInit}, MaxSteps: c.HaltMaxSteps, Inner: m.inner}
 	return m, nil
 }
 
@@ -116,10 +116,7 @@ func (m *Model) NewStepOutput(B int) *StepOutput { return models.NewStepOutput(m
 // halt_max_steps steps or, with HaltOnQ, when q_halt > q_continue (HRM's
 // training rule), which also makes them Done.
 func (m *Model) Step(s *State, b Batch, out *StepOutput, opt StepOptions, ar *nn.Arena) error {
-	if err := m.w.Step(s.Carry, b, out, opt.HaltOnQ, ar); err != nil {
-		return fmt.Errorf("hrm: %w", err)
-	}
-	return nil
+	return m.w.Step(s.Carry, b, out, opt, ar)
 }
 
 // TargetQContinue computes HRM's Q-learning target for the rows the last
@@ -136,7 +133,7 @@ func (m *Model) TargetQContinue(s *State, dst []float32, ar *nn.Arena) error {
 		return fmt.Errorf("hrm: TargetQContinue: dst holds %d values, want %d", len(dst), s.B)
 	}
 	if err := m.w.NextQ(s.Carry, s.qh, s.qc, ar); err != nil {
-		return fmt.Errorf("hrm: %w", err)
+		return err
 	}
 	for _, r := range s.Active() {
 		v := s.qh[r]
@@ -154,18 +151,6 @@ func (m *Model) Info() models.Info {
 }
 
 // NewRun starts a batch's carry with its own arena (models.Model).
-func (m *Model) NewRun(B int) models.Run { return &run{m: m, s: m.NewState(B), ar: &nn.Arena{}} }
-
-type run struct {
-	m  *Model
-	s  *State
-	ar *nn.Arena
-}
-
-func (r *run) Step(b models.Batch, out *models.StepOutput, opt models.StepOptions) error {
-	return r.m.Step(r.s, b, out, opt, r.ar)
-}
-
-func (r *run) Done(i int) bool { return r.s.Done[i] }
+func (m *Model) NewRun(B int) models.Run { return m.w.NewRun(B) }
 
 var _ models.Model = (*Model)(nil)

@@ -4,7 +4,7 @@ import (
 	"math"
 	"testing"
 
-	"arceval/baselines/internal/parity"
+	"arceval/internal/parity"
 	"arceval/models/nn"
 	"arceval/models/trm"
 )
@@ -29,13 +29,11 @@ func TestParity(t *testing.T) {
 				t.Fatal(err)
 			}
 			B := len(f.Inputs)
-			batch, state, out, ar := f.Batch(), m.NewState(B), m.NewStepOutput(B), &nn.Arena{}
-			for step := 1; step <= f.LastStep(); step++ {
-				if err := m.Step(state, batch, out, StepOptions{}, ar); err != nil {
-					t.Fatal(err)
-				}
-				f.CheckStep(t, step, parity.Result{Out: out, Halted: state.Halted, ZH: state.ZH})
-			}
+			state, out, ar := m.NewState(B), m.NewStepOutput(B), &nn.Arena{}
+			f.RunEval(t, func(b Batch) (parity.Result, error) {
+				err := m.Step(state, b, out, StepOptions{}, ar)
+				return parity.Result{Out: out, Halted: state.Halted, ZH: state.ZH}, err
+			})
 		})
 	}
 }

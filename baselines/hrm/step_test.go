@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"arceval/baselines/internal/parity"
+	"arceval/internal/parity"
 	"arceval/internal/testenv"
 	"arceval/models/nn"
 	"arceval/models/trm"

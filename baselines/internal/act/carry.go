@@ -14,10 +14,14 @@ type Inner func(z [][]float32, x []float32, n int, ar *nn.Arena)
 
 // Wrapper is the official ACT wrapper around an inner model.
 type Wrapper struct {
+	Name     string // model name, prefixed to errors ("hrm")
 	IO       *IO
 	Inits    [][]float32 // the reset value (D) of each state: H_init, L_init
 	MaxSteps int         // halt_max_steps
 	Inner    Inner
+	// HaltOnQ halts on Q in every Step, as if StepOptions.HaltOnQ were set
+	// (the transformer baseline's act_inference).
+	HaltOnQ bool
 }
 
 // Carry is the ACT carry of B rows: per row the recurrent states, the steps
@@ -61,9 +65,16 @@ func (w *Wrapper) NewCarry(B int) *Carry {
 // Step runs one supervision step (one call of the official ACT wrapper):
 // halted rows are reset to their initial states and load their row of b;
 // every row that is not Done runs Inner once; rows halt after MaxSteps
-// steps, or, with haltOnQ (the official training rule, with MaxSteps > 1),
-// when q_halt > q_continue, which also makes them Done.
-func (w *Wrapper) Step(c *Carry, b models.Batch, out *models.StepOutput, haltOnQ bool, ar *nn.Arena) error {
+// steps, or, with opt.HaltOnQ or w.HaltOnQ (the official training rule,
+// with MaxSteps > 1), when q_halt > q_continue, which also makes them Done.
+func (w *Wrapper) Step(c *Carry, b models.Batch, out *models.StepOutput, opt models.StepOptions, ar *nn.Arena) error {
+	if err := w.step(c, b, out, opt.HaltOnQ || w.HaltOnQ, ar); err != nil {
+		return fmt.Errorf("%s: %w", w.Name, err)
+	}
+	return nil
+}
+
+func (w *Wrapper) step(c *Carry, b models.Batch, out *models.StepOutput, haltOnQ bool, ar *nn.Arena) error {
 	io := w.IO
 	S, V, D, nd := io.SeqLen, io.Vocab, io.Hidden, io.PuzzleNdim
 	TD := io.T * D
@@ -185,7 +196,7 @@ func (c *Carry) Active() []int { return c.active }
 // which HRM's Q-learning target is made.
 func (w *Wrapper) NextQ(c *Carry, qHalt, qCont []float32, ar *nn.Arena) error {
 	if len(qHalt) != c.B || len(qCont) != c.B {
-		return fmt.Errorf("NextQ: outputs hold %d/%d values, want %d", len(qHalt), len(qCont), c.B)
+		return fmt.Errorf("%s: NextQ: outputs hold %d/%d values, want %d", w.Name, len(qHalt), len(qCont), c.B)
 	}
 	n := len(c.active)
 	if n == 0 {
@@ -203,3 +214,19 @@ func (w *Wrapper) NextQ(c *Carry, qHalt, qCont []float32, ar *nn.Arena) error {
 	}
 	return nil
 }
+
+// NewRun starts the carry of B rows with its own arena (models.Model's
+// NewRun).
+func (w *Wrapper) NewRun(B int) models.Run { return &run{w: w, c: w.NewCarry(B), ar: &nn.Arena{}} }
+
+type run struct {
+	w  *Wrapper
+	c  *Carry
+	ar *nn.Arena
+}
+
+func (r *run) Step(b models.Batch, out *models.StepOutput, opt models.StepOptions) error {
+	return r.w.Step(r.c, b, out, opt, r.ar)
+}
+
+func (r *run) Done(i int) bool { return r.c.Done[i] }

@@ -3,6 +3,9 @@ package act
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
 
 	"arceval/models/checkpoint"
 	"arceval/models/trm"
@@ -53,23 +56,48 @@ func Import(src *trm.FileTensors, model, kind string, config any, specs []Spec, 
 	return rep, checkpoint.WriteNative(out, kind, cfg, list, all)
 }
 
-// Open opens a model file: an official checkpoint (config nil) or a native
-// arceval file, whose kind must be kind and whose config is returned.
-func Open(path, kind string) (*trm.FileTensors, json.RawMessage, error) {
+// LoadFile opens a model file of a family (kind, with its config parser,
+// shape inference and loader). A native arceval file carries its config
+// and must be of that kind; for an official checkpoint cfg must be given,
+// and infer fills what it leaves at zero from the tensor shapes. The
+// returned source stays open (puzzle rows are read on demand).
+func LoadFile[C, M any](path, kind string, cfg *C, parse func([]byte) (C, error), infer func(C, Tensors) C, load func(C, Tensors) (M, error)) (M, *trm.FileTensors, error) {
+	var zero M
 	src, err := trm.OpenTensors(path)
 	if err != nil {
-		return nil, nil, err
+		return zero, nil, err
 	}
+	var c C
 	md := src.File.Metadata()
-	k := md[checkpoint.MetaKind]
-	if k == "" {
-		return src, nil, nil
+	switch k := md[checkpoint.MetaKind]; {
+	case k != "" && k != kind:
+		err = fmt.Errorf("a %s model, not %s", k, kind)
+	case k != "":
+		c, err = parse([]byte(md[checkpoint.MetaConfig]))
+	case cfg != nil:
+		c = infer(*cfg, src)
+	default:
+		err = fmt.Errorf("an official checkpoint has no config inside: pass a preset or a config file")
 	}
-	if k != kind {
+	var m M
+	if err == nil {
+		m, err = load(c, src)
+	}
+	if err != nil {
 		src.Close()
-		return nil, nil, fmt.Errorf("%s: a %s model, not %s", path, k, kind)
+		return zero, nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return src, json.RawMessage(md[checkpoint.MetaConfig]), nil
+	return m, src, nil
+}
+
+// Preset returns presets[name], or an error listing the known names.
+func Preset[C any](presets map[string]C, model, name string) (C, error) {
+	c, ok := presets[name]
+	if !ok {
+		names := slices.Sorted(maps.Keys(presets))
+		return c, fmt.Errorf("unknown %s preset %q (known: %s)", model, name, strings.Join(names, ", "))
+	}
+	return c, nil
 }
 
 // ReadConfigFile decodes the official config dict of a config file (JSON

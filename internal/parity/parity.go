@@ -1,7 +1,7 @@
 // Package parity reads the parity fixtures of ../shared/fixtures/parity
 // (reference outputs of the official PyTorch models) and checks a model's
-// supervision steps against them with each step's stored tolerances, for the
-// baselines' parity tests.
+// supervision steps against them with each step's stored tolerances, for
+// the models' parity tests.
 package parity
 
 import (
@@ -115,6 +115,21 @@ func (f *Fixture) Eval(step int) *EvalStep {
 		}
 	}
 	return nil
+}
+
+// RunEval runs the fixture's evaluation steps up to LastStep: step runs one
+// supervision step on the fixture's batch and returns its results, which are
+// checked with CheckStep.
+func (f *Fixture) RunEval(t *testing.T, step func(models.Batch) (Result, error)) {
+	t.Helper()
+	b := f.Batch()
+	for s := 1; s <= f.LastStep(); s++ {
+		res, err := step(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.CheckStep(t, s, res)
+	}
 }
 
 // Result is what a model produced at one step.

@@ -1,0 +1,158 @@
+// Package direct is the direct-prediction transformer baseline of the TRM
+// repository (models/recursive_reasoning/transformers_baseline.py,
+// Model_ACTV2) in float32: one stack of post-norm blocks (H_level) applied
+// once per supervision step to z_H + x — no recursion inside a step — with
+// the ACT wrapper's per-row carry and Q head kept. With halt_max_steps 1 it
+// is the paper's "direct pred" setting: one supervision step, one pass.
+// Configuration with the official names and presets, loading of official
+// and native checkpoints with a full mismatch report, and the models.Model
+// interface.
+package direct
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"arceval/baselines/internal/act"
+)
+
+// Config is the official Model_ACTV2Config; JSON names are the official
+// ones, so a checkpoint's all_config.yaml arch section or a fixture's config
+// dict decodes directly.
+type Config struct {
+	BatchSize            int `json:"batch_size,omitempty"`
+	SeqLen               int `json:"seq_len"`
+	PuzzleEmbNdim        int `json:"puzzle_emb_ndim"`
+	NumPuzzleIdentifiers int `json:"num_puzzle_identifiers"`
+	VocabSize            int `json:"vocab_size"`
+	// HCycles is kept for compatibility, as in the official config: the
+	// official forward applies H_level exactly once per step whatever its
+	// value.
+	HCycles             int     `json:"H_cycles"`
+	HLayers             int     `json:"H_layers"`
+	HiddenSize          int     `json:"hidden_size"`
+	Expansion           float64 `json:"expansion"`
+	NumHeads            int     `json:"num_heads"`
+	PosEncodings        string  `json:"pos_encodings"`
+	RMSNormEps          float64 `json:"rms_norm_eps"`
+	RopeTheta           float64 `json:"rope_theta"`
+	HaltMaxSteps        int     `json:"halt_max_steps"`
+	HaltExplorationProb float64 `json:"halt_exploration_prob"`
+	// ActEnabled: Q-based halting in training (official default true).
+	ActEnabled bool `json:"act_enabled"`
+	// ActInference: Q-based halting (q_halt > q_continue) in evaluation too
+	// (official default false: every row runs halt_max_steps steps).
+	ActInference bool   `json:"act_inference"`
+	ForwardDtype string `json:"forward_dtype,omitempty"`
+}
+
+// DefaultConfig holds the official defaults of the fields a config dict may
+// omit (rms_norm_eps 1e-5, rope_theta 10000, act_enabled true,
+// act_inference false, forward_dtype bfloat16).
+func DefaultConfig() Config {
+	return Config{RMSNormEps: 1e-5, RopeTheta: 10000, ActEnabled: true, ForwardDtype: "bfloat16"}
+}
+
+// ParseConfig decodes an official config dict over DefaultConfig and
+// validates it.
+func ParseConfig(data []byte) (Config, error) {
+	c := DefaultConfig()
+	if err := json.Unmarshal(data, &c); err != nil {
+		return c, fmt.Errorf("transformer baseline config: %w", err)
+	}
+	return c, c.Validate()
+}
+
+// Validate checks that the sizes are usable.
+func (c Config) Validate() error {
+	switch {
+	case c.HiddenSize <= 0 || c.NumHeads <= 0 || c.HiddenSize < c.NumHeads:
+		return fmt.Errorf("transformer baseline config: hidden_size %d and num_heads %d must be positive, hidden ≥ heads", c.HiddenSize, c.NumHeads)
+	case c.PosEncodings == "rope" && (c.HiddenSize/c.NumHeads)%2 != 0:
+		return fmt.Errorf("transformer baseline config: RoPE needs an even head dimension, hidden_size %d // num_heads %d is odd", c.HiddenSize, c.NumHeads)
+	case c.SeqLen <= 0 || c.VocabSize <= 0:
+		return fmt.Errorf("transformer baseline config: seq_len %d and vocab_size %d must be positive", c.SeqLen, c.VocabSize)
+	case c.HLayers < 1:
+		return fmt.Errorf("transformer baseline config: H_layers %d must be ≥ 1", c.HLayers)
+	case c.HaltMaxSteps < 1:
+		return fmt.Errorf("transformer baseline config: halt_max_steps %d must be ≥ 1", c.HaltMaxSteps)
+	case c.Expansion <= 0:
+		return fmt.Errorf("transformer baseline config: expansion %g must be positive", c.Expansion)
+	case c.PuzzleEmbNdim < 0 || c.PuzzleEmbNdim > 0 && c.NumPuzzleIdentifiers < 1:
+		return fmt.Errorf("transformer baseline config: puzzle_emb_ndim %d needs num_puzzle_identifiers ≥ 1 (got %d)", c.PuzzleEmbNdim, c.NumPuzzleIdentifiers)
+	case c.RMSNormEps <= 0 || c.PosEncodings == "rope" && c.RopeTheta <= 0:
+		return fmt.Errorf("transformer baseline config: rms_norm_eps %g and rope_theta %g must be positive", c.RMSNormEps, c.RopeTheta)
+	case c.PosEncodings != "rope" && c.PosEncodings != "learned":
+		return fmt.Errorf("transformer baseline config: pos_encodings %q (want rope or learned)", c.PosEncodings)
+	}
+	return nil
+}
+
+// PrefixLen is P = ceil(puzzle_emb_ndim / hidden_size), the official
+// puzzle_emb_len (1 for the released configs).
+func (c Config) PrefixLen() int { return c.dims().PrefixLen() }
+
+// Positions is T = P + seq_len.
+func (c Config) Positions() int { return c.PrefixLen() + c.SeqLen }
+
+// DirectPred returns c with one supervision step (halt_max_steps 1): the
+// paper's "direct pred" setting, a single pass with no deep supervision and
+// no halting.
+func (c Config) DirectPred() Config {
+	c.HaltMaxSteps = 1
+	return c
+}
+
+func (c Config) dims() act.Dims {
+	return act.Dims{SeqLen: c.SeqLen, Vocab: c.VocabSize, Hidden: c.HiddenSize, PuzzleNdim: c.PuzzleEmbNdim,
+		PuzzleRows: c.NumPuzzleIdentifiers, PosEncodings: c.PosEncodings}
+}
+
+func (c Config) blockDims() act.BlockDims {
+	return act.BlockDims{Hidden: c.HiddenSize, Heads: c.NumHeads, Expansion: c.Expansion, T: c.Positions()}
+}
+
+// Specs lists every tensor the model has, by short name (the official key
+// without "_orig_mod.model.inner.").
+func (c Config) Specs() []act.Spec {
+	specs := []act.Spec{{Name: "H_init", Shape: []int{c.HiddenSize}, Buffer: true}}
+	specs = append(specs, c.dims().Specs()...)
+	return append(specs, act.BlockSpecs("H_level", c.HLayers, c.blockDims())...)
+}
+
+// Params is the official num_params (puzzle table and H_init excluded):
+// 27,145,218 for the ARC presets.
+func (c Config) Params() int { return act.Params(c.Specs()) }
+
+// base is config/arch/transformers_baseline.yaml of the TRM repository:
+// 8 blocks of 12 heads (head_dim 512 // 12 = 42).
+var base = Config{
+	HCycles: 1, HLayers: 8, HiddenSize: 512, NumHeads: 12, Expansion: 4, PuzzleEmbNdim: 512,
+	PosEncodings: "rope", HaltMaxSteps: 16, HaltExplorationProb: 0.1, ActEnabled: true,
+	RMSNormEps: 1e-5, RopeTheta: 10000, ForwardDtype: "bfloat16",
+}
+
+func preset(seqLen, vocab, ids int) Config {
+	c := base
+	c.SeqLen, c.VocabSize, c.NumPuzzleIdentifiers = seqLen, vocab, ids
+	return c
+}
+
+// Presets are transformers_baseline.yaml on the TRM data sets (puzzle-table
+// sizes of TRM's ARC builds, trm-spec §2.4), and each with "-direct-pred":
+// one supervision step (DirectPred).
+var Presets = func() map[string]Config {
+	m := map[string]Config{
+		"sudoku": preset(81, 11, 1),
+		"maze":   preset(900, 6, 1),
+		"arc1":   preset(900, 12, 876406),
+		"arc2":   preset(900, 12, 1191730),
+	}
+	for name, c := range m {
+		m[name+"-direct-pred"] = c.DirectPred()
+	}
+	return m
+}()
+
+// Preset returns a configuration by name.
+func Preset(name string) (Config, error) { return act.Preset(Presets, "transformer-baseline", name) }

@@ -1,0 +1,42 @@
+package direct_test
+
+import (
+	"fmt"
+
+	"arceval/baselines/direct"
+	"arceval/models"
+)
+
+// The released baseline shape and its "direct pred" setting, and a small
+// model run through the shared models.Model interface.
+func Example() {
+	arc, _ := direct.Preset("arc1")
+	pred, _ := direct.Preset("arc1-direct-pred")
+	fmt.Printf("arc1: %d parameters, %d blocks of %d heads, %d supervision steps (direct pred: %d)\n",
+		arc.Params(), arc.HLayers, arc.NumHeads, arc.HaltMaxSteps, pred.HaltMaxSteps)
+
+	cfg := direct.DefaultConfig()
+	cfg.SeqLen, cfg.VocabSize, cfg.HiddenSize, cfg.NumHeads, cfg.Expansion = 4, 5, 16, 2, 2
+	cfg.HLayers, cfg.HaltMaxSteps, cfg.PosEncodings = 2, 3, "rope"
+	cfg.PuzzleEmbNdim, cfg.NumPuzzleIdentifiers = 16, 10
+	m, err := direct.Load(cfg, direct.RandomTensors(cfg, 1)) // or direct.LoadFile(path, &cfg)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	var model models.Model = m
+	info := model.Info()
+	run := model.NewRun(2)
+	out := models.NewStepOutput(info, 2)
+	batch := models.Batch{Inputs: []int32{1, 2, 3, 4, 4, 3, 2, 1}, PuzzleIDs: []int32{3, 7}}
+	for step := 0; step < info.MaxSteps; step++ {
+		if err := run.Step(batch, out, models.StepOptions{}); err != nil {
+			fmt.Println(err)
+			return
+		}
+	}
+	fmt.Printf("%s: %d steps, %d logits\n", info.Kind, info.MaxSteps, len(out.Logits))
+	// Output:
+	// arc1: 27145218 parameters, 8 blocks of 12 heads, 16 supervision steps (direct pred: 1)
+	// transformer_baseline: 3 steps, 40 logits
+}

@@ -1,0 +1,73 @@
+package hrm
+
+import (
+	"arceval/baselines/internal/act"
+	"arceval/models/trm"
+)
+
+// Kind is the model kind recorded in native files and run headers.
+const Kind = "hrm"
+
+// ImportReport describes an imported checkpoint.
+type ImportReport = act.ImportReport
+
+// Import converts an official HRM checkpoint into a native arceval file at
+// out: the same tensors and dtypes under short names, with kind "hrm" and
+// the config in the header. Every missing, mis-shaped or unexpected tensor is
+// reported before anything is written; the file is written atomically.
+func Import(src *trm.FileTensors, c Config, out string, meta map[string]string) (ImportReport, error) {
+	if err := c.Validate(); err != nil {
+		return ImportReport{}, err
+	}
+	return act.Import(src, "HRM", Kind, c, c.Specs(), out, meta)
+}
+
+// LoadFile opens a model file. A native arceval file carries its config
+// (its kind must be "hrm"); for an official checkpoint cfg must be given (a
+// preset or a config file) and fields it leaves at zero are inferred from
+// the tensor shapes. The returned source stays open (puzzle rows are read
+// on demand); close it when done with the model.
+func LoadFile(path string, cfg *Config) (*Model, *trm.FileTensors, error) {
+	return act.LoadFile(path, Kind, cfg, ParseConfig, InferConfig, Load)
+}
+
+// InferConfig fills the zero size fields of c from the tensors' shapes:
+// vocabulary and hidden size, puzzle table, layer counts of both levels,
+// mlp_t and, for mlp_t models, the sequence length.
+func InferConfig(c Config, src Tensors) Config {
+	r, err := act.NewResolver(src, "HRM")
+	if err != nil {
+		return c
+	}
+	if s := r.Shape("embed_tokens.embedding_weight"); len(s) == 2 {
+		c.VocabSize = act.Fill(c.VocabSize, s[0])
+		c.HiddenSize = act.Fill(c.HiddenSize, s[1])
+	}
+	if s := r.Shape("puzzle_emb.weights"); len(s) == 2 {
+		c.NumPuzzleIdentifiers = act.Fill(c.NumPuzzleIdentifiers, s[0])
+		c.PuzzleEmbNdim = act.Fill(c.PuzzleEmbNdim, s[1])
+	}
+	c.HLayers = act.Fill(c.HLayers, r.Layers("H_level"))
+	c.LLayers = act.Fill(c.LLayers, r.Layers("L_level"))
+	if s := r.Shape("L_level.layers.0.mlp_t.down_proj.weight"); len(s) == 2 {
+		c.MLPT = true
+		c.SeqLen = act.Fill(c.SeqLen, s[0]-c.PrefixLen())
+	}
+	return c
+}
+
+// ReadConfigFile reads a model config: a JSON object (a bare official config
+// dict or an object whose "config" member is one, such as a parity fixture)
+// or the official all_config.yaml (its arch section). Fields it does not set
+// keep the values of base (DefaultConfig or a preset).
+func ReadConfigFile(path string, base Config) (Config, error) {
+	c := base
+	if err := act.ReadConfigFile(path, &c); err != nil {
+		return base, err
+	}
+	return c, nil
+}
+
+// RandomTensors returns weights of the right shapes for c (see
+// act.RandomTensors), for tests and benchmarks.
+func RandomTensors(c Config, seed uint64) trm.TensorMap { return act.RandomTensors(c.Specs(), seed) }

@@ -2,27 +2,32 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 
 	"github.com/spf13/pflag"
 
+	"arceval/baselines/direct"
+	"arceval/baselines/hrm"
 	"arceval/models"
+	"arceval/models/checkpoint"
 	"arceval/models/trm"
 )
 
 // modelFlags are the flags that say how to read a model file.
 type modelFlags struct {
-	model, preset, config *string
+	model, kind, preset, config *string
 }
 
 func addModelFlags(fs *pflag.FlagSet) modelFlags {
 	return modelFlags{
 		model:  fs.String("model", "", "model file: native arceval .safetensors, or an official checkpoint (needs --preset or --config)"),
-		preset: fs.String("preset", "", "TRM preset for an official checkpoint: sudoku-mlp, sudoku-att, maze-att, arc1-att, arc2-att (+ -paper for L_cycles 6)"),
+		kind:   fs.String("kind", "", "model family of an official checkpoint: trm (default), hrm or transformer_baseline (native files say it themselves)"),
+		preset: fs.String("preset", "", "preset for an official checkpoint — TRM: sudoku-mlp, sudoku-att, maze-att, arc1-att, arc2-att (+ -paper); HRM: sudoku-extreme, maze-30x30-hard, arc-1, arc-2; transformer_baseline: sudoku, maze, arc1, arc2 (+ -direct-pred)"),
 		config: fs.String("config", "", "official config: a JSON whose config object is the config dict (e.g. a parity fixture), or all_config.yaml"),
 	}
 }
 
-// resolveConfig returns the config given by --preset and/or --config (a
+// resolveConfig returns the TRM config given by --preset and/or --config (a
 // config file overrides the preset's fields), or nil when neither is set.
 func resolveConfig(preset, config string) (*trm.Config, error) {
 	if preset == "" && config == "" {
@@ -45,7 +50,7 @@ func resolveConfig(preset, config string) (*trm.Config, error) {
 	return &c, nil
 }
 
-// loadModel opens the model named by the flags.
+// load opens the TRM named by the flags (forward and bench are TRM tools).
 func (f modelFlags) load() (*trm.Model, func(), error) {
 	if *f.model == "" {
 		return nil, nil, usageError{"--model is required"}
@@ -69,16 +74,109 @@ type loadedModel struct {
 	Close  func()
 }
 
-// loadAny opens the model named by the flags for the harness.
+// nativeKind is the model kind a native arceval file declares ("" for other
+// files).
+func nativeKind(path string) string {
+	f, err := checkpoint.OpenSafetensors(path)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	return f.Metadata()[checkpoint.MetaKind]
+}
+
+// loadAny opens the model named by the flags, of any kind, for the harness.
 func (f modelFlags) loadAny() (loadedModel, error) {
-	m, done, err := f.load()
+	if *f.model == "" {
+		return loadedModel{}, usageError{"--model is required"}
+	}
+	kind := nativeKind(*f.model)
+	if kind == "" {
+		kind = *f.kind
+	} else if *f.kind != "" && *f.kind != kind {
+		return loadedModel{}, usageError{fmt.Sprintf("--kind %s, but %s is a %s model", *f.kind, *f.model, kind)}
+	}
+	var (
+		m   models.Model
+		cfg any
+		src interface{ Close() error }
+		err error
+	)
+	switch kind {
+	case "", trm.Kind:
+		var c *trm.Config
+		if c, err = resolveConfig(*f.preset, *f.config); err != nil {
+			return loadedModel{}, err
+		}
+		var tm *trm.Model
+		if tm, src, err = loadTRM(*f.model, c); err == nil {
+			m, cfg = tm, tm.Cfg
+		}
+	case hrm.Kind:
+		var c *hrm.Config
+		if c, err = baselineConfig(*f.preset, *f.config, hrm.DefaultConfig, hrm.Preset, hrm.ReadConfigFile); err != nil {
+			return loadedModel{}, err
+		}
+		var hm *hrm.Model
+		if hm, src, err = loadHRM(*f.model, c); err == nil {
+			m, cfg = hm, hm.Cfg
+		}
+	case direct.Kind, "direct":
+		var c *direct.Config
+		if c, err = baselineConfig(*f.preset, *f.config, direct.DefaultConfig, direct.Preset, direct.ReadConfigFile); err != nil {
+			return loadedModel{}, err
+		}
+		var dm *direct.Model
+		if dm, src, err = loadDirect(*f.model, c); err == nil {
+			m, cfg = dm, dm.Cfg
+		}
+	default:
+		return loadedModel{}, usageError{fmt.Sprintf("model kind %q: want trm, hrm or transformer_baseline", kind)}
+	}
 	if err != nil {
 		return loadedModel{}, err
 	}
-	cfg, err := json.Marshal(m.Cfg)
+	raw, err := json.Marshal(cfg)
 	if err != nil {
-		done()
+		src.Close()
 		return loadedModel{}, err
 	}
-	return loadedModel{Model: m, Config: cfg, Close: done}, nil
+	return loadedModel{Model: m, Config: raw, Close: func() { src.Close() }}, nil
+}
+
+func loadTRM(path string, c *trm.Config) (*trm.Model, interface{ Close() error }, error) {
+	m, src, err := trm.LoadFile(path, c)
+	return m, src, err
+}
+
+func loadHRM(path string, c *hrm.Config) (*hrm.Model, interface{ Close() error }, error) {
+	m, src, err := hrm.LoadFile(path, c)
+	return m, src, err
+}
+
+func loadDirect(path string, c *direct.Config) (*direct.Model, interface{ Close() error }, error) {
+	m, src, err := direct.LoadFile(path, c)
+	return m, src, err
+}
+
+// baselineConfig resolves --preset/--config for a baseline's config type.
+func baselineConfig[C any](preset, config string, def func() C, byName func(string) (C, error), read func(string, C) (C, error)) (*C, error) {
+	if preset == "" && config == "" {
+		return nil, nil
+	}
+	c := def()
+	if preset != "" {
+		p, err := byName(preset)
+		if err != nil {
+			return nil, usageError{err.Error()}
+		}
+		c = p
+	}
+	if config != "" {
+		var err error
+		if c, err = read(config, c); err != nil {
+			return nil, err
+		}
+	}
+	return &c, nil
 }

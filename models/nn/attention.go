@@ -36,17 +36,44 @@ func (a *Attention) Forward(out, x []float32, B, T int, ar *Arena) {
 	c, o, u := ar.Mark()
 	w := a.Heads * a.HeadDim
 	qkv := ar.GetRaw(B * T * 3 * w) // (B, T, 3w)
+	heads := ar.GetRaw(B * T * w)   // (B, T, w) concatenated head outputs
+	a.forward(out, x, qkv, heads, B, T, ar)
+	ar.Release(c, o, u)
+}
+
+// forward computes the layer into out, leaving the qkv projection (B, T, 3w)
+// and the concatenated head outputs (B, T, w) in the buffers given.
+func (a *Attention) forward(out, x, qkv, heads []float32, B, T int, ar *Arena) {
 	a.QKV.Forward(qkv, x, B*T)
-	heads := ar.GetRaw(B * T * w) // (B, T, w) concatenated head outputs
+	a.eachHead(false, heads, qkv, nil, B, T, ar)
+	a.O.Forward(out, heads, B*T)
+}
+
+// eachHead runs every (sequence b, head h) job of B sequences on parallel
+// goroutines, each with its own scratch from ar: the forward head(p0 =
+// heads, p1 = qkv), or with backward headBackward(p0 = dqkv, p1 = qkv,
+// p2 = dheads). Heads are independent, so the results do not depend on the
+// number of goroutines. (No function values: the step loop must not
+// allocate.)
+func (a *Attention) eachHead(backward bool, p0, p1, p2 []float32, B, T int, ar *Arena) {
+	c, o, u := ar.Mark()
+	scratchLen := 4*T*a.HeadDim + T*T
+	if backward {
+		scratchLen = 7*T*a.HeadDim + 2*T*T
+	}
 	jobs := B * a.Heads
 	workers := min(Threads(), jobs)
 	scratch := make([][]float32, workers)
 	for i := range scratch {
-		scratch[i] = ar.GetRaw(4*T*a.HeadDim + T*T)
+		scratch[i] = ar.GetRaw(scratchLen)
 	}
 	if workers == 1 {
 		for j := 0; j < jobs; j++ {
-			a.head(heads, qkv, j/a.Heads, j%a.Heads, T, scratch[0])
+			if backward {
+				a.headBackward(p0, p1, p2, j/a.Heads, j%a.Heads, T, scratch[0])
+			} else {
+				a.head(p0, p1, j/a.Heads, j%a.Heads, T, scratch[0])
+			}
 		}
 	} else {
 		var next atomic.Int64
@@ -58,13 +85,16 @@ func (a *Attention) Forward(out, x []float32, B, T int, ar *Arena) {
 				// A head's GEMMs may borrow idle GEMM helpers; their
 				// results do not depend on it.
 				for j := int(next.Add(1)) - 1; j < jobs; j = int(next.Add(1)) - 1 {
-					a.head(heads, qkv, j/a.Heads, j%a.Heads, T, buf)
+					if backward {
+						a.headBackward(p0, p1, p2, j/a.Heads, j%a.Heads, T, buf)
+					} else {
+						a.head(p0, p1, j/a.Heads, j%a.Heads, T, buf)
+					}
 				}
 			}(scratch[wi])
 		}
 		wg.Wait()
 	}
-	a.O.Forward(out, heads, B*T)
 	ar.Release(c, o, u)
 }
 

@@ -26,6 +26,15 @@ func PackT(w []float32, n, k int) *Packed {
 	return packT(w, n, k)
 }
 
+// Repack refreshes p in place from w (n, k), the same layout PackT took,
+// keeping the kernel p was packed for; for weights an optimiser changed.
+func (p *Packed) Repack(w []float32) {
+	if len(w) != p.N*p.K {
+		panic(fmt.Sprintf("nn.Packed.Repack: len(w) = %d, want %d×%d", len(w), p.N, p.K))
+	}
+	packPanelsT(p.data, w, p.N, p.K, p.kern)
+}
+
 // MatMulPacked computes C = A·B for A (m, k) row-major and packed B (k, n),
 // writing C (m, n) row-major; with accumulate, C += A·B.
 func MatMulPacked(c, a []float32, m int, b *Packed, accumulate bool) {
@@ -53,7 +62,29 @@ func MatMulNN(c, a, b []float32, m, n, k int) {
 	if len(a) < m*k || len(b) < k*n || len(c) < m*n {
 		panic(fmt.Sprintf("nn.MatMulNN: a %d, b %d, c %d values for m=%d n=%d k=%d", len(a), len(b), len(c), m, n, k))
 	}
-	matMulNN(c, a, b, m, n, k)
+	matMulNN(c, a, b, m, n, k, false)
+}
+
+// MatMulNNAcc computes C (m, n) += A (m, k) · B (k, n), all row-major.
+// Backward passes use it to add an input gradient dY·W into a residual's
+// gradient.
+func MatMulNNAcc(c, a, b []float32, m, n, k int) {
+	if len(a) < m*k || len(b) < k*n || len(c) < m*n {
+		panic(fmt.Sprintf("nn.MatMulNNAcc: a %d, b %d, c %d values for m=%d n=%d k=%d", len(a), len(b), len(c), m, n, k))
+	}
+	matMulNN(c, a, b, m, n, k, true)
+}
+
+// MatMulTN computes C (m, n) = Aᵀ · B for row-major A (k, m) and B (k, n):
+// c[i][j] = Σ_p a[p][i]·b[p][j]; with accumulate, C += Aᵀ·B. Weight
+// gradients use it: dW (out, in) += dYᵀ·X for dY (rows, out), X (rows, in).
+// A is transposed into a scratch buffer first, then multiplied like
+// MatMulNN, so each element is one multiply-add chain in increasing p.
+func MatMulTN(c, a, b []float32, m, n, k int, accumulate bool) {
+	if len(a) < k*m || len(b) < k*n || len(c) < m*n {
+		panic(fmt.Sprintf("nn.MatMulTN: a %d, b %d, c %d values for m=%d n=%d k=%d", len(a), len(b), len(c), m, n, k))
+	}
+	matMulTN(c, a, b, m, n, k, accumulate)
 }
 
 // Kernel names the GEMM micro-kernel in use: "avx512" (12×32 tile, AVX-512F),

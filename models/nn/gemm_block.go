@@ -504,12 +504,12 @@ func matMulNT(c, a, b []float32, m, n, k int) {
 
 // matMulNN reads B (k, n) in place, one nr-wide column panel at a time with
 // row stride n; only a last partial panel is packed.
-func matMulNN(c, a, b []float32, m, n, k int) {
+func matMulNN(c, a, b []float32, m, n, k int, accumulate bool) {
 	if m == 0 || n == 0 {
 		return
 	}
 	kn := activeKernel.Load()
-	j := getJob(kn, c, a, m, n, k, false)
+	j := getJob(kn, c, a, m, n, k, accumulate)
 	j.b, j.inKN, j.nFullQ = b, true, n/kn.nr
 	var fb *floatBuf
 	if n%kn.nr != 0 {
@@ -523,4 +523,16 @@ func matMulNN(c, a, b []float32, m, n, k int) {
 	if fb != nil {
 		bufPool.Put(fb)
 	}
+}
+
+// matMulTN transposes A (k, m) into a pooled buffer (m, k) and runs the
+// NN product on it.
+func matMulTN(c, a, b []float32, m, n, k int, accumulate bool) {
+	if m == 0 || n == 0 {
+		return
+	}
+	fb := getBuf(m * k)
+	Transpose(fb.s, a[:k*m], k, m)
+	matMulNN(c, fb.s, b, m, n, k, accumulate)
+	bufPool.Put(fb)
 }

@@ -36,3 +36,20 @@ func refMatMulNT(c, a, b []float32, m, n, k int) {
 		}
 	}
 }
+
+// refMatMulTN: c[i][j] (+)= Σ_p a[p][i]·b[p][j] for A (k, m), B (k, n).
+func refMatMulTN(c, a, b []float32, m, n, k int, accumulate bool) {
+	for i := 0; i < m; i++ {
+		row := c[i*n : (i+1)*n]
+		if !accumulate {
+			clear(row)
+		}
+		for p := 0; p < k; p++ {
+			av := a[p*m+i]
+			bp := b[p*n : (p+1)*n]
+			for j := range row {
+				row[j] += av * bp[j]
+			}
+		}
+	}
+}

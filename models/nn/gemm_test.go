@@ -124,8 +124,9 @@ func gemmShapes() []gemmShape {
 	return shapes
 }
 
-// TestGemmConformance runs MatMulPacked (plain and accumulating), MatMulNT
-// and MatMulNN of every implementation over gemmShapes.
+// TestGemmConformance runs MatMulPacked (plain and accumulating), MatMulNT,
+// MatMulNN, MatMulNNAcc and MatMulTN (plain and accumulating) of every
+// implementation over gemmShapes.
 func TestGemmConformance(t *testing.T) {
 	defer func(v float64) { minParallelFlops = v }(minParallelFlops)
 	minParallelFlops = 0 // split even the small products over threads
@@ -187,6 +188,35 @@ func TestGemmConformance(t *testing.T) {
 						checkGemm(t, c, nil, a, b, m, n, k)
 						checkGuard(t, c, m*n)
 					})
+					t.Run(name+"/NNacc", func(t *testing.T) {
+						c := withGuard(m * n)
+						copy(c, c0)
+						if impl.kern == nil {
+							refMatMul(c, a, b, m, n, k, true)
+						} else {
+							MatMulNNAcc(c, a, b, m, n, k)
+						}
+						checkGemm(t, c, c0, a, b, m, n, k)
+						checkGuard(t, c, m*n)
+					})
+					at := transpose(a, m, k) // (k, m)
+					for _, acc := range []bool{false, true} {
+						t.Run(fmt.Sprintf("%s/TN_acc=%v", name, acc), func(t *testing.T) {
+							c := withGuard(m * n)
+							copy(c, c0)
+							if impl.kern == nil {
+								refMatMulTN(c, at, b, m, n, k, acc)
+							} else {
+								MatMulTN(c, at, b, m, n, k, acc)
+							}
+							want0 := c0
+							if !acc {
+								want0 = nil
+							}
+							checkGemm(t, c, want0, a, b, m, n, k)
+							checkGuard(t, c, m*n)
+						})
+					}
 				}
 			}
 		})
@@ -242,6 +272,14 @@ func detCases(r *rand.Rand, a []float32, n, k int) []detCase {
 		}},
 		{"NT", func(c []float32, i0, m int) { MatMulNT(c, a[i0*k:], w, m, n, k) }},
 		{"NN", func(c []float32, i0, m int) { MatMulNN(c, a[i0*k:], b, m, n, k) }},
+		{"NNacc", func(c []float32, i0, m int) {
+			copy(c, bias[i0*n:(i0+m)*n])
+			MatMulNNAcc(c, a[i0*k:], b, m, n, k)
+		}},
+		{"TN", func(c []float32, i0, m int) {
+			// Aᵀ's rows i0.. are columns of A (k, m): transpose the slice.
+			MatMulTN(c, transpose(a[i0*k:(i0+m)*k], m, k), b, m, n, k, false)
+		}},
 	}
 }
 

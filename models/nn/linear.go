@@ -8,14 +8,23 @@ type Linear struct {
 	In, Out int
 	W       *Packed
 	Bias    []float32 // (out) or nil
+
+	// Weight is the row-major weight (out, in) the layer was built from (the
+	// caller's slice, not a copy). Backward reads it; after an optimiser has
+	// changed it, Repack refreshes W.
+	Weight []float32
+	// Grad (out, in) and BiasGrad (out) receive the parameter gradients in
+	// Backward when they are non-nil (see AllocGrad).
+	Grad, BiasGrad []float32
 }
 
 // NewLinear packs a weight w of shape (out, in) and an optional bias (out).
+// The layer keeps w as its Weight.
 func NewLinear(w []float32, out, in int, bias []float32) *Linear {
 	if bias != nil && len(bias) != out {
 		panic(fmt.Sprintf("nn.NewLinear: bias has %d values, want %d", len(bias), out))
 	}
-	return &Linear{In: in, Out: out, W: PackT(w, out, in), Bias: bias}
+	return &Linear{In: in, Out: out, W: PackT(w, out, in), Bias: bias, Weight: w}
 }
 
 // Forward: x is (rows, in), y is (rows, out).

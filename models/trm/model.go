@@ -3,6 +3,7 @@ package trm
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"arceval/models/nn"
 )
@@ -22,20 +23,27 @@ type Model struct {
 	lmHead   *nn.Linear // D → vocab
 	qHead    *nn.Linear // D → 2
 	puzzle   *puzzleTable
+
+	train *trainParams // nil unless loaded with LoadTrainable
 }
 
 // puzzleTable reads puzzle-embedding rows on demand, so a 2 GB ARC table is
 // never loaded whole; a row is read when a batch row loads its puzzle and
-// kept in the carry while the row works on it.
+// kept in the carry while the row works on it. A trainable model holds the
+// whole table in memory instead (table, (n, ndim)), since training updates it.
 type puzzleTable struct {
-	r    *resolver
-	ndim int
-	n    int
+	r     *resolver
+	ndim  int
+	n     int
+	table []float32
 }
 
 func (p *puzzleTable) row(id int32) ([]float32, error) {
 	if id < 0 || int(id) >= p.n {
 		return nil, fmt.Errorf("puzzle identifier %d outside the table's %d rows", id, p.n)
+	}
+	if p.table != nil {
+		return p.table[int(id)*p.ndim : (int(id)+1)*p.ndim], nil
 	}
 	name := p.r.prefix + "puzzle_emb.weights"
 	v, err := p.r.src.Rows(name, int(id), 1)
@@ -51,7 +59,11 @@ func (p *puzzleTable) row(id int32) ([]float32, error) {
 // Load builds a model from a config and a tensor source (official key names
 // with or without the "_orig_mod.model.inner." prefix, or native names). Every
 // missing or mis-shaped tensor is reported.
-func Load(c Config, src Tensors) (*Model, error) {
+func Load(c Config, src Tensors) (*Model, error) { return load(c, src, false) }
+
+// load builds the model; with train it owns copies of every tensor and the
+// whole puzzle table (see LoadTrainable).
+func load(c Config, src Tensors, train bool) (*Model, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
@@ -70,6 +82,9 @@ func Load(c Config, src Tensors) (*Model, error) {
 		var v []float32
 		if v, err = r.get(name); err == nil {
 			err = checkFinite(r.prefix+name, v)
+		}
+		if train {
+			v = slices.Clone(v) // a source may hand out its own memory
 		}
 		return v
 	}
@@ -104,6 +119,14 @@ func Load(c Config, src Tensors) (*Model, error) {
 	m.qHead = nn.NewLinear(qw, 2, c.HiddenSize, qb)
 	if c.PuzzleEmbNdim > 0 {
 		m.puzzle = &puzzleTable{r: r, ndim: c.PuzzleEmbNdim, n: c.NumPuzzleIdentifiers}
+		if train {
+			if m.puzzle.table = get("puzzle_emb.weights"); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if train {
+		m.initTraining()
 	}
 	return m, nil
 }

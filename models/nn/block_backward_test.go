@@ -1,0 +1,73 @@
+package nn
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+)
+
+func TestBlockBackward(t *testing.T) {
+	cases := []struct {
+		mixer      string // "attn", "attn-rope" or "mlp_t"
+		B, T, D, H int
+	}{
+		{"attn-rope", 2, 6, 8, 2}, {"attn", 1, 5, 12, 3}, {"mlp_t", 2, 6, 8, 0}, {"mlp_t", 3, 9, 5, 0},
+	}
+	for _, tc := range cases {
+		t.Run(fmt.Sprintf("%s_B%d_T%d_D%d", tc.mixer, tc.B, tc.T, tc.D), func(t *testing.T) {
+			r := rand.New(rand.NewPCG(8, uint64(tc.B*100+tc.T)))
+			inter := 2 * tc.D
+			mgu := randSlice(r, 2*inter*tc.D, 1/float64(tc.D))
+			mdn := randSlice(r, tc.D*inter, 1/float64(inter))
+			k := &Block{MLP: NewSwiGLU(mgu, mdn, tc.D, inter), Eps: 1e-5}
+			ts := []fdTensor{}
+			var lins []*Linear
+			if tc.mixer == "mlp_t" {
+				it := 3 * tc.T
+				gu := randSlice(r, 2*it*tc.T, 1/float64(tc.T))
+				dn := randSlice(r, tc.T*it, 1/float64(it))
+				k.MixT = NewSwiGLU(gu, dn, tc.T, it)
+				lins = append(lins, k.MixT.GateUp, k.MixT.Down)
+				ts = append(ts, fdTensor{"mlp_t.gate_up", gu, nil}, fdTensor{"mlp_t.down", dn, nil})
+			} else {
+				hd := tc.D / tc.H
+				qkv := randSlice(r, 3*tc.D*tc.D, 1/float64(tc.D))
+				o := randSlice(r, tc.D*tc.D, 1/float64(tc.D))
+				var rope *RoPE
+				if tc.mixer == "attn-rope" {
+					rope = NewRoPE(tc.T, hd, 10000)
+				}
+				k.Attn = NewAttention(qkv, o, tc.D, tc.H, hd, rope)
+				lins = append(lins, k.Attn.QKV, k.Attn.O)
+				ts = append(ts, fdTensor{"qkv_proj", qkv, nil}, fdTensor{"o_proj", o, nil})
+			}
+			lins = append(lins, k.MLP.GateUp, k.MLP.Down)
+			ts = append(ts, fdTensor{"mlp.gate_up", mgu, nil}, fdTensor{"mlp.down", mdn, nil})
+			for i, l := range lins {
+				l.AllocGrad()
+				ts[i].g = l.Grad
+			}
+			n := tc.B * tc.T * tc.D
+			x := randSlice(r, n, 1)
+			R := randSlice(r, n, 1)
+			ar := &Arena{}
+			h := make([]float32, n)
+			var st BlockState
+			loss := func() float64 {
+				h := f64(x)
+				block64(h, k, tc.B, tc.T)
+				return dot64(h, R)
+			}
+			copy(h, x)
+			k.ForwardTrain(h, tc.B, tc.T, &st, ar)
+			want := append([]float32(nil), x...)
+			k.Forward(want, tc.B, tc.T, &Arena{})
+			if i := sameBits(h, want); i >= 0 {
+				t.Fatalf("ForwardTrain h[%d] = %v, Forward %v", i, h[i], want[i])
+			}
+			dh := append([]float32(nil), R...)
+			k.Backward(dh, tc.B, tc.T, &st, ar)
+			checkGrads(t, loss, append([]fdTensor{{"x", x, dh}}, ts...), 50, r)
+		})
+	}
+}

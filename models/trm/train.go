@@ -1,0 +1,286 @@
+package trm
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"arceval/models/nn"
+)
+
+// TrainBatch is the data offered to a training step: inputs and labels
+// (B, S) and puzzle identifiers (B). As in the official ACT wrapper, only
+// rows that halted take their row of the batch; the others keep working on
+// their current data.
+type TrainBatch struct {
+	Inputs, Labels, PuzzleIDs []int32
+}
+
+// TrainState is the official training carry of B rows: z_H and z_L (each
+// (B, T, D), detached between steps), the steps taken, whether each row
+// halted (a halted row is reset and loads new data at the next step), and
+// the data each row is working on.
+type TrainState struct {
+	B         int
+	ZH, ZL    []float32 // (B, T, D)
+	Steps     []int     // (B)
+	Halted    []bool    // (B)
+	Inputs    []int32   // (B, S)
+	Labels    []int32   // (B, S)
+	PuzzleIDs []int32   // (B)
+}
+
+// NewTrainState returns the official initial carry: every row halted, so
+// the first TrainStep loads the batch into all rows.
+func (m *Model) NewTrainState(B int) *TrainState {
+	S, TD := m.Cfg.SeqLen, m.T*m.D
+	s := &TrainState{B: B, ZH: make([]float32, B*TD), ZL: make([]float32, B*TD), Steps: make([]int, B),
+		Halted: make([]bool, B), Inputs: make([]int32, B*S), Labels: make([]int32, B*S), PuzzleIDs: make([]int32, B)}
+	for i := range s.Halted {
+		s.Halted[i] = true
+	}
+	return s
+}
+
+// TrainOptions control a training step.
+type TrainOptions struct {
+	// Loss is the token loss (the official loss_type; stablemax by default).
+	Loss nn.LossKind
+	// LossScale multiplies the loss whose gradient is taken; the official
+	// trainer back-propagates total_loss / global_batch_size. 0 means 1.
+	LossScale float64
+	// ExplorationProb is the official halt exploration (the config's
+	// halt_exploration_prob in training): with this probability a row
+	// draws a minimum number of steps uniformly in [2, halt_max_steps] and
+	// does not halt before it. Rand must be set when it is positive.
+	ExplorationProb float64
+	Rand            *rand.Rand
+}
+
+// TrainOutput holds a training step's outputs and losses.
+type TrainOutput struct {
+	Logits    []float32     // (B, S, V)
+	QHalt     []float32     // (B)
+	QContinue []float32     // (B)
+	Stats     []nn.SeqStats // (B) supervised and correctly predicted positions per row
+	// TargetQContinue (B) is the bootstrapped q_continue target; only with
+	// no_ACT_continue = false.
+	TargetQContinue []float32
+	// The official loss head's values: sums over the batch, before
+	// LossScale; Total = LM + 0.5·(QHalt + QContinue).
+	LMLoss, QHaltLoss, QContinueLoss, TotalLoss float64
+}
+
+// NewTrainOutput allocates outputs for B rows.
+func (m *Model) NewTrainOutput(B int) *TrainOutput {
+	return &TrainOutput{Logits: make([]float32, B*m.Cfg.SeqLen*m.Cfg.VocabSize), QHalt: make([]float32, B),
+		QContinue: make([]float32, B), Stats: make([]nn.SeqStats, B), TargetQContinue: make([]float32, B)}
+}
+
+// TrainStep runs one supervision step in training mode, as the official
+// ACTLossHead(ACT wrapper) forward and backward compute it:
+//
+//  1. halted rows are reset (z_H ← H_init, z_L ← L_init, steps ← 0) and
+//     load their row of b;
+//  2. x = embedding of the current inputs and puzzle rows (read from the
+//     table now: it may have been updated since the row loaded);
+//  3. H_cycles−1 cycles without gradient, then one cycle of L_cycles latent
+//     updates and one answer update whose activations are kept;
+//  4. logits from z_H's grid positions, q from position 0;
+//  5. halting: steps+1, halt at halt_max_steps or when q_halt > 0
+//     (q_halt > q_continue when no_ACT_continue is false), subject to the
+//     exploration minimum;
+//  6. losses: lm_loss (per-row mean over supervised positions, summed),
+//     q_halt_loss (BCE against the row's exactness) and, when
+//     no_ACT_continue is false, q_continue_loss against the bootstrapped
+//     target of a second, gradient-free step (as HRM: sigmoid of the next
+//     step's q_halt at the last step, else of max(q_halt, q_continue));
+//  7. the gradient of LossScale·(lm_loss + 0.5·(q_halt_loss +
+//     q_continue_loss)) is added to every parameter's gradient (Params) and
+//     the puzzle-embedding rows are appended to PuzzleEmb, back-propagated
+//     through the last cycle only; the new carry is detached.
+//
+// The model must come from LoadTrainable. ar holds the step's activations
+// and is reset at the start.
+func (m *Model) TrainStep(s *TrainState, b TrainBatch, opt TrainOptions, out *TrainOutput, ar *nn.Arena) error {
+	tp := m.train
+	if tp == nil {
+		return errors.New("trm: TrainStep needs a model from LoadTrainable")
+	}
+	c := m.Cfg
+	B, S, V, D, TD := s.B, c.SeqLen, c.VocabSize, m.D, m.T*m.D
+	if len(b.Inputs) != B*S || len(b.Labels) != B*S || len(b.PuzzleIDs) != B {
+		return fmt.Errorf("trm: training batch has %d inputs, %d labels and %d ids, want %d, %d and %d", len(b.Inputs), len(b.Labels), len(b.PuzzleIDs), B*S, B*S, B)
+	}
+	if opt.ExplorationProb > 0 && opt.Rand == nil {
+		return errors.New("trm: halt exploration needs TrainOptions.Rand")
+	}
+	if err := m.checkRows(s, b); err != nil {
+		return err
+	}
+	for r := 0; r < B; r++ {
+		if !s.Halted[r] {
+			continue
+		}
+		for i := 0; i < m.T; i++ {
+			copy(s.ZH[r*TD+i*D:r*TD+(i+1)*D], m.hInit)
+			copy(s.ZL[r*TD+i*D:r*TD+(i+1)*D], m.lInit)
+		}
+		s.Steps[r] = 0
+		copy(s.Inputs[r*S:(r+1)*S], b.Inputs[r*S:(r+1)*S])
+		copy(s.Labels[r*S:(r+1)*S], b.Labels[r*S:(r+1)*S])
+		s.PuzzleIDs[r] = b.PuzzleIDs[r]
+	}
+
+	ar.Reset()
+	nd := c.PuzzleEmbNdim
+	puzzle := ar.GetRaw(B * nd)
+	for r := 0; r < B && m.puzzle != nil; r++ {
+		row, err := m.puzzle.row(s.PuzzleIDs[r])
+		if err != nil {
+			return fmt.Errorf("row %d: %w", r, err)
+		}
+		copy(puzzle[r*nd:(r+1)*nd], row)
+	}
+	x := ar.GetRaw(B * TD)
+	if err := m.embedInputs(x, s.Inputs, puzzle, B); err != nil {
+		return err
+	}
+
+	// Forward: H_cycles−1 cycles without gradient, the last one kept.
+	zH, zL := s.ZH, s.ZL
+	inj := ar.GetRaw(B * TD)
+	for h := 0; h < c.HCycles-1; h++ {
+		for l := 0; l < c.LCycles; l++ {
+			nn.Add(inj, zH, x)
+			m.level(zL, inj, B, ar)
+		}
+		m.level(zH, zL, B, ar)
+	}
+	for l := 0; l < c.LCycles; l++ {
+		nn.Add(inj, zH, x)
+		m.levelTrain(zL, inj, B, tp.states[l], ar)
+	}
+	m.levelTrain(zH, zL, B, tp.states[c.LCycles], ar)
+	grid, first := ar.GetRaw(B*S*D), ar.GetRaw(B*D) // heads' inputs: z_H[:, P:] and z_H[:, 0]
+	q := ar.GetRaw(B * 2)
+	m.headsTrain(out.Logits, q, grid, first, zH, B)
+
+	// Halting (no gradient), as the official wrapper in training mode.
+	for r := 0; r < B; r++ {
+		out.QHalt[r], out.QContinue[r] = q[2*r], q[2*r+1]
+		s.Steps[r]++
+		halted := s.Steps[r] >= c.HaltMaxSteps
+		if c.HaltMaxSteps > 1 {
+			if c.NoACTContinue {
+				halted = halted || q[2*r] > 0
+			} else {
+				halted = halted || q[2*r] > q[2*r+1]
+			}
+			if opt.ExplorationProb > 0 {
+				minHalt := 0
+				if opt.Rand.Float64() < opt.ExplorationProb {
+					minHalt = 2 + opt.Rand.IntN(c.HaltMaxSteps-1)
+				}
+				halted = halted && s.Steps[r] >= minHalt
+			}
+		}
+		s.Halted[r] = halted
+	}
+	if !c.NoACTContinue && c.HaltMaxSteps > 1 {
+		m.targetQContinue(out.TargetQContinue, s, x, B, ar)
+	}
+
+	// Losses and their gradients with respect to the logits and q.
+	scale := opt.LossScale
+	if scale == 0 {
+		scale = 1
+	}
+	dlogits := ar.GetRaw(B * S * V)
+	lm, err := nn.LMLoss(opt.Loss, dlogits, out.Logits, s.Labels, B, S, V, scale, out.Stats)
+	if err != nil {
+		return err
+	}
+	dq := ar.Get(B * 2)
+	var qh, qc float64
+	for r := 0; r < B; r++ {
+		target := 0.0
+		if out.Stats[r].Exact() {
+			target = 1
+		}
+		l, g := nn.BCEWithLogits(float64(q[2*r]), target)
+		qh += l
+		dq[2*r] = float32(0.5 * scale * g)
+		if !c.NoACTContinue && c.HaltMaxSteps > 1 {
+			l, g := nn.BCEWithLogits(float64(q[2*r+1]), float64(out.TargetQContinue[r]))
+			qc += l
+			dq[2*r+1] = float32(0.5 * scale * g)
+		}
+	}
+	out.LMLoss, out.QHaltLoss, out.QContinueLoss = lm, qh, qc
+	out.TotalLoss = lm + 0.5*(qh+qc)
+
+	// Backward through the heads and the last cycle.
+	dzH := ar.Get(B * TD)
+	m.headsBackward(dzH, dlogits, dq, grid, first, B, ar)
+	m.levelBackward(dzH, B, tp.states[c.LCycles], ar) // now ∂/∂(z_H + z_L): z_H's part is detached
+	dx := ar.Get(B * TD)
+	dzL := dzH
+	for l := c.LCycles - 1; l >= 0; l-- {
+		m.levelBackward(dzL, B, tp.states[l], ar) // ∂/∂(z_L + z_H + x)
+		nn.AddInto(dx, dzL)
+	}
+	m.embedBackward(dx, s, B)
+	return nil
+}
+
+// checkRows validates the data that halted rows are about to load, before
+// anything changes.
+func (m *Model) checkRows(s *TrainState, b TrainBatch) error {
+	S, V := m.Cfg.SeqLen, m.Cfg.VocabSize
+	for r := 0; r < s.B; r++ {
+		if !s.Halted[r] {
+			continue
+		}
+		for i := r * S; i < (r+1)*S; i++ {
+			if tok := b.Inputs[i]; tok < 0 || int(tok) >= V {
+				return fmt.Errorf("row %d, position %d: token %d outside the vocabulary 0..%d", r, i-r*S, tok, V-1)
+			}
+			if l := b.Labels[i]; l != nn.IgnoreLabel && (l < 0 || int(l) >= V) {
+				return fmt.Errorf("row %d, position %d: label %d outside 0..%d (or %d, ignored)", r, i-r*S, l, V-1, nn.IgnoreLabel)
+			}
+		}
+		if m.puzzle != nil && (b.PuzzleIDs[r] < 0 || int(b.PuzzleIDs[r]) >= m.puzzle.n) {
+			return fmt.Errorf("row %d: puzzle identifier %d outside the table's %d rows", r, b.PuzzleIDs[r], m.puzzle.n)
+		}
+	}
+	return nil
+}
+
+// targetQContinue computes the bootstrapped q_continue target (HRM's ACT
+// rule, used when no_ACT_continue is false): one more gradient-free
+// supervision step from the new carry on the same data gives next q values;
+// target = sigmoid(next q_halt) for rows at their last step, else
+// sigmoid(max(next q_halt, next q_continue)). The carry is not changed.
+func (m *Model) targetQContinue(target []float32, s *TrainState, x []float32, B int, ar *nn.Arena) {
+	c, o, u := ar.Mark()
+	defer ar.Release(c, o, u)
+	zH, zL := ar.GetRaw(len(s.ZH)), ar.GetRaw(len(s.ZL))
+	copy(zH, s.ZH)
+	copy(zL, s.ZL)
+	m.inner(zH, zL, x, B, ar)
+	first := ar.GetRaw(B * m.D)
+	for r := 0; r < B; r++ {
+		copy(first[r*m.D:(r+1)*m.D], zH[r*m.T*m.D:])
+	}
+	q := ar.GetRaw(B * 2)
+	m.qHead.Forward(q, first, B)
+	for r := 0; r < B; r++ {
+		v := float64(q[2*r])
+		if s.Steps[r] < m.Cfg.HaltMaxSteps {
+			v = math.Max(v, float64(q[2*r+1]))
+		}
+		target[r] = float32(nn.Sigmoid(v))
+	}
+}

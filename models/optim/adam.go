@@ -101,7 +101,7 @@ func (a *Adam) Step(params []Param, lr float64) error {
 	seen := make(map[string]bool, len(params))
 	for i := range params {
 		p := &params[i]
-		if err := p.check(true); err != nil {
+		if err := check(p, true); err != nil {
 			return err
 		}
 		if seen[p.Name] {
@@ -190,7 +190,7 @@ func (a *Adam) LoadState(s State, params []Param) error {
 	used := 0
 	for i := range params {
 		p := &params[i]
-		if err := p.check(false); err != nil {
+		if err := check(p, false); err != nil {
 			return err
 		}
 		_, hasM := s.Tensors[p.Name+".exp_avg"]

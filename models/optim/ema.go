@@ -34,7 +34,7 @@ func NewEMA(mu float64, params []Param) (*EMA, error) {
 	e := &EMA{mu: mu, shadow: make(map[string][]float32, len(params))}
 	for i := range params {
 		p := &params[i]
-		if err := p.check(false); err != nil {
+		if err := check(p, false); err != nil {
 			return nil, err
 		}
 		if _, dup := e.shadow[p.Name]; dup {

@@ -1,19 +1,19 @@
 package optim
 
-import "fmt"
+import (
+	"fmt"
 
-// Param is one trainable tensor as the trainer hands it over: W holds the
-// live weights and G the gradient, both row-major with the given Shape
-// (len(W) = len(G) = product of Shape). Name is the tensor's state-dict key;
-// optimiser and EMA state is keyed by it.
+	"arceval/models/nn"
+)
+
+// Param is one trainable tensor as the models hand it over (nn.Param): W
+// holds the live weights and G the gradient, both row-major with the given
+// Shape. Name is the tensor's state-dict key; optimiser and EMA state is
+// keyed by it.
 //
 // A Param whose G is nil has no gradient this step and is skipped by the
 // optimisers, as PyTorch skips parameters whose .grad is None.
-type Param struct {
-	Name  string
-	Shape []int
-	W, G  []float32
-}
+type Param = nn.Param
 
 // numel is the element count of a shape.
 func numel(shape []int) int {
@@ -25,7 +25,7 @@ func numel(shape []int) int {
 }
 
 // check reports a Param whose slices do not match its shape.
-func (p *Param) check(needGrad bool) error {
+func check(p *Param, needGrad bool) error {
 	n := numel(p.Shape)
 	if len(p.W) != n {
 		return fmt.Errorf("optim: %s: %d weights for shape %v", p.Name, len(p.W), p.Shape)

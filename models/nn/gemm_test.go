@@ -444,6 +444,8 @@ func TestGemmNoAllocs(t *testing.T) {
 				{"NT", func() { MatMulNT(c, a, w, m, n, k) }},
 				{"NN", func() { MatMulNN(c, a, b, m, n, k) }},
 				{"NN-tail", func() { MatMulNN(c, a, b, m, n-5, k) }},
+				{"NNAcc", func() { MatMulNNAcc(c, a, b, m, n, k) }},
+				{"TN", func() { MatMulTN(c, a, b, m, n, k, true) }}, // a read as (k, m): same size
 			} {
 				if allocs := testing.AllocsPerRun(20, tc.f); allocs != 0 {
 					t.Errorf("%s/threads=%d/%s: %v allocations per product", kn.name, threads, tc.name, allocs)

@@ -1,7 +1,9 @@
 // Package trm is the Tiny Recursion Model (TRM, arXiv 2510.04871): its
 // configuration and released presets, loading of official and native
-// weights, and the batched recursive forward pass with the ACT carry, exactly
-// as the official models/recursive_reasoning/trm.py computes it (in float32).
+// weights, the batched recursive forward pass with the ACT carry, and the
+// training step with its gradients (LoadTrainable, TrainStep), exactly as the
+// official models/recursive_reasoning/trm.py and models/losses.py compute
+// them (in float32; the losses in float64).
 package trm
 
 import (

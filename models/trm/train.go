@@ -102,7 +102,9 @@ func (m *Model) NewTrainOutput(B int) *TrainOutput {
 //     through the last cycle only; the new carry is detached.
 //
 // The model must come from LoadTrainable. ar holds the step's activations
-// and is reset at the start.
+// and is reset at the start. A model runs one TrainStep at a time (its
+// gradients and workspace are shared). On an error about the batch nothing
+// has changed.
 func (m *Model) TrainStep(s *TrainState, b TrainBatch, opt TrainOptions, out *TrainOutput, ar *nn.Arena) error {
 	tp := m.train
 	if tp == nil {

@@ -84,4 +84,16 @@ type Trainable interface {
 	// Save writes the model, with the same overrides, as a native arceval
 	// file that `arceval eval` loads.
 	Save(path string, override map[string][]float32, meta map[string]string) error
+	// Weights returns every tensor (parameters and buffers such as H_init
+	// and the puzzle table) under its official name, sharing live slices:
+	// what a training checkpoint must hold to rebuild the model.
+	Weights() map[string]Tensor
+	// ConfigJSON is the model's config as native files store it.
+	ConfigJSON() ([]byte, error)
+}
+
+// Tensor is a tensor's shape and float32 values.
+type Tensor struct {
+	Shape []int
+	Data  []float32
 }

@@ -1,6 +1,7 @@
 package trm
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -70,3 +71,15 @@ func (m *Model) Save(path string, override map[string][]float32, meta map[string
 }
 
 var _ models.Trainable = (*Model)(nil)
+
+// Weights returns every tensor of a trainable model (models.Trainable).
+func (m *Model) Weights() map[string]models.Tensor {
+	t, err := m.Tensors()
+	if err != nil {
+		return nil
+	}
+	return t
+}
+
+// ConfigJSON is the config as native files store it.
+func (m *Model) ConfigJSON() ([]byte, error) { return json.Marshal(m.Cfg) }

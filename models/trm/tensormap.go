@@ -1,15 +1,16 @@
 package trm
 
-import "fmt"
+import (
+	"fmt"
+
+	"arceval/models"
+)
 
 // TensorMap is an in-memory Tensors source.
 type TensorMap map[string]MapTensor
 
 // MapTensor is one in-memory tensor.
-type MapTensor struct {
-	Shape []int
-	Data  []float32
-}
+type MapTensor = models.Tensor
 
 func (t TensorMap) Shape(name string) ([]int, bool) {
 	v, ok := t[name]

@@ -1,0 +1,155 @@
+package harness
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"arceval/internal/atomicfile"
+	"arceval/models"
+)
+
+// Files of a training run directory.
+const (
+	CheckpointFile = "checkpoint.safetensors" // the whole training state (resume)
+	ModelFile      = "model.safetensors"      // the evaluated weights (EMA when on) as a native model
+	LogFile        = "train.jsonl"            // one record per logged step
+)
+
+// RunOptions control Trainer.Run.
+type RunOptions struct {
+	Dir             string
+	Data            string // description of the training data (kept in checkpoints)
+	LogEvery        int    // steps between log records (0: 10)
+	CheckpointEvery int    // steps between checkpoints (0: only at the end or on interrupt)
+	EvalEvery       int    // steps between evaluations (0: only at the end)
+	// Eval evaluates the model with the evaluated weights at a step; its
+	// result is added to that step's log record under "eval".
+	Eval func(ctx context.Context, step int, m models.Model) (any, error)
+	// Logged is called with every log record (for progress output).
+	Logged func(LogRecord)
+}
+
+// LogRecord is one line of train.jsonl.
+type LogRecord struct {
+	StepStats
+	ExamplesPerSec float64 `json:"examples_per_sec"`
+	Seconds        float64 `json:"seconds"` // wall time of this process so far
+	Eval           any     `json:"eval,omitempty"`
+}
+
+// Run trains until Cfg.Steps, logging, evaluating and checkpointing as
+// asked. When ctx is cancelled it checkpoints the step it finished and
+// returns ctx's error, so `--resume` continues exactly there. The model file
+// and a final checkpoint are written at the end.
+func (t *Trainer) Run(ctx context.Context, o RunOptions) error {
+	if o.LogEvery <= 0 {
+		o.LogEvery = 10
+	}
+	if err := os.MkdirAll(o.Dir, 0o755); err != nil {
+		return err
+	}
+	logPath := filepath.Join(o.Dir, LogFile)
+	if err := truncateLog(logPath, t.Step); err != nil {
+		return err
+	}
+	logf, err := os.OpenFile(logPath, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+	if err != nil {
+		return err
+	}
+	defer logf.Close()
+	save := func() error {
+		if err := t.Save(filepath.Join(o.Dir, CheckpointFile), o.Data); err != nil {
+			return err
+		}
+		return t.SaveModel(filepath.Join(o.Dir, ModelFile), map[string]string{"arceval.train_step": fmt.Sprint(t.Step)})
+	}
+	start := time.Now()
+	var sinceLog time.Duration
+	examples := 0
+	for t.Step < t.Cfg.Steps {
+		if ctx.Err() != nil {
+			if err := save(); err != nil {
+				return err
+			}
+			return fmt.Errorf("interrupted after step %d of %d (checkpoint saved; continue with --resume): %w", t.Step, t.Cfg.Steps, ctx.Err())
+		}
+		t0 := time.Now()
+		st, err := t.TrainStep()
+		if err != nil {
+			return fmt.Errorf("step %d: %w", t.Step+1, err)
+		}
+		sinceLog += time.Since(t0)
+		examples += t.Cfg.GlobalBatch
+		last := t.Step == t.Cfg.Steps
+		rec := LogRecord{StepStats: st}
+		logged := t.Step%o.LogEvery == 0 || last
+		if (o.EvalEvery > 0 && t.Step%o.EvalEvery == 0) || last {
+			if o.Eval != nil {
+				m, err := t.EvalModel()
+				if err != nil {
+					return err
+				}
+				if rec.Eval, err = o.Eval(ctx, t.Step, m); err != nil {
+					return fmt.Errorf("evaluation at step %d: %w", t.Step, err)
+				}
+				logged = true
+			}
+		}
+		if logged {
+			rec.ExamplesPerSec = float64(examples) / sinceLog.Seconds()
+			rec.Seconds = time.Since(start).Seconds()
+			line, err := json.Marshal(rec)
+			if err != nil {
+				return err
+			}
+			if _, err := logf.Write(append(line, '\n')); err != nil {
+				return err
+			}
+			if o.Logged != nil {
+				o.Logged(rec)
+			}
+			sinceLog, examples = 0, 0
+		}
+		if (o.CheckpointEvery > 0 && t.Step%o.CheckpointEvery == 0) || last {
+			if err := save(); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// truncateLog drops the log records of steps after step: a resumed run
+// redoes them, and the log must not hold them twice.
+func truncateLog(path string, step int) error {
+	data, err := os.ReadFile(path)
+	if os.IsNotExist(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var keep bytes.Buffer
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(nil, 1<<24)
+	for sc.Scan() {
+		var r struct {
+			Step int `json:"step"`
+		}
+		if json.Unmarshal(sc.Bytes(), &r) != nil || r.Step > step {
+			continue // a torn or later line
+		}
+		keep.Write(sc.Bytes())
+		keep.WriteByte('\n')
+	}
+	if keep.Len() == len(data) {
+		return nil
+	}
+	return atomicfile.WriteBytes(path, keep.Bytes())
+}

@@ -1,0 +1,197 @@
+package harness
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"arceval/models"
+	"arceval/models/nn"
+	"arceval/models/trm"
+	"arceval/tasks"
+	"arceval/tasks/gen"
+)
+
+// sudokuSet generates n Sudoku puzzles with their solutions.
+func sudokuSet(t *testing.T, n int, seed uint64) *tasks.Set {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(seed, 1))
+	set := &tasks.Set{Name: "generated", Kind: tasks.Sudoku}
+	for i := range n {
+		p, s, rating, err := gen.GenerateSudoku(rng, gen.SudokuOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		q, a := tasks.NewGrid(9, 9), tasks.NewGrid(9, 9)
+		copy(q.Cells, p[:])
+		copy(a.Cells, s[:])
+		set.Tasks = append(set.Tasks, &tasks.Task{ID: string(rune('a'+i%26)) + string(rune('0'+i/26)), Kind: tasks.Sudoku, HasSolutions: true, Rating: rating,
+			Test: []tasks.Pair{{Input: q, Output: a}}})
+	}
+	return set
+}
+
+func tinyTrainable(t *testing.T, seed uint64) *trm.Model {
+	t.Helper()
+	c := trm.DefaultConfig()
+	c.SeqLen, c.VocabSize, c.HiddenSize, c.NumHeads, c.Expansion = 81, 11, 16, 2, 2
+	c.LLayers, c.HCycles, c.LCycles, c.HaltMaxSteps, c.HaltExplorationProb = 1, 2, 1, 3, 0.3
+	c.PuzzleEmbNdim, c.PuzzleEmbLen, c.NumPuzzleIdentifiers, c.PosEncodings = 16, 1, 1, "rope"
+	m, err := trm.LoadTrainable(c, trm.RandomTensors(c, seed))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func tinyRecipe(steps int) TrainConfig {
+	c := DefaultTrainConfig(steps)
+	c.GlobalBatch, c.MicroBatch, c.Warmup, c.LR, c.Seed, c.EMA = 8, 4, 2, 3e-3, 5, 0.9
+	return c
+}
+
+// weightsOf copies a model's tensors.
+func weightsOf(m models.Trainable) map[string][]float32 {
+	out := map[string][]float32{}
+	for name, w := range m.Weights() {
+		out[name] = slices.Clone(w.Data)
+	}
+	return out
+}
+
+func TestTrainKillAndResume(t *testing.T) {
+	data, err := NewTaskData(sudokuSet(t, 12, 1), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Uninterrupted: 7 steps.
+	ref, err := NewTrainer(tinyRecipe(7), tinyTrainable(t, 2), data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ref.Run(context.Background(), RunOptions{Dir: t.TempDir(), LogEvery: 1}); err != nil {
+		t.Fatal(err)
+	}
+	// Killed after step 3 (the interrupt checkpoints the finished step), then resumed.
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	killed, _ := NewTrainer(tinyRecipe(7), tinyTrainable(t, 2), data)
+	err = killed.Run(ctx, RunOptions{Dir: dir, LogEvery: 1, Logged: func(r LogRecord) {
+		if r.Step == 3 {
+			cancel()
+		}
+	}})
+	if !errors.Is(err, context.Canceled) || killed.Step != 3 {
+		t.Fatalf("interrupted run: step %d, %v", killed.Step, err)
+	}
+	ck, err := OpenCheckpoint(filepath.Join(dir, CheckpointFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ck.Close()
+	var c trm.Config
+	if err := jsonUnmarshal(ck.Config, &c); err != nil {
+		t.Fatal(err)
+	}
+	m, err := trm.LoadTrainable(c, trm.TensorMap(ck.Weights))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resumed, err := ResumeTrainer(ck, m, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := resumed.Run(context.Background(), RunOptions{Dir: dir, LogEvery: 1}); err != nil {
+		t.Fatal(err)
+	}
+	want, got := weightsOf(ref.Model), weightsOf(resumed.Model)
+	for name, w := range want {
+		if !slices.Equal(w, got[name]) {
+			t.Errorf("%s differs after kill and resume", name)
+		}
+	}
+	for _, p := range ref.Model.Params() {
+		if !slices.Equal(ref.ema.Shadow(p.Name), resumed.ema.Shadow(p.Name)) {
+			t.Errorf("EMA of %s differs after kill and resume", p.Name)
+		}
+	}
+	if lines := readLogSteps(t, filepath.Join(dir, LogFile)); !slices.Equal(lines, []int{1, 2, 3, 4, 5, 6, 7}) {
+		t.Errorf("log steps %v, want 1..7 once each", lines)
+	}
+}
+
+func TestTrainIndependentOfThreads(t *testing.T) {
+	data, _ := NewTaskData(sudokuSet(t, 8, 3), true)
+	run := func(threads int) map[string][]float32 {
+		old := nn.Threads()
+		nn.SetThreads(threads)
+		defer nn.SetThreads(old)
+		tr, err := NewTrainer(tinyRecipe(3), tinyTrainable(t, 4), data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range 3 {
+			if _, err := tr.TrainStep(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return weightsOf(tr.Model)
+	}
+	a, b := run(1), run(2)
+	for name := range a {
+		if !slices.Equal(a[name], b[name]) {
+			t.Errorf("%s differs between 1 and 2 threads", name)
+		}
+	}
+}
+
+func TestTrainingLowersTheLoss(t *testing.T) {
+	data, _ := NewTaskData(sudokuSet(t, 16, 7), false)
+	cfg := tinyRecipe(80)
+	cfg.GlobalBatch, cfg.MicroBatch = 16, 16
+	tr, err := NewTrainer(cfg, tinyTrainable(t, 9), data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var first, last float64
+	for i := range cfg.Steps {
+		st, err := tr.TrainStep()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i < 5 {
+			first += st.LMLoss / 5
+		}
+		if i >= cfg.Steps-5 {
+			last += st.LMLoss / 5
+		}
+	}
+	if !(last < 0.8*first) {
+		t.Errorf("lm loss went from %.3f to %.3f over %d steps; want a clear drop", first, last, cfg.Steps)
+	}
+}
+
+func jsonUnmarshal(data []byte, v any) error { return json.Unmarshal(data, v) }
+
+func readLogSteps(t *testing.T, path string) []int {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var steps []int
+	for _, line := range bytes.Split(bytes.TrimSpace(data), []byte("\n")) {
+		var r LogRecord
+		if err := json.Unmarshal(line, &r); err != nil {
+			t.Fatal(err)
+		}
+		steps = append(steps, r.Step)
+	}
+	return steps
+}

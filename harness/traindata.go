@@ -21,6 +21,7 @@ type Example struct {
 type TrainData interface {
 	Groups() int
 	SeqLen() int
+	Vocab() int // tokens of the layout (the model's vocab_size)
 	NumPuzzleIDs() int
 	// Draw returns the examples of one member of group g chosen with rng.
 	Draw(g int, rng *rand.Rand) []Example
@@ -44,6 +45,7 @@ func NewBuiltData(split *tasks.BuiltSplit) *BuiltData {
 
 func (d *BuiltData) Groups() int       { return d.split.Groups() }
 func (d *BuiltData) SeqLen() int       { return d.split.Meta.SeqLen }
+func (d *BuiltData) Vocab() int        { return d.split.Meta.VocabSize }
 func (d *BuiltData) NumPuzzleIDs() int { return d.split.Meta.NumPuzzleIdentifiers }
 
 func (d *BuiltData) Draw(g int, rng *rand.Rand) []Example {
@@ -103,6 +105,7 @@ func NewTaskData(set *tasks.Set, augment bool) (*TaskData, error) {
 
 func (d *TaskData) Groups() int { return len(d.set.Tasks) }
 func (d *TaskData) SeqLen() int { return d.seqLen }
+func (d *TaskData) Vocab() int  { return tasks.LayoutFor(d.set.Kind, 0).Vocab }
 
 func (d *TaskData) NumPuzzleIDs() int {
 	if d.set.Kind == tasks.ARC {

@@ -235,3 +235,40 @@ func TestEvalEveryKind(t *testing.T) {
 		}
 	}
 }
+
+// train → eval through the CLI, with an interrupted run resumed.
+func TestTrainCommand(t *testing.T) {
+	dir := t.TempDir()
+	train, test := filepath.Join(dir, "train.csv"), filepath.Join(dir, "test.csv")
+	for _, f := range []struct {
+		path, seed string
+	}{{train, "1"}, {test, "2"}} {
+		if _, errOut, err := runCLI(t, "data", "gen", "maze", "--n", "20", "--size", "5", "--min-path", "3", "--seed", f.seed, "--out", f.path); err != nil {
+			t.Fatalf("gen: %v %s", err, errOut)
+		}
+	}
+	args := []string{"train", "--preset", "maze-att", "--override", `{"hidden_size":16,"num_heads":2,"H_cycles":1,"L_cycles":1,"L_layers":1,"halt_max_steps":2,"puzzle_emb_ndim":0}`,
+		"--set", train, "--eval-set", test, "--batch", "8", "--micro-batch", "4", "--steps", "6", "--warmup", "1", "--lr", "1e-3", "--log-every", "2"}
+	run := filepath.Join(dir, "run")
+	if _, errOut, err := runCLI(t, append(args, "--out", run)...); err != nil {
+		t.Fatalf("train: %v\n%s", err, errOut)
+	}
+	if _, _, err := runCLI(t, append(args, "--out", run)...); err == nil {
+		t.Error("train reused a run directory without --resume")
+	}
+	// The native model evaluates like any other.
+	out, errOut, err := runCLI(t, "eval", "--model", filepath.Join(run, "model.safetensors"), "--set", test, "--format", "json")
+	if err != nil {
+		t.Fatalf("eval: %v %s", err, errOut)
+	}
+	if !strings.Contains(out, `"n": 20`) {
+		t.Errorf("eval of the trained model: %s", out)
+	}
+	if _, err := os.Stat(filepath.Join(run, "eval", "step-0000006.jsonl")); err != nil {
+		t.Errorf("no evaluation run file at the last step: %v", err)
+	}
+	// A resume with other data is refused.
+	if _, errOut, err := runCLI(t, "train", "--resume", run, "--set", test); err == nil || !strings.Contains(errOut+err.Error(), "trained on") {
+		t.Errorf("resume on other data: %v %s", err, errOut)
+	}
+}

@@ -1,0 +1,276 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"syscall"
+
+	"arceval/harness"
+	"arceval/models"
+	"arceval/models/nn"
+	"arceval/models/trm"
+	"arceval/results"
+	"arceval/tasks"
+)
+
+func runTrain(c *cli, args []string) error {
+	fs := c.newFlags("train", `train (--preset NAME | --config FILE) --set NAME --out DIR [flags]
+train --resume DIR --set NAME [--eval-set NAME]
+
+Trains a model with the official deep-supervision recipe (trm-spec §6):
+Adam-atan2, sparse SignSGD for puzzle embeddings, warm-up + cosine
+schedule, EMA, halting with exploration, gradient accumulation over
+micro-batches. --set is a set to train on with on-the-fly augmentation
+(Sudoku shuffles, maze dihedral copies, ARC dihedral × colours +
+translation) or an official built train split. DIR receives
+checkpoint.safetensors (the whole training state; --resume continues a
+killed run bit for bit), model.safetensors (the evaluated weights — EMA — as
+a native model for `+"`arceval eval`"+`), train.jsonl (one record per logged
+step) and eval/step-N.jsonl run files of the periodic evaluations.`)
+	kind := fs.String("kind", "trm", "model family: trm")
+	preset := fs.String("preset", "", "model preset (sudoku-mlp, sudoku-att, maze-att, arc1-att, …)")
+	config := fs.String("config", "", "model config file (official dict, fixture JSON or all_config.yaml), over the preset")
+	override := fs.String("override", "", `model config fields as inline JSON over preset and file, e.g. '{"hidden_size":64,"L_cycles":2}'`)
+	set := fs.String("set", "", "training set (name or path) or built train split")
+	data := fs.String("data", "", "data root (default $ARCEVAL_DATA, else ./data)")
+	augment := fs.Bool("augment", true, "augment on the fly (sets, not built splits)")
+	evalSet := fs.String("eval-set", "", "held-out set evaluated every --eval-every steps and at the end")
+	evalLimit := fs.Int("eval-limit", 0, "evaluate only the first N tasks of --eval-set")
+	evalBatch := fs.Int("eval-batch", 64, "rows per evaluation batch")
+	out := fs.String("out", "", "run directory")
+	resume := fs.String("resume", "", "continue the run in this directory")
+	steps := fs.Int("steps", 1000, "optimiser steps")
+	batch := fs.Int("batch", 768, "global batch (examples per optimiser step)")
+	micro := fs.Int("micro-batch", 0, "rows per model call (default: the global batch); gradients accumulate")
+	lr := fs.Float64("lr", 1e-4, "learning rate")
+	lrMin := fs.Float64("lr-min-ratio", 1, "cosine floor as a fraction of --lr (1: constant after warm-up)")
+	warmup := fs.Int("warmup", 2000, "warm-up steps")
+	wd := fs.Float64("weight-decay", 1, "decoupled weight decay (official: 1.0 Sudoku/Maze, 0.1 ARC)")
+	puzzleLR := fs.Float64("puzzle-emb-lr", 1e-4, "puzzle-embedding SignSGD learning rate")
+	puzzleWD := fs.Float64("puzzle-emb-weight-decay", 1, "puzzle-embedding weight decay")
+	ema := fs.Float64("ema", 0.999, "EMA rate of the evaluated weights (0: off)")
+	optimizer := fs.String("optimizer", "adam_atan2", "adam_atan2 or adamw")
+	loss := fs.String("loss", "stablemax_cross_entropy", "stablemax_cross_entropy or softmax_cross_entropy")
+	seed := fs.Uint64("seed", 0, "seed of the weights, data order, augmentations and halt exploration")
+	logEvery := fs.Int("log-every", 10, "steps between log records")
+	evalEvery := fs.Int("eval-every", 0, "steps between evaluations (0: at the end only)")
+	ckptEvery := fs.Int("checkpoint-every", 100, "steps between checkpoints (also on interrupt and at the end)")
+	threads := fs.Int("threads", runtime.GOMAXPROCS(0), "GEMM goroutines")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *set == "" {
+		return usageError{"train: --set is required"}
+	}
+	if (*out == "") == (*resume == "") {
+		return usageError{"train: give --out for a new run or --resume DIR"}
+	}
+	nn.SetThreads(*threads)
+	root := tasks.DataRoot(*data)
+	trainData, dataDesc, err := loadTrainData(root, *set, *augment)
+	if err != nil {
+		return err
+	}
+	var tr *harness.Trainer
+	dir := *out
+	if *resume != "" {
+		dir = *resume
+		ck, err := harness.OpenCheckpoint(filepath.Join(dir, harness.CheckpointFile))
+		if err != nil {
+			return err
+		}
+		defer ck.Close()
+		if ck.Data() != dataDesc {
+			return fmt.Errorf("%s was trained on %s, not %s: resume with the same --set and --augment", dir, ck.Data(), dataDesc)
+		}
+		m, err := trainableFromWeights(ck.Kind, ck.Config, ck.Weights)
+		if err != nil {
+			return fmt.Errorf("%s: %w", ck.Path, err)
+		}
+		if tr, err = harness.ResumeTrainer(ck, m, trainData); err != nil {
+			return err
+		}
+		fmt.Fprintf(c.stderr, "resuming %s at step %d of %d\n", dir, tr.Step, tr.Cfg.Steps)
+	} else {
+		if _, err := os.Stat(filepath.Join(dir, harness.CheckpointFile)); err == nil {
+			return fmt.Errorf("%s already holds a run: --resume it or choose another --out", dir)
+		}
+		m, err := newTrainable(*kind, *preset, *config, *override, trainData, *seed)
+		if err != nil {
+			return err
+		}
+		rc := harness.TrainConfig{Seed: *seed, GlobalBatch: *batch, MicroBatch: *micro, Steps: *steps, LR: *lr, LRMinRatio: *lrMin,
+			Warmup: *warmup, WeightDecay: *wd, Beta1: 0.9, Beta2: 0.95, PuzzleLR: *puzzleLR, PuzzleWD: *puzzleWD, EMA: *ema,
+			Optimizer: *optimizer, Loss: *loss}
+		if rc.MicroBatch == 0 {
+			rc.MicroBatch = rc.GlobalBatch
+		}
+		if err := rc.Validate(); err != nil {
+			return usageError{err.Error()}
+		}
+		if tr, err = harness.NewTrainer(rc, m, trainData); err != nil {
+			return err
+		}
+		params := 0
+		for _, p := range m.Params() {
+			params += len(p.W)
+		}
+		fmt.Fprintf(c.stderr, "training %s (%d parameters) on %s for %d steps of %d examples\n", m.Info().Kind, params, dataDesc, rc.Steps, rc.GlobalBatch)
+	}
+
+	var evalItems []*harness.Item
+	var evalHeader results.Header
+	if *evalSet != "" {
+		info := tr.Model.Info()
+		items, setName, fp, k, err := loadEvalItems(root, *evalSet, harness.ViewOptions{Views: 1, Seed: *seed})
+		if err != nil {
+			return err
+		}
+		items, subset, err := harness.Select(items, *evalLimit, nil)
+		if err != nil {
+			return err
+		}
+		nT, nI := harness.Counts(items)
+		cfgJSON, _ := tr.Model.ConfigJSON()
+		bi := readBuildInfo()
+		evalItems = items
+		evalHeader = results.Header{Version: bi.Version, Revision: bi.Revision, GoVersion: bi.GoVersion, Kernel: nn.Kernel(),
+			ModelKind: info.Kind, ModelConfig: cfgJSON, Set: setName, Fingerprint: fp, Seed: *seed, Machine: machine(),
+			TaskKind: k.String(), Tasks: nT, TestInputs: nI, Subset: subset, Views: 1, Steps: info.MaxSteps}
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	opts := harness.RunOptions{Dir: dir, Data: dataDesc, LogEvery: *logEvery, CheckpointEvery: *ckptEvery, EvalEvery: *evalEvery,
+		Logged: func(r harness.LogRecord) { fmt.Fprintln(c.stderr, formatLog(r, tr.Cfg.Steps)) }}
+	if evalItems != nil {
+		opts.Eval = func(ctx context.Context, step int, m models.Model) (any, error) {
+			return evalDuringTraining(ctx, dir, step, m, evalItems, evalHeader, *evalBatch)
+		}
+	}
+	if err := tr.Run(ctx, opts); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "trained %d steps: %s, %s\n", tr.Step, filepath.Join(dir, harness.ModelFile), filepath.Join(dir, harness.LogFile))
+	return nil
+}
+
+// evalSummary is what a periodic evaluation adds to the train log.
+type evalSummary struct {
+	Run       string    `json:"run"`
+	Exact     float64   `json:"exact_accuracy"`
+	Cells     float64   `json:"cell_accuracy,omitempty"`
+	TaskMacro float64   `json:"task_macro,omitempty"`
+	ByStep    []float64 `json:"step_accuracy"`
+}
+
+func evalDuringTraining(ctx context.Context, dir string, step int, m models.Model, items []*harness.Item, h results.Header, batch int) (any, error) {
+	if err := os.MkdirAll(filepath.Join(dir, "eval"), 0o755); err != nil {
+		return nil, err
+	}
+	h.Flags = map[string]any{"train_dir": dir, "train_step": step}
+	var recs []results.Item
+	if err := harness.Evaluate(ctx, m, items, harness.Options{Batch: batch}, func(it results.Item) error {
+		recs = append(recs, it)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	path := filepath.Join(dir, "eval", fmt.Sprintf("step-%07d.jsonl", step))
+	if err := results.WriteFile(path, h, recs, true); err != nil {
+		return nil, err
+	}
+	s, err := results.Score(h, recs)
+	if err != nil {
+		return nil, err
+	}
+	return evalSummary{Run: path, Exact: s.Exact, Cells: s.CellAccuracy, TaskMacro: s.TaskMacro, ByStep: s.StepAccuracy}, nil
+}
+
+func formatLog(r harness.LogRecord, total int) string {
+	line := fmt.Sprintf("step %d/%d  epoch %d  lr %.2e  loss %.4f (lm %.4f, q %.4f)  halted %d: exact %.3f, q acc %.3f, %.1f steps  %.1f ex/s",
+		r.Step, total, r.Epoch, r.LR, r.Loss, r.LMLoss, r.QHaltLoss, r.Halted, r.ExactAccuracy, r.QHaltAccuracy, r.MeanSteps, r.ExamplesPerSec)
+	if e, ok := r.Eval.(evalSummary); ok {
+		line += fmt.Sprintf("  | eval exact %.4f", e.Exact)
+		if e.Cells > 0 {
+			line += fmt.Sprintf(", cells %.4f", e.Cells)
+		}
+	}
+	return line
+}
+
+// loadTrainData opens the training data: a built train split, or a set with
+// on-the-fly augmentation. The description identifies it for resume checks.
+func loadTrainData(root, name string, augment bool) (harness.TrainData, string, error) {
+	if isBuilt(name) {
+		split, err := tasks.OpenBuilt(name)
+		if err != nil {
+			return nil, "", err
+		}
+		sum, err := fileSHA256(filepath.Join(name, "all__inputs.npy"))
+		if err != nil {
+			return nil, "", err
+		}
+		return harness.NewBuiltData(split), fmt.Sprintf("built split %s (inputs %s)", name, sum[:12]), nil
+	}
+	set, err := tasks.LoadSet(root, name)
+	if err != nil {
+		return nil, "", err
+	}
+	d, err := harness.NewTaskData(set, augment)
+	if err != nil {
+		return nil, "", err
+	}
+	return d, fmt.Sprintf("%s (%d tasks, fingerprint %s, augment %v)", set.Name, len(set.Tasks), tasks.Fingerprint(set), augment), nil
+}
+
+// newTrainable makes a freshly initialised model of a kind whose sequence
+// length, vocabulary and puzzle table fit the data.
+func newTrainable(kind, preset, config, override string, data harness.TrainData, seed uint64) (models.Trainable, error) {
+	switch kind {
+	case trm.Kind:
+		cfg, err := resolveConfig(preset, config)
+		if err != nil {
+			return nil, err
+		}
+		if cfg == nil {
+			return nil, usageError{"train: give --preset or --config"}
+		}
+		if override != "" {
+			if err := json.Unmarshal([]byte(override), cfg); err != nil {
+				return nil, usageError{fmt.Sprintf("--override: %v", err)}
+			}
+		}
+		fitToData(&cfg.SeqLen, &cfg.VocabSize, &cfg.NumPuzzleIdentifiers, data)
+		if err := cfg.Validate(); err != nil {
+			return nil, usageError{err.Error()}
+		}
+		return trm.LoadTrainable(*cfg, trm.RandomTensors(*cfg, seed))
+	}
+	return nil, usageError{fmt.Sprintf("train: --kind %q: want trm", kind)}
+}
+
+// fitToData sets the sequence length, vocabulary and puzzle-table size a
+// model needs for the data (a preset's values are for the official data).
+func fitToData(seqLen, vocab, ids *int, data harness.TrainData) {
+	*seqLen = data.SeqLen()
+	*vocab = data.Vocab()
+	*ids = max(data.NumPuzzleIDs(), 1)
+}
+
+// trainableFromWeights rebuilds a checkpointed model of a kind.
+func trainableFromWeights(kind string, config []byte, w map[string]models.Tensor) (models.Trainable, error) {
+	switch kind {
+	case trm.Kind:
+		c, err := trm.ParseConfig(config)
+		if err != nil {
+			return nil, err
+		}
+		return trm.LoadTrainable(c, trm.TensorMap(w))
+	}
+	return nil, fmt.Errorf("cannot train a %q model", kind)
+}

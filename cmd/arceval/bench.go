@@ -35,6 +35,7 @@ prints the ratio.`)
 	threads := fs.Int("threads", runtime.GOMAXPROCS(0), "GEMM goroutines")
 	torch := fs.String("torch", "", "path of torch_trm_bench.py to run for a side-by-side ratio (needs python3-torch)")
 	torchSteps := fs.Int("torch-steps", 2, "supervision steps the torch script times")
+	train := fs.Bool("train", false, "time training steps (forward + backward + Adam-atan2 + EMA) instead: examples/s")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -49,6 +50,9 @@ prints the ratio.`)
 		peak = max(peak, nn.PeakGFLOPS(*threads))
 	}
 	fmt.Fprintf(c.stdout, "kernel %s, %d threads, measured FMA peak %.0f GFLOP/s\n\n", nn.Kernel(), *threads, peak)
+	if *train {
+		return benchTraining(c, *presets, *batch, *reps, *threads, *torch, *torchSteps)
+	}
 	fmt.Fprintf(c.stdout, "%-12s %5s %6s %10s %9s %8s %9s %12s %8s\n", "preset", "batch", "steps", "puzzles/s", "GFLOP/s", "%peak", "peak MB", "torch p/s", "ratio")
 	for _, name := range *presets {
 		cfg, err := trm.Preset(name)

@@ -1,0 +1,98 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"regexp"
+	"strconv"
+	"time"
+
+	"arceval/harness"
+	"arceval/models/trm"
+)
+
+// benchTraining times optimiser steps of the trainer (one supervision step
+// with gradients on every row, Adam-atan2, SignSGD, EMA) at a preset's shape
+// on random data, and the PyTorch anchor's training step beside it.
+func benchTraining(c *cli, presets []string, batch, reps, threads int, torch string, torchSteps int) error {
+	fmt.Fprintf(c.stdout, "%-12s %5s %12s %9s %9s %14s %8s\n", "preset", "batch", "examples/s", "s/step", "peak MB", "torch ex/s", "ratio")
+	for _, name := range presets {
+		cfg, err := trm.Preset(name)
+		if err != nil {
+			return usageError{err.Error()}
+		}
+		cfg.NumPuzzleIdentifiers = 1
+		m, err := trm.LoadTrainable(cfg, trm.RandomTensors(cfg, 1))
+		if err != nil {
+			return err
+		}
+		rc := harness.DefaultTrainConfig(reps + 1)
+		rc.GlobalBatch, rc.MicroBatch = batch, batch
+		tr, err := harness.NewTrainer(rc, m, randomData{cfg.SeqLen, cfg.VocabSize})
+		if err != nil {
+			return err
+		}
+		if _, err := tr.TrainStep(); err != nil { // warm-up: sizes the arena
+			return err
+		}
+		start := time.Now()
+		for range reps {
+			if _, err := tr.TrainStep(); err != nil {
+				return err
+			}
+		}
+		sec := time.Since(start).Seconds() / float64(reps)
+		rate := float64(batch) / sec
+		torchRate, ratio := "-", "-"
+		if torch != "" {
+			if task, ok := torchTasks[name]; ok {
+				tr, err := runTorchTrain(torch, task, batch, torchSteps, threads)
+				if err != nil {
+					return err
+				}
+				torchRate, ratio = fmt.Sprintf("%.3f", tr), fmt.Sprintf("%.2f×", rate/tr)
+			}
+		}
+		fmt.Fprintf(c.stdout, "%-12s %5d %12.3f %9.3f %9d %14s %8s\n", name, batch, rate, sec, peakRSSMB(), torchRate, ratio)
+	}
+	return nil
+}
+
+// randomData is a training set of random tokens of a shape (for timing).
+type randomData struct{ seqLen, vocab int }
+
+func (d randomData) Groups() int       { return 1000 }
+func (d randomData) SeqLen() int       { return d.seqLen }
+func (d randomData) Vocab() int        { return d.vocab }
+func (d randomData) NumPuzzleIDs() int { return 1 }
+
+func (d randomData) Draw(g int, rng *rand.Rand) []harness.Example {
+	ex := harness.Example{Inputs: make([]int32, d.seqLen), Labels: make([]int32, d.seqLen)}
+	for i := range ex.Inputs {
+		ex.Inputs[i] = int32(1 + rng.IntN(d.vocab-1))
+		ex.Labels[i] = int32(1 + rng.IntN(d.vocab-1))
+	}
+	return []harness.Example{ex}
+}
+
+var torchTrainRE = regexp.MustCompile(`train_examples_per_s=([0-9.]+)`)
+
+// runTorchTrain runs the PyTorch anchor in --train mode and returns its
+// training examples/s.
+func runTorchTrain(script, task string, batch, steps, threads int) (float64, error) {
+	cmd := exec.Command("/usr/bin/python3", script, "--task", task, "--batch", strconv.Itoa(batch), "--steps", strconv.Itoa(steps), "--train")
+	cmd.Env = append(os.Environ(), "OPENBLAS_NUM_THREADS="+strconv.Itoa(threads))
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Run(); err != nil {
+		return 0, fmt.Errorf("torch bench %s --train: %v\n%s", task, err, out.String())
+	}
+	m := torchTrainRE.FindStringSubmatch(out.String())
+	if m == nil {
+		return 0, fmt.Errorf("torch bench %s --train: no train_examples_per_s in %q", task, out.String())
+	}
+	return strconv.ParseFloat(m[1], 64)
+}

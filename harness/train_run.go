@@ -33,6 +33,10 @@ type RunOptions struct {
 	Eval func(ctx context.Context, step int, m models.Model) (any, error)
 	// Logged is called with every log record (for progress output).
 	Logged func(LogRecord)
+	// Budget, when positive, ends training at the first step that finishes
+	// after this much wall time (then evaluates and saves as at the end):
+	// equal budgets compare models at equal compute.
+	Budget time.Duration
 }
 
 // LogRecord is one line of train.jsonl.
@@ -69,6 +73,25 @@ func (t *Trainer) Run(ctx context.Context, o RunOptions) error {
 		}
 		return t.SaveModel(filepath.Join(o.Dir, ModelFile), map[string]string{"arceval.train_step": fmt.Sprint(t.Step)})
 	}
+	if t.Step == 0 && o.Eval != nil {
+		// The untrained model's score: the baseline every curve starts from.
+		m, err := t.EvalModel()
+		if err != nil {
+			return err
+		}
+		res, err := o.Eval(ctx, 0, m)
+		if err != nil {
+			return fmt.Errorf("evaluation before training: %w", err)
+		}
+		rec := LogRecord{Eval: res}
+		line, _ := json.Marshal(rec)
+		if _, err := logf.Write(append(line, '\n')); err != nil {
+			return err
+		}
+		if o.Logged != nil {
+			o.Logged(rec)
+		}
+	}
 	start := time.Now()
 	var sinceLog time.Duration
 	examples := 0
@@ -86,7 +109,7 @@ func (t *Trainer) Run(ctx context.Context, o RunOptions) error {
 		}
 		sinceLog += time.Since(t0)
 		examples += t.Cfg.GlobalBatch
-		last := t.Step == t.Cfg.Steps
+		last := t.Step == t.Cfg.Steps || o.Budget > 0 && time.Since(start) >= o.Budget
 		rec := LogRecord{StepStats: st}
 		logged := t.Step%o.LogEvery == 0 || last
 		if (o.EvalEvery > 0 && t.Step%o.EvalEvery == 0) || last {
@@ -120,6 +143,9 @@ func (t *Trainer) Run(ctx context.Context, o RunOptions) error {
 			if err := save(); err != nil {
 				return err
 			}
+		}
+		if last {
+			break
 		}
 	}
 	return nil

@@ -61,6 +61,7 @@ step) and eval/step-N.jsonl run files of the periodic evaluations.`)
 	evalEvery := fs.Int("eval-every", 0, "steps between evaluations (0: at the end only)")
 	ckptEvery := fs.Int("checkpoint-every", 100, "steps between checkpoints (also on interrupt and at the end)")
 	threads := fs.Int("threads", runtime.GOMAXPROCS(0), "GEMM goroutines")
+	budget := fs.Duration("budget", 0, "stop after the step that ends past this wall time (e.g. 2m), then evaluate and save")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -145,7 +146,7 @@ step) and eval/step-N.jsonl run files of the periodic evaluations.`)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	opts := harness.RunOptions{Dir: dir, Data: dataDesc, LogEvery: *logEvery, CheckpointEvery: *ckptEvery, EvalEvery: *evalEvery,
+	opts := harness.RunOptions{Dir: dir, Data: dataDesc, LogEvery: *logEvery, CheckpointEvery: *ckptEvery, EvalEvery: *evalEvery, Budget: *budget,
 		Logged: func(r harness.LogRecord) { fmt.Fprintln(c.stderr, formatLog(r, tr.Cfg.Steps)) }}
 	if evalItems != nil {
 		opts.Eval = func(ctx context.Context, step int, m models.Model) (any, error) {
@@ -192,6 +193,11 @@ func evalDuringTraining(ctx context.Context, dir string, step int, m models.Mode
 }
 
 func formatLog(r harness.LogRecord, total int) string {
+	if r.Step == 0 {
+		if e, ok := r.Eval.(evalSummary); ok {
+			return fmt.Sprintf("untrained: eval exact %.4f, cells %.4f", e.Exact, e.Cells)
+		}
+	}
 	line := fmt.Sprintf("step %d/%d  epoch %d  lr %.2e  loss %.4f (lm %.4f, q %.4f)  halted %d: exact %.3f, q acc %.3f, %.1f steps  %.1f ex/s",
 		r.Step, total, r.Epoch, r.LR, r.Loss, r.LMLoss, r.QHaltLoss, r.Halted, r.ExactAccuracy, r.QHaltAccuracy, r.MeanSteps, r.ExamplesPerSec)
 	if e, ok := r.Eval.(evalSummary); ok {

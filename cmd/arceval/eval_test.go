@@ -7,6 +7,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -266,6 +267,14 @@ func TestTrainCommand(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(run, "eval", "step-0000006.jsonl")); err != nil {
 		t.Errorf("no evaluation run file at the last step: %v", err)
+	}
+	// An official built split trains too (its exact puzzles, no augmentation).
+	built := filepath.Join(dir, "built")
+	if _, errOut, err := runCLI(t, "data", "build", "maze", "--train", train, "--test", test, "--out", built); err != nil {
+		t.Fatalf("build: %v %s", err, errOut)
+	}
+	if _, errOut, err := runCLI(t, append(slices.Clone(args), "--set", filepath.Join(built, "train"), "--steps", "2", "--out", filepath.Join(dir, "run2"))...); err != nil {
+		t.Fatalf("train on a built split: %v\n%s", err, errOut)
 	}
 	// A resume with other data is refused.
 	if _, errOut, err := runCLI(t, "train", "--resume", run, "--set", test); err == nil || !strings.Contains(errOut+err.Error(), "trained on") {

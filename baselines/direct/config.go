@@ -4,14 +4,17 @@
 // once per supervision step to z_H + x — no recursion inside a step — with
 // the ACT wrapper's per-row carry and Q head kept. With halt_max_steps 1 it
 // is the paper's "direct pred" setting: one supervision step, one pass.
+// With mlp_t blocks (MLP) it is the MLP baseline, kind "mlp_baseline": the
+// TRM-MLP network applied once, the "without recursion" ablation.
 // Configuration with the official names and presets, loading of official
-// and native checkpoints with a full mismatch report, and the models.Model
-// interface.
+// and native checkpoints with a full mismatch report, the models.Model
+// interface, and training (LoadTrainable, TrainStep; models.Trainable).
 package direct
 
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 
 	"arceval/baselines/internal/act"
 )
@@ -44,6 +47,11 @@ type Config struct {
 	// (official default false: every row runs halt_max_steps steps).
 	ActInference bool   `json:"act_inference"`
 	ForwardDtype string `json:"forward_dtype,omitempty"`
+	// MLPT replaces attention by the token-mixing SwiGLU over the T
+	// positions in every block (TRM-MLP's block, with pos_encodings
+	// "none"): the MLP baseline (Kind MLPKind). Not an option of the
+	// official transformer baseline.
+	MLPT bool `json:"mlp_t,omitempty"`
 }
 
 // DefaultConfig holds the official defaults of the fields a config dict may
@@ -68,7 +76,7 @@ func (c Config) Validate() error {
 	switch {
 	case c.HiddenSize <= 0 || c.NumHeads <= 0 || c.HiddenSize < c.NumHeads:
 		return fmt.Errorf("transformer baseline config: hidden_size %d and num_heads %d must be positive, hidden ≥ heads", c.HiddenSize, c.NumHeads)
-	case c.PosEncodings == "rope" && (c.HiddenSize/c.NumHeads)%2 != 0:
+	case c.PosEncodings == "rope" && !c.MLPT && (c.HiddenSize/c.NumHeads)%2 != 0:
 		return fmt.Errorf("transformer baseline config: RoPE needs an even head dimension, hidden_size %d // num_heads %d is odd", c.HiddenSize, c.NumHeads)
 	case c.SeqLen <= 0 || c.VocabSize <= 0:
 		return fmt.Errorf("transformer baseline config: seq_len %d and vocab_size %d must be positive", c.SeqLen, c.VocabSize)
@@ -82,10 +90,18 @@ func (c Config) Validate() error {
 		return fmt.Errorf("transformer baseline config: puzzle_emb_ndim %d needs num_puzzle_identifiers ≥ 1 (got %d)", c.PuzzleEmbNdim, c.NumPuzzleIdentifiers)
 	case c.RMSNormEps <= 0 || c.PosEncodings == "rope" && c.RopeTheta <= 0:
 		return fmt.Errorf("transformer baseline config: rms_norm_eps %g and rope_theta %g must be positive", c.RMSNormEps, c.RopeTheta)
-	case c.PosEncodings != "rope" && c.PosEncodings != "learned":
-		return fmt.Errorf("transformer baseline config: pos_encodings %q (want rope or learned)", c.PosEncodings)
+	case c.PosEncodings != "rope" && c.PosEncodings != "learned" && !(c.PosEncodings == "none" && c.MLPT):
+		return fmt.Errorf("transformer baseline config: pos_encodings %q (want rope or learned; none only with mlp_t)", c.PosEncodings)
 	}
 	return nil
+}
+
+// Kind is the model kind of c: MLPKind with mlp_t blocks, else Kind.
+func (c Config) Kind() string {
+	if c.MLPT {
+		return MLPKind
+	}
+	return Kind
 }
 
 // PrefixLen is P = ceil(puzzle_emb_ndim / hidden_size), the official
@@ -109,7 +125,7 @@ func (c Config) dims() act.Dims {
 }
 
 func (c Config) blockDims() act.BlockDims {
-	return act.BlockDims{Hidden: c.HiddenSize, Heads: c.NumHeads, Expansion: c.Expansion, T: c.Positions()}
+	return act.BlockDims{Hidden: c.HiddenSize, Heads: c.NumHeads, Expansion: c.Expansion, MLPT: c.MLPT, T: c.Positions()}
 }
 
 // Specs lists every tensor the model has, by short name (the official key
@@ -138,9 +154,23 @@ func preset(seqLen, vocab, ids int) Config {
 	return c
 }
 
+// MLP returns the MLP baseline of TRM-MLP's shape (hidden 512, 2 blocks of
+// token-mixing and channel SwiGLU, expansion 4, no positional encoding) on
+// a data set: the TRM-MLP network applied once — no recursion, one
+// supervision step (no deep supervision, no halting), about TRM-MLP's
+// parameter count (its one-slot puzzle prefix makes the token mixer
+// narrower). It is the "without recursion" ablation.
+func MLP(seqLen, vocab, ids int) Config {
+	c := preset(seqLen, vocab, ids)
+	c.HLayers, c.NumHeads, c.MLPT, c.PosEncodings = 2, 8, true, "none"
+	c.HaltMaxSteps, c.HaltExplorationProb = 1, 0
+	return c
+}
+
 // Presets are transformers_baseline.yaml on the TRM data sets (puzzle-table
-// sizes of TRM's ARC builds, trm-spec §2.4), and each with "-direct-pred":
-// one supervision step (DirectPred).
+// sizes of TRM's ARC builds, trm-spec §2.4), each also with "-direct-pred":
+// one supervision step (DirectPred); and "sudoku-mlp", the MLP baseline on
+// Sudoku-Extreme (MLP; TRM-MLP's data set).
 var Presets = func() map[string]Config {
 	m := map[string]Config{
 		"sudoku": preset(81, 11, 1),
@@ -148,9 +178,12 @@ var Presets = func() map[string]Config {
 		"arc1":   preset(900, 12, 876406),
 		"arc2":   preset(900, 12, 1191730),
 	}
-	for name, c := range m {
+	// Range over a copy: entries added to a map during its range may or
+	// may not be visited (which made "-direct-pred-direct-pred" presets).
+	for name, c := range maps.Clone(m) {
 		m[name+"-direct-pred"] = c.DirectPred()
 	}
+	m["sudoku-mlp"] = MLP(81, 11, 1)
 	return m
 }()
 

@@ -1,10 +1,15 @@
 package direct
 
 import (
+	"maps"
+	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"arceval/models/trm"
 )
 
 // The ARC preset has the parameter count of the TRM repository's
@@ -45,7 +50,7 @@ func TestPresetParams(t *testing.T) {
 // Each "-direct-pred" preset is its preset with one supervision step.
 func TestDirectPredPresets(t *testing.T) {
 	for name, c := range Presets {
-		if strings.HasSuffix(name, "-direct-pred") {
+		if strings.HasSuffix(name, "-direct-pred") || c.MLPT {
 			continue
 		}
 		d, err := Preset(name + "-direct-pred")
@@ -62,6 +67,57 @@ func TestDirectPredPresets(t *testing.T) {
 	}
 }
 
+// Every preset is a base preset, its "-direct-pred" variant, or an MLP
+// baseline: nothing else (the map is built by ranging over itself).
+func TestPresetNames(t *testing.T) {
+	want := []string{"arc1", "arc1-direct-pred", "arc2", "arc2-direct-pred", "maze", "maze-direct-pred",
+		"sudoku", "sudoku-direct-pred", "sudoku-mlp"}
+	if got := slices.Sorted(maps.Keys(Presets)); !slices.Equal(got, want) {
+		t.Errorf("presets %v, want %v", got, want)
+	}
+}
+
+// The MLP baseline is TRM-MLP's network applied once: TRM-MLP's width,
+// blocks and expansion, token mixing instead of attention, no positional
+// encoding, one supervision step; its parameter count is within 5 % of
+// TRM-MLP's (the one-slot puzzle prefix makes its token mixer narrower
+// than TRM's 16-slot one).
+func TestMLPPreset(t *testing.T) {
+	c, err := Preset("sudoku-mlp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	tc, err := trm.Preset("sudoku-mlp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.MLPT || c.PosEncodings != "none" || c.HaltMaxSteps != 1 || c.Kind() != MLPKind ||
+		c.HiddenSize != tc.HiddenSize || c.HLayers != tc.LLayers || c.Expansion != tc.Expansion ||
+		c.SeqLen != tc.SeqLen || c.VocabSize != tc.VocabSize || c.PuzzleEmbNdim != tc.PuzzleEmbNdim {
+		t.Errorf("sudoku-mlp %+v does not have TRM-MLP's shape", c)
+	}
+	trmParams := 0
+	for name, v := range trm.RandomTensors(tc, 1) {
+		if name != "H_init" && name != "L_init" && name != "puzzle_emb.weights" {
+			trmParams += len(v.Data)
+		}
+	}
+	if got := c.Params(); got != 4_856_834 || math.Abs(float64(got-trmParams))/float64(trmParams) > 0.05 {
+		t.Errorf("MLP baseline params %d, TRM-MLP %d", got, trmParams)
+	}
+	for _, s := range c.Specs() {
+		if strings.Contains(s.Name, "self_attn") {
+			t.Errorf("attention weight %s in the MLP baseline", s.Name)
+		}
+	}
+	if k := (Config{}).Kind(); k != Kind {
+		t.Errorf("transformer kind %q", k)
+	}
+}
+
 func TestValidate(t *testing.T) {
 	ok, _ := Preset("maze")
 	for _, tc := range []struct {
@@ -74,6 +130,7 @@ func TestValidate(t *testing.T) {
 		{"layers", func(c *Config) { c.HLayers = 0 }, "H_layers 0"},
 		{"steps", func(c *Config) { c.HaltMaxSteps = 0 }, "halt_max_steps 0"},
 		{"positions", func(c *Config) { c.PosEncodings = "none" }, `pos_encodings "none"`},
+		{"mlp positions", func(c *Config) { c.MLPT, c.PosEncodings = true, "sinusoidal" }, `pos_encodings "sinusoidal"`},
 		{"puzzle ids", func(c *Config) { c.NumPuzzleIdentifiers = 0 }, "num_puzzle_identifiers"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

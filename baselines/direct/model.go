@@ -6,13 +6,17 @@ import (
 	"arceval/models/nn"
 )
 
-// Model is a loaded transformer baseline ready for inference.
+// Model is a loaded transformer (or MLP) baseline ready for inference, and
+// for training when loaded with LoadTrainable.
 type Model struct {
 	Cfg     Config
 	P, T, D int // prefix positions, total positions, hidden size
 
 	blocks []*nn.Block
 	w      *act.Wrapper
+
+	train  *act.Trainer    // nil unless loaded with LoadTrainable
+	states []nn.BlockState // the blocks' activations of a training step
 }
 
 // Tensors is a source of named tensors (official checkpoint, native file,
@@ -23,7 +27,11 @@ type Tensors = act.Tensors
 // with or without the "_orig_mod.model.inner." prefix, or native names).
 // Every missing, mis-shaped or unexpected tensor is reported at once;
 // weights holding NaN or ±Inf are refused, naming the tensor.
-func Load(c Config, src Tensors) (*Model, error) {
+func Load(c Config, src Tensors) (*Model, error) { return load(c, src, false) }
+
+// load builds the model; with train it owns copies of every tensor, holds
+// the whole puzzle table and has gradient buffers (LoadTrainable).
+func load(c Config, src Tensors, train bool) (*Model, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
@@ -31,6 +39,7 @@ func Load(c Config, src Tensors) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
+	r.Own = train
 	if err := r.Check(c.Specs()); err != nil {
 		return nil, err
 	}
@@ -44,14 +53,23 @@ func Load(c Config, src Tensors) (*Model, error) {
 		return nil, err
 	}
 	var rope *nn.RoPE
-	if c.PosEncodings == "rope" {
+	if c.PosEncodings == "rope" && !c.MLPT {
 		rope = nn.NewRoPE(m.T, c.blockDims().HeadDim(), c.RopeTheta)
 	}
 	if m.blocks, err = act.LoadBlocks(r, "H_level", c.HLayers, c.blockDims(), c.RMSNormEps, rope); err != nil {
 		return nil, err
 	}
-	m.w = &act.Wrapper{Name: "transformer baseline", IO: io, Inits: [][]float32{hInit}, MaxSteps: c.HaltMaxSteps, Inner: m.inner,
+	name := "transformer baseline"
+	if c.MLPT {
+		name = "mlp baseline"
+	}
+	m.w = &act.Wrapper{Name: name, IO: io, Inits: [][]float32{hInit}, MaxSteps: c.HaltMaxSteps, Inner: m.inner,
 		HaltOnQ: c.ActInference}
+	if train {
+		if err := m.initTraining(hInit); err != nil {
+			return nil, err
+		}
+	}
 	return m, nil
 }
 
@@ -96,7 +114,7 @@ func (m *Model) Step(s *State, b Batch, out *StepOutput, opt StepOptions, ar *nn
 
 // Info describes the model for the harness.
 func (m *Model) Info() models.Info {
-	return models.Info{Kind: Kind, SeqLen: m.Cfg.SeqLen, Vocab: m.Cfg.VocabSize, MaxSteps: m.Cfg.HaltMaxSteps, PuzzleIDs: m.Cfg.NumPuzzleIdentifiers}
+	return models.Info{Kind: m.Cfg.Kind(), SeqLen: m.Cfg.SeqLen, Vocab: m.Cfg.VocabSize, MaxSteps: m.Cfg.HaltMaxSteps, PuzzleIDs: m.Cfg.NumPuzzleIdentifiers}
 }
 
 // NewRun starts a batch's carry with its own arena (models.Model).

@@ -8,33 +8,38 @@ import (
 // Kind is the model kind recorded in native files and run headers.
 const Kind = "transformer_baseline"
 
+// MLPKind is the kind of the MLP baseline (a Config with mlp_t blocks).
+const MLPKind = "mlp_baseline"
+
 // ImportReport describes an imported checkpoint.
 type ImportReport = act.ImportReport
 
 // Import converts an official transformer-baseline checkpoint into a native
 // arceval file at out: the same tensors and dtypes under short names, with
-// kind "transformer_baseline" and the config in the header. Every missing,
+// the kind (c.Kind(): "transformer_baseline", or "mlp_baseline" for an
+// mlp_t config) and the config in the header. Every missing,
 // mis-shaped or unexpected tensor is reported before anything is written;
 // the file is written atomically.
 func Import(src *trm.FileTensors, c Config, out string, meta map[string]string) (ImportReport, error) {
 	if err := c.Validate(); err != nil {
 		return ImportReport{}, err
 	}
-	return act.Import(src, "transformer baseline", Kind, c, c.Specs(), out, meta)
+	return act.Import(src, "transformer baseline", c.Kind(), c, c.Specs(), out, meta)
 }
 
 // LoadFile opens a model file. A native arceval file carries its config
-// (its kind must be "transformer_baseline"); for an official checkpoint cfg
+// (its kind must be "transformer_baseline" or "mlp_baseline"); for an official checkpoint cfg
 // must be given (a preset or a config file) and fields it leaves at zero are
 // inferred from the tensor shapes. The returned source stays open (puzzle
 // rows are read on demand); close it when done with the model.
 func LoadFile(path string, cfg *Config) (*Model, *trm.FileTensors, error) {
-	return act.LoadFile(path, Kind, cfg, ParseConfig, InferConfig, Load)
+	return act.LoadFile(path, []string{Kind, MLPKind}, cfg, ParseConfig, InferConfig, Load)
 }
 
 // InferConfig fills the zero size fields of c from the tensors' shapes:
-// vocabulary and hidden size, puzzle table and layer count. The head count
-// is not inferred (several give the same shapes).
+// vocabulary and hidden size, puzzle table, layer count, mlp_t and, for
+// mlp_t models, the sequence length. The head count is not inferred
+// (several give the same shapes).
 func InferConfig(c Config, src Tensors) Config {
 	r, err := act.NewResolver(src, "transformer baseline")
 	if err != nil {
@@ -49,6 +54,10 @@ func InferConfig(c Config, src Tensors) Config {
 		c.PuzzleEmbNdim = act.Fill(c.PuzzleEmbNdim, s[1])
 	}
 	c.HLayers = act.Fill(c.HLayers, r.Layers("H_level"))
+	if s := r.Shape("H_level.layers.0.mlp_t.down_proj.weight"); len(s) == 2 {
+		c.MLPT = true
+		c.SeqLen = act.Fill(c.SeqLen, s[0]-c.PrefixLen())
+	}
 	return c
 }
 

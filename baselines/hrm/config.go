@@ -5,7 +5,9 @@
 // per supervision step with input injection, and the ACT wrapper's per-row
 // carry with the q_halt / q_continue head. Configuration with the official
 // names and the released presets, loading of official and native
-// checkpoints with a full mismatch report, and the models.Model interface.
+// checkpoints with a full mismatch report, the models.Model interface, and
+// training (LoadTrainable, TrainStep: the 1-step gradient, Q-learning
+// halting with the bootstrapped q_continue target; models.Trainable).
 package hrm
 
 import (

@@ -8,13 +8,17 @@ import (
 	"arceval/models/nn"
 )
 
-// Model is a loaded HRM ready for inference.
+// Model is a loaded HRM ready for inference, and for training when loaded
+// with LoadTrainable.
 type Model struct {
 	Cfg     Config
 	P, T, D int // prefix positions, total positions, hidden size
 
 	hLevel, lLevel []*nn.Block
 	w              *act.Wrapper
+
+	train          *act.Trainer    // nil unless loaded with LoadTrainable
+	hState, lState []nn.BlockState // the last H and L calls' activations in a training step
 }
 
 // Tensors is a source of named tensors (official checkpoint, native file,
@@ -25,7 +29,11 @@ type Tensors = act.Tensors
 // with or without the "_orig_mod.model.inner." prefix, or native names).
 // Every missing, mis-shaped or unexpected tensor is reported at once;
 // weights holding NaN or ±Inf are refused, naming the tensor.
-func Load(c Config, src Tensors) (*Model, error) {
+func Load(c Config, src Tensors) (*Model, error) { return load(c, src, false) }
+
+// load builds the model; with train it owns copies of every tensor, holds
+// the whole puzzle table and has gradient buffers (LoadTrainable).
+func load(c Config, src Tensors, train bool) (*Model, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
@@ -33,6 +41,7 @@ func Load(c Config, src Tensors) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
+	r.Own = train
 	if err := r.Check(c.Specs()); err != nil {
 		return nil, err
 	}
@@ -60,6 +69,11 @@ func Load(c Config, src Tensors) (*Model, error) {
 		return nil, err
 	}
 	m.w = &act.Wrapper{Name: Kind, IO: io, Inits: [][]float32{hInit, lInit}, MaxSteps: c.HaltMaxSteps, Inner: m.inner}
+	if train {
+		if err := m.initTraining(hInit, lInit); err != nil {
+			return nil, err
+		}
+	}
 	return m, nil
 }
 

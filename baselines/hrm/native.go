@@ -28,7 +28,7 @@ func Import(src *trm.FileTensors, c Config, out string, meta map[string]string) 
 // the tensor shapes. The returned source stays open (puzzle rows are read
 // on demand); close it when done with the model.
 func LoadFile(path string, cfg *Config) (*Model, *trm.FileTensors, error) {
-	return act.LoadFile(path, Kind, cfg, ParseConfig, InferConfig, Load)
+	return act.LoadFile(path, []string{Kind}, cfg, ParseConfig, InferConfig, Load)
 }
 
 // InferConfig fills the zero size fields of c from the tensors' shapes:

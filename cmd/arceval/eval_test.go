@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"arceval/baselines/direct"
 	"arceval/internal/testenv"
 	"arceval/results"
 )
@@ -279,5 +280,36 @@ func TestTrainCommand(t *testing.T) {
 	// A resume with other data is refused.
 	if _, errOut, err := runCLI(t, "train", "--resume", run, "--set", test); err == nil || !strings.Contains(errOut+err.Error(), "trained on") {
 		t.Errorf("resume on other data: %v %s", err, errOut)
+	}
+}
+
+// The MLP baseline (a trained model saved as an "mlp_baseline" native file)
+// evaluates through the same harness and is reported under its kind.
+func TestEvalMLPBaseline(t *testing.T) {
+	dir := t.TempDir()
+	mazes := filepath.Join(dir, "mazes.csv")
+	if _, errOut, err := runCLI(t, "data", "gen", "maze", "--n", "4", "--size", "4", "--min-path", "2", "--seed", "2", "--out", mazes); err != nil {
+		t.Fatalf("gen: %v %s", err, errOut)
+	}
+	c := direct.MLP(16, 6, 1)
+	c.HiddenSize, c.PuzzleEmbNdim = 16, 16
+	m, err := direct.LoadTrainable(c, direct.RandomTensors(c, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	native := filepath.Join(dir, "mlp.safetensors")
+	if err := m.Save(native, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, err := runCLI(t, "eval", "--model", native, "--set", mazes, "--out", filepath.Join(dir, "mlp.jsonl"), "--format", "json")
+	if err != nil {
+		t.Fatalf("eval: %v %s", err, errOut)
+	}
+	var s struct {
+		Kind string `json:"model_kind"`
+		N    int    `json:"n"`
+	}
+	if json.Unmarshal([]byte(out), &s); s.Kind != direct.MLPKind || s.N != 4 {
+		t.Errorf("summary %s", out)
 	}
 }

@@ -21,8 +21,8 @@ type modelFlags struct {
 func addModelFlags(fs *pflag.FlagSet) modelFlags {
 	return modelFlags{
 		model:  fs.String("model", "", "model file: native arceval .safetensors, or an official checkpoint (needs --preset or --config)"),
-		kind:   fs.String("kind", "", "model family of an official checkpoint: trm (default), hrm or transformer_baseline (native files say it themselves)"),
-		preset: fs.String("preset", "", "preset for an official checkpoint — TRM: sudoku-mlp, sudoku-att, maze-att, arc1-att, arc2-att (+ -paper); HRM: sudoku-extreme, maze-30x30-hard, arc-1, arc-2; transformer_baseline: sudoku, maze, arc1, arc2 (+ -direct-pred)"),
+		kind:   fs.String("kind", "", "model family of an official checkpoint: trm (default), hrm, transformer_baseline or mlp_baseline (native files say it themselves)"),
+		preset: fs.String("preset", "", "preset for an official checkpoint — TRM: sudoku-mlp, sudoku-att, maze-att, arc1-att, arc2-att (+ -paper); HRM: sudoku-extreme, maze-30x30-hard, arc-1, arc-2; transformer_baseline: sudoku, maze, arc1, arc2 (+ -direct-pred); mlp_baseline: sudoku-mlp"),
 		config: fs.String("config", "", "official config: a JSON whose config object is the config dict (e.g. a parity fixture), or all_config.yaml"),
 	}
 }
@@ -121,7 +121,7 @@ func (f modelFlags) loadAny() (loadedModel, error) {
 		if hm, src, err = loadHRM(*f.model, c); err == nil {
 			m, cfg = hm, hm.Cfg
 		}
-	case direct.Kind, "direct":
+	case direct.Kind, "direct", direct.MLPKind:
 		var c *direct.Config
 		if c, err = baselineConfig(*f.preset, *f.config, direct.DefaultConfig, direct.Preset, direct.ReadConfigFile); err != nil {
 			return loadedModel{}, err
@@ -131,7 +131,7 @@ func (f modelFlags) loadAny() (loadedModel, error) {
 			m, cfg = dm, dm.Cfg
 		}
 	default:
-		return loadedModel{}, usageError{fmt.Sprintf("model kind %q: want trm, hrm or transformer_baseline", kind)}
+		return loadedModel{}, usageError{fmt.Sprintf("model kind %q: want trm, hrm, transformer_baseline or mlp_baseline", kind)}
 	}
 	if err != nil {
 		return loadedModel{}, err

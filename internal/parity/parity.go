@@ -1,7 +1,10 @@
 // Package parity reads the parity fixtures of ../shared/fixtures/parity
 // (reference outputs of the official PyTorch models) and checks a model's
-// supervision steps against them with each step's stored tolerances, for
-// the models' parity tests.
+// supervision steps, and a trainable model's training steps and gradients,
+// against them with each step's stored tolerances, for the models' parity
+// tests. It also holds the checks every models.Trainable shares: whole-step
+// finite differences (CheckGradients) and a conformance suite
+// (TrainableSuite).
 package parity
 
 import (
@@ -24,12 +27,12 @@ type Fixture struct {
 	Path              string          `json:"-"` // NAME.json without ".json"
 	Kind              string          `json:"kind"`
 	Config            json.RawMessage `json:"config"`
+	Loss              string          `json:"loss"` // official loss_type
 	Inputs            [][]int32       `json:"inputs"`
+	Labels            [][]int32       `json:"labels"`
 	PuzzleIdentifiers []int32         `json:"puzzle_identifiers"`
 	EvalSteps         []EvalStep      `json:"eval_steps"`
-	Train             struct {
-		Steps []TrainStep `json:"steps"`
-	} `json:"train"`
+	Train             Training        `json:"train"`
 }
 
 // Name is the fixture's base name ("tiny_hrm").
@@ -51,13 +54,32 @@ type EvalStep struct {
 	} `json:"tolerance"`
 }
 
-// TrainStep is the forward part of one training step of the reference.
+// Training is a fixture's train section: the loss is divided by
+// BatchDivisor before the backward pass; Steps are the reference's
+// training steps (none when the fixture has no train section).
+type Training struct {
+	BatchDivisor    float64     `json:"batch_divisor"`
+	ExplorationProb float64     `json:"exploration_prob"`
+	Steps           []TrainStep `json:"steps"`
+}
+
+// TrainStep is one training step of the reference: its losses (sums over
+// the batch), q_halt, halting, the HRM Q-learning target, and tolerances
+// (loss_abs; grad_atol per official gradient key).
 type TrainStep struct {
 	Step            int       `json:"step"`
+	TotalLoss       float64   `json:"total_loss"`
+	LMLoss          float64   `json:"lm_loss"`
+	QHaltLoss       float64   `json:"q_halt_loss"`
+	QContinueLoss   float64   `json:"q_continue_loss"`
 	QHalt           []float64 `json:"q_halt"`
 	Halted          []bool    `json:"halted"`
 	Steps           []int     `json:"steps"`
 	TargetQContinue []float64 `json:"target_q_continue"`
+	Tolerance       struct {
+		LossAbs  float64            `json:"loss_abs"`
+		GradAtol map[string]float64 `json:"grad_atol"`
+	} `json:"tolerance"`
 }
 
 // Discover returns the fixtures of a kind in the fixtures folder, sorted by

@@ -57,6 +57,9 @@ type IO struct {
 	lmHead   *nn.Linear
 	qHead    *nn.Linear
 	r        *Resolver // puzzle rows are read on demand (ARC tables are gigabytes)
+	// table is the whole puzzle table (PuzzleRows, PuzzleNdim) held in
+	// memory by a trainable model, which updates it; nil otherwise.
+	table []float32
 }
 
 // LoadIO reads the embedding and head tensors (already checked by
@@ -89,6 +92,10 @@ func LoadIO(r *Resolver, d Dims) (*IO, error) {
 func (io *IO) PuzzleRow(dst []float32, id int32) error {
 	if id < 0 || int(id) >= io.PuzzleRows {
 		return fmt.Errorf("puzzle identifier %d outside the table's %d rows", id, io.PuzzleRows)
+	}
+	if io.table != nil {
+		copy(dst, io.table[int(id)*io.PuzzleNdim:(int(id)+1)*io.PuzzleNdim])
+		return nil
 	}
 	name := io.r.Prefix + "puzzle_emb.weights"
 	v, err := io.r.Src.Rows(name, int(id), 1)

@@ -56,12 +56,31 @@ func Import(src *trm.FileTensors, model, kind string, config any, specs []Spec, 
 	return rep, checkpoint.WriteNative(out, kind, cfg, list, all)
 }
 
-// LoadFile opens a model file of a family (kind, with its config parser,
-// shape inference and loader). A native arceval file carries its config
-// and must be of that kind; for an official checkpoint cfg must be given,
-// and infer fills what it leaves at zero from the tensor shapes. The
-// returned source stays open (puzzle rows are read on demand).
-func LoadFile[C, M any](path, kind string, cfg *C, parse func([]byte) (C, error), infer func(C, Tensors) C, load func(C, Tensors) (M, error)) (M, *trm.FileTensors, error) {
+// WriteNative writes in-memory tensors (short names) as a native arceval
+// file of a kind, in the order of specs, with config (JSON) in the header;
+// the file is written atomically.
+func WriteNative(path, kind string, config any, specs []Spec, t trm.TensorMap, meta map[string]string) error {
+	list := make([]checkpoint.NamedTensor, 0, len(specs))
+	for _, s := range specs {
+		v, ok := t[s.Name]
+		if !ok || len(v.Data) != s.Elements() {
+			return fmt.Errorf("%s: no tensor %s %v", path, s.Name, s.Shape)
+		}
+		list = append(list, checkpoint.Float32Tensor(s.Name, s.Shape, v.Data))
+	}
+	cfg, err := json.Marshal(config)
+	if err != nil {
+		return err
+	}
+	return checkpoint.WriteNative(path, kind, cfg, list, meta)
+}
+
+// LoadFile opens a model file of a family (its kinds, with its config
+// parser, shape inference and loader). A native arceval file carries its
+// config and must be of one of the kinds; for an official checkpoint cfg
+// must be given, and infer fills what it leaves at zero from the tensor
+// shapes. The returned source stays open (puzzle rows are read on demand).
+func LoadFile[C, M any](path string, kinds []string, cfg *C, parse func([]byte) (C, error), infer func(C, Tensors) C, load func(C, Tensors) (M, error)) (M, *trm.FileTensors, error) {
 	var zero M
 	src, err := trm.OpenTensors(path)
 	if err != nil {
@@ -70,8 +89,8 @@ func LoadFile[C, M any](path, kind string, cfg *C, parse func([]byte) (C, error)
 	var c C
 	md := src.File.Metadata()
 	switch k := md[checkpoint.MetaKind]; {
-	case k != "" && k != kind:
-		err = fmt.Errorf("a %s model, not %s", k, kind)
+	case k != "" && !slices.Contains(kinds, k):
+		err = fmt.Errorf("a %s model, not %s", k, strings.Join(kinds, " or "))
 	case k != "":
 		c, err = parse([]byte(md[checkpoint.MetaConfig]))
 	case cfg != nil:

@@ -52,6 +52,9 @@ type Resolver struct {
 	Src    Tensors
 	Prefix string
 	Model  string // model name for messages ("HRM")
+	// Own makes Get return copies: a trainable model owns its weights (an
+	// optimiser changes them in place; a source may hand out its own memory).
+	Own bool
 }
 
 // NewResolver finds the prefix under which src stores H_init.
@@ -102,6 +105,9 @@ func (r *Resolver) Get(name string) ([]float32, error) {
 	v, err := r.Src.Float32(r.Prefix + name)
 	if err != nil {
 		return nil, err
+	}
+	if r.Own {
+		v = slices.Clone(v)
 	}
 	return v, CheckFinite(r.Prefix+name, v)
 }

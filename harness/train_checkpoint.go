@@ -74,9 +74,12 @@ func (t *Trainer) Save(path, data string) error {
 	}
 	for k, c := range t.carries {
 		p := fmt.Sprintf("%s%d/", prefixCarry, k)
+		for name, z := range map[string][]float32{"z_H": c.ZH, "z_L": c.ZL} {
+			if len(z) > 0 { // a model without a second state (the direct baseline) has none
+				list = append(list, checkpoint.Float32Tensor(p+name, []int{len(z)}, z))
+			}
+		}
 		list = append(list,
-			checkpoint.Float32Tensor(p+"z_H", []int{len(c.ZH)}, c.ZH),
-			checkpoint.Float32Tensor(p+"z_L", []int{len(c.ZL)}, c.ZL),
 			intTensor(p+"steps", c.Steps), boolTensor(p+"halted", c.Halted),
 			int32Tensor(p+"inputs", c.Inputs), int32Tensor(p+"labels", c.Labels), int32Tensor(p+"puzzle_ids", c.PuzzleIDs))
 	}
@@ -201,6 +204,9 @@ func ResumeTrainer(c *Checkpoint, m models.Trainable, data TrainData) (*Trainer,
 		}{{"z_H", carry.ZH}, {"z_L", carry.ZL}, {"steps", carry.Steps}, {"halted", carry.Halted},
 			{"inputs", carry.Inputs}, {"labels", carry.Labels}, {"puzzle_ids", carry.PuzzleIDs}} {
 			n := sliceLen(f.dst)
+			if n == 0 {
+				continue
+			}
 			v, err := read(p+f.name, n)
 			if err != nil {
 				return nil, err

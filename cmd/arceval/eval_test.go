@@ -313,3 +313,31 @@ func TestEvalMLPBaseline(t *testing.T) {
 		t.Errorf("summary %s", out)
 	}
 }
+
+// Every trainable kind trains, resumes and evaluates through the same commands.
+func TestTrainEveryKind(t *testing.T) {
+	dir := t.TempDir()
+	mazes := filepath.Join(dir, "mazes.csv")
+	if _, errOut, err := runCLI(t, "data", "gen", "maze", "--n", "12", "--size", "4", "--min-path", "2", "--seed", "3", "--out", mazes); err != nil {
+		t.Fatalf("gen: %v %s", err, errOut)
+	}
+	for _, tc := range []struct{ kind, preset string }{{"hrm", "maze-30x30-hard"}, {"transformer_baseline", "maze"}, {"mlp_baseline", ""}} {
+		run := filepath.Join(dir, tc.kind)
+		args := []string{"train", "--kind", tc.kind, "--override", `{"hidden_size":16,"num_heads":2,"H_layers":1,"L_layers":1,"puzzle_emb_ndim":0}`,
+			"--set", mazes, "--batch", "4", "--steps", "3", "--warmup", "1", "--checkpoint-every", "1", "--out", run}
+		if tc.preset != "" {
+			args = append(args, "--preset", tc.preset)
+		}
+		if _, errOut, err := runCLI(t, args...); err != nil {
+			t.Fatalf("%s: train: %v\n%s", tc.kind, err, errOut)
+		}
+		out, errOut, err := runCLI(t, "eval", "--model", filepath.Join(run, "model.safetensors"), "--set", mazes, "--format", "json")
+		if err != nil || !strings.Contains(out, `"model_kind": "`+tc.kind+`"`) {
+			t.Errorf("%s: eval: %v %s %s", tc.kind, err, errOut, out)
+		}
+		// A finished run resumes to nothing left to do.
+		if _, errOut, err := runCLI(t, "train", "--resume", run, "--set", mazes); err != nil {
+			t.Errorf("%s: resume: %v %s", tc.kind, err, errOut)
+		}
+	}
+}

@@ -10,6 +10,8 @@ import (
 	"runtime"
 	"syscall"
 
+	"arceval/baselines/direct"
+	"arceval/baselines/hrm"
 	"arceval/harness"
 	"arceval/models"
 	"arceval/models/nn"
@@ -32,8 +34,8 @@ checkpoint.safetensors (the whole training state; --resume continues a
 killed run bit for bit), model.safetensors (the evaluated weights — EMA — as
 a native model for `+"`arceval eval`"+`), train.jsonl (one record per logged
 step) and eval/step-N.jsonl run files of the periodic evaluations.`)
-	kind := fs.String("kind", "trm", "model family: trm")
-	preset := fs.String("preset", "", "model preset (sudoku-mlp, sudoku-att, maze-att, arc1-att, …)")
+	kind := fs.String("kind", "trm", "model family: trm, hrm, transformer_baseline or mlp_baseline")
+	preset := fs.String("preset", "", "model preset — trm: sudoku-mlp, sudoku-att, maze-att, arc1-att, …; hrm: sudoku-extreme, maze-30x30-hard; transformer_baseline: sudoku, maze (+ -direct-pred); mlp_baseline: sudoku-mlp (default: fitted to the data)")
 	config := fs.String("config", "", "model config file (official dict, fixture JSON or all_config.yaml), over the preset")
 	override := fs.String("override", "", `model config fields as inline JSON over preset and file, e.g. '{"hidden_size":64,"L_cycles":2}'`)
 	set := fs.String("set", "", "training set (name or path) or built train split")
@@ -243,26 +245,54 @@ func newTrainable(kind, preset, config, override string, data harness.TrainData,
 		if err != nil {
 			return nil, err
 		}
-		if cfg == nil {
-			return nil, usageError{"train: give --preset or --config"}
+		return initTrainable(cfg, override, data, func(c *trm.Config) (*int, *int, *int) { return &c.SeqLen, &c.VocabSize, &c.NumPuzzleIdentifiers },
+			trm.Config.Validate, func(c trm.Config) (models.Trainable, error) { return trm.LoadTrainable(c, trm.RandomTensors(c, seed)) })
+	case hrm.Kind:
+		cfg, err := baselineConfig(preset, config, hrm.DefaultConfig, hrm.Preset, hrm.ReadConfigFile)
+		if err != nil {
+			return nil, err
 		}
-		if override != "" {
-			if err := json.Unmarshal([]byte(override), cfg); err != nil {
-				return nil, usageError{fmt.Sprintf("--override: %v", err)}
-			}
+		return initTrainable(cfg, override, data, func(c *hrm.Config) (*int, *int, *int) { return &c.SeqLen, &c.VocabSize, &c.NumPuzzleIdentifiers },
+			hrm.Config.Validate, func(c hrm.Config) (models.Trainable, error) { return hrm.LoadTrainable(c, hrm.RandomTensors(c, seed)) })
+	case direct.Kind, "direct", direct.MLPKind:
+		cfg, err := baselineConfig(preset, config, direct.DefaultConfig, direct.Preset, direct.ReadConfigFile)
+		if err != nil {
+			return nil, err
 		}
-		fitToData(&cfg.SeqLen, &cfg.VocabSize, &cfg.NumPuzzleIdentifiers, data)
-		if err := cfg.Validate(); err != nil {
-			return nil, usageError{err.Error()}
+		if cfg == nil && kind == direct.MLPKind {
+			c := direct.MLP(data.SeqLen(), data.Vocab(), data.NumPuzzleIDs())
+			cfg = &c
 		}
-		return trm.LoadTrainable(*cfg, trm.RandomTensors(*cfg, seed))
+		return initTrainable(cfg, override, data, func(c *direct.Config) (*int, *int, *int) { return &c.SeqLen, &c.VocabSize, &c.NumPuzzleIdentifiers },
+			direct.Config.Validate, func(c direct.Config) (models.Trainable, error) {
+				return direct.LoadTrainable(c, direct.RandomTensors(c, seed))
+			})
 	}
-	return nil, usageError{fmt.Sprintf("train: --kind %q: want trm", kind)}
+	return nil, usageError{fmt.Sprintf("train: --kind %q: want trm, hrm, transformer_baseline or mlp_baseline", kind)}
+}
+
+// initTrainable applies the inline overrides to a config, fits it to the
+// data, validates it and initialises the model with random weights.
+func initTrainable[C any](cfg *C, override string, data harness.TrainData, sizes func(*C) (*int, *int, *int), validate func(C) error, load func(C) (models.Trainable, error)) (models.Trainable, error) {
+	if cfg == nil {
+		return nil, usageError{"train: give --preset or --config"}
+	}
+	if override != "" {
+		if err := json.Unmarshal([]byte(override), cfg); err != nil {
+			return nil, usageError{fmt.Sprintf("--override: %v", err)}
+		}
+	}
+	seqLen, vocab, ids := sizes(cfg)
+	fitToData(data, seqLen, vocab, ids)
+	if err := validate(*cfg); err != nil {
+		return nil, usageError{err.Error()}
+	}
+	return load(*cfg)
 }
 
 // fitToData sets the sequence length, vocabulary and puzzle-table size a
 // model needs for the data (a preset's values are for the official data).
-func fitToData(seqLen, vocab, ids *int, data harness.TrainData) {
+func fitToData(data harness.TrainData, seqLen, vocab, ids *int) {
 	*seqLen = data.SeqLen()
 	*vocab = data.Vocab()
 	*ids = max(data.NumPuzzleIDs(), 1)
@@ -277,6 +307,18 @@ func trainableFromWeights(kind string, config []byte, w map[string]models.Tensor
 			return nil, err
 		}
 		return trm.LoadTrainable(c, trm.TensorMap(w))
+	case hrm.Kind:
+		c, err := hrm.ParseConfig(config)
+		if err != nil {
+			return nil, err
+		}
+		return hrm.LoadTrainable(c, trm.TensorMap(w))
+	case direct.Kind, direct.MLPKind:
+		c, err := direct.ParseConfig(config)
+		if err != nil {
+			return nil, err
+		}
+		return direct.LoadTrainable(c, trm.TensorMap(w))
 	}
 	return nil, fmt.Errorf("cannot train a %q model", kind)
 }

@@ -2,6 +2,7 @@ package checkpoint
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"io"
 	"os"
@@ -135,14 +136,28 @@ func NewFile(r io.ReaderAt, size int64, name string, lim Limits) (*File, error) 
 	switch {
 	case bytes.HasPrefix(h, []byte("PK\x03\x04")):
 		return openTorchZip(src, lim)
+	case looksLikeSafetensors(h, size):
+		// Before the pickle check: a header length whose low byte is 0x80
+		// starts the file with the pickle PROTO opcode.
+		return openSafetensors(src, lim)
 	case len(h) >= 2 && h[0] == opProto:
 		return openTorchLegacy(src, lim)
 	case isTar(r, size):
 		return nil, errf(name, "", ErrFormat, "tar-format PyTorch checkpoint (PyTorch < 0.4) is not supported; re-save it with a current PyTorch")
 	case len(h) >= 9 && h[8] == '{':
-		return openSafetensors(src, lim)
+		return openSafetensors(src, lim) // reports the impossible header length
 	}
 	return nil, errf(name, "", ErrFormat, "not a PyTorch (zip or legacy) or safetensors checkpoint")
+}
+
+// looksLikeSafetensors reports whether the first bytes are a safetensors
+// header: a little-endian length that fits the file, then '{'.
+func looksLikeSafetensors(h []byte, size int64) bool {
+	if len(h) < 9 || h[8] != '{' {
+		return false
+	}
+	n := binary.LittleEndian.Uint64(h[:8])
+	return n >= 2 && n <= uint64(size-8)
 }
 
 // isTar reports whether r holds a POSIX tar archive (magic "ustar" at 257),

@@ -297,3 +297,23 @@ func TestNative(t *testing.T) {
 		}
 	}
 }
+
+// A header length whose low byte is 0x80 makes the file start with the
+// pickle PROTO opcode; it is still safetensors.
+func TestSafetensorsHeaderLengthLooksLikePickle(t *testing.T) {
+	header := `{"x":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}`
+	header += strings.Repeat(" ", 0x80-len(header))
+	path := tempPath(t, "m.safetensors")
+	if err := os.WriteFile(path, rawSafetensors(header, []byte{0, 0, 128, 63}), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := OpenSafetensors(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	x, _ := f.Tensor("x")
+	if v, err := x.Float32(); err != nil || v[0] != 1 {
+		t.Errorf("read %v, %v", v, err)
+	}
+}

@@ -3,6 +3,7 @@ package results
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 )
 
@@ -101,7 +102,15 @@ func Score(h Header, items []Item) (Summary, error) {
 	}
 	var macro, allOrNothing float64
 	passK := make([]float64, len(PassKs))
-	for _, ts := range perTask {
+	// Sum in task-id order: float addition is not associative, and map order
+	// is random, so this keeps the scores identical from run to run.
+	ids := make([]string, 0, len(perTask))
+	for id := range perTask {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		ts := perTask[id]
 		macro += float64(ts.solved) / float64(ts.tests)
 		if ts.solved == ts.tests {
 			allOrNothing++

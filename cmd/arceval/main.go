@@ -48,6 +48,10 @@ func (e usageError) Error() string { return e.msg }
 var errSilent = errors.New("failed")
 
 func exitCode(err error) int {
+	var ee exitError
+	if errors.As(err, &ee) {
+		return ee.code
+	}
 	var ue usageError
 	if errors.As(err, &ue) || errors.Is(err, pflag.ErrHelp) {
 		return 2
@@ -63,6 +67,9 @@ func commands() []command {
 		{"eval", "evaluate a model on a set: per-test-input run file, ARC voting, scores", runEval},
 		{"score", "score a run file, or an ARC Prize submission against a set", runScore},
 		{"merge", "join the shards of a run into one run file", runMerge},
+		{"report", "score tables of runs with CIs; --paper beside the paper; --html page", runReport},
+		{"compare", "paired comparison of two runs: deltas, p-values, ~ when not significant", runCompare},
+		{"check", "CI accuracy gate: exit 1 when a run is significantly worse than a baseline", runCheck},
 		{"init", "write a random-weight TRM of a preset's shape (untrained baseline)", runInit},
 		{"forward", "run a batch through a model; per-step logits, argmax and Q values as JSON", runForward},
 		{"bench", "inference speed of the TRM shapes: puzzles/s, GFLOP/s, % of peak", runBench},

@@ -1,0 +1,467 @@
+package reports
+
+import (
+	_ "embed"
+	"fmt"
+	"html/template"
+	"io"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"arceval/results"
+)
+
+//go:embed report.html.tmpl
+var htmlTemplate string
+
+var htmlTmpl = template.Must(template.New("report").Parse(htmlTemplate))
+
+// PairGrids are the input and expected output of one ARC test input, loaded
+// from the set named in a run's header (run records hold only the attempts).
+type PairGrids struct {
+	Input, Expected [][]int
+}
+
+// HTMLOptions configures WriteHTML.
+type HTMLOptions struct {
+	Title string
+	// Gallery is the number of ARC test inputs drawn per run (0: 12; <0: none).
+	Gallery int
+	// Grids holds, per set name and item key ("task#test"), the grids the
+	// gallery draws beside the attempts; a set missing here is drawn with
+	// its attempts only.
+	Grids map[string]map[string]PairGrids
+	// GridsNote explains missing grids (e.g. "data root not found").
+	GridsNote string
+	// Paper adds the paper tables.
+	Paper *PaperReport
+}
+
+type htmlTable struct {
+	Title  string
+	Header []htmlCell
+	Rows   []htmlRow
+	Banner []string
+	Notes  []string
+}
+
+type htmlCell struct {
+	Text  string
+	Right bool
+	Wrap  bool // long text: may wrap
+}
+
+// htmlRow is a row of cells, or a group heading spanning the table (a
+// one-cell row of a wider table, as the paper's row groups).
+type htmlRow struct {
+	Group string
+	Span  int
+	Cells []htmlCell
+}
+
+func toHTMLTable(t *Table) htmlTable {
+	h := htmlTable{Title: t.Title, Banner: t.Banner, Notes: t.Notes}
+	right := func(i int) bool { return i < len(t.Align) && t.Align[i] == Right }
+	for i, c := range t.Header {
+		h.Header = append(h.Header, htmlCell{Text: c, Right: right(i)})
+	}
+	for _, row := range t.Rows {
+		if len(row) == 1 && len(t.Header) > 1 {
+			h.Rows = append(h.Rows, htmlRow{Group: row[0], Span: len(t.Header)})
+			continue
+		}
+		var r htmlRow
+		for i, c := range row {
+			c = strings.TrimSpace(c)
+			r.Cells = append(r.Cells, htmlCell{c, right(i), len([]rune(c)) > 48})
+		}
+		h.Rows = append(h.Rows, r)
+	}
+	return h
+}
+
+type htmlFigure struct {
+	ID, Title string
+	SVG       template.HTML
+	Caption   string
+}
+
+type htmlGrid struct {
+	Label string
+	SVG   template.HTML
+	Mark  string // "✓", "✗" or ""
+}
+
+type htmlGalleryItem struct {
+	Key    string
+	Status string // solved / unsolved
+	Grids  []htmlGrid
+}
+
+type htmlGallery struct {
+	Run   string
+	Set   string
+	Note  string
+	Items []htmlGalleryItem
+}
+
+type htmlPage struct {
+	Title      string
+	Subtitle   string
+	Banners    []string
+	Tables     []htmlTable
+	Paper      []htmlTable
+	Figures    []htmlFigure
+	Galleries  []htmlGallery
+	Provenance htmlTable
+}
+
+// WriteHTML writes the report as one self-contained HTML page: the tables,
+// SVG plots (accuracy vs supervision step; pass@K and, when runs differ only
+// in their number of views, accuracy vs views for ARC; halting calibration;
+// accuracy by Sudoku rating bucket or maze path length) and, for ARC, a
+// gallery of test inputs in the ARC palette. No scripts and no external
+// resources (a Content-Security-Policy forbids them); the output depends
+// only on the inputs.
+func WriteHTML(w io.Writer, rep *Report, o HTMLOptions) error {
+	page := htmlPage{Title: o.Title}
+	if page.Title == "" {
+		page.Title = "arceval report"
+	}
+	page.Subtitle = fmt.Sprintf("%d run(s); %s confidence intervals; bootstrap %d resamples, seed %d",
+		len(rep.Runs), levelPct(rep.Options.Level), rep.Options.Resamples, rep.Options.Seed)
+	page.Banners = subsetBanners(rep.runs())
+	for _, t := range rep.Tables() {
+		ht := toHTMLTable(t)
+		ht.Banner = nil // shown once at the top
+		page.Tables = append(page.Tables, ht)
+	}
+	if o.Paper != nil {
+		for _, t := range o.Paper.Tables() {
+			ht := toHTMLTable(t)
+			ht.Banner = nil
+			page.Paper = append(page.Paper, ht)
+		}
+	}
+	page.Figures = figures(rep)
+	if o.Gallery >= 0 {
+		n := o.Gallery
+		if n == 0 {
+			n = 12
+		}
+		for _, s := range rep.Runs {
+			if s.Run.Header.TaskKind == "arc" {
+				page.Galleries = append(page.Galleries, gallery(s.Run, n, o))
+			}
+		}
+	}
+	page.Provenance = provenance(rep)
+	return htmlTmpl.Execute(w, page)
+}
+
+func figures(rep *Report) []htmlFigure {
+	var figs []htmlFigure
+	var names []string
+	for _, s := range rep.Runs {
+		names = append(names, s.Run.Name)
+	}
+
+	// Accuracy vs supervision step.
+	maxSteps := 0
+	for _, s := range rep.Runs {
+		maxSteps = max(maxSteps, len(s.Run.Summary.StepAccuracy))
+	}
+	if maxSteps > 0 {
+		var cats []string
+		for k := 1; k <= maxSteps; k++ {
+			cats = append(cats, strconv.Itoa(k))
+		}
+		var ss []series
+		for _, s := range rep.Runs {
+			y := nanSlice(maxSteps)
+			copy(y, s.Run.Summary.StepAccuracy)
+			ss = append(ss, series{Name: s.Run.Name, Y: y})
+		}
+		figs = append(figs, htmlFigure{ID: "steps", Title: "Accuracy vs supervision step",
+			SVG:     lineChart("exact accuracy after each supervision step", "supervision step", "exact accuracy (micro)", cats, ss),
+			Caption: "The test-time-compute curve: exact accuracy after each supervision step, over all test inputs (missing ones count wrong). ARC: the two-attempt rule applied to the views' votes at that step."})
+	}
+
+	// ARC: pass@K, and accuracy vs views across runs.
+	var arc []*RunSummary
+	for _, s := range rep.Runs {
+		if s.Run.Header.TaskKind == "arc" {
+			arc = append(arc, s)
+		}
+	}
+	if len(arc) > 0 {
+		var cats []string
+		for _, k := range results.PassKs {
+			cats = append(cats, strconv.Itoa(k))
+		}
+		var ss []series
+		for _, s := range arc {
+			se := series{Name: s.Run.Name}
+			for _, m := range s.PassK {
+				se.Y = append(se.Y, m.Value)
+				se.Lo, se.Hi = append(se.Lo, m.Lo), append(se.Hi, m.Hi)
+			}
+			ss = append(ss, se)
+		}
+		figs = append(figs, htmlFigure{ID: "passk", Title: "ARC: pass@K",
+			SVG:     lineChart("ARC pass@K", "K (candidates ranked by votes, then mean sigmoid(q_halt))", "task-macro pass@K", cats, ss),
+			Caption: "The right answer among the K most voted candidates (task-macro; pass@1 with its bootstrap CI)."})
+		figs = append(figs, viewsFigure(arc))
+	}
+
+	// Halting calibration.
+	var calib [][]calibPoint
+	var cnames []string
+	var eces []string
+	for _, s := range rep.Runs {
+		bins, ece := calibration(s.Run.Items)
+		if len(bins) == 0 {
+			continue
+		}
+		calib = append(calib, bins)
+		cnames = append(cnames, s.Run.Name)
+		eces = append(eces, fmt.Sprintf("%s %.3f", s.Run.Name, ece))
+	}
+	if len(calib) > 0 {
+		figs = append(figs, htmlFigure{ID: "calibration", Title: "Halting calibration",
+			SVG: calibrationChart("halting calibration", cnames, calib),
+			Caption: "Test inputs binned by sigmoid(q_halt) of the first attempt (10 bins of width 0.1; dot area grows with the count), against the share whose first attempt is exactly right (ARC: the mean over the views that voted for the first attempt). On the diagonal, q_halt is calibrated. Expected calibration error: " +
+				strings.Join(eces, ", ") + "."})
+	}
+
+	// Accuracy by rating.
+	for _, kind := range []string{"sudoku", "maze"} {
+		var runs []*RunSummary
+		var items []results.Item
+		for _, s := range rep.Runs {
+			if s.Run.Header.TaskKind == kind {
+				runs = append(runs, s)
+				items = append(items, s.Run.Items...)
+			}
+		}
+		if len(runs) == 0 {
+			continue
+		}
+		var bucketsOf func(s *RunSummary) []Bucket
+		title, xl, capt := "Sudoku: accuracy by rating bucket", "tdoku rating (guesses)", "Exact accuracy per official rating bucket with Wilson "+levelPct(rep.Options.Level)+" whiskers; puzzles without a record are not in any bucket."
+		if kind == "sudoku" {
+			bucketsOf = func(s *RunSummary) []Bucket { return s.Buckets }
+		} else {
+			lo, edges := mazeEdges(items)
+			bucketsOf = func(s *RunSummary) []Bucket { return mazeBuckets(s.Run.Items, lo, edges, rep.Options) }
+			title, xl, capt = "Maze: accuracy by shortest-path length", "shortest path (moves), bins of about equal counts", "Exact accuracy per path-length bin with Wilson "+levelPct(rep.Options.Level)+" whiskers."
+		}
+		var cats []string
+		var ss []series
+		plotted := false
+		for i, s := range runs {
+			bs := bucketsOf(s)
+			se := series{Name: s.Run.Name}
+			for _, b := range bs {
+				if i == 0 {
+					cats = append(cats, b.Label)
+				}
+				v := math.NaN()
+				if b.N > 0 {
+					v, plotted = b.Acc.Value, true
+				}
+				se.Y = append(se.Y, v)
+				se.Lo, se.Hi = append(se.Lo, b.Acc.Lo), append(se.Hi, b.Acc.Hi)
+			}
+			ss = append(ss, se)
+		}
+		if !plotted || len(cats) == 0 {
+			continue
+		}
+		figs = append(figs, htmlFigure{ID: "rating-" + kind, Title: title, SVG: barChart(title, xl, "exact accuracy", cats, ss), Caption: capt})
+	}
+	return figs
+}
+
+// viewsFigure plots task-macro accuracy against the number of views for ARC
+// runs of the same model, set and steps that differ in --views; run records
+// cannot be re-voted with fewer views (they keep the ranking, not each
+// view's answer), so the axis comes from separate runs.
+func viewsFigure(arc []*RunSummary) htmlFigure {
+	type key struct{ model, set, subset string }
+	groups := map[key][]*RunSummary{}
+	var order []key
+	for _, s := range arc {
+		h := s.Run.Header
+		k := key{h.ModelSHA256 + "/" + strconv.Itoa(h.Steps), h.Set, h.Subset}
+		if groups[k] == nil {
+			order = append(order, k)
+		}
+		groups[k] = append(groups[k], s)
+	}
+	viewSet := map[int]bool{}
+	var usable []key
+	for _, k := range order {
+		distinct := map[int]bool{}
+		for _, s := range groups[k] {
+			distinct[s.Run.Header.Views] = true
+		}
+		if len(distinct) >= 2 {
+			usable = append(usable, k)
+			for v := range distinct {
+				viewSet[v] = true
+			}
+		}
+	}
+	fig := htmlFigure{ID: "views", Title: "ARC: accuracy vs number of views"}
+	if len(usable) == 0 {
+		fig.Caption = "Not plotted: a run record keeps each test input's vote ranking, not every view's answer, so it cannot be re-voted with fewer views. Evaluate the same model with several --views values (e.g. 1, 10, 100, 1000) and report the runs together to get this curve; pass@K above shows the ranking's depth instead."
+		return fig
+	}
+	var views []int
+	for v := range viewSet {
+		views = append(views, v)
+	}
+	slices.Sort(views)
+	var cats []string
+	for _, v := range views {
+		cats = append(cats, strconv.Itoa(v))
+	}
+	var ss []series
+	for _, k := range usable {
+		se := series{Name: groups[k][0].Run.Model() + " on " + k.set, Y: nanSlice(len(views)), Lo: nanSlice(len(views)), Hi: nanSlice(len(views))}
+		for _, s := range groups[k] {
+			j := slices.Index(views, s.Run.Header.Views)
+			se.Y[j], se.Lo[j], se.Hi[j] = s.Headline.Value, s.Headline.Lo, s.Headline.Hi
+		}
+		ss = append(ss, se)
+	}
+	fig.SVG = lineChart("ARC accuracy vs views", "views per test input (voting)", "task-macro (pass@2)", cats, ss)
+	fig.Caption = "Task-macro accuracy of runs of the same model that differ only in --views, with bootstrap whiskers."
+	return fig
+}
+
+func nanSlice(n int) []float64 {
+	s := make([]float64, n)
+	for i := range s {
+		s[i] = math.NaN()
+	}
+	return s
+}
+
+// calibration bins items by q_halt_prob (10 equal bins) and returns the
+// non-empty bins' mean confidence, first-attempt accuracy and count, and the
+// expected calibration error Σ n_b/N |acc_b − conf_b|.
+func calibration(items []results.Item) ([]calibPoint, float64) {
+	var sum [10]float64
+	var n, ok [10]int
+	total := 0
+	for _, it := range items {
+		if len(it.Attempts) == 0 || math.IsNaN(it.QHalt) {
+			continue
+		}
+		b := min(9, max(0, int(it.QHalt*10)))
+		sum[b] += it.QHalt
+		n[b]++
+		ok[b] += b2i(it.Attempts[0].Correct)
+		total++
+	}
+	var out []calibPoint
+	ece := 0.0
+	for b := range n {
+		if n[b] == 0 {
+			continue
+		}
+		p := calibPoint{Conf: sum[b] / float64(n[b]), Acc: float64(ok[b]) / float64(n[b]), N: n[b]}
+		ece += float64(n[b]) / float64(total) * math.Abs(p.Acc-p.Conf)
+		out = append(out, p)
+	}
+	return out, ece
+}
+
+// gallery picks up to n test inputs of an ARC run — half solved ones when
+// there are, the rest unsolved, shown in task order — and draws the input,
+// expected output and both attempts.
+func gallery(r *Run, n int, o HTMLOptions) htmlGallery {
+	g := htmlGallery{Run: r.Name, Set: r.Header.Set}
+	grids := o.Grids[r.Header.Set]
+	if grids == nil {
+		g.Note = "Inputs and expected outputs are not drawn: the set " + r.Header.Set + " was not loaded"
+		if o.GridsNote != "" {
+			g.Note += " (" + o.GridsNote + ")"
+		}
+		g.Note += "; the run record holds the attempts only."
+	}
+	items := slices.Clone(r.Items)
+	slices.SortFunc(items, func(a, b results.Item) int {
+		if c := compareIDs(a.TaskID, b.TaskID); c != 0 {
+			return c
+		}
+		return a.TestIndex - b.TestIndex
+	})
+	var pick []results.Item
+	for _, solved := range []bool{true, false} {
+		limit := n
+		if solved {
+			limit = n / 2
+		}
+		for _, it := range items {
+			if len(pick) >= n || limit == 0 {
+				break
+			}
+			if it.Solved() == solved {
+				pick = append(pick, it)
+				limit--
+			}
+		}
+	}
+	slices.SortFunc(pick, func(a, b results.Item) int {
+		if c := compareIDs(a.TaskID, b.TaskID); c != 0 {
+			return c
+		}
+		return a.TestIndex - b.TestIndex
+	})
+	for _, it := range pick {
+		gi := htmlGalleryItem{Key: it.Key(), Status: "unsolved"}
+		if it.Solved() {
+			gi.Status = "solved"
+		}
+		if pg, ok := grids[it.Key()]; ok {
+			gi.Grids = append(gi.Grids, htmlGrid{Label: "input", SVG: gridSVG(pg.Input, it.Key()+" input")},
+				htmlGrid{Label: "expected", SVG: gridSVG(pg.Expected, it.Key()+" expected")})
+		}
+		for a := range 2 {
+			label := fmt.Sprintf("attempt %d", a+1)
+			var grid [][]int
+			mark := "✗"
+			if a < len(it.Attempts) {
+				grid = it.Attempts[a].Grid
+				if it.Attempts[a].Correct {
+					mark = "✓"
+				}
+			}
+			if a < len(it.Votes) {
+				label += fmt.Sprintf(" (%d votes)", it.Votes[a])
+			}
+			gi.Grids = append(gi.Grids, htmlGrid{Label: label, SVG: gridSVG(grid, it.Key()+" "+label), Mark: mark})
+		}
+		g.Items = append(g.Items, gi)
+	}
+	return g
+}
+
+func provenance(rep *Report) htmlTable {
+	t := &Table{Header: []string{"run", "path", "model", "model sha256", "set", "data fingerprint", "protocol", "seed", "arceval", "kernel", "machine"}}
+	for _, s := range rep.Runs {
+		h := s.Run.Header
+		ver := h.Version
+		if h.Revision != "" {
+			ver += " " + h.Revision
+		}
+		t.AddRow(s.Run.Name, s.Run.Path, s.Run.Method(), h.ModelSHA256, h.Set, h.Fingerprint, s.Run.Protocol(),
+			strconv.FormatUint(h.Seed, 10), strings.TrimSpace(ver+" "+h.GoVersion), h.Kernel, h.Machine)
+	}
+	return toHTMLTable(t)
+}

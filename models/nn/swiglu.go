@@ -29,11 +29,7 @@ func (s *SwiGLU) Forward(out, x []float32, rows int, ar *Arena) {
 	gu := ar.GetRaw(rows * 2 * s.Inter)
 	s.GateUp.Forward(gu, x, rows)
 	h := ar.GetRaw(rows * s.Inter)
-	for r := 0; r < rows; r++ {
-		g := gu[r*2*s.Inter : r*2*s.Inter+s.Inter]
-		up := gu[r*2*s.Inter+s.Inter : (r+1)*2*s.Inter]
-		SiLUMul(h[r*s.Inter:(r+1)*s.Inter], g, up)
-	}
+	s.gate(h, gu, rows)
 	s.Down.Forward(out, h, rows)
 	ar.Release(c, o, u)
 }

@@ -20,10 +20,18 @@ func (s *SwiGLU) ForwardTrain(out, x []float32, rows int, st *SwiGLUState, ar *A
 	ar.Release(c, o, u)
 }
 
-// gate writes h (rows, inter) = silu(g)·u from gu (rows, 2·inter).
+// gate writes h (rows, inter) = silu(g)·u from gu (rows, 2·inter), rows
+// spread over the GEMM threads.
 func (s *SwiGLU) gate(h, gu []float32, rows int) {
-	I := s.Inter
-	for r := 0; r < rows; r++ {
+	j := newRowJob(gateRows, s.Inter, h, gu, nil, nil)
+	parallelRows(rows, 16, j)
+	j.free()
+}
+
+// gateRows is gate on rows [lo, hi): a = h (rows, n), b = gu (rows, 2n).
+func gateRows(j *rowJob, lo, hi int) {
+	I, h, gu := j.n, j.a, j.b
+	for r := lo; r < hi; r++ {
 		SiLUMul(h[r*I:(r+1)*I], gu[r*2*I:r*2*I+I], gu[r*2*I+I:(r+1)*2*I])
 	}
 }
@@ -46,21 +54,29 @@ func (s *SwiGLU) Backward(dx, dout []float32, rows int, st *SwiGLUState, accumul
 	dh := ar.GetRaw(rows * I)
 	s.Down.Backward(dh, dout, h, rows, false)
 	dgu := ar.GetRaw(rows * 2 * I)
-	e := ar.GetRaw(I)
-	for r := 0; r < rows; r++ {
-		g, up := st.GU[r*2*I:r*2*I+I], st.GU[r*2*I+I:(r+1)*2*I]
+	j := newRowJob(gateBackwardRows, I, dgu, st.GU, dh, nil)
+	parallelRows(rows, 16, j)
+	j.free()
+	s.GateUp.Backward(dx, dgu, st.X, rows, accumulate)
+	ar.Release(c, o, u)
+}
+
+// gateBackwardRows computes [dg | du] (a, rows × 2n) on rows [lo, hi) from
+// gu = [g | u] (b) and dh (c), as in Backward's formula.
+func gateBackwardRows(j *rowJob, lo, hi int) {
+	I, dgu, gu, dh := j.n, j.a, j.b, j.c
+	for r := lo; r < hi; r++ {
+		g, up := gu[r*2*I:r*2*I+I], gu[r*2*I+I:(r+1)*2*I]
 		dg, du := dgu[r*2*I:r*2*I+I], dgu[r*2*I+I:(r+1)*2*I]
 		d := dh[r*I : (r+1)*I]
 		for i, v := range g {
-			e[i] = -v
+			dg[i] = -v
 		}
-		Exp(e, e)
+		Exp(dg, dg) // e^−g, overwritten by dg below
 		for i, gv := range g {
-			sig := 1 / (1 + e[i])
+			sig := 1 / (1 + dg[i])
 			dg[i] = d[i] * up[i] * sig * (1 + gv*(1-sig))
 			du[i] = d[i] * gv * sig
 		}
 	}
-	s.GateUp.Backward(dx, dgu, st.X, rows, accumulate)
-	ar.Release(c, o, u)
 }

@@ -50,14 +50,17 @@ func Check(baseline, run *Run, maxDrop float64, o Options) (*CheckResult, error)
 			return nil, bad("%s is shard %s of a run: merge the shards first", r.Path, r.Header.Shard)
 		}
 	}
+	// The data fingerprint identifies the set when both runs have one (a set
+	// given by path may sit at another path in CI); else the set's name does.
+	haveFP := hb.Fingerprint != "" && hr.Fingerprint != ""
 	switch {
-	case hb.TaskKind != hr.TaskKind || hb.Set != hr.Set:
+	case hb.TaskKind != hr.TaskKind || !haveFP && hb.Set != hr.Set:
 		return nil, bad("baseline %s is on %s, run %s on %s: not comparable", baseline.Path, hb.Set, run.Path, hr.Set)
+	case haveFP && hb.Fingerprint != hr.Fingerprint:
+		return nil, bad("baseline and run were scored on different data (fingerprints %s and %s)", hb.Fingerprint, hr.Fingerprint)
 	case hb.Tasks != hr.Tasks || hb.TestInputs != hr.TestInputs || hb.Subset != hr.Subset:
 		return nil, bad("baseline and run select different test inputs (%d tasks/%d inputs %q vs %d/%d %q): not comparable",
 			hb.Tasks, hb.TestInputs, hb.Subset, hr.Tasks, hr.TestInputs, hr.Subset)
-	case hb.Fingerprint != "" && hr.Fingerprint != "" && hb.Fingerprint != hr.Fingerprint:
-		return nil, bad("baseline and run were scored on different data (fingerprints %s and %s)", hb.Fingerprint, hr.Fingerprint)
 	}
 	gate := stats.DropCheck{MaxDrop: maxDrop, Alpha: o.Alpha}
 	res := &CheckResult{Baseline: baseline, Run: run, Set: hb.Set, MaxDrop: maxDrop, Alpha: o.Alpha}

@@ -61,6 +61,7 @@ func exitCode(err error) int {
 
 func commands() []command {
 	return []command{
+		{"quickstart", "train and compare TRM, HRM, direct and MLP on generated data (no download)", runQuickstart},
 		{"data", "benchmark data: ls, stats, show, validate, build, gen, leakage, fetch", runData},
 		{"import", "convert an official PyTorch TRM checkpoint into a native arceval file", runImport},
 		{"train", "train TRM with the official recipe; checkpoints, resume, periodic evaluation", runTrain},

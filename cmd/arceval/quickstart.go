@@ -1,0 +1,197 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// quickModel is one contestant of the quickstart.
+type quickModel struct {
+	name, kind, preset, override string
+}
+
+// quickSetting is a small benchmark the quickstart generates and the model
+// sizes it trains on it. Every model gets the same optimiser steps, batch
+// and learning rate: an equal budget of training examples, as the paper
+// compares its models at equal epochs.
+type quickSetting struct {
+	task          string   // data gen kind
+	gen           []string // data gen flags besides --n, --seed, --out
+	nTrain, nTest int
+	steps, batch  int
+	lr            string
+	models        []quickModel
+}
+
+// quickSettings are the built-in settings: "maze" is the quickstart's,
+// "ci" a tiny one that trains in well under two minutes for the CI gate.
+var quickSettings = map[string]quickSetting{
+	"maze": {
+		task: "maze", gen: []string{"--size", "6", "--min-path", "4"}, nTrain: 3000, nTest: 300, steps: 600, batch: 64, lr: "1e-3",
+		models: []quickModel{
+			{"TRM", "trm", "maze-att", `{"hidden_size":64,"num_heads":4,"H_cycles":2,"L_cycles":2,"L_layers":2,"halt_max_steps":6,"puzzle_emb_ndim":0}`},
+			{"HRM", "hrm", "maze-30x30-hard", `{"hidden_size":64,"num_heads":4,"H_cycles":2,"L_cycles":2,"H_layers":2,"L_layers":2,"halt_max_steps":6,"puzzle_emb_ndim":0}`},
+			{"Direct", "transformer_baseline", "maze", `{"hidden_size":64,"num_heads":4,"H_layers":2,"halt_max_steps":6,"puzzle_emb_ndim":0}`},
+			{"MLP", "mlp_baseline", "", `{"hidden_size":64,"puzzle_emb_ndim":0}`},
+		},
+	},
+	"ci": {
+		task: "maze", gen: []string{"--size", "5", "--min-path", "3"}, nTrain: 1000, nTest: 200, steps: 150, batch: 32, lr: "2e-3",
+		models: []quickModel{
+			{"TRM", "trm", "maze-att", `{"hidden_size":32,"num_heads":2,"H_cycles":2,"L_cycles":2,"L_layers":1,"halt_max_steps":4,"puzzle_emb_ndim":0}`},
+		},
+	},
+}
+
+func runQuickstart(c *cli, args []string) error {
+	fs := c.newFlags("quickstart", `quickstart [--setting maze] [--out DIR] [--seed S] [--budget 10m]
+
+Runs the paper's comparison at laptop scale with no download: generates a
+training and a test set with the built-in generators, trains TRM, HRM, the
+direct-prediction transformer and the MLP baseline for the same number of
+optimiser steps on the same data and seed, evaluates all four on the
+held-out set, and prints the comparison (exact accuracy with 95% CIs, paired
+McNemar tests against TRM). Writes the data, run directories, run files and
+report.html under --out. --budget caps the whole run's wall time: each model
+gets an equal share and stops early (with a note) if its share runs out.`)
+	setting := fs.String("setting", "maze", "built-in setting: maze, or ci (tiny, for the CI accuracy gate)")
+	out := fs.String("out", "quickstart", "output directory")
+	seed := fs.Uint64("seed", 1, "seed of the data, weights and training")
+	budget := fs.Duration("budget", 10*time.Minute, "wall-time cap of the whole run")
+	steps := fs.Int("steps", 0, "optimiser steps per model (default: the setting's)")
+	models := fs.StringSlice("models", nil, "only these contestants (e.g. TRM,MLP)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	st, ok := quickSettings[*setting]
+	if !ok {
+		return usageError{fmt.Sprintf("quickstart: unknown setting %q (want maze or ci)", *setting)}
+	}
+	if *steps > 0 {
+		st.steps = *steps
+	}
+	if len(*models) > 0 {
+		var keep []quickModel
+		for _, m := range st.models {
+			for _, name := range *models {
+				if strings.EqualFold(name, m.name) {
+					keep = append(keep, m)
+				}
+			}
+		}
+		if len(keep) == 0 {
+			return usageError{"quickstart: --models names none of the setting's models"}
+		}
+		st.models = keep
+	}
+	start := time.Now()
+	sub := func(args ...string) error { // a subcommand, its tables to stdout
+		return run(args, c.stdout, c.stderr)
+	}
+	quiet := func(args ...string) error { // a subcommand whose output is not for the reader
+		var errOut strings.Builder
+		err := run(args, io.Discard, &errOut)
+		if err != nil {
+			return fmt.Errorf("%s: %w\n%s", strings.Join(args[:2], " "), err, errOut.String())
+		}
+		return nil
+	}
+	dataDir, trainDir, runDir := filepath.Join(*out, "data"), filepath.Join(*out, "train"), filepath.Join(*out, "runs")
+	for _, d := range []string{dataDir, trainDir, runDir} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return err
+		}
+	}
+	trainCSV, testCSV := filepath.Join(dataDir, st.task+"-train.csv"), filepath.Join(dataDir, st.task+"-test.csv")
+	fmt.Fprintf(c.stderr, "quickstart (%s): generating %d training and %d test %ss (seed %d) …\n", *setting, st.nTrain, st.nTest, st.task, *seed)
+	for _, f := range []struct {
+		path string
+		n    int
+		seed uint64
+	}{{trainCSV, st.nTrain, *seed}, {testCSV, st.nTest, *seed + 1000}} {
+		args := append([]string{"data", "gen", st.task, "--n", fmt.Sprint(f.n), "--seed", fmt.Sprint(f.seed), "--out", f.path}, st.gen...)
+		if err := quiet(args...); err != nil {
+			return err
+		}
+	}
+	var runs []string
+	for i, m := range st.models {
+		left := *budget - time.Since(start)
+		share := left / time.Duration(len(st.models)-i)
+		// Keep a tenth of the share for evaluation.
+		trainShare := share * 9 / 10
+		if trainShare <= 0 {
+			return fmt.Errorf("quickstart: the --budget %v ran out before %s", *budget, m.name)
+		}
+		dir := filepath.Join(trainDir, strings.ToLower(m.name))
+		os.RemoveAll(dir)
+		args := []string{"train", "--kind", m.kind, "--override", m.override, "--set", trainCSV, "--out", dir,
+			"--steps", fmt.Sprint(st.steps), "--batch", fmt.Sprint(st.batch), "--lr", st.lr, "--warmup", "20",
+			"--weight-decay", "0.1", "--ema", "0.99", "--seed", fmt.Sprint(*seed), "--log-every", "1000000",
+			"--checkpoint-every", "0", "--budget", trainShare.String()}
+		if m.preset != "" {
+			args = append(args, "--preset", m.preset)
+		}
+		t0 := time.Now()
+		fmt.Fprintf(c.stderr, "training %-6s (%s) for %d steps of %d examples, at most %v …", m.name, m.kind, st.steps, st.batch, trainShare.Round(time.Second))
+		if err := quiet(args...); err != nil {
+			fmt.Fprintln(c.stderr)
+			return err
+		}
+		done, err := trainedSteps(dir)
+		if err != nil {
+			return err
+		}
+		note := ""
+		if done < st.steps {
+			note = fmt.Sprintf(" — stopped by the budget after %d of %d steps", done, st.steps)
+		}
+		fmt.Fprintf(c.stderr, " %v%s\n", time.Since(t0).Round(time.Second), note)
+		runPath := filepath.Join(runDir, strings.ToLower(m.name)+".jsonl")
+		os.Remove(runPath)
+		if err := quiet("eval", "--model", filepath.Join(dir, "model.safetensors"), "--set", testCSV, "--batch", "64", "--out", runPath); err != nil {
+			return err
+		}
+		runs = append(runs, runPath)
+	}
+	fmt.Fprintf(c.stdout, "\nQuickstart %q: %d training / %d test %ss, %d optimiser steps of %d examples per model, seed %d (%v in all)\n\n",
+		*setting, st.nTrain, st.nTest, st.task, st.steps, st.batch, *seed, time.Since(start).Round(time.Second))
+	if err := sub(append([]string{"report"}, runs...)...); err != nil {
+		return err
+	}
+	for _, r := range runs[1:] {
+		fmt.Fprintf(c.stdout, "\n%s vs %s (A = TRM):\n", filepath.Base(r), filepath.Base(runs[0]))
+		if err := sub("compare", runs[0], r); err != nil {
+			return err
+		}
+	}
+	html := filepath.Join(*out, "report.html")
+	if err := quiet(append([]string{"report", "--html", html, "--title", "arceval quickstart"}, runs...)...); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "\nrun files in %s, report %s\n", runDir, html)
+	return nil
+}
+
+// trainedSteps reads how many steps a finished run directory trained.
+func trainedSteps(dir string) (int, error) {
+	data, err := os.ReadFile(filepath.Join(dir, "train.jsonl"))
+	if err != nil {
+		return 0, err
+	}
+	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+	var last struct {
+		Step int `json:"step"`
+	}
+	if err := jsonUnmarshalString(lines[len(lines)-1], &last); err != nil {
+		return 0, fmt.Errorf("%s: %w", dir, err)
+	}
+	return last.Step, nil
+}
+
+func jsonUnmarshalString(s string, v any) error { return json.Unmarshal([]byte(s), v) }

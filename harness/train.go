@@ -25,9 +25,10 @@ type TrainConfig struct {
 	Beta2       float64 `json:"beta2"`
 	PuzzleLR    float64 `json:"puzzle_emb_lr"`
 	PuzzleWD    float64 `json:"puzzle_emb_weight_decay"`
-	EMA         float64 `json:"ema_rate"`  // 0: no EMA (evaluate and save the live weights)
-	Optimizer   string  `json:"optimizer"` // adam_atan2 (official) or adamw
-	Loss        string  `json:"loss"`      // stablemax_cross_entropy (official) or softmax_cross_entropy
+	EMA         float64 `json:"ema_rate"`         // 0: no EMA (evaluate and save the live weights)
+	Optimizer   string  `json:"optimizer"`        // adam_atan2 (official) or adamw
+	Loss        string  `json:"loss"`             // stablemax_cross_entropy (official) or softmax_cross_entropy
+	NoACT       bool    `json:"no_act,omitempty"` // rows run halt_max_steps steps; no Q halting (ablation)
 }
 
 // DefaultTrainConfig is the official Sudoku/Maze recipe (trm-spec §6.6)
@@ -163,7 +164,7 @@ func (t *Trainer) TrainStep() (StepStats, error) {
 			ids[r] = ex.PuzzleID
 		}
 		out := t.outs[k]
-		opt := models.TrainOptions{Loss: t.loss, LossScale: 1 / float64(cfg.GlobalBatch), ExplorationProb: m.ExplorationProb(), Rand: t.rng}
+		opt := models.TrainOptions{Loss: t.loss, LossScale: 1 / float64(cfg.GlobalBatch), ExplorationProb: m.ExplorationProb(), Rand: t.rng, NoQHalt: cfg.NoACT}
 		if err := m.TrainStep(carry, models.TrainBatch{Inputs: in, Labels: lab, PuzzleIDs: ids}, opt, out, t.ar); err != nil {
 			return st, err
 		}

@@ -41,6 +41,9 @@ type TrainOptions struct {
 	// does not halt before it. Rand must be set when it is positive.
 	ExplorationProb float64
 	Rand            *rand.Rand
+	// NoQHalt turns adaptive halting off (the paper's "w/o ACT" ablation):
+	// rows halt only after halt_max_steps steps.
+	NoQHalt bool
 }
 
 // TrainOutput holds a training step's outputs and losses.

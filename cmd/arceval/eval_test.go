@@ -12,7 +12,9 @@ import (
 	"testing"
 
 	"arceval/baselines/direct"
+	"arceval/harness"
 	"arceval/internal/testenv"
+	"arceval/models/trm"
 	"arceval/results"
 )
 
@@ -339,5 +341,35 @@ func TestTrainEveryKind(t *testing.T) {
 		if _, errOut, err := runCLI(t, "train", "--resume", run, "--set", mazes); err != nil {
 			t.Errorf("%s: resume: %v %s", tc.kind, err, errOut)
 		}
+	}
+}
+
+// Ablations change the model and the recipe on top of the preset and overrides.
+func TestTrainAblations(t *testing.T) {
+	dir := t.TempDir()
+	mazes := filepath.Join(dir, "mazes.csv")
+	if _, errOut, err := runCLI(t, "data", "gen", "maze", "--n", "8", "--size", "4", "--min-path", "2", "--seed", "3", "--out", mazes); err != nil {
+		t.Fatalf("gen: %v %s", err, errOut)
+	}
+	run := filepath.Join(dir, "run")
+	if _, errOut, err := runCLI(t, "train", "--preset", "sudoku-mlp", "--override", `{"hidden_size":16,"L_layers":1,"halt_max_steps":2,"puzzle_emb_ndim":0}`,
+		"--ablation", "att,T1n3,no-ema,no-act", "--set", mazes, "--batch", "4", "--steps", "2", "--warmup", "1", "--out", run); err != nil {
+		t.Fatalf("train: %v\n%s", err, errOut)
+	}
+	ck, err := harness.OpenCheckpoint(filepath.Join(run, harness.CheckpointFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ck.Close()
+	c, err := trm.ParseConfig(ck.Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc := ck.TrainConfig()
+	if c.MLPT || c.PosEncodings != "rope" || c.HCycles != 1 || c.LCycles != 3 || rc.EMA != 0 || !rc.NoACT {
+		t.Errorf("ablations not applied: mlp_t %v pos %s T %d n %d ema %v no_act %v", c.MLPT, c.PosEncodings, c.HCycles, c.LCycles, rc.EMA, rc.NoACT)
+	}
+	if _, _, err := runCLI(t, "train", "--preset", "sudoku-mlp", "--ablation", "1-step-grad", "--set", mazes, "--out", filepath.Join(dir, "x")); err == nil {
+		t.Error("an ablation we cannot express was accepted")
 	}
 }

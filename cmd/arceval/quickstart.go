@@ -32,9 +32,12 @@ type quickSetting struct {
 // "ci" a tiny one that trains in well under two minutes for the CI gate.
 var quickSettings = map[string]quickSetting{
 	"maze": {
-		task: "maze", gen: []string{"--size", "6", "--min-path", "4"}, nTrain: 3000, nTest: 300, steps: 600, batch: 64, lr: "1e-3",
+		task: "maze", gen: []string{"--size", "6", "--min-path", "4"}, nTrain: 3000, nTest: 300, steps: 1200, batch: 64, lr: "1e-3",
 		models: []quickModel{
-			{"TRM", "trm", "maze-att", `{"hidden_size":64,"num_heads":4,"H_cycles":2,"L_cycles":2,"L_layers":2,"halt_max_steps":6,"puzzle_emb_ndim":0}`},
+			// TRM-MLP first: the MLP baseline is its network without the
+			// recursion, so that pair isolates what recursion buys.
+			{"TRM", "trm", "sudoku-mlp", `{"hidden_size":64,"H_cycles":2,"L_cycles":2,"L_layers":2,"halt_max_steps":6,"puzzle_emb_ndim":0}`},
+			{"TRM-Att", "trm", "maze-att", `{"hidden_size":64,"num_heads":4,"H_cycles":2,"L_cycles":2,"L_layers":2,"halt_max_steps":6,"puzzle_emb_ndim":0}`},
 			{"HRM", "hrm", "maze-30x30-hard", `{"hidden_size":64,"num_heads":4,"H_cycles":2,"L_cycles":2,"H_layers":2,"L_layers":2,"halt_max_steps":6,"puzzle_emb_ndim":0}`},
 			{"Direct", "transformer_baseline", "maze", `{"hidden_size":64,"num_heads":4,"H_layers":2,"halt_max_steps":6,"puzzle_emb_ndim":0}`},
 			{"MLP", "mlp_baseline", "", `{"hidden_size":64,"puzzle_emb_ndim":0}`},
@@ -57,14 +60,16 @@ direct-prediction transformer and the MLP baseline for the same number of
 optimiser steps on the same data and seed, evaluates all four on the
 held-out set, and prints the comparison (exact accuracy with 95% CIs, paired
 McNemar tests against TRM). Writes the data, run directories, run files and
-report.html under --out. --budget caps the whole run's wall time: each model
-gets an equal share and stops early (with a note) if its share runs out.`)
+report.html under --out. --budget caps the whole run's wall time: a model
+that would overrun it stops early, and the output says so.`)
 	setting := fs.String("setting", "maze", "built-in setting: maze, or ci (tiny, for the CI accuracy gate)")
 	out := fs.String("out", "quickstart", "output directory")
 	seed := fs.Uint64("seed", 1, "seed of the data, weights and training")
 	budget := fs.Duration("budget", 10*time.Minute, "wall-time cap of the whole run")
 	steps := fs.Int("steps", 0, "optimiser steps per model (default: the setting's)")
 	models := fs.StringSlice("models", nil, "only these contestants (e.g. TRM,MLP)")
+	nTrain := fs.Int("train-size", 0, "training puzzles (default: the setting's)")
+	nTest := fs.Int("test-size", 0, "test puzzles (default: the setting's)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -74,6 +79,12 @@ gets an equal share and stops early (with a note) if its share runs out.`)
 	}
 	if *steps > 0 {
 		st.steps = *steps
+	}
+	if *nTrain > 0 {
+		st.nTrain = *nTrain
+	}
+	if *nTest > 0 {
+		st.nTest = *nTest
 	}
 	if len(*models) > 0 {
 		var keep []quickModel
@@ -121,10 +132,11 @@ gets an equal share and stops early (with a note) if its share runs out.`)
 	}
 	var runs []string
 	for i, m := range st.models {
-		left := *budget - time.Since(start)
-		share := left / time.Duration(len(st.models)-i)
-		// Keep a tenth of the share for evaluation.
-		trainShare := share * 9 / 10
+		// The setting's steps fit the default budget; the cap only keeps a
+		// slow machine within it: each model may use what is left but a
+		// reserve for evaluating it and training the ones after it.
+		const reserve = 20 * time.Second
+		trainShare := *budget - time.Since(start) - reserve*time.Duration(len(st.models)-i)
 		if trainShare <= 0 {
 			return fmt.Errorf("quickstart: the --budget %v ran out before %s", *budget, m.name)
 		}

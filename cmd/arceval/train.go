@@ -63,6 +63,7 @@ step) and eval/step-N.jsonl run files of the periodic evaluations.`)
 	evalEvery := fs.Int("eval-every", 0, "steps between evaluations (0: at the end only)")
 	ckptEvery := fs.Int("checkpoint-every", 100, "steps between checkpoints (also on interrupt and at the end)")
 	threads := fs.Int("threads", runtime.GOMAXPROCS(0), "GEMM goroutines")
+	ablation := fs.String("ablation", "", "TRM ablations of the paper's Table 1, comma-separated: "+ablationNames()+", T<k>n<m>")
 	budget := fs.Duration("budget", 0, "stop after the step that ends past this wall time (e.g. 2m), then evaluate and save")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -103,7 +104,10 @@ step) and eval/step-N.jsonl run files of the periodic evaluations.`)
 		if _, err := os.Stat(filepath.Join(dir, harness.CheckpointFile)); err == nil {
 			return fmt.Errorf("%s already holds a run: --resume it or choose another --out", dir)
 		}
-		m, err := newTrainable(*kind, *preset, *config, *override, trainData, *seed)
+		if *ablation != "" && *kind != trm.Kind {
+			return usageError{"train: --ablation applies to TRM"}
+		}
+		m, err := newTrainable(*kind, *preset, *config, *override, *ablation, trainData, *seed)
 		if err != nil {
 			return err
 		}
@@ -112,6 +116,9 @@ step) and eval/step-N.jsonl run files of the periodic evaluations.`)
 			Optimizer: *optimizer, Loss: *loss}
 		if rc.MicroBatch == 0 {
 			rc.MicroBatch = rc.GlobalBatch
+		}
+		if err := applyAblations(*ablation, &trm.Config{}, &rc); err != nil { // the recipe's part
+			return err
 		}
 		if err := rc.Validate(); err != nil {
 			return usageError{err.Error()}
@@ -238,7 +245,7 @@ func loadTrainData(root, name string, augment bool) (harness.TrainData, string, 
 
 // newTrainable makes a freshly initialised model of a kind whose sequence
 // length, vocabulary and puzzle table fit the data.
-func newTrainable(kind, preset, config, override string, data harness.TrainData, seed uint64) (models.Trainable, error) {
+func newTrainable(kind, preset, config, override, ablation string, data harness.TrainData, seed uint64) (models.Trainable, error) {
 	switch kind {
 	case trm.Kind:
 		cfg, err := resolveConfig(preset, config)
@@ -246,7 +253,16 @@ func newTrainable(kind, preset, config, override string, data harness.TrainData,
 			return nil, err
 		}
 		return initTrainable(cfg, override, data, func(c *trm.Config) (*int, *int, *int) { return &c.SeqLen, &c.VocabSize, &c.NumPuzzleIdentifiers },
-			trm.Config.Validate, func(c trm.Config) (models.Trainable, error) { return trm.LoadTrainable(c, trm.RandomTensors(c, seed)) })
+			func(c trm.Config) error { return c.Validate() }, func(c trm.Config) (models.Trainable, error) {
+				// The ablations' model part, after the overrides.
+				if err := applyAblations(ablation, &c, &harness.TrainConfig{}); err != nil {
+					return nil, err
+				}
+				if err := c.Validate(); err != nil {
+					return nil, usageError{err.Error()}
+				}
+				return trm.LoadTrainable(c, trm.RandomTensors(c, seed))
+			})
 	case hrm.Kind:
 		cfg, err := baselineConfig(preset, config, hrm.DefaultConfig, hrm.Preset, hrm.ReadConfigFile)
 		if err != nil {

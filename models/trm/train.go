@@ -131,7 +131,7 @@ func (m *Model) TrainStep(s *TrainState, b TrainBatch, opt TrainOptions, out *Tr
 		out.QHalt[r], out.QContinue[r] = q[2*r], q[2*r+1]
 		s.Steps[r]++
 		halted := s.Steps[r] >= c.HaltMaxSteps
-		if c.HaltMaxSteps > 1 {
+		if c.HaltMaxSteps > 1 && !opt.NoQHalt {
 			if c.NoACTContinue {
 				halted = halted || q[2*r] > 0
 			} else {

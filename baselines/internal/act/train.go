@@ -290,7 +290,7 @@ func (t *Trainer) step(s *models.TrainState, b models.TrainBatch, opt models.Tra
 		out.QHalt[r], out.QContinue[r] = q[2*r], q[2*r+1]
 		s.Steps[r]++
 		halted := s.Steps[r] >= w.MaxSteps
-		if w.MaxSteps > 1 && t.HaltOnQ {
+		if w.MaxSteps > 1 && t.HaltOnQ && !opt.NoQHalt {
 			halted = halted || q[2*r] > q[2*r+1]
 			if opt.ExplorationProb > 0 {
 				minHalt := 0

@@ -1,0 +1,62 @@
+package main
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"arceval/harness"
+	"arceval/models/trm"
+)
+
+// ablation is one row of the paper's Table 1 (trm-spec §9.1) that our TRM
+// can express: a change to the model config and/or the training recipe,
+// applied on top of --preset/--config/--override.
+type ablation struct {
+	desc  string
+	model func(c *trm.Config)
+	train func(c *harness.TrainConfig)
+}
+
+var ablations = map[string]ablation{
+	"act-continue": {"w/ ACT: HRM-style q_continue loss (a second, gradient-free pass)", func(c *trm.Config) { c.NoACTContinue = false }, nil},
+	"no-ema":       {"no EMA: evaluate and save the live weights", nil, func(c *harness.TrainConfig) { c.EMA = 0 }},
+	"4-layers":     {"w/ 4 layers, n halved", func(c *trm.Config) { c.LLayers, c.LCycles = 4, max(1, c.LCycles/2) }, nil},
+	"att":          {"w/ self-attention (TRM-Att)", func(c *trm.Config) { c.MLPT, c.PosEncodings = false, "rope" }, nil},
+	"mlp":          {"w/ token-mixing MLP (TRM-MLP)", func(c *trm.Config) { c.MLPT, c.PosEncodings = true, "none" }, nil},
+	"no-act":       {"w/o ACT: no Q halting in training, every row runs halt_max_steps steps", nil, func(c *harness.TrainConfig) { c.NoACT = true }},
+}
+
+// recursionAblation matches "T<k>n<m>": H_cycles k, L_cycles m (e.g. T2n2).
+var recursionAblation = regexp.MustCompile(`^T(\d+)n(\d+)$`)
+
+// applyAblations applies a comma-separated list of ablations.
+func applyAblations(list string, c *trm.Config, rc *harness.TrainConfig) error {
+	if list == "" {
+		return nil
+	}
+	for _, name := range strings.Split(list, ",") {
+		if m := recursionAblation.FindStringSubmatch(name); m != nil {
+			c.HCycles, _ = strconv.Atoi(m[1])
+			c.LCycles, _ = strconv.Atoi(m[2])
+			continue
+		}
+		a, ok := ablations[name]
+		if !ok {
+			return usageError{fmt.Sprintf("--ablation %q: want %s or T<k>n<m> (the 1-step gradient and separate f_H/f_L rows of Table 1 are not implemented)", name, ablationNames())}
+		}
+		if a.model != nil {
+			a.model(c)
+		}
+		if a.train != nil {
+			a.train(rc)
+		}
+	}
+	return nil
+}
+
+func ablationNames() string {
+	names := []string{"act-continue", "no-ema", "4-layers", "att", "mlp", "no-act"}
+	return strings.Join(names, ", ")
+}

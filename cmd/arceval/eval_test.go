@@ -373,3 +373,22 @@ func TestTrainAblations(t *testing.T) {
 		t.Error("an ablation we cannot express was accepted")
 	}
 }
+
+func TestReproduce(t *testing.T) {
+	data := testenv.DataRoot(t)
+	model := tinyModel(t, 81, 11)
+	out := t.TempDir()
+	stdout, errOut, err := runCLI(t, "reproduce", "sudoku", "--model", model, "--data", data, "--limit", "4", "--out", out)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, errOut)
+	}
+	if _, statErr := os.Stat(filepath.Join(out, "sudoku.jsonl")); statErr != nil || !strings.Contains(stdout, "Table 4") || !strings.Contains(stdout, "SUBSET") {
+		t.Errorf("reproduce sudoku: %v\n%s", statErr, stdout)
+	}
+	if !strings.Contains(errOut, "test-sample-1200") && !strings.Contains(errOut, "sudoku-extreme/test,") {
+		t.Logf("stderr: %s", errOut)
+	}
+	if _, _, err := runCLI(t, "reproduce", "arc1", "--model", model); err == nil || exitCode(err) != 2 {
+		t.Errorf("ARC without --build: %v", err)
+	}
+}

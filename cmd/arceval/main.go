@@ -65,6 +65,7 @@ func commands() []command {
 		{"data", "benchmark data: ls, stats, show, validate, build, gen, leakage, fetch", runData},
 		{"import", "convert an official PyTorch TRM checkpoint into a native arceval file", runImport},
 		{"train", "train TRM with the official recipe; checkpoints, resume, periodic evaluation", runTrain},
+		{"reproduce", "the paper's evaluation protocol per benchmark, with the paper's tables beside", runReproduce},
 		{"eval", "evaluate a model on a set: per-test-input run file, ARC voting, scores", runEval},
 		{"score", "score a run file, or an ARC Prize submission against a set", runScore},
 		{"merge", "join the shards of a run into one run file", runMerge},

@@ -32,7 +32,7 @@ type quickSetting struct {
 // "ci" a tiny one that trains in well under two minutes for the CI gate.
 var quickSettings = map[string]quickSetting{
 	"maze": {
-		task: "maze", gen: []string{"--size", "6", "--min-path", "4"}, nTrain: 3000, nTest: 300, steps: 1200, batch: 64, lr: "1e-3",
+		task: "maze", gen: []string{"--size", "6", "--min-path", "4"}, nTrain: 1000, nTest: 500, steps: 1200, batch: 64, lr: "1e-3",
 		models: []quickModel{
 			// TRM-MLP first: the MLP baseline is its network without the
 			// recursion, so that pair isolates what recursion buys.

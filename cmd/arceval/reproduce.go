@@ -1,0 +1,126 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"arceval/tasks"
+)
+
+// benchmarkProtocol is the paper's evaluation of one benchmark (trm-spec
+// §7): which set, how many views, and the preset of its released model.
+type benchmarkProtocol struct {
+	set, fallback string // set name; a smaller stand-in when the set is absent
+	preset        string
+	views         int    // ARC: views per test input (the official build's 1000 augmentations + original)
+	buildSplit    bool   // ARC: evaluate the official build's test split (its views and identifiers)
+	hours         string // expected run time of the whole set on this machine (2 cores)
+}
+
+var protocols = map[string]benchmarkProtocol{
+	"sudoku": {set: "sudoku-extreme/test", fallback: "sudoku-extreme/test-sample-1200", preset: "sudoku-mlp", views: 1,
+		hours: "≈ 7 days for 422,786 puzzles at 0.69 puzzles/s (test-sample-1200: ≈ 30 min)"},
+	"maze":   {set: "maze-hard/test", preset: "maze-att", views: 1, hours: "≈ 3.4 h for 1,000 mazes at 0.083 mazes/s"},
+	"arc1":   {preset: "arc1-att", views: 0, buildSplit: true, hours: "≈ 58 days for 400 tasks × 1,001 views at 0.083 views/s: shard it"},
+	"arc2":   {preset: "arc2-att", views: 0, buildSplit: true, hours: "≈ 17 days for 120 tasks × 1,001 views at 0.083 views/s: shard it"},
+}
+
+func runReproduce(c *cli, args []string) error {
+	fs := c.newFlags("reproduce", `reproduce sudoku|maze|arc1|arc2 --model FILE [--build DIR] [--out DIR] [flags]
+
+Evaluates a released (or your own) checkpoint with the protocol of the TRM
+paper — every supervision step of the model (16 in the released ones); Sudoku-Extreme and Maze-Hard exact accuracy
+on their test sets; ARC pass@2 by voting over the official build's
+augmented views with the build's puzzle identifiers (build it with
+`+"`arceval data build arc --out DIR`"+`; for ARC-AGI-2 with
+--subsets training2,evaluation2,concept --test-set evaluation2) — then
+prints the paper's tables with every run in --out beside them. --limit,
+--views and --shard cut the work to fit your machines (a partial run is
+labelled SUBSET); merge shards with `+"`arceval merge`"+`.`)
+	model := fs.String("model", "", "checkpoint (official: the benchmark's preset is used unless --preset/--config)")
+	preset := fs.String("preset", "", "preset of an official checkpoint (default: the benchmark's)")
+	config := fs.String("config", "", "official config file (e.g. the checkpoint's all_config.yaml)")
+	build := fs.String("build", "", "ARC: the official build folder (identifiers.json, test/)")
+	data := fs.String("data", "", "data root (default $ARCEVAL_DATA, else ./data)")
+	out := fs.String("out", "reproduce", "directory of the run files")
+	limit := fs.Int("limit", 0, "evaluate the first N tasks only")
+	views := fs.Int("views", 0, "ARC: views per test input (default: all of the build's)")
+	shard := fs.String("shard", "", "evaluate shard K/N")
+	batch := fs.Int("batch", 8, "rows per model batch")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usageError{"reproduce: name one benchmark: sudoku, maze, arc1 or arc2"}
+	}
+	bench := fs.Arg(0)
+	p, ok := protocols[bench]
+	if !ok {
+		return usageError{fmt.Sprintf("reproduce: unknown benchmark %q (want sudoku, maze, arc1 or arc2)", bench)}
+	}
+	if *model == "" {
+		return usageError{"reproduce: --model is required"}
+	}
+	set := p.set
+	if p.buildSplit {
+		if *build == "" {
+			return usageError{fmt.Sprintf("reproduce %s: --build DIR (the official ARC build) is required: its views and puzzle identifiers are what the checkpoint was trained on", bench)}
+		}
+		set = filepath.Join(*build, "test")
+	} else if _, err := tasks.LoadSet(tasks.DataRoot(*data), set); err != nil && p.fallback != "" {
+		fmt.Fprintf(c.stderr, "%s is not available (%v); evaluating %s instead (a stratified sample: report estimates the full-test accuracy)\n", set, err, p.fallback)
+		set = p.fallback
+	}
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		return err
+	}
+	name := bench
+	if *shard != "" {
+		name += "-shard-" + strings.ReplaceAll(*shard, "/", "-of-")
+	}
+	runPath := filepath.Join(*out, name+".jsonl")
+	evalArgs := []string{"eval", "--model", *model, "--set", set, "--batch", fmt.Sprint(*batch), "--out", runPath, "--resume"}
+	if *config != "" {
+		evalArgs = append(evalArgs, "--config", *config)
+	}
+	if *preset != "" || *config == "" {
+		evalArgs = append(evalArgs, "--preset", firstNonEmpty(*preset, p.preset))
+	}
+	if *data != "" {
+		evalArgs = append(evalArgs, "--data", *data)
+	}
+	if *limit > 0 {
+		evalArgs = append(evalArgs, "--limit", fmt.Sprint(*limit))
+	}
+	if p.buildSplit {
+		evalArgs = append(evalArgs, "--views", fmt.Sprint(*views))
+	}
+	if *shard != "" {
+		evalArgs = append(evalArgs, "--shard", *shard)
+	}
+	fmt.Fprintf(c.stderr, "reproduce %s: %s, all the model's supervision steps (16 for the released models); the whole set takes %s\n", bench, set, p.hours)
+	if err := run(evalArgs, c.stdout, c.stderr); err != nil {
+		return err
+	}
+	if *shard != "" {
+		return nil
+	}
+	var runs []string
+	entries, _ := os.ReadDir(*out)
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".jsonl") && !strings.Contains(e.Name(), "-shard-") {
+			runs = append(runs, filepath.Join(*out, e.Name()))
+		}
+	}
+	fmt.Fprintln(c.stdout)
+	return run(append([]string{"report", "--paper"}, runs...), c.stdout, c.stderr)
+}
+
+func firstNonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}

@@ -22,9 +22,9 @@ type benchmarkProtocol struct {
 var protocols = map[string]benchmarkProtocol{
 	"sudoku": {set: "sudoku-extreme/test", fallback: "sudoku-extreme/test-sample-1200", preset: "sudoku-mlp", views: 1,
 		hours: "≈ 7 days for 422,786 puzzles at 0.69 puzzles/s (test-sample-1200: ≈ 30 min)"},
-	"maze":   {set: "maze-hard/test", preset: "maze-att", views: 1, hours: "≈ 3.4 h for 1,000 mazes at 0.083 mazes/s"},
-	"arc1":   {preset: "arc1-att", views: 0, buildSplit: true, hours: "≈ 58 days for 400 tasks × 1,001 views at 0.083 views/s: shard it"},
-	"arc2":   {preset: "arc2-att", views: 0, buildSplit: true, hours: "≈ 17 days for 120 tasks × 1,001 views at 0.083 views/s: shard it"},
+	"maze": {set: "maze-hard/test", preset: "maze-att", views: 1, hours: "≈ 3.4 h for 1,000 mazes at 0.083 mazes/s"},
+	"arc1": {preset: "arc1-att", views: 0, buildSplit: true, hours: "≈ 58 days for 400 tasks × 1,001 views at 0.083 views/s: shard it"},
+	"arc2": {preset: "arc2-att", views: 0, buildSplit: true, hours: "≈ 17 days for 120 tasks × 1,001 views at 0.083 views/s: shard it"},
 }
 
 func runReproduce(c *cli, args []string) error {

@@ -14,17 +14,16 @@ import (
 type benchmarkProtocol struct {
 	set, fallback string // set name; a smaller stand-in when the set is absent
 	preset        string
-	views         int    // ARC: views per test input (the official build's 1000 augmentations + original)
 	buildSplit    bool   // ARC: evaluate the official build's test split (its views and identifiers)
 	hours         string // expected run time of the whole set on this machine (2 cores)
 }
 
 var protocols = map[string]benchmarkProtocol{
-	"sudoku": {set: "sudoku-extreme/test", fallback: "sudoku-extreme/test-sample-1200", preset: "sudoku-mlp", views: 1,
+	"sudoku": {set: "sudoku-extreme/test", fallback: "sudoku-extreme/test-sample-1200", preset: "sudoku-mlp",
 		hours: "≈ 7 days for 422,786 puzzles at 0.69 puzzles/s (test-sample-1200: ≈ 30 min)"},
-	"maze": {set: "maze-hard/test", preset: "maze-att", views: 1, hours: "≈ 3.4 h for 1,000 mazes at 0.083 mazes/s"},
-	"arc1": {preset: "arc1-att", views: 0, buildSplit: true, hours: "≈ 58 days for 400 tasks × 1,001 views at 0.083 views/s: shard it"},
-	"arc2": {preset: "arc2-att", views: 0, buildSplit: true, hours: "≈ 17 days for 120 tasks × 1,001 views at 0.083 views/s: shard it"},
+	"maze": {set: "maze-hard/test", preset: "maze-att", hours: "≈ 3.4 h for 1,000 mazes at 0.083 mazes/s"},
+	"arc1": {preset: "arc1-att", buildSplit: true, hours: "≈ 58 days for 400 tasks × 1,001 views at 0.083 views/s: shard it"},
+	"arc2": {preset: "arc2-att", buildSplit: true, hours: "≈ 17 days for 120 tasks × 1,001 views at 0.083 views/s: shard it"},
 }
 
 func runReproduce(c *cli, args []string) error {

@@ -44,9 +44,9 @@ var quickSettings = map[string]quickSetting{
 		},
 	},
 	"ci": {
-		task: "maze", gen: []string{"--size", "5", "--min-path", "3"}, nTrain: 1000, nTest: 200, steps: 150, batch: 32, lr: "2e-3",
+		task: "maze", gen: []string{"--size", "6", "--min-path", "4"}, nTrain: 1000, nTest: 300, steps: 1000, batch: 64, lr: "1.5e-3",
 		models: []quickModel{
-			{"TRM", "trm", "maze-att", `{"hidden_size":32,"num_heads":2,"H_cycles":2,"L_cycles":2,"L_layers":1,"halt_max_steps":4,"puzzle_emb_ndim":0}`},
+			{"TRM", "trm", "sudoku-mlp", `{"hidden_size":48,"H_cycles":2,"L_cycles":2,"L_layers":2,"halt_max_steps":6,"puzzle_emb_ndim":0}`},
 		},
 	},
 }

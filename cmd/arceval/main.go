@@ -63,8 +63,8 @@ func commands() []command {
 	return []command{
 		{"quickstart", "train and compare TRM, HRM, direct and MLP on generated data (no download)", runQuickstart},
 		{"data", "benchmark data: ls, stats, show, validate, build, gen, leakage, fetch", runData},
-		{"import", "convert an official PyTorch TRM checkpoint into a native arceval file", runImport},
-		{"train", "train TRM with the official recipe; checkpoints, resume, periodic evaluation", runTrain},
+		{"import", "convert an official PyTorch TRM, HRM or transformer-baseline checkpoint into a native file", runImport},
+		{"train", "train TRM or a baseline with the official recipe; checkpoints, resume, evaluation", runTrain},
 		{"reproduce", "the paper's evaluation protocol per benchmark, with the paper's tables beside", runReproduce},
 		{"eval", "evaluate a model on a set: per-test-input run file, ARC voting, scores", runEval},
 		{"score", "score a run file, or an ARC Prize submission against a set", runScore},
@@ -74,7 +74,7 @@ func commands() []command {
 		{"check", "CI accuracy gate: exit 1 when a run is significantly worse than a baseline", runCheck},
 		{"init", "write a random-weight TRM of a preset's shape (untrained baseline)", runInit},
 		{"forward", "run a batch through a model; per-step logits, argmax and Q values as JSON", runForward},
-		{"bench", "inference speed of the TRM shapes: puzzles/s, GFLOP/s, % of peak", runBench},
+		{"bench", "speed of the TRM shapes (inference, or --train) beside PyTorch", runBench},
 		{"version", "print version, VCS revision, Go version and kernel", runVersion},
 		{"help", "show help for a command", runHelp},
 	}

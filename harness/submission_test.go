@@ -127,3 +127,22 @@ func TestSubmissionHasEveryEntry(t *testing.T) {
 		t.Errorf("our own submission: %d missing, %d solved; want 0 and 3", sc.Missing, sc.Solved)
 	}
 }
+
+// FuzzScoreSubmission: any bytes give an error or a score over the set's
+// denominators, never a panic; nothing counts more than the set holds.
+func FuzzScoreSubmission(f *testing.F) {
+	f.Add([]byte(`{"m": [{"attempt_1": [[1,2],[3,4]], "attempt_2": [[0]]}], "s": [{"attempt_1": [[7],[8]]}]}`))
+	f.Add([]byte(`{"n": [null, {"attempt_2": [[0]]}], "zz": []}`))
+	f.Add([]byte(`{"m": "x", "s": [7, {"attempt_1": [[1e3]]}]}`))
+	f.Add([]byte(`[]`))
+	set := scoringSet()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		sc, err := ScoreSubmission("fuzz.json", data, set)
+		if err != nil {
+			return
+		}
+		if sc.Tasks != 3 || sc.TestInputs != 6 || sc.Solved > 6 || sc.Missing < 0 || sc.Missing > 6 || sc.TaskMacro < 0 || sc.TaskMacro > 1 {
+			t.Fatalf("score out of range: %+v", sc.Summary)
+		}
+	})
+}

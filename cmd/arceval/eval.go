@@ -115,6 +115,11 @@ a deterministic 1/N of the tasks for `+"`arceval merge`"+`.`)
 	effViews := 1
 	if kind == tasks.ARC {
 		effViews = *views
+		if effViews <= 0 && len(items) > 0 { // a built split's views: all of its puzzles
+			if vs, err := items[0].Views(); err == nil {
+				effViews = len(vs)
+			}
+		}
 	}
 	bi := readBuildInfo()
 	h := results.Header{

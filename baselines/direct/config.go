@@ -12,7 +12,6 @@
 package direct
 
 import (
-	"encoding/json"
 	"fmt"
 	"maps"
 
@@ -64,36 +63,21 @@ func DefaultConfig() Config {
 // ParseConfig decodes an official config dict over DefaultConfig and
 // validates it.
 func ParseConfig(data []byte) (Config, error) {
-	c := DefaultConfig()
-	if err := json.Unmarshal(data, &c); err != nil {
-		return c, fmt.Errorf("transformer baseline config: %w", err)
-	}
-	return c, c.Validate()
+	return act.ParseConfig(data, DefaultConfig(), "transformer baseline")
 }
 
 // Validate checks that the sizes are usable.
 func (c Config) Validate() error {
-	switch {
-	case c.HiddenSize <= 0 || c.NumHeads <= 0 || c.HiddenSize < c.NumHeads:
-		return fmt.Errorf("transformer baseline config: hidden_size %d and num_heads %d must be positive, hidden ≥ heads", c.HiddenSize, c.NumHeads)
-	case c.PosEncodings == "rope" && !c.MLPT && (c.HiddenSize/c.NumHeads)%2 != 0:
-		return fmt.Errorf("transformer baseline config: RoPE needs an even head dimension, hidden_size %d // num_heads %d is odd", c.HiddenSize, c.NumHeads)
-	case c.SeqLen <= 0 || c.VocabSize <= 0:
-		return fmt.Errorf("transformer baseline config: seq_len %d and vocab_size %d must be positive", c.SeqLen, c.VocabSize)
-	case c.HLayers < 1:
-		return fmt.Errorf("transformer baseline config: H_layers %d must be ≥ 1", c.HLayers)
-	case c.HaltMaxSteps < 1:
-		return fmt.Errorf("transformer baseline config: halt_max_steps %d must be ≥ 1", c.HaltMaxSteps)
-	case c.Expansion <= 0:
-		return fmt.Errorf("transformer baseline config: expansion %g must be positive", c.Expansion)
-	case c.PuzzleEmbNdim < 0 || c.PuzzleEmbNdim > 0 && c.NumPuzzleIdentifiers < 1:
-		return fmt.Errorf("transformer baseline config: puzzle_emb_ndim %d needs num_puzzle_identifiers ≥ 1 (got %d)", c.PuzzleEmbNdim, c.NumPuzzleIdentifiers)
-	case c.RMSNormEps <= 0 || c.PosEncodings == "rope" && c.RopeTheta <= 0:
-		return fmt.Errorf("transformer baseline config: rms_norm_eps %g and rope_theta %g must be positive", c.RMSNormEps, c.RopeTheta)
-	case c.PosEncodings != "rope" && c.PosEncodings != "learned" && !(c.PosEncodings == "none" && c.MLPT):
-		return fmt.Errorf("transformer baseline config: pos_encodings %q (want rope or learned; none only with mlp_t)", c.PosEncodings)
+	var layers error
+	if c.HLayers < 1 {
+		layers = fmt.Errorf("transformer baseline config: H_layers %d must be ≥ 1", c.HLayers)
 	}
-	return nil
+	return c.arch().Validate("transformer baseline", layers, "")
+}
+
+// arch is the part of c that act.Arch validates.
+func (c Config) arch() act.Arch {
+	return act.Arch{Dims: c.dims(), Block: c.blockDims(), HaltMaxSteps: c.HaltMaxSteps, RMSNormEps: c.RMSNormEps, RopeTheta: c.RopeTheta}
 }
 
 // Kind is the model kind of c: MLPKind with mlp_t blocks, else Kind.

@@ -35,27 +35,16 @@ func load(c Config, src Tensors, train bool) (*Model, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
-	r, err := act.NewResolver(src, "transformer baseline")
+	r, io, err := act.Open(src, "transformer baseline", c.Specs(), c.dims(), train)
 	if err != nil {
-		return nil, err
-	}
-	r.Own = train
-	if err := r.Check(c.Specs()); err != nil {
 		return nil, err
 	}
 	m := &Model{Cfg: c, P: c.PrefixLen(), T: c.Positions(), D: c.HiddenSize}
-	io, err := act.LoadIO(r, c.dims())
-	if err != nil {
-		return nil, err
-	}
 	hInit, err := r.Get("H_init")
 	if err != nil {
 		return nil, err
 	}
-	var rope *nn.RoPE
-	if c.PosEncodings == "rope" && !c.MLPT {
-		rope = nn.NewRoPE(m.T, c.blockDims().HeadDim(), c.RopeTheta)
-	}
+	rope := c.blockDims().RoPE(c.PosEncodings, c.RopeTheta)
 	if m.blocks, err = act.LoadBlocks(r, "H_level", c.HLayers, c.blockDims(), c.RMSNormEps, rope); err != nil {
 		return nil, err
 	}

@@ -41,22 +41,17 @@ func LoadFile(path string, cfg *Config) (*Model, *trm.FileTensors, error) {
 // mlp_t models, the sequence length. The head count is not inferred
 // (several give the same shapes).
 func InferConfig(c Config, src Tensors) Config {
-	r, err := act.NewResolver(src, "transformer baseline")
-	if err != nil {
+	d := c.dims()
+	r := act.InferDims(src, "transformer baseline", &d)
+	if r == nil {
 		return c
 	}
-	if s := r.Shape("embed_tokens.embedding_weight"); len(s) == 2 {
-		c.VocabSize = act.Fill(c.VocabSize, s[0])
-		c.HiddenSize = act.Fill(c.HiddenSize, s[1])
-	}
-	if s := r.Shape("puzzle_emb.weights"); len(s) == 2 {
-		c.NumPuzzleIdentifiers = act.Fill(c.NumPuzzleIdentifiers, s[0])
-		c.PuzzleEmbNdim = act.Fill(c.PuzzleEmbNdim, s[1])
-	}
+	c.VocabSize, c.HiddenSize = d.Vocab, d.Hidden
+	c.NumPuzzleIdentifiers, c.PuzzleEmbNdim = d.PuzzleRows, d.PuzzleNdim
 	c.HLayers = act.Fill(c.HLayers, r.Layers("H_level"))
-	if s := r.Shape("H_level.layers.0.mlp_t.down_proj.weight"); len(s) == 2 {
+	if T, ok := r.MLPTPositions("H_level"); ok {
 		c.MLPT = true
-		c.SeqLen = act.Fill(c.SeqLen, s[0]-c.PrefixLen())
+		c.SeqLen = act.Fill(c.SeqLen, T-c.PrefixLen())
 	}
 	return c
 }

@@ -9,9 +9,9 @@ import (
 
 	"arceval/baselines/hrm"
 	"arceval/internal/parity"
-	"arceval/models"
 	"arceval/models/checkpoint"
 	"arceval/models/nn"
+	"arceval/models/trm"
 )
 
 // trainConfig is a tiny transformer baseline (or, "mlp", MLP baseline) for
@@ -48,14 +48,7 @@ func trainConfig(variant string) Config {
 func trainModel(t *testing.T, c Config, seed uint64) *Model {
 	t.Helper()
 	src := RandomTensors(c, seed)
-	r := rand.New(rand.NewPCG(seed, 1))
-	for _, name := range []string{"q_head.weight", "puzzle_emb.weights"} {
-		if w, ok := src[name]; ok {
-			for i := range w.Data {
-				w.Data[i] = float32(r.NormFloat64() * 0.3)
-			}
-		}
-	}
+	parity.RandomizeHeads(src, seed)
 	m, err := LoadTrainable(c, src)
 	if err != nil {
 		t.Fatal(err)
@@ -65,19 +58,7 @@ func trainModel(t *testing.T, c Config, seed uint64) *Model {
 
 // trainBatch is a random batch with some ignored labels.
 func trainBatch(c Config, B int, seed uint64) TrainBatch {
-	r := rand.New(rand.NewPCG(seed, 2))
-	b := TrainBatch{Inputs: make([]int32, B*c.SeqLen), Labels: make([]int32, B*c.SeqLen), PuzzleIDs: make([]int32, B)}
-	for i := range b.Inputs {
-		b.Inputs[i] = int32(r.IntN(c.VocabSize))
-		b.Labels[i] = int32(r.IntN(c.VocabSize))
-		if r.IntN(4) == 0 {
-			b.Labels[i] = nn.IgnoreLabel
-		}
-	}
-	for i := range b.PuzzleIDs {
-		b.PuzzleIDs[i] = int32(r.IntN(max(c.NumPuzzleIdentifiers, 1)))
-	}
-	return b
+	return parity.RandomTrainBatch(c.SeqLen, c.VocabSize, c.NumPuzzleIdentifiers, B, seed)
 }
 
 // TestTrainStepGradients checks whole training steps against central
@@ -112,13 +93,7 @@ func TestTrainable(t *testing.T) {
 			c := trainConfig(variant)
 			m := trainModel(t, c, 7)
 			parity.TrainableSuite(t, parity.Trainable{Model: m, Batch: trainBatch(c, 3, 9), HaltsOnQ: c.ActEnabled,
-				Load: func(path string) (models.Model, error) {
-					m, src, err := LoadFile(path, nil)
-					if err == nil {
-						t.Cleanup(func() { src.Close() })
-					}
-					return m, err
-				}})
+				Load: parity.FileLoader(t, func(path string) (*Model, *trm.FileTensors, error) { return LoadFile(path, nil) })})
 		})
 	}
 }
@@ -168,15 +143,7 @@ func TestParams(t *testing.T) {
 				want = append(want, s.Name)
 			}
 		}
-		var got []string
-		n := 0
-		for _, p := range m.Params() {
-			got = append(got, p.Name)
-			n += len(p.W)
-		}
-		if !slices.Equal(got, want) || n != c.Params() {
-			t.Errorf("%s: params %v (%d values), want %v (%d)", variant, got, n, want, c.Params())
-		}
+		parity.CheckParams(t, variant, m, want, c.Params())
 	}
 	c := trainConfig("rope")
 	inf, err := Load(c, RandomTensors(c, 1))

@@ -35,23 +35,18 @@ func LoadFile(path string, cfg *Config) (*Model, *trm.FileTensors, error) {
 // vocabulary and hidden size, puzzle table, layer counts of both levels,
 // mlp_t and, for mlp_t models, the sequence length.
 func InferConfig(c Config, src Tensors) Config {
-	r, err := act.NewResolver(src, "HRM")
-	if err != nil {
+	d := c.dims()
+	r := act.InferDims(src, "HRM", &d)
+	if r == nil {
 		return c
 	}
-	if s := r.Shape("embed_tokens.embedding_weight"); len(s) == 2 {
-		c.VocabSize = act.Fill(c.VocabSize, s[0])
-		c.HiddenSize = act.Fill(c.HiddenSize, s[1])
-	}
-	if s := r.Shape("puzzle_emb.weights"); len(s) == 2 {
-		c.NumPuzzleIdentifiers = act.Fill(c.NumPuzzleIdentifiers, s[0])
-		c.PuzzleEmbNdim = act.Fill(c.PuzzleEmbNdim, s[1])
-	}
+	c.VocabSize, c.HiddenSize = d.Vocab, d.Hidden
+	c.NumPuzzleIdentifiers, c.PuzzleEmbNdim = d.PuzzleRows, d.PuzzleNdim
 	c.HLayers = act.Fill(c.HLayers, r.Layers("H_level"))
 	c.LLayers = act.Fill(c.LLayers, r.Layers("L_level"))
-	if s := r.Shape("L_level.layers.0.mlp_t.down_proj.weight"); len(s) == 2 {
+	if T, ok := r.MLPTPositions("L_level"); ok {
 		c.MLPT = true
-		c.SeqLen = act.Fill(c.SeqLen, s[0]-c.PrefixLen())
+		c.SeqLen = act.Fill(c.SeqLen, T-c.PrefixLen())
 	}
 	return c
 }

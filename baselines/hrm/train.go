@@ -148,15 +148,7 @@ func (m *Model) Tensors() (trm.TensorMap, error) {
 // weights, so training can go on), with override's tensors (e.g. EMA
 // weights, by short name) in place of the live ones.
 func (m *Model) Snapshot(override map[string][]float32) (models.Model, error) {
-	t, err := m.train.WithOverride(override, true)
-	if err != nil {
-		return nil, errors.New("hrm: Snapshot: " + err.Error())
-	}
-	sm, err := Load(m.Cfg, t)
-	if err != nil {
-		return nil, err
-	}
-	return sm, nil
+	return act.Snapshot(m.train, "hrm", override, func(t Tensors) (*Model, error) { return Load(m.Cfg, t) })
 }
 
 // Save writes a trainable model (with override's tensors) as a native
@@ -171,13 +163,7 @@ func (m *Model) Save(path string, override map[string][]float32, meta map[string
 var _ models.Trainable = (*Model)(nil)
 
 // Weights returns every tensor of a trainable model (models.Trainable).
-func (m *Model) Weights() map[string]models.Tensor {
-	t, err := m.Tensors()
-	if err != nil {
-		return nil
-	}
-	return t
-}
+func (m *Model) Weights() map[string]models.Tensor { return m.train.Weights() }
 
 // ConfigJSON is the config as native files store it.
 func (m *Model) ConfigJSON() ([]byte, error) { return json.Marshal(m.Cfg) }

@@ -2,13 +2,12 @@ package hrm
 
 import (
 	"fmt"
-	"math/rand/v2"
 	"slices"
 	"testing"
 
 	"arceval/internal/parity"
-	"arceval/models"
 	"arceval/models/nn"
+	"arceval/models/trm"
 )
 
 // trainConfig is a tiny HRM for tests of the training step.
@@ -39,14 +38,7 @@ func trainConfig(variant string) Config {
 func trainModel(t *testing.T, c Config, seed uint64) *Model {
 	t.Helper()
 	src := RandomTensors(c, seed)
-	r := rand.New(rand.NewPCG(seed, 1))
-	for _, name := range []string{"q_head.weight", "puzzle_emb.weights"} {
-		if w, ok := src[name]; ok {
-			for i := range w.Data {
-				w.Data[i] = float32(r.NormFloat64() * 0.3)
-			}
-		}
-	}
+	parity.RandomizeHeads(src, seed)
 	m, err := LoadTrainable(c, src)
 	if err != nil {
 		t.Fatal(err)
@@ -56,19 +48,7 @@ func trainModel(t *testing.T, c Config, seed uint64) *Model {
 
 // trainBatch is a random batch with some ignored labels.
 func trainBatch(c Config, B int, seed uint64) TrainBatch {
-	r := rand.New(rand.NewPCG(seed, 2))
-	b := TrainBatch{Inputs: make([]int32, B*c.SeqLen), Labels: make([]int32, B*c.SeqLen), PuzzleIDs: make([]int32, B)}
-	for i := range b.Inputs {
-		b.Inputs[i] = int32(r.IntN(c.VocabSize))
-		b.Labels[i] = int32(r.IntN(c.VocabSize))
-		if r.IntN(4) == 0 {
-			b.Labels[i] = nn.IgnoreLabel
-		}
-	}
-	for i := range b.PuzzleIDs {
-		b.PuzzleIDs[i] = int32(r.IntN(max(c.NumPuzzleIdentifiers, 1)))
-	}
-	return b
+	return parity.RandomTrainBatch(c.SeqLen, c.VocabSize, c.NumPuzzleIdentifiers, B, seed)
 }
 
 // TestTrainStepGradients checks whole training steps against central
@@ -185,13 +165,7 @@ func TestTrainable(t *testing.T) {
 			c := trainConfig(variant)
 			m := trainModel(t, c, 7)
 			parity.TrainableSuite(t, parity.Trainable{Model: m, Batch: trainBatch(c, 3, 9), HaltsOnQ: true,
-				Load: func(path string) (models.Model, error) {
-					m, src, err := LoadFile(path, nil)
-					if err == nil {
-						t.Cleanup(func() { src.Close() })
-					}
-					return m, err
-				}})
+				Load: parity.FileLoader(t, func(path string) (*Model, *trm.FileTensors, error) { return LoadFile(path, nil) })})
 		})
 	}
 }
@@ -208,15 +182,7 @@ func TestParams(t *testing.T) {
 				want = append(want, s.Name)
 			}
 		}
-		var got []string
-		n := 0
-		for _, p := range m.Params() {
-			got = append(got, p.Name)
-			n += len(p.W)
-		}
-		if !slices.Equal(got, want) || n != c.Params() {
-			t.Errorf("%s: params %v (%d values), want %v (%d)", variant, got, n, want, c.Params())
-		}
+		parity.CheckParams(t, variant, m, want, c.Params())
 		if (m.PuzzleEmb() != nil) != (c.PuzzleEmbNdim > 0) {
 			t.Errorf("%s: puzzle embedding %v", variant, m.PuzzleEmb())
 		}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"arceval/internal/parity"
 	"arceval/models/nn"
 )
 
@@ -36,14 +37,7 @@ func tinyConfig(variant string) Config {
 func tinyModel(t *testing.T, c Config, seed uint64) *Model {
 	t.Helper()
 	src := RandomTensors(c, seed)
-	r := rand.New(rand.NewPCG(seed, 1))
-	for _, name := range []string{"q_head.weight", "puzzle_emb.weights"} {
-		if w, ok := src[name]; ok {
-			for i := range w.Data {
-				w.Data[i] = float32(r.NormFloat64() * 0.3)
-			}
-		}
-	}
+	parity.RandomizeHeads(src, seed)
 	m, err := LoadTrainable(c, src)
 	if err != nil {
 		t.Fatal(err)
@@ -51,25 +45,9 @@ func tinyModel(t *testing.T, c Config, seed uint64) *Model {
 	return m
 }
 
+// tinyBatch is a random batch with some ignored labels.
 func tinyBatch(c Config, B int, seed uint64) TrainBatch {
-	r := rand.New(rand.NewPCG(seed, 2))
-	b := TrainBatch{Inputs: make([]int32, B*c.SeqLen), Labels: make([]int32, B*c.SeqLen), PuzzleIDs: make([]int32, B)}
-	for i := range b.Inputs {
-		b.Inputs[i] = int32(r.IntN(c.VocabSize))
-		b.Labels[i] = int32(r.IntN(c.VocabSize))
-		if r.IntN(4) == 0 {
-			b.Labels[i] = nn.IgnoreLabel
-		}
-	}
-	for i := range b.PuzzleIDs {
-		b.PuzzleIDs[i] = int32(r.IntN(max(c.NumPuzzleIdentifiers, 1)))
-	}
-	return b
-}
-
-func cloneState(s *TrainState) *TrainState {
-	return &TrainState{B: s.B, ZH: slices.Clone(s.ZH), ZL: slices.Clone(s.ZL), Steps: slices.Clone(s.Steps),
-		Halted: slices.Clone(s.Halted), Inputs: slices.Clone(s.Inputs), Labels: slices.Clone(s.Labels), PuzzleIDs: slices.Clone(s.PuzzleIDs)}
+	return parity.RandomTrainBatch(c.SeqLen, c.VocabSize, c.NumPuzzleIdentifiers, B, seed)
 }
 
 // TestTrainStepGradients checks the training step's gradients against
@@ -102,7 +80,7 @@ func TestTrainStepGradients(t *testing.T) {
 			if err := m.TrainStep(s, b, opt, out, ar); err != nil { // a first step: a carry that is not the initial one
 				t.Fatal(err)
 			}
-			s0 := cloneState(s)
+			s0 := parity.CloneTrainState(s)
 			m.ZeroGrad()
 			if err := m.TrainStep(s, b, opt, out, ar); err != nil {
 				t.Fatal(err)
@@ -122,7 +100,7 @@ func TestTrainStepGradients(t *testing.T) {
 			target := slices.Clone(out.TargetQContinue)
 			loss := func() float64 {
 				m.Repack()
-				if err := m.TrainStep(cloneState(s0), b, opt, scratch, ar); err != nil {
+				if err := m.TrainStep(parity.CloneTrainState(s0), b, opt, scratch, ar); err != nil {
 					t.Fatal(err)
 				}
 				if c.NoACTContinue {
@@ -302,7 +280,7 @@ func TestTrainGradAccumulation(t *testing.T) {
 	const B = 2
 	b := tinyBatch(c, B, 3)
 	s, out, ar := m.NewTrainState(B), m.NewTrainOutput(B), &nn.Arena{}
-	s0 := cloneState(s)
+	s0 := parity.CloneTrainState(s)
 	if err := m.TrainStep(s, b, TrainOptions{}, out, ar); err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"arceval/internal/parity"
+	"arceval/internal/testenv"
 	"arceval/models/nn"
 )
 
@@ -304,6 +305,9 @@ func TestTrainGradAccumulation(t *testing.T) {
 
 // After the first step a training step allocates nothing.
 func TestTrainStepAllocations(t *testing.T) {
+	if testenv.RaceEnabled {
+		t.Skip("allocation counts mean nothing under -race")
+	}
 	c := tinyConfig("rope")
 	m := tinyModel(t, c, 6)
 	const B = 3

@@ -15,10 +15,7 @@ import (
 func TestTrainParity(t *testing.T) {
 	for _, f := range parity.Trained(t, Kind) {
 		t.Run(f.Name(), func(t *testing.T) {
-			cfg, err := ParseConfig(f.Config)
-			if err != nil {
-				t.Fatal(err)
-			}
+			cfg := parity.Config(t, f, ParseConfig)
 			m, err := LoadTrainable(cfg, openTensors(t, f.Path+".state_dict"))
 			if err != nil {
 				t.Fatal(err)

@@ -14,28 +14,20 @@ import (
 // with the official PyTorch outputs, within each step's stored tolerances
 // (steps marked parity=false only check the loop).
 func TestParity(t *testing.T) {
-	for _, f := range parity.Discover(t, Kind) {
-		t.Run(f.Name(), func(t *testing.T) {
-			cfg, err := ParseConfig(f.Config)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if testing.Short() && cfg.HiddenSize > 128 {
-				t.Skip("full-size fixture skipped in -short mode")
-			}
-			src := openTensors(t, f.Path+".state_dict")
-			m, err := Load(cfg, src)
-			if err != nil {
-				t.Fatal(err)
-			}
-			B := len(f.Inputs)
-			state, out, ar := m.NewState(B), m.NewStepOutput(B), &nn.Arena{}
-			f.RunEval(t, func(b Batch) (parity.Result, error) {
-				err := m.Step(state, b, out, StepOptions{}, ar)
-				return parity.Result{Out: out, Halted: state.Halted, ZH: state.ZH}, err
-			})
-		})
-	}
+	parity.EvalSuite(t, Kind, func(t *testing.T, f *parity.Fixture) parity.Step {
+		cfg := parity.Config(t, f, ParseConfig)
+		parity.SkipFull(t, cfg.HiddenSize)
+		m, err := Load(cfg, openTensors(t, f.Path+".state_dict"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		B := len(f.Inputs)
+		state, out, ar := m.NewState(B), m.NewStepOutput(B), &nn.Arena{}
+		return func(b Batch) (parity.Result, error) {
+			err := m.Step(state, b, out, StepOptions{}, ar)
+			return parity.Result{Out: out, Halted: state.Halted, ZH: state.ZH}, err
+		}
+	})
 }
 
 // TestTargetQContinue checks HRM's training halting rule (HaltOnQ) and
@@ -48,10 +40,7 @@ func TestTargetQContinue(t *testing.T) {
 			continue
 		}
 		t.Run(f.Name(), func(t *testing.T) {
-			cfg, err := ParseConfig(f.Config)
-			if err != nil {
-				t.Fatal(err)
-			}
+			cfg := parity.Config(t, f, ParseConfig)
 			src := openTensors(t, f.Path+".state_dict")
 			m, err := Load(cfg, src)
 			if err != nil {
@@ -94,11 +83,5 @@ func TestTargetQContinue(t *testing.T) {
 
 // openTensors opens a checkpoint for the duration of the test.
 func openTensors(t *testing.T, path string) *trm.FileTensors {
-	t.Helper()
-	src, err := trm.OpenTensors(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { src.Close() })
-	return src
+	return parity.Open(t, trm.OpenTensors, path)
 }

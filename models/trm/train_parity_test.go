@@ -15,16 +15,8 @@ import (
 func TestTrainParity(t *testing.T) {
 	for _, f := range parity.Trained(t, Kind) {
 		t.Run(f.Name(), func(t *testing.T) {
-			cfg, err := ParseConfig(f.Config)
-			if err != nil {
-				t.Fatal(err)
-			}
-			src, err := OpenTensors(f.Path + ".state_dict")
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer src.Close()
-			m, err := LoadTrainable(cfg, src)
+			cfg := parity.Config(t, f, ParseConfig)
+			m, err := LoadTrainable(cfg, parity.Open(t, OpenTensors, f.Path+".state_dict"))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strings"
 
 	"arceval/models/trm"
 )
@@ -36,6 +37,10 @@ timing `+"`arceval eval`"+` before any checkpoint exists.`)
 	if err := trm.WriteTensors(*out, *cfg, trm.RandomTensors(*cfg, *seed), map[string]string{"arceval.init_seed": fmt.Sprint(*seed)}); err != nil {
 		return err
 	}
-	fmt.Fprintf(c.stdout, "wrote %s: random TRM (%s), hidden %d, seq_len %d, vocab %d, %d puzzle ids\n", *out, *preset, cfg.HiddenSize, cfg.SeqLen, cfg.VocabSize, cfg.NumPuzzleIdentifiers)
+	shape := *preset
+	if *config != "" {
+		shape = strings.TrimPrefix(strings.TrimSpace(shape+" + "+*config), "+ ")
+	}
+	fmt.Fprintf(c.stdout, "wrote %s: random TRM (%s), hidden %d, seq_len %d, vocab %d, %d puzzle ids\n", *out, shape, cfg.HiddenSize, cfg.SeqLen, cfg.VocabSize, cfg.NumPuzzleIdentifiers)
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"arceval/tasks"
 )
@@ -45,6 +46,9 @@ type ViewOptions struct {
 	IDs         PuzzleIDMode
 	Identifiers map[string]int32 // puzzle name → identifier of the model's training build
 	NumIDs      int              // rows of the model's puzzle-embedding table (IDsRandom)
+	// Unknown, when set, counts the views whose puzzle name is not in
+	// Identifiers (they run with the blank id 0).
+	Unknown *atomic.Int64
 }
 
 // ReadIdentifiers reads a built dataset's identifiers.json (a list of puzzle
@@ -158,7 +162,11 @@ func puzzleID(name string, opt ViewOptions, rng *rand.Rand) int32 {
 			return int32(1 + rng.IntN(opt.NumIDs-1))
 		}
 	case IDsAuto:
-		return opt.Identifiers[name] // 0 (blank) when unknown
+		id, ok := opt.Identifiers[name]
+		if !ok && opt.Identifiers != nil && opt.Unknown != nil {
+			opt.Unknown.Add(1)
+		}
+		return id // 0 (blank) when unknown
 	}
 	return 0
 }

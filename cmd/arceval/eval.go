@@ -10,6 +10,7 @@ import (
 	"os/signal"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"syscall"
 
 	"arceval/harness"
@@ -83,7 +84,8 @@ a deterministic 1/N of the tasks for `+"`arceval merge`"+`.`)
 	if err != nil {
 		return err
 	}
-	vo := harness.ViewOptions{Views: *views, Seed: *seed, IDs: idMode, NumIDs: info.PuzzleIDs}
+	var unknownIDs atomic.Int64
+	vo := harness.ViewOptions{Views: *views, Seed: *seed, IDs: idMode, NumIDs: info.PuzzleIDs, Unknown: &unknownIDs}
 	if *identifiers != "" {
 		if vo.Identifiers, err = harness.ReadIdentifiers(*identifiers); err != nil {
 			return err
@@ -183,6 +185,9 @@ a deterministic 1/N of the tasks for `+"`arceval merge`"+`.`)
 		if err := w.Close(); err != nil {
 			return err
 		}
+	}
+	if n := unknownIDs.Load(); n > 0 {
+		fmt.Fprintf(c.stderr, "warning: %d views have no puzzle identifier in %s and ran with the blank id 0 (their augmentations are not the training build's; evaluate the build's test split to use its exact views)\n", n, *identifiers)
 	}
 	if len(todo) > 0 {
 		fmt.Fprintf(c.stderr, "evaluated %d test inputs in %.1f s: model %.1f s, harness overhead %.1f%%\n",

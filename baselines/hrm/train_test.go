@@ -32,18 +32,10 @@ func trainConfig(variant string) Config {
 	return c
 }
 
-// trainModel loads a trainable model with random weights, the Q head and
-// the puzzle table too (RandomTensors zeroes them, as officially), so that
-// every path carries gradient.
+// trainModel is a trainable model with random weights (parity.RandomTrainable).
 func trainModel(t *testing.T, c Config, seed uint64) *Model {
 	t.Helper()
-	src := RandomTensors(c, seed)
-	parity.RandomizeHeads(src, seed)
-	m, err := LoadTrainable(c, src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m
+	return parity.RandomTrainable(t, RandomTensors(c, seed), seed, func(src trm.TensorMap) (*Model, error) { return LoadTrainable(c, src) })
 }
 
 // trainBatch is a random batch with some ignored labels.

@@ -33,17 +33,10 @@ func tinyConfig(variant string) Config {
 	return c
 }
 
-// tinyModel loads a trainable model with random weights (the Q head and
-// the puzzle table too, so that every path carries gradient).
+// tinyModel is a trainable model with random weights (parity.RandomTrainable).
 func tinyModel(t *testing.T, c Config, seed uint64) *Model {
 	t.Helper()
-	src := RandomTensors(c, seed)
-	parity.RandomizeHeads(src, seed)
-	m, err := LoadTrainable(c, src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m
+	return parity.RandomTrainable(t, RandomTensors(c, seed), seed, func(src TensorMap) (*Model, error) { return LoadTrainable(c, src) })
 }
 
 // tinyBatch is a random batch with some ignored labels.

@@ -7,8 +7,8 @@ import (
 	"testing"
 
 	"arceval/baselines/hrm"
+	"arceval/internal/parity"
 	"arceval/internal/testenv"
-	"arceval/models/nn"
 )
 
 // Importing an official checkpoint and loading the native file gives the
@@ -41,29 +41,13 @@ func TestImportRoundTrip(t *testing.T) {
 	if native.Cfg != cfg {
 		t.Errorf("native config %+v, imported %+v", native.Cfg, cfg)
 	}
-	if a, b := runSteps(t, official, 3), runSteps(t, native, 3); !slices.Equal(a, b) {
+	b := parity.FixedBatch(cfg.SeqLen, cfg.VocabSize, cfg.NumPuzzleIdentifiers, 3)
+	if !slices.Equal(parity.RunOutputs(t, official, b, 3), parity.RunOutputs(t, native, b, 3)) {
 		t.Error("the native model's outputs differ from the official checkpoint's")
 	}
 	if _, _, err := hrm.LoadFile(out, nil); err == nil || !strings.Contains(err.Error(), "a transformer_baseline model, not hrm") {
 		t.Errorf("hrm.LoadFile: err = %v", err)
 	}
-}
-
-// runSteps runs a fixed batch for n steps and returns the last outputs.
-func runSteps(t *testing.T, m *Model, n int) []float32 {
-	const B = 3
-	S, V := m.Cfg.SeqLen, m.Cfg.VocabSize
-	b := Batch{Inputs: make([]int32, B*S), PuzzleIDs: []int32{2, 0, 1}}
-	for i := range b.Inputs {
-		b.Inputs[i] = int32((i*i + 3*i) % V)
-	}
-	s, out, ar := m.NewState(B), m.NewStepOutput(B), &nn.Arena{}
-	for i := 0; i < n; i++ {
-		if err := m.Step(s, b, out, StepOptions{}, ar); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return append(append(slices.Clone(out.Logits), out.QHalt...), out.QContinue...)
 }
 
 // A checkpoint that does not match the config is refused with every

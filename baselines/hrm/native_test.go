@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"arceval/internal/parity"
 	"arceval/internal/testenv"
-	"arceval/models/nn"
 	"arceval/models/trm"
 )
 
@@ -43,26 +43,13 @@ func TestImportRoundTrip(t *testing.T) {
 	if md := nsrc.File.Metadata(); md["note"] != "test" || md["arceval.kind"] != "hrm" {
 		t.Errorf("metadata %v", md)
 	}
-	if a, b := runSteps(t, official, 3), runSteps(t, native, 3); !slices.Equal(a, b) {
+	if b := testBatch(official, 3); !slices.Equal(parity.RunOutputs(t, official, b, 3), parity.RunOutputs(t, native, b, 3)) {
 		t.Error("the native model's outputs differ from the official checkpoint's")
 	}
 	// A native HRM file is not a TRM.
 	if _, _, err := trm.LoadFile(out, nil); err == nil || !strings.Contains(err.Error(), "a hrm model, not trm") {
 		t.Errorf("trm.LoadFile: err = %v", err)
 	}
-}
-
-// runSteps runs a fixed batch for n steps and returns the last outputs.
-func runSteps(t *testing.T, m *Model, n int) []float32 {
-	const B = 3
-	b := testBatch(m, B)
-	s, out, ar := m.NewState(B), m.NewStepOutput(B), &nn.Arena{}
-	for i := 0; i < n; i++ {
-		if err := m.Step(s, b, out, StepOptions{}, ar); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return append(append(slices.Clone(out.Logits), out.QHalt...), out.QContinue...)
 }
 
 // A checkpoint that does not match the config is refused with every

@@ -30,15 +30,7 @@ func loadFixtureModel(t *testing.T, name string) *Model {
 
 // testBatch is a deterministic batch of B rows for m.
 func testBatch(m *Model, B int) Batch {
-	S, V := m.Cfg.SeqLen, m.Cfg.VocabSize
-	b := Batch{Inputs: make([]int32, B*S), PuzzleIDs: make([]int32, B)}
-	for i := range b.Inputs {
-		b.Inputs[i] = int32((i*i + 3*i) % V)
-	}
-	for i := range b.PuzzleIDs {
-		b.PuzzleIDs[i] = int32(i % m.Cfg.NumPuzzleIdentifiers)
-	}
-	return b
+	return parity.FixedBatch(m.Cfg.SeqLen, m.Cfg.VocabSize, m.Cfg.NumPuzzleIdentifiers, B)
 }
 
 // fixtureBatch is the batch of a parity fixture.

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"arceval/internal/parity"
 	"arceval/internal/testenv"
-	"arceval/models/nn"
 )
 
 // Importing an official checkpoint and loading the native file gives the
@@ -43,31 +43,12 @@ func TestImportRoundTrip(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer nsrc.Close()
-			a, b := runSteps(t, official, 2), runSteps(t, native, 2)
-			if !slices.Equal(a, b) {
-				t.Error("native model's logits differ from the official checkpoint's")
+			b := parity.FixedBatch(cfg.SeqLen, cfg.VocabSize, cfg.NumPuzzleIdentifiers, 3)
+			if !slices.Equal(parity.RunOutputs(t, official, b, 2), parity.RunOutputs(t, native, b, 2)) {
+				t.Error("native model's outputs differ from the official checkpoint's")
 			}
 		})
 	}
-}
-
-// runSteps runs a fixed batch for n steps and returns the last logits.
-func runSteps(t *testing.T, m *Model, n int) []float32 {
-	B := 3
-	b := Batch{Inputs: make([]int32, B*m.Cfg.SeqLen), PuzzleIDs: make([]int32, B)}
-	for i := range b.Inputs {
-		b.Inputs[i] = int32(i*7) % int32(m.Cfg.VocabSize)
-	}
-	for i := range b.PuzzleIDs {
-		b.PuzzleIDs[i] = int32(i % max(m.Cfg.NumPuzzleIdentifiers, 1))
-	}
-	s, out, ar := m.NewState(B), m.NewStepOutput(B), &nn.Arena{}
-	for i := 0; i < n; i++ {
-		if err := m.Step(s, b, out, StepOptions{}, ar); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return slices.Clone(out.Logits)
 }
 
 func TestImportMismatch(t *testing.T) {

@@ -1,0 +1,34 @@
+package parity
+
+import (
+	"slices"
+	"testing"
+
+	"arceval/models"
+)
+
+// FixedBatch is a deterministic evaluation batch of B rows for a model of
+// seqLen tokens from vocab and puzzles puzzle identifiers (0: none).
+func FixedBatch(seqLen, vocab, puzzles, B int) models.Batch {
+	b := models.Batch{Inputs: make([]int32, B*seqLen), PuzzleIDs: make([]int32, B)}
+	for i := range b.Inputs {
+		b.Inputs[i] = int32((i*i + 3*i) % vocab)
+	}
+	for i := range b.PuzzleIDs {
+		b.PuzzleIDs[i] = int32(i % max(puzzles, 1))
+	}
+	return b
+}
+
+// RunOutputs runs b on a new run of m for n supervision steps and returns
+// the last step's logits, q_halt and q_continue, one after the other.
+func RunOutputs(t *testing.T, m models.Model, b models.Batch, n int) []float32 {
+	t.Helper()
+	run, out := m.NewRun(len(b.PuzzleIDs)), models.NewStepOutput(m.Info(), len(b.PuzzleIDs))
+	for i := 0; i < n; i++ {
+		if err := run.Step(b, out, models.StepOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return slices.Concat(out.Logits, out.QHalt, out.QContinue)
+}

@@ -92,9 +92,6 @@ func TestDirectPred(t *testing.T) {
 
 // After the first step, a step allocates nothing.
 func TestStepAllocations(t *testing.T) {
-	if parity.RaceEnabled {
-		t.Skip("allocation counts are meaningless under the race detector")
-	}
 	cfg := smallConfig()
 	m, err := Load(cfg, RandomTensors(cfg, 4))
 	if err != nil {
@@ -103,16 +100,5 @@ func TestStepAllocations(t *testing.T) {
 	const B = 3
 	b := smallBatch(cfg, B, 1)
 	s, out, ar := m.NewState(B), m.NewStepOutput(B), &nn.Arena{}
-	if err := m.Step(s, b, out, StepOptions{}, ar); err != nil {
-		t.Fatal(err)
-	}
-	allocs := testing.AllocsPerRun(5, func() {
-		s.Halted[0], s.Halted[1], s.Halted[2] = false, false, false
-		if err := m.Step(s, b, out, StepOptions{}, ar); err != nil {
-			t.Fatal(err)
-		}
-	})
-	if allocs > 0 {
-		t.Errorf("%.0f allocations per step", allocs)
-	}
+	parity.CheckStepAllocs(t, func() error { return m.Step(s, b, out, StepOptions{}, ar) }, func() { clear(s.Halted) })
 }

@@ -32,3 +32,26 @@ func RunOutputs(t *testing.T, m models.Model, b models.Batch, n int) []float32 {
 	}
 	return slices.Concat(out.Logits, out.QHalt, out.QContinue)
 }
+
+// CheckStepAllocs checks that a supervision step allocates nothing after
+// the first: step runs one on a fixed carry and reset, called before each
+// later step, clears the carry's halting so that every row keeps running.
+// It skips the test under the race detector.
+func CheckStepAllocs(t *testing.T, step func() error, reset func()) {
+	t.Helper()
+	if RaceEnabled {
+		t.Skip("allocation counts are meaningless under the race detector")
+	}
+	if err := step(); err != nil {
+		t.Fatal(err)
+	}
+	allocs := testing.AllocsPerRun(5, func() {
+		reset()
+		if err := step(); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs > 0 {
+		t.Errorf("%.0f allocations per step", allocs)
+	}
+}

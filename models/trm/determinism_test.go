@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"arceval/internal/parity"
 	"arceval/internal/testenv"
 	"arceval/models/nn"
 )
@@ -123,21 +124,9 @@ func TestRejectsNonFiniteWeights(t *testing.T) {
 
 // After the first step, a step allocates nothing.
 func TestStepAllocations(t *testing.T) {
-	if testenv.RaceEnabled {
-		t.Skip("allocation counts mean nothing under -race")
-	}
 	m := loadFixtureModel(t, "tiny_trm_att")
 	B := 3
 	b := Batch{Inputs: make([]int32, B*m.Cfg.SeqLen), PuzzleIDs: []int32{0, 1, 2}}
 	s, out, ar := m.NewState(B), m.NewStepOutput(B), &nn.Arena{}
-	m.Step(s, b, out, StepOptions{}, ar)
-	allocs := testing.AllocsPerRun(5, func() {
-		s.Halted[0], s.Halted[1], s.Halted[2] = false, false, false
-		if err := m.Step(s, b, out, StepOptions{}, ar); err != nil {
-			t.Fatal(err)
-		}
-	})
-	if allocs > 0 {
-		t.Errorf("%.0f allocations per step", allocs)
-	}
+	parity.CheckStepAllocs(t, func() error { return m.Step(s, b, out, StepOptions{}, ar) }, func() { clear(s.Halted) })
 }

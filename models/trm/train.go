@@ -127,58 +127,21 @@ func (m *Model) TrainStep(s *TrainState, b TrainBatch, opt TrainOptions, out *Tr
 	m.headsTrain(out.Logits, q, grid, first, zH, B)
 
 	// Halting (no gradient), as the official wrapper in training mode.
-	for r := 0; r < B; r++ {
-		out.QHalt[r], out.QContinue[r] = q[2*r], q[2*r+1]
-		s.Steps[r]++
-		halted := s.Steps[r] >= c.HaltMaxSteps
-		if c.HaltMaxSteps > 1 && !opt.NoQHalt {
-			if c.NoACTContinue {
-				halted = halted || q[2*r] > 0
-			} else {
-				halted = halted || q[2*r] > q[2*r+1]
-			}
-			if opt.ExplorationProb > 0 {
-				minHalt := 0
-				if opt.Rand.Float64() < opt.ExplorationProb {
-					minHalt = 2 + opt.Rand.IntN(c.HaltMaxSteps-1)
-				}
-				halted = halted && s.Steps[r] >= minHalt
-			}
-		}
-		s.Halted[r] = halted
+	rule := models.HaltOnQPositive
+	if !c.NoACTContinue {
+		rule = models.HaltOnQOverContinue
 	}
-	if !c.NoACTContinue && c.HaltMaxSteps > 1 {
+	models.TrainHalt(s, out, q, c.HaltMaxSteps, rule, opt)
+	withTarget := !c.NoACTContinue && c.HaltMaxSteps > 1
+	if withTarget {
 		m.targetQContinue(out.TargetQContinue, s, x, B, ar)
 	}
 
 	// Losses and their gradients with respect to the logits and q.
-	scale := opt.LossScale
-	if scale == 0 {
-		scale = 1
-	}
-	dlogits := ar.GetRaw(B * S * V)
-	lm, err := nn.LMLoss(opt.Loss, dlogits, out.Logits, s.Labels, B, S, V, scale, out.Stats)
-	if err != nil {
+	dlogits, dq := ar.GetRaw(B*S*V), ar.Get(B*2)
+	if err := models.TrainLosses(out, s, q, dlogits, dq, S, V, withTarget, opt); err != nil {
 		return err
 	}
-	dq := ar.Get(B * 2)
-	var qh, qc float64
-	for r := 0; r < B; r++ {
-		target := 0.0
-		if out.Stats[r].Exact() {
-			target = 1
-		}
-		l, g := nn.BCEWithLogits(float64(q[2*r]), target)
-		qh += l
-		dq[2*r] = float32(0.5 * scale * g)
-		if !c.NoACTContinue && c.HaltMaxSteps > 1 {
-			l, g := nn.BCEWithLogits(float64(q[2*r+1]), float64(out.TargetQContinue[r]))
-			qc += l
-			dq[2*r+1] = float32(0.5 * scale * g)
-		}
-	}
-	out.LMLoss, out.QHaltLoss, out.QContinueLoss = lm, qh, qc
-	out.TotalLoss = lm + 0.5*(qh+qc)
 
 	// Backward through the heads and the last cycle.
 	dzH := ar.Get(B * TD)

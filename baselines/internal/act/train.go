@@ -286,55 +286,21 @@ func (t *Trainer) step(s *models.TrainState, b models.TrainBatch, opt models.Tra
 	io.HeadsTrain(out.Logits, q, grid, first, s.ZH, B)
 
 	// Halting (no gradient), as the official wrapper in training mode.
-	for r := 0; r < B; r++ {
-		out.QHalt[r], out.QContinue[r] = q[2*r], q[2*r+1]
-		s.Steps[r]++
-		halted := s.Steps[r] >= w.MaxSteps
-		if w.MaxSteps > 1 && t.HaltOnQ && !opt.NoQHalt {
-			halted = halted || q[2*r] > q[2*r+1]
-			if opt.ExplorationProb > 0 {
-				minHalt := 0
-				if opt.Rand.Float64() < opt.ExplorationProb {
-					minHalt = 2 + opt.Rand.IntN(w.MaxSteps-1)
-				}
-				halted = halted && s.Steps[r] >= minHalt
-			}
-		}
-		s.Halted[r] = halted
+	rule := models.HaltAtMax
+	if t.HaltOnQ {
+		rule = models.HaltOnQOverContinue
 	}
+	models.TrainHalt(s, out, q, w.MaxSteps, rule, opt)
 	target := t.TargetQ && w.MaxSteps > 1
 	if target {
 		t.targetQ(out.TargetQContinue, s, x, B, ar)
 	}
 
 	// Losses and their gradients with respect to the logits and q.
-	scale := opt.LossScale
-	if scale == 0 {
-		scale = 1
-	}
-	dlogits := ar.GetRaw(B * S * V)
-	lm, err := nn.LMLoss(opt.Loss, dlogits, out.Logits, s.Labels, B, S, V, scale, out.Stats)
-	if err != nil {
+	dlogits, dq := ar.GetRaw(B*S*V), ar.Get(B*2)
+	if err := models.TrainLosses(out, s, q, dlogits, dq, S, V, target, opt); err != nil {
 		return err
 	}
-	dq := ar.Get(B * 2)
-	var qh, qc float64
-	for r := 0; r < B; r++ {
-		exact := 0.0
-		if out.Stats[r].Exact() {
-			exact = 1
-		}
-		l, g := nn.BCEWithLogits(float64(q[2*r]), exact)
-		qh += l
-		dq[2*r] = float32(0.5 * scale * g)
-		if target {
-			l, g := nn.BCEWithLogits(float64(q[2*r+1]), float64(out.TargetQContinue[r]))
-			qc += l
-			dq[2*r+1] = float32(0.5 * scale * g)
-		}
-	}
-	out.LMLoss, out.QHaltLoss, out.QContinueLoss = lm, qh, qc
-	out.TotalLoss = lm + 0.5*(qh+qc)
 
 	// Backward: heads, the model's blocks, the input embedding.
 	d := ar.Get(B * TD)

@@ -3,7 +3,6 @@ package harness
 import (
 	"context"
 	"fmt"
-	"math"
 	"time"
 
 	"arceval/models"
@@ -59,7 +58,7 @@ func Evaluate(ctx context.Context, m models.Model, items []*Item, opt Options, e
 	}
 	B := max(opt.Batch, 1)
 	S, V := info.SeqLen, info.Vocab
-	e := &evaluator{info: info, steps: steps, emit: emit, pending: map[int]*itemRun{}}
+	e := &evaluator{info: info, steps: steps, emit: emit, pending: map[int]*itemRun{}, tokens: make([]uint8, S)}
 
 	type row struct {
 		it   *itemRun
@@ -153,7 +152,8 @@ type evaluator struct {
 	steps   int
 	emit    func(results.Item) error
 	pending map[int]*itemRun
-	next    int // index of the next item to emit
+	next    int     // index of the next item to emit
+	tokens  []uint8 // (S) scratch: a prediction's tokens for decoding
 }
 
 func (e *evaluator) start(idx int, it *Item) (*itemRun, error) {
@@ -172,7 +172,7 @@ func (e *evaluator) start(idx int, it *Item) (*itemRun, error) {
 			return nil, fmt.Errorf("task %s test %d: puzzle identifier %d outside the model's %d rows", it.TaskID, it.TestIndex, v.PuzzleID, e.info.PuzzleIDs)
 		}
 	}
-	ir := &itemRun{item: it, views: views, left: len(views), steps: e.steps, S: e.info.SeqLen, V: e.info.Vocab}
+	ir := &itemRun{item: it, views: views, left: len(views), steps: e.steps, tokens: e.tokens}
 	ir.votes = make([][]vote, e.steps)
 	for k := range ir.votes {
 		ir.votes[k] = make([]vote, len(views))
@@ -185,7 +185,6 @@ func (e *evaluator) start(idx int, it *Item) (*itemRun, error) {
 		ir.final = make([]uint8, e.info.SeqLen)
 	}
 	e.pending[idx] = ir
-	ir.idx = idx
 	return ir, nil
 }
 
@@ -207,13 +206,13 @@ func (e *evaluator) flush() error {
 // itemRun accumulates the predictions of one item's views.
 type itemRun struct {
 	item    *Item
-	idx     int
 	views   []View
 	left    int // views still running
 	steps   int
-	S, V    int
 	seconds float64
 	used    int // most supervision steps a view used
+
+	tokens []uint8 // scratch shared with the evaluator (S)
 
 	votes [][]vote // [step][view]: the view's prediction after that step
 	grids map[gridKey]tasks.Grid
@@ -225,13 +224,12 @@ type itemRun struct {
 // record stores view v's prediction after step k (argmax tokens (S) and the
 // q_halt logit).
 func (ir *itemRun) record(v, k int, argmax []int32, qHalt float32) {
-	q := sigmoid(float64(qHalt))
+	q := nn.Sigmoid(float64(qHalt))
 	if ir.grids != nil {
-		tok := make([]uint8, ir.S)
 		for i, t := range argmax {
-			tok[i] = uint8(t)
+			ir.tokens[i] = uint8(t)
 		}
-		g := ir.views[v].Aug.Invert(tasks.CropARC(tok))
+		g := ir.views[v].Aug.Invert(tasks.CropARC(ir.tokens))
 		key := keyOf(g)
 		if _, ok := ir.grids[key]; !ok {
 			ir.grids[key] = g
@@ -308,5 +306,3 @@ func (ir *itemRun) result() results.Item {
 	r.QHalt = cands[0].meanQ()
 	return r
 }
-
-func sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }

@@ -228,11 +228,7 @@ func loadEvalItems(root, name string, vo harness.ViewOptions) ([]*harness.Item, 
 		if err != nil {
 			return nil, "", "", 0, err
 		}
-		sum, err := fileSHA256(name + "/all__inputs.npy")
-		if err != nil {
-			return nil, "", "", 0, err
-		}
-		return items, name, sum[:16], kind, nil
+		return items, name, builtFingerprint(split), kind, nil
 	}
 	set, err := tasks.LoadSet(root, name)
 	if err != nil {
@@ -245,6 +241,15 @@ func loadEvalItems(root, name string, vo harness.ViewOptions) ([]*harness.Item, 
 func isBuilt(path string) bool {
 	f, _, err := tasks.DetectFormat(path)
 	return err == nil && f == tasks.FormatBuilt
+}
+
+// builtFingerprint identifies a built split by its loaded tokens (inputs
+// then labels), without reading the files again.
+func builtFingerprint(split *tasks.BuiltSplit) string {
+	h := sha256.New()
+	h.Write(split.Inputs)
+	h.Write(split.Labels)
+	return hex.EncodeToString(h.Sum(nil))[:16]
 }
 
 func fileSHA256(path string) (string, error) {

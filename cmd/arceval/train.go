@@ -226,11 +226,7 @@ func loadTrainData(root, name string, augment bool) (harness.TrainData, string, 
 		if err != nil {
 			return nil, "", err
 		}
-		sum, err := fileSHA256(filepath.Join(name, "all__inputs.npy"))
-		if err != nil {
-			return nil, "", err
-		}
-		return harness.NewBuiltData(split), fmt.Sprintf("built split %s (inputs %s)", name, sum[:12]), nil
+		return harness.NewBuiltData(split), fmt.Sprintf("built split %s (tokens %s)", name, builtFingerprint(split)), nil
 	}
 	set, err := tasks.LoadSet(root, name)
 	if err != nil {

@@ -109,7 +109,7 @@ func (f modelFlags) loadAny() (loadedModel, error) {
 			return loadedModel{}, err
 		}
 		var tm *trm.Model
-		if tm, src, err = loadTRM(*f.model, c); err == nil {
+		if tm, src, err = opened(trm.LoadFile(*f.model, c)); err == nil {
 			m, cfg = tm, tm.Cfg
 		}
 	case hrm.Kind:
@@ -118,7 +118,7 @@ func (f modelFlags) loadAny() (loadedModel, error) {
 			return loadedModel{}, err
 		}
 		var hm *hrm.Model
-		if hm, src, err = loadHRM(*f.model, c); err == nil {
+		if hm, src, err = opened(hrm.LoadFile(*f.model, c)); err == nil {
 			m, cfg = hm, hm.Cfg
 		}
 	case direct.Kind, "direct", direct.MLPKind:
@@ -127,7 +127,7 @@ func (f modelFlags) loadAny() (loadedModel, error) {
 			return loadedModel{}, err
 		}
 		var dm *direct.Model
-		if dm, src, err = loadDirect(*f.model, c); err == nil {
+		if dm, src, err = opened(direct.LoadFile(*f.model, c)); err == nil {
 			m, cfg = dm, dm.Cfg
 		}
 	default:
@@ -144,19 +144,13 @@ func (f modelFlags) loadAny() (loadedModel, error) {
 	return loadedModel{Model: m, Config: raw, Close: func() { src.Close() }}, nil
 }
 
-func loadTRM(path string, c *trm.Config) (*trm.Model, interface{ Close() error }, error) {
-	m, src, err := trm.LoadFile(path, c)
-	return m, src, err
-}
-
-func loadHRM(path string, c *hrm.Config) (*hrm.Model, interface{ Close() error }, error) {
-	m, src, err := hrm.LoadFile(path, c)
-	return m, src, err
-}
-
-func loadDirect(path string, c *direct.Config) (*direct.Model, interface{ Close() error }, error) {
-	m, src, err := direct.LoadFile(path, c)
-	return m, src, err
+// opened turns a family's LoadFile result into a model and the closer of
+// its tensor source (nil on error).
+func opened[M any](m M, src *trm.FileTensors, err error) (M, interface{ Close() error }, error) {
+	if err != nil {
+		return m, nil, err
+	}
+	return m, src, nil
 }
 
 // baselineConfig resolves --preset/--config for a baseline's config type.

@@ -71,7 +71,7 @@ prints the ratio.`)
 		torchRate, ratio := "-", "-"
 		if *torch != "" {
 			if task, ok := torchTasks[name]; ok {
-				tr, err := runTorchBench(*torch, task, *batch, *torchSteps, *threads)
+				tr, err := runTorchBench(*torch, task, *batch, *torchSteps, *threads, false)
 				if err != nil {
 					return err
 				}
@@ -110,21 +110,31 @@ func benchModel(m *trm.Model, B, steps, reps int) (float64, float64, error) {
 	return puzzles / sec * float64(steps) / 16, m.Cfg.FLOPsPerStep() * float64(B*steps*reps) / sec / 1e9, nil
 }
 
-var torchRateRE = regexp.MustCompile(`puzzles_per_s_16steps=([0-9.]+)`)
+// The PyTorch anchor prints its rate as key=value: puzzles/s of a 16-step
+// run, or training examples/s with --train.
+var (
+	torchRateRE  = regexp.MustCompile(`puzzles_per_s_16steps=([0-9.]+)`)
+	torchTrainRE = regexp.MustCompile(`train_examples_per_s=([0-9.]+)`)
+)
 
-// runTorchBench runs the PyTorch anchor and returns its puzzles/s for a
-// 16-step run.
-func runTorchBench(script, task string, batch, steps, threads int) (float64, error) {
-	cmd := exec.Command("/usr/bin/python3", script, "--task", task, "--batch", strconv.Itoa(batch), "--steps", strconv.Itoa(steps))
+// runTorchBench runs the PyTorch anchor on a task and returns its rate
+// (puzzles/s for a 16-step run, or training examples/s with train).
+func runTorchBench(script, task string, batch, steps, threads int, train bool) (float64, error) {
+	args := []string{script, "--task", task, "--batch", strconv.Itoa(batch), "--steps", strconv.Itoa(steps)}
+	re := torchRateRE
+	if train {
+		args, re = append(args, "--train"), torchTrainRE
+	}
+	cmd := exec.Command("/usr/bin/python3", args...)
 	cmd.Env = append(os.Environ(), "OPENBLAS_NUM_THREADS="+strconv.Itoa(threads))
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Run(); err != nil {
-		return 0, fmt.Errorf("torch bench %s: %v\n%s", task, err, out.String())
+		return 0, fmt.Errorf("torch bench %s: %v\n%s", strings.Join(args[1:], " "), err, out.String())
 	}
-	m := torchRateRE.FindStringSubmatch(out.String())
+	m := re.FindStringSubmatch(out.String())
 	if m == nil {
-		return 0, fmt.Errorf("torch bench %s: no puzzles_per_s in %q", task, out.String())
+		return 0, fmt.Errorf("torch bench %s: no rate (%s) in %q", strings.Join(args[1:], " "), re, out.String())
 	}
 	return strconv.ParseFloat(m[1], 64)
 }

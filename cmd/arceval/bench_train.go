@@ -1,13 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"math/rand/v2"
-	"os"
-	"os/exec"
-	"regexp"
-	"strconv"
 	"time"
 
 	"arceval/harness"
@@ -49,7 +44,7 @@ func benchTraining(c *cli, presets []string, batch, reps, threads int, torch str
 		torchRate, ratio := "-", "-"
 		if torch != "" {
 			if task, ok := torchTasks[name]; ok {
-				tr, err := runTorchTrain(torch, task, batch, torchSteps, threads)
+				tr, err := runTorchBench(torch, task, batch, torchSteps, threads, true)
 				if err != nil {
 					return err
 				}
@@ -76,23 +71,4 @@ func (d randomData) Draw(g int, rng *rand.Rand) []harness.Example {
 		ex.Labels[i] = int32(1 + rng.IntN(d.vocab-1))
 	}
 	return []harness.Example{ex}
-}
-
-var torchTrainRE = regexp.MustCompile(`train_examples_per_s=([0-9.]+)`)
-
-// runTorchTrain runs the PyTorch anchor in --train mode and returns its
-// training examples/s.
-func runTorchTrain(script, task string, batch, steps, threads int) (float64, error) {
-	cmd := exec.Command("/usr/bin/python3", script, "--task", task, "--batch", strconv.Itoa(batch), "--steps", strconv.Itoa(steps), "--train")
-	cmd.Env = append(os.Environ(), "OPENBLAS_NUM_THREADS="+strconv.Itoa(threads))
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Run(); err != nil {
-		return 0, fmt.Errorf("torch bench %s --train: %v\n%s", task, err, out.String())
-	}
-	m := torchTrainRE.FindStringSubmatch(out.String())
-	if m == nil {
-		return 0, fmt.Errorf("torch bench %s --train: no train_examples_per_s in %q", task, out.String())
-	}
-	return strconv.ParseFloat(m[1], 64)
 }

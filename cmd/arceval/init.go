@@ -37,10 +37,13 @@ timing `+"`arceval eval`"+` before any checkpoint exists.`)
 	if err := trm.WriteTensors(*out, *cfg, trm.RandomTensors(*cfg, *seed), map[string]string{"arceval.init_seed": fmt.Sprint(*seed)}); err != nil {
 		return err
 	}
-	shape := *preset
-	if *config != "" {
-		shape = strings.TrimPrefix(strings.TrimSpace(shape+" + "+*config), "+ ")
+	var from []string // what the shape came from: the preset, the config file or both
+	for _, v := range []string{*preset, *config} {
+		if v != "" {
+			from = append(from, v)
+		}
 	}
+	shape := strings.Join(from, " + ")
 	fmt.Fprintf(c.stdout, "wrote %s: random TRM (%s), hidden %d, seq_len %d, vocab %d, %d puzzle ids\n", *out, shape, cfg.HiddenSize, cfg.SeqLen, cfg.VocabSize, cfg.NumPuzzleIdentifiers)
 	return nil
 }

@@ -201,10 +201,8 @@ func trainedSteps(dir string) (int, error) {
 	var last struct {
 		Step int `json:"step"`
 	}
-	if err := jsonUnmarshalString(lines[len(lines)-1], &last); err != nil {
+	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &last); err != nil {
 		return 0, fmt.Errorf("%s: %w", dir, err)
 	}
 	return last.Step, nil
 }
-
-func jsonUnmarshalString(s string, v any) error { return json.Unmarshal([]byte(s), v) }

@@ -81,7 +81,7 @@ func (t *Trainer) Save(path, data string) error {
 		}
 		list = append(list,
 			intTensor(p+"steps", c.Steps), boolTensor(p+"halted", c.Halted),
-			int32Tensor(p+"inputs", c.Inputs), int32Tensor(p+"labels", c.Labels), int32Tensor(p+"puzzle_ids", c.PuzzleIDs))
+			intTensor(p+"inputs", c.Inputs), intTensor(p+"labels", c.Labels), intTensor(p+"puzzle_ids", c.PuzzleIDs))
 	}
 	mj, err := json.Marshal(meta)
 	if err != nil {
@@ -233,15 +233,7 @@ func sortedKeys[V any](m map[string]V) []string {
 
 // Integer carry fields are stored as float32, exact below 2^24 (token ids,
 // labels, step counts and puzzle identifiers all are).
-func intTensor(name string, v []int) checkpoint.NamedTensor {
-	f := make([]float32, len(v))
-	for i, x := range v {
-		f[i] = float32(x)
-	}
-	return checkpoint.Float32Tensor(name, []int{len(v)}, f)
-}
-
-func int32Tensor(name string, v []int32) checkpoint.NamedTensor {
+func intTensor[T int | int32](name string, v []T) checkpoint.NamedTensor {
 	f := make([]float32, len(v))
 	for i, x := range v {
 		f[i] = float32(x)

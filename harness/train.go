@@ -81,6 +81,7 @@ type Trainer struct {
 	loss    nn.LossKind
 	carries []*models.TrainState
 	outs    []*models.TrainOutput
+	batch   models.TrainBatch // one micro-batch's data, reused every step
 	ar      *nn.Arena
 	pcg     *rand.PCG
 	rng     *rand.Rand
@@ -119,6 +120,8 @@ func NewTrainer(cfg TrainConfig, m models.Trainable, data TrainData) (*Trainer, 
 			return nil, err
 		}
 	}
+	B, S := cfg.MicroBatch, info.SeqLen
+	t.batch = models.TrainBatch{Inputs: make([]int32, B*S), Labels: make([]int32, B*S), PuzzleIDs: make([]int32, B)}
 	for range cfg.GlobalBatch / cfg.MicroBatch {
 		t.carries = append(t.carries, m.NewTrainState(cfg.MicroBatch))
 		t.outs = append(t.outs, m.NewTrainOutput(cfg.MicroBatch))
@@ -155,7 +158,7 @@ func (t *Trainer) TrainStep() (StepStats, error) {
 	m.ZeroGrad()
 	st := StepStats{Step: t.Step + 1}
 	var tokAcc float64
-	in, lab, ids := make([]int32, B*S), make([]int32, B*S), make([]int32, B)
+	in, lab, ids := t.batch.Inputs, t.batch.Labels, t.batch.PuzzleIDs
 	for k, carry := range t.carries {
 		for r := 0; r < B; r++ {
 			ex := batch[k*B+r]
@@ -165,7 +168,7 @@ func (t *Trainer) TrainStep() (StepStats, error) {
 		}
 		out := t.outs[k]
 		opt := models.TrainOptions{Loss: t.loss, LossScale: 1 / float64(cfg.GlobalBatch), ExplorationProb: m.ExplorationProb(), Rand: t.rng, NoQHalt: cfg.NoACT}
-		if err := m.TrainStep(carry, models.TrainBatch{Inputs: in, Labels: lab, PuzzleIDs: ids}, opt, out, t.ar); err != nil {
+		if err := m.TrainStep(carry, t.batch, opt, out, t.ar); err != nil {
 			return st, err
 		}
 		st.LMLoss += out.LMLoss

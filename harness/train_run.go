@@ -73,23 +73,35 @@ func (t *Trainer) Run(ctx context.Context, o RunOptions) error {
 		}
 		return t.SaveModel(filepath.Join(o.Dir, ModelFile), map[string]string{"arceval.train_step": fmt.Sprint(t.Step)})
 	}
-	if t.Step == 0 && o.Eval != nil {
-		// The untrained model's score: the baseline every curve starts from.
+	// evaluate runs o.Eval on the evaluated weights at the current step.
+	evaluate := func() (any, error) {
 		m, err := t.EvalModel()
+		if err != nil {
+			return nil, err
+		}
+		return o.Eval(ctx, t.Step, m)
+	}
+	write := func(rec LogRecord) error {
+		line, err := json.Marshal(rec)
 		if err != nil {
 			return err
 		}
-		res, err := o.Eval(ctx, 0, m)
-		if err != nil {
-			return fmt.Errorf("evaluation before training: %w", err)
-		}
-		rec := LogRecord{Eval: res}
-		line, _ := json.Marshal(rec)
 		if _, err := logf.Write(append(line, '\n')); err != nil {
 			return err
 		}
 		if o.Logged != nil {
 			o.Logged(rec)
+		}
+		return nil
+	}
+	if t.Step == 0 && o.Eval != nil {
+		// The untrained model's score: the baseline every curve starts from.
+		res, err := evaluate()
+		if err != nil {
+			return fmt.Errorf("evaluation before training: %w", err)
+		}
+		if err := write(LogRecord{Eval: res}); err != nil {
+			return err
 		}
 	}
 	start := time.Now()
@@ -112,30 +124,17 @@ func (t *Trainer) Run(ctx context.Context, o RunOptions) error {
 		last := t.Step == t.Cfg.Steps || o.Budget > 0 && time.Since(start) >= o.Budget
 		rec := LogRecord{StepStats: st}
 		logged := t.Step%o.LogEvery == 0 || last
-		if (o.EvalEvery > 0 && t.Step%o.EvalEvery == 0) || last {
-			if o.Eval != nil {
-				m, err := t.EvalModel()
-				if err != nil {
-					return err
-				}
-				if rec.Eval, err = o.Eval(ctx, t.Step, m); err != nil {
-					return fmt.Errorf("evaluation at step %d: %w", t.Step, err)
-				}
-				logged = true
+		if o.Eval != nil && (o.EvalEvery > 0 && t.Step%o.EvalEvery == 0 || last) {
+			if rec.Eval, err = evaluate(); err != nil {
+				return fmt.Errorf("evaluation at step %d: %w", t.Step, err)
 			}
+			logged = true
 		}
 		if logged {
 			rec.ExamplesPerSec = float64(examples) / sinceLog.Seconds()
 			rec.Seconds = time.Since(start).Seconds()
-			line, err := json.Marshal(rec)
-			if err != nil {
+			if err := write(rec); err != nil {
 				return err
-			}
-			if _, err := logf.Write(append(line, '\n')); err != nil {
-				return err
-			}
-			if o.Logged != nil {
-				o.Logged(rec)
 			}
 			sinceLog, examples = 0, 0
 		}

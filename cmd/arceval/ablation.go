@@ -31,29 +31,43 @@ var ablations = map[string]ablation{
 // recursionAblation matches "T<k>n<m>": H_cycles k, L_cycles m (e.g. T2n2).
 var recursionAblation = regexp.MustCompile(`^T(\d+)n(\d+)$`)
 
-// applyAblations applies a comma-separated list of ablations.
-func applyAblations(list string, c *trm.Config, rc *harness.TrainConfig) error {
-	if list == "" {
-		return nil
-	}
-	for _, name := range strings.Split(list, ",") {
+// parseAblations parses a comma-separated list of ablations into the
+// changes they make to the model config and to the training recipe.
+func parseAblations(list string) (model func(*trm.Config), recipe func(*harness.TrainConfig), err error) {
+	var ms []func(*trm.Config)
+	var rs []func(*harness.TrainConfig)
+	for name := range strings.SplitSeq(list, ",") {
+		if name == "" {
+			continue
+		}
 		if m := recursionAblation.FindStringSubmatch(name); m != nil {
-			c.HCycles, _ = strconv.Atoi(m[1])
-			c.LCycles, _ = strconv.Atoi(m[2])
+			h, _ := strconv.Atoi(m[1])
+			l, _ := strconv.Atoi(m[2])
+			ms = append(ms, func(c *trm.Config) { c.HCycles, c.LCycles = h, l })
 			continue
 		}
 		a, ok := ablations[name]
 		if !ok {
-			return usageError{fmt.Sprintf("--ablation %q: want %s or T<k>n<m> (the 1-step gradient and separate f_H/f_L rows of Table 1 are not implemented)", name, ablationNames())}
+			return nil, nil, usageError{fmt.Sprintf("--ablation %q: want %s or T<k>n<m> (the 1-step gradient and separate f_H/f_L rows of Table 1 are not implemented)", name, ablationNames())}
 		}
 		if a.model != nil {
-			a.model(c)
+			ms = append(ms, a.model)
 		}
 		if a.train != nil {
-			a.train(rc)
+			rs = append(rs, a.train)
 		}
 	}
-	return nil
+	model = func(c *trm.Config) {
+		for _, f := range ms {
+			f(c)
+		}
+	}
+	recipe = func(c *harness.TrainConfig) {
+		for _, f := range rs {
+			f(c)
+		}
+	}
+	return model, recipe, nil
 }
 
 func ablationNames() string {

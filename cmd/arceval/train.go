@@ -107,7 +107,11 @@ step) and eval/step-N.jsonl run files of the periodic evaluations.`)
 		if *ablation != "" && *kind != trm.Kind {
 			return usageError{"train: --ablation applies to TRM"}
 		}
-		m, err := newTrainable(*kind, *preset, *config, *override, *ablation, trainData, *seed)
+		ablateModel, ablateRecipe, err := parseAblations(*ablation)
+		if err != nil {
+			return err
+		}
+		m, err := newTrainable(*kind, *preset, *config, *override, ablateModel, trainData, *seed)
 		if err != nil {
 			return err
 		}
@@ -117,9 +121,7 @@ step) and eval/step-N.jsonl run files of the periodic evaluations.`)
 		if rc.MicroBatch == 0 {
 			rc.MicroBatch = rc.GlobalBatch
 		}
-		if err := applyAblations(*ablation, &trm.Config{}, &rc); err != nil { // the recipe's part
-			return err
-		}
+		ablateRecipe(&rc)
 		if err := rc.Validate(); err != nil {
 			return usageError{err.Error()}
 		}
@@ -241,7 +243,7 @@ func loadTrainData(root, name string, augment bool) (harness.TrainData, string, 
 
 // newTrainable makes a freshly initialised model of a kind whose sequence
 // length, vocabulary and puzzle table fit the data.
-func newTrainable(kind, preset, config, override, ablation string, data harness.TrainData, seed uint64) (models.Trainable, error) {
+func newTrainable(kind, preset, config, override string, ablate func(*trm.Config), data harness.TrainData, seed uint64) (models.Trainable, error) {
 	switch kind {
 	case trm.Kind:
 		cfg, err := resolveConfig(preset, config)
@@ -250,10 +252,7 @@ func newTrainable(kind, preset, config, override, ablation string, data harness.
 		}
 		return initTrainable(cfg, override, data, func(c *trm.Config) (*int, *int, *int) { return &c.SeqLen, &c.VocabSize, &c.NumPuzzleIdentifiers },
 			func(c trm.Config) error { return c.Validate() }, func(c trm.Config) (models.Trainable, error) {
-				// The ablations' model part, after the overrides.
-				if err := applyAblations(ablation, &c, &harness.TrainConfig{}); err != nil {
-					return nil, err
-				}
+				ablate(&c) // the ablations' model part, after the overrides
 				if err := c.Validate(); err != nil {
 					return nil, usageError{err.Error()}
 				}

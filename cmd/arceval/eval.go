@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -15,6 +16,7 @@ import (
 
 	"arceval/harness"
 	"arceval/internal/atomicfile"
+	"arceval/models"
 	"arceval/models/nn"
 	"arceval/results"
 	"arceval/tasks"
@@ -102,7 +104,7 @@ a deterministic 1/N of the tasks for `+"`arceval merge`"+`.`)
 	if err != nil {
 		return usageError{err.Error()}
 	}
-	nTasks, nInputs := harness.Counts(items)
+	selection := items // the whole selection, before sharding: the header's denominators
 	tests := map[string]int{}
 	for _, it := range items {
 		tests[it.TaskID] = it.Tests
@@ -123,14 +125,9 @@ a deterministic 1/N of the tasks for `+"`arceval merge`"+`.`)
 			}
 		}
 	}
-	bi := readBuildInfo()
-	h := results.Header{
-		Version: bi.Version, Revision: bi.Revision, GoVersion: bi.GoVersion, Kernel: nn.Kernel(),
-		ModelKind: info.Kind, ModelSHA256: modelSum, ModelConfig: m.Config,
-		Set: setName, Fingerprint: fingerprint, Seed: *seed, Machine: machine(), Shard: *shard,
-		TaskKind: kind.String(), Tasks: nTasks, TestInputs: nInputs, Subset: subset, Views: effViews, Steps: effSteps,
-		Flags: map[string]any{"halt": *halt, "puzzle_id": *puzzleIDs, "identifiers": *identifiers, "limit": *limit, "ids": strings.Join(*ids, ",")},
-	}
+	h := newHeader(info, m.Config, setName, fingerprint, kind, selection, subset, *seed)
+	h.ModelSHA256, h.Shard, h.Views, h.Steps = modelSum, *shard, effViews, effSteps
+	h.Flags = map[string]any{"halt": *halt, "puzzle_id": *puzzleIDs, "identifiers": *identifiers, "limit": *limit, "ids": strings.Join(*ids, ",")}
 
 	var w *results.Writer
 	done := map[string]bool{}
@@ -241,6 +238,19 @@ func loadEvalItems(root, name string, vo harness.ViewOptions) ([]*harness.Item, 
 func isBuilt(path string) bool {
 	f, _, err := tasks.DetectFormat(path)
 	return err == nil && f == tasks.FormatBuilt
+}
+
+// newHeader starts a run header: provenance (build, kernel, machine), the
+// model, and the selection of a set that is evaluated (its task and
+// test-input counts are the scores' denominators), one view, all steps.
+func newHeader(info models.Info, cfg json.RawMessage, set, fingerprint string, kind tasks.Kind, selection []*harness.Item, subset string, seed uint64) results.Header {
+	bi := readBuildInfo()
+	nTasks, nInputs := harness.Counts(selection)
+	return results.Header{
+		Version: bi.Version, Revision: bi.Revision, GoVersion: bi.GoVersion, Kernel: nn.Kernel(), Machine: machine(),
+		ModelKind: info.Kind, ModelConfig: cfg, Set: set, Fingerprint: fingerprint, Seed: seed,
+		TaskKind: kind.String(), Tasks: nTasks, TestInputs: nInputs, Subset: subset, Views: 1, Steps: info.MaxSteps,
+	}
 }
 
 // builtFingerprint identifies a built split by its loaded tokens (inputs

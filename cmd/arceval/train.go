@@ -147,13 +147,9 @@ step) and eval/step-N.jsonl run files of the periodic evaluations.`)
 		if err != nil {
 			return err
 		}
-		nT, nI := harness.Counts(items)
 		cfgJSON, _ := tr.Model.ConfigJSON()
-		bi := readBuildInfo()
 		evalItems = items
-		evalHeader = results.Header{Version: bi.Version, Revision: bi.Revision, GoVersion: bi.GoVersion, Kernel: nn.Kernel(),
-			ModelKind: info.Kind, ModelConfig: cfgJSON, Set: setName, Fingerprint: fp, Seed: *seed, Machine: machine(),
-			TaskKind: k.String(), Tasks: nT, TestInputs: nI, Subset: subset, Views: 1, Steps: info.MaxSteps}
+		evalHeader = newHeader(info, cfgJSON, setName, fp, k, items, subset, *seed)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

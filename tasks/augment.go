@@ -62,7 +62,17 @@ type ARCAug struct {
 var IdentityARCAug = ARCAug{Trans: 0, Colours: IdentityColours}
 
 // Apply maps a grid into the augmented view: dihedral(colours[g], trans).
-func (a ARCAug) Apply(g Grid) Grid { return Dihedral(a.Colours.Apply(g), a.Trans) }
+func (a ARCAug) Apply(g Grid) Grid { return a.ApplyTo(nil, g) }
+
+// ApplyTo is Apply writing into buf's storage, allocating only when buf is
+// too small; the result aliases buf. Loops over many grids (the ARC build)
+// reuse one buffer.
+func (a ARCAug) ApplyTo(buf []uint8, g Grid) Grid {
+	if cap(buf) < len(g.Cells) {
+		buf = make([]uint8, len(g.Cells))
+	}
+	return dihedralInto(buf[:len(g.Cells)], g, a.Trans, &a.Colours)
+}
 
 // Invert maps a grid of the augmented view back: geometry undone first, then
 // colours (the official inverse_aug).

@@ -41,10 +41,17 @@ func TestColourMap(t *testing.T) {
 
 func TestARCAugInvertProperty(t *testing.T) {
 	r := newRand(6)
+	var buf []uint8
 	for iter := 0; iter < 3000; iter++ {
 		aug := ARCAug{Trans: r.IntN(NumDihedral), Colours: randColourMap(r)}
 		g := randGrid(r, 1+r.IntN(30), 1+r.IntN(30), 9)
 		v := aug.Apply(g)
+		// ApplyTo into a reused buffer (of whatever earlier size) agrees.
+		if w := aug.ApplyTo(buf, g); !w.Equal(v) {
+			t.Fatalf("iter %d: ApplyTo differs from Apply for %+v", iter, aug)
+		} else {
+			buf = w.Cells
+		}
 		if back := aug.Invert(v); !back.Equal(g) {
 			t.Fatalf("iter %d: Invert(Apply(g)) != g for %+v", iter, aug)
 		}

@@ -46,15 +46,26 @@ func dihedralSource(t, h, w, i, j int) (int, int) {
 
 // Dihedral returns a new grid: g under transform t (0..7).
 func Dihedral(g Grid, t int) Grid {
+	return dihedralInto(make([]uint8, len(g.Cells)), g, t, nil)
+}
+
+// dihedralInto writes g under transform t into dst (len(g.Cells) cells),
+// mapping every cell through colours when it is non-nil, and returns dst as
+// the transformed grid.
+func dihedralInto(dst []uint8, g Grid, t int, colours *ColourMap) Grid {
 	oh, ow := g.H, g.W
 	if dihedralSwapsAxes(t) {
 		oh, ow = g.W, g.H
 	}
-	out := NewGrid(oh, ow)
+	out := Grid{H: oh, W: ow, Cells: dst}
 	for i := 0; i < oh; i++ {
 		for j := 0; j < ow; j++ {
 			r, c := dihedralSource(t, g.H, g.W, i, j)
-			out.Cells[i*ow+j] = g.Cells[r*g.W+c]
+			v := g.Cells[r*g.W+c]
+			if colours != nil {
+				v = colours[v]
+			}
+			out.Cells[i*ow+j] = v
 		}
 	}
 	return out

@@ -64,13 +64,19 @@ type objectMember struct {
 // decodeObject splits a JSON object into its members, keeping their order
 // (the official builders iterate Python dicts in file order).
 func decodeObject(data []byte) ([]objectMember, error) {
+	members, err := decodeMembers(data)
 	// A Decoder reports syntax errors at offsets relative to the value it
-	// was decoding; check the whole input first so an error's offset is a
-	// position in data.
-	if !json.Valid(data) {
+	// was decoding; for invalid input, report Unmarshal's error instead, whose
+	// offset is a position in data. Checked only on failure: valid input is
+	// not scanned twice.
+	if err != nil && !json.Valid(data) {
 		var v json.RawMessage
 		return nil, json.Unmarshal(data, &v)
 	}
+	return members, err
+}
+
+func decodeMembers(data []byte) ([]objectMember, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	tok, err := dec.Token()
 	if err != nil {

@@ -189,22 +189,15 @@ func augmentARC(rng *nprand.RandomState, t *tasks.Task, dests map[string][]tasks
 	if numAug == 0 {
 		return members, true
 	}
-	seen := map[string]bool{puzzleHash(dests): true}
+	var buf []uint8
+	seen := map[string]bool{puzzleHash(dests, tasks.IdentityARCAug, &buf): true}
 	for trial := 0; trial < arcRetriesFactor*numAug; trial++ {
 		var aug tasks.ARCAug
 		aug.Trans = int(rng.Randint(0, tasks.NumDihedral))
 		for i, p := range rng.Permutation(9) {
 			aug.Colours[i+1] = uint8(p + 1)
 		}
-		per := make(map[string][]tasks.Pair, len(dests))
-		for split, pairs := range dests {
-			out := make([]tasks.Pair, len(pairs))
-			for i, p := range pairs {
-				out[i] = tasks.Pair{Input: aug.Apply(p.Input), Output: aug.Apply(p.Output)}
-			}
-			per[split] = out
-		}
-		if h := puzzleHash(per); !seen[h] {
+		if h := puzzleHash(dests, aug, &buf); !seen[h] {
 			seen[h] = true
 			members = append(members, arcPuzzle{name: aug.Name(t.ID), aug: aug})
 		}
@@ -216,12 +209,18 @@ func augmentARC(rng *nprand.RandomState, t *tasks.Task, dests map[string][]tasks
 }
 
 // puzzleHash is the official duplicate check: the sha256 of the sorted
-// "inputhash|outputhash" strings of every pair in every split.
-func puzzleHash(per map[string][]tasks.Pair) string {
+// "inputhash|outputhash" strings of every pair in every split, under aug.
+// The augmented grids are built in *buf, reused across calls.
+func puzzleHash(per map[string][]tasks.Pair, aug tasks.ARCAug, buf *[]uint8) string {
 	var parts []string
+	hash := func(g tasks.Grid) string {
+		g = aug.ApplyTo(*buf, g)
+		*buf = g.Cells
+		return g.Hash()
+	}
 	for _, pairs := range per {
 		for _, p := range pairs {
-			parts = append(parts, p.Input.Hash()+"|"+p.Output.Hash())
+			parts = append(parts, hash(p.Input)+"|"+hash(p.Output))
 		}
 	}
 	slices.Sort(parts)
@@ -247,6 +246,10 @@ func writeARCSplit(w *folderWriter, rng *nprand.RandomState, split string, group
 	identifiers := make([]int32, 0, st.Puzzles)
 	inp := make([]uint8, tasks.ARCSeqLen)
 	lab := make([]uint8, tasks.ARCSeqLen)
+	// Augmented grids are rebuilt here (arcPuzzle keeps only the
+	// augmentation) into two buffers reused for every example.
+	augIn := make([]uint8, 0, tasks.MaxARCSide*tasks.MaxARCSide)
+	augOut := make([]uint8, 0, tasks.MaxARCSide*tasks.MaxARCSide)
 	example := 0
 	for gi, g := range groups {
 		if progress != nil && gi%16 == 0 {
@@ -255,7 +258,7 @@ func writeARCSplit(w *folderWriter, rng *nprand.RandomState, split string, group
 		for _, p := range g.members {
 			keep := int(rng.Randint(0, int64(len(g.pairs))))
 			for i, orig := range g.pairs {
-				ex := tasks.Pair{Input: p.aug.Apply(orig.Input), Output: p.aug.Apply(orig.Output)}
+				ex := tasks.Pair{Input: p.aug.ApplyTo(augIn, orig.Input), Output: p.aug.ApplyTo(augOut, orig.Output)}
 				padR, padC := 0, 0
 				if translate && i != keep {
 					padR = int(rng.Randint(0, int64(tasks.MaxARCSide-max(ex.Input.H, ex.Output.H)+1)))

@@ -13,7 +13,7 @@ import (
 // 1 + its index in MazeCharset (0 is padding), matching the HRM/TRM
 // build_maze_dataset.py encoding.
 const (
-	MazeCharset = "# SGo"
+	MazeCharset = tasks.MazeCharset
 
 	Wall  = '#' // impassable cell
 	Open  = ' ' // passable cell

@@ -167,12 +167,7 @@ func (c *Comparison) pair() ([]sharedItem, error) {
 		}
 		out = append(out, si)
 	}
-	slices.SortFunc(out, func(x, y sharedItem) int {
-		if x.task != y.task {
-			return compareIDs(x.task, y.task)
-		}
-		return x.a[0].TestIndex - y.a[0].TestIndex
-	})
+	slices.SortFunc(out, func(x, y sharedItem) int { return compareItems(x.a[0], y.a[0]) })
 	return out, nil
 }
 

@@ -167,12 +167,7 @@ func (c *Comparison) pair() ([]sharedItem, error) {
 		}
 		out = append(out, si)
 	}
-	slices.SortFunc(out, func(x, y sharedItem) int {
-		if x.task != y.task {
-			return compareIDs(x.task, y.task)
-		}
-		return x.a[0].TestIndex - y.a[0].TestIndex
-	})
+	slices.SortFunc(out, func(x, y sharedItem) int { return compareItems(x.a[0], y.a[0]) })
 	return out, nil
 }
 
@@ -307,6 +302,24 @@ func (c *Comparison) mcnemarRow(name, unit string, a, b []bool) (CompareRow, err
 		P:     p, Test: fmt.Sprintf("McNemar exact (%d vs %d discordant)", disAB, disBA), N: n, Unit: unit}, nil
 }
 
+// singletons groups n items one per group (item-level metrics).
+func singletons(n int) [][]int {
+	out := make([][]int, n)
+	for i := range out {
+		out[i] = []int{i}
+	}
+	return out
+}
+
+// solvedOnce returns whether the single run of each side solved each item.
+func solvedOnce(items []sharedItem) (a, b []bool) {
+	a, b = make([]bool, len(items)), make([]bool, len(items))
+	for i, it := range items {
+		a[i], b[i] = it.a[0].Solved(), it.b[0].Solved()
+	}
+	return a, b
+}
+
 func (c *Comparison) single() bool { return len(c.A) == 1 && len(c.B) == 1 }
 
 func (c *Comparison) arcRows(items []sharedItem) error {
@@ -320,11 +333,8 @@ func (c *Comparison) arcRows(items []sharedItem) error {
 	}
 	c.Rows = append(c.Rows, row)
 	if c.single() {
-		var xa, xb, ta, tb []bool
-		for _, it := range items {
-			xa = append(xa, it.a[0].Solved())
-			xb = append(xb, it.b[0].Solved())
-		}
+		xa, xb := solvedOnce(items)
+		var ta, tb []bool
 		for _, idx := range tasks {
 			allA, allB := true, true
 			for _, i := range idx {
@@ -346,11 +356,7 @@ func (c *Comparison) arcRows(items []sharedItem) error {
 		}
 		c.Rows = append(c.Rows, row)
 	} else {
-		single := make([][]int, len(items))
-		for i := range items {
-			single[i] = []int{i}
-		}
-		a, b, pa, pb := c.taskMetric(items, single, solved, false)
+		a, b, pa, pb := c.taskMetric(items, singletons(len(items)), solved, false)
 		row, err := c.bootRow("micro", "inputs", a, b, pa, pb, true)
 		if err != nil {
 			return err
@@ -374,22 +380,14 @@ func (c *Comparison) boardRows(items []sharedItem) error {
 	c.Tasks = len(items)
 	unit := "puzzles"
 	if c.single() {
-		var xa, xb []bool
-		for _, it := range items {
-			xa = append(xa, it.a[0].Solved())
-			xb = append(xb, it.b[0].Solved())
-		}
+		xa, xb := solvedOnce(items)
 		row, err := c.mcnemarRow("exact", unit, xa, xb)
 		if err != nil {
 			return err
 		}
 		c.Rows = append(c.Rows, row)
 	} else {
-		single := make([][]int, len(items))
-		for i := range items {
-			single[i] = []int{i}
-		}
-		a, b, pa, pb := c.taskMetric(items, single, func(it results.Item) bool { return it.Solved() }, false)
+		a, b, pa, pb := c.taskMetric(items, singletons(len(items)), func(it results.Item) bool { return it.Solved() }, false)
 		row, err := c.bootRow("exact", unit, a, b, pa, pb, true)
 		if err != nil {
 			return err

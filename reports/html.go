@@ -395,34 +395,25 @@ func gallery(r *Run, n int, o HTMLOptions) htmlGallery {
 		g.Note += "; the run record holds the attempts only."
 	}
 	items := slices.Clone(r.Items)
-	slices.SortFunc(items, func(a, b results.Item) int {
-		if c := compareIDs(a.TaskID, b.TaskID); c != 0 {
-			return c
-		}
-		return a.TestIndex - b.TestIndex
-	})
-	var pick []results.Item
-	for _, solved := range []bool{true, false} {
-		limit := n
-		if solved {
-			limit = n / 2
-		}
-		for _, it := range items {
-			if len(pick) >= n || limit == 0 {
-				break
-			}
-			if it.Solved() == solved {
-				pick = append(pick, it)
-				limit--
-			}
-		}
+	slices.SortFunc(items, compareItems)
+	solved := 0
+	for _, it := range items {
+		solved += b2i(it.Solved())
 	}
-	slices.SortFunc(pick, func(a, b results.Item) int {
-		if c := compareIDs(a.TaskID, b.TaskID); c != 0 {
-			return c
+	// Up to n/2 solved inputs, the rest unsolved, each the first in task order.
+	nSolved := min(n/2, solved)
+	nUnsolved := min(n-nSolved, len(items)-solved)
+	var pick []results.Item
+	for _, it := range items {
+		if it.Solved() && nSolved > 0 {
+			nSolved--
+		} else if !it.Solved() && nUnsolved > 0 {
+			nUnsolved--
+		} else {
+			continue
 		}
-		return a.TestIndex - b.TestIndex
-	})
+		pick = append(pick, it)
+	}
 	for _, it := range pick {
 		gi := htmlGalleryItem{Key: it.Key(), Status: "unsolved"}
 		if it.Solved() {

@@ -7,6 +7,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"arceval/results"
 )
 
 // Report is the score table of several runs: one row per run with its
@@ -81,6 +83,14 @@ func compareIDs(a, b string) int {
 		return x - y
 	}
 	return strings.Compare(a, b)
+}
+
+// compareItems orders test inputs by task (compareIDs), then test index.
+func compareItems(a, b results.Item) int {
+	if c := compareIDs(a.TaskID, b.TaskID); c != 0 {
+		return c
+	}
+	return a.TestIndex - b.TestIndex
 }
 
 func (rep *Report) runs() []*Run {

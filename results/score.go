@@ -50,12 +50,13 @@ func Score(h Header, items []Item) (Summary, error) {
 	cells, cellTotal := 0, 0
 	var steps float64
 	for _, it := range items {
-		if seen[it.Key()] {
-			return s, fmt.Errorf("test input %s recorded twice", it.Key())
+		key := it.Key()
+		if seen[key] {
+			return s, fmt.Errorf("test input %s recorded twice", key)
 		}
-		seen[it.Key()] = true
+		seen[key] = true
 		if it.Tests < 1 || it.TestIndex < 0 || it.TestIndex >= it.Tests {
-			return s, fmt.Errorf("test input %s: test index %d of %d test inputs", it.Key(), it.TestIndex, it.Tests)
+			return s, fmt.Errorf("test input %s: test index %d of %d test inputs", key, it.TestIndex, it.Tests)
 		}
 		ts := perTask[it.TaskID]
 		if ts == nil {

@@ -1,6 +1,7 @@
-// Package testenv locates the shared benchmark data and parity fixtures for
-// tests: $ARCEVAL_DATA / $ARCEVAL_FIXTURES when set, else ../shared/data and
-// ../shared/fixtures/parity beside the module root. Tests that need them skip
+// Package testenv locates the shared benchmark data, parity fixtures and
+// specification documents for tests: $ARCEVAL_DATA / $ARCEVAL_FIXTURES /
+// $ARCEVAL_DOCS when set, else ../shared/data, ../shared/fixtures/parity and
+// ../shared/docs beside the module root. Tests that need them skip
 // with a clear message when they are absent.
 package testenv
 
@@ -32,6 +33,13 @@ func moduleRoot() string {
 func DataRoot(t testing.TB) string {
 	t.Helper()
 	return locate(t, "ARCEVAL_DATA", filepath.Join("..", "shared", "data"))
+}
+
+// DocsRoot returns the folder of the shared specification documents
+// ($ARCEVAL_DOCS, else ../shared/docs) or skips the test.
+func DocsRoot(t testing.TB) string {
+	t.Helper()
+	return locate(t, "ARCEVAL_DOCS", filepath.Join("..", "shared", "docs"))
 }
 
 // FixturesRoot returns the parity fixtures folder or skips the test.

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"arceval/internal/testenv"
 )
 
 // The numbers of trm-spec.md §9.4 (Table 4) and §9.5 (Table 5), typed in
@@ -130,10 +132,9 @@ func FuzzParse(f *testing.F) {
 
 // TestAgainstSpec compares paper.json with the markdown tables of
 // trm-spec.md §9.4 and §9.5, row by row: names, params and scores. The spec
-// is looked for in $ARCEVAL_DOCS, else ../shared/docs beside the module root;
-// the test skips when it is absent.
+// is looked for in testenv.DocsRoot; the test skips when it is absent.
 func TestAgainstSpec(t *testing.T) {
-	path := specPath()
+	path := filepath.Join(testenv.DocsRoot(t), "trm-spec.md")
 	f, err := os.Open(path)
 	if err != nil {
 		t.Skipf("%s not found (set $ARCEVAL_DOCS): skipping", path)
@@ -203,25 +204,5 @@ func TestAgainstSpec(t *testing.T) {
 				}
 			}
 		}
-	}
-}
-
-func specPath() string {
-	if dir := os.Getenv("ARCEVAL_DOCS"); dir != "" {
-		return filepath.Join(dir, "trm-spec.md")
-	}
-	dir, err := os.Getwd()
-	if err != nil {
-		return "trm-spec.md"
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return filepath.Join(dir, "..", "shared", "docs", "trm-spec.md")
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "trm-spec.md"
-		}
-		dir = parent
 	}
 }

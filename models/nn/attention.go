@@ -63,16 +63,13 @@ func (a *Attention) eachHead(backward bool, p0, p1, p2 []float32, B, T int, ar *
 	}
 	jobs := B * a.Heads
 	workers := min(Threads(), jobs)
-	scratch := make([][]float32, workers)
-	for i := range scratch {
-		scratch[i] = ar.GetRaw(scratchLen)
-	}
+	scratch := ar.GetRaw(workers * scratchLen) // worker wi's is the wi-th scratchLen floats
 	if workers == 1 {
 		for j := 0; j < jobs; j++ {
 			if backward {
-				a.headBackward(p0, p1, p2, j/a.Heads, j%a.Heads, T, scratch[0])
+				a.headBackward(p0, p1, p2, j/a.Heads, j%a.Heads, T, scratch)
 			} else {
-				a.head(p0, p1, j/a.Heads, j%a.Heads, T, scratch[0])
+				a.head(p0, p1, j/a.Heads, j%a.Heads, T, scratch)
 			}
 		}
 	} else {
@@ -91,7 +88,7 @@ func (a *Attention) eachHead(backward bool, p0, p1, p2 []float32, B, T int, ar *
 						a.head(p0, p1, j/a.Heads, j%a.Heads, T, buf)
 					}
 				}
-			}(scratch[wi])
+			}(scratch[wi*scratchLen : (wi+1)*scratchLen])
 		}
 		wg.Wait()
 	}

@@ -348,21 +348,13 @@ const chunkBytes = 1 << 20
 
 // decodeFloat32 fills dst (NumElements values) from a float tensor.
 func (t *Tensor) decodeFloat32(dst []float32) error {
-	isz := t.DType.Size()
 	if t.IsContiguous() {
-		per := chunkBytes / isz
-		buf := make([]byte, min(len(dst), per)*isz)
-		for i := 0; i < len(dst); i += per {
-			n := min(per, len(dst)-i)
-			raw := buf[:n*isz]
-			if err := t.st.read(raw, int64(t.Offset+i)); err != nil {
-				return err
-			}
-			decodeFloat32(dst[i:i+n], raw, t.DType)
-		}
-		return nil
+		return t.readChunks(len(dst), func(i int, raw []byte) error {
+			decodeFloat32(dst[i:i+len(raw)/t.DType.Size()], raw, t.DType)
+			return nil
+		})
 	}
-	raw := make([]byte, len(dst)*isz)
+	raw := make([]byte, len(dst)*t.DType.Size())
 	if err := t.gather(raw); err != nil {
 		return err
 	}
@@ -436,7 +428,6 @@ func (t *Tensor) gather(dst []byte) error {
 // writeRaw streams the tensor's little-endian row-major bytes to w in
 // chunks, so that converting a large checkpoint never holds a whole table.
 func (t *Tensor) writeRaw(w io.Writer) error {
-	isz := t.DType.Size()
 	n := t.NumElements()
 	if !t.IsContiguous() {
 		raw, err := t.Bytes()
@@ -446,14 +437,30 @@ func (t *Tensor) writeRaw(w io.Writer) error {
 		_, err = w.Write(raw)
 		return err
 	}
+	var werr error
+	err := t.readChunks(n, func(_ int, raw []byte) error {
+		_, werr = w.Write(raw)
+		return werr
+	})
+	if werr != nil {
+		return werr
+	}
+	return t.wrap(err)
+}
+
+// readChunks reads the first n elements of a contiguous tensor in chunks of
+// at most chunkBytes, calling f with the index of each chunk's first element
+// and its little-endian bytes (valid until f returns).
+func (t *Tensor) readChunks(n int, f func(i int, raw []byte) error) error {
+	isz := t.DType.Size()
 	per := chunkBytes / isz
 	buf := make([]byte, min(n, per)*isz)
 	for i := 0; i < n; i += per {
-		k := min(per, n-i)
-		if err := t.st.read(buf[:k*isz], int64(t.Offset+i)); err != nil {
-			return t.wrap(err)
+		raw := buf[:min(per, n-i)*isz]
+		if err := t.st.read(raw, int64(t.Offset+i)); err != nil {
+			return err
 		}
-		if _, err := w.Write(buf[:k*isz]); err != nil {
+		if err := f(i, raw); err != nil {
 			return err
 		}
 	}

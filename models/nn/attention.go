@@ -63,16 +63,13 @@ func (a *Attention) eachHead(backward bool, p0, p1, p2 []float32, B, T int, ar *
 	}
 	jobs := B * a.Heads
 	workers := min(Threads(), jobs)
-	scratch := make([][]float32, workers)
-	for i := range scratch {
-		scratch[i] = ar.GetRaw(scratchLen)
-	}
+	scratch := ar.GetRaw(workers * scratchLen) // worker wi's is the wi-th scratchLen floats
 	if workers == 1 {
 		for j := 0; j < jobs; j++ {
 			if backward {
-				a.headBackward(p0, p1, p2, j/a.Heads, j%a.Heads, T, scratch[0])
+				a.headBackward(p0, p1, p2, j/a.Heads, j%a.Heads, T, scratch)
 			} else {
-				a.head(p0, p1, j/a.Heads, j%a.Heads, T, scratch[0])
+				a.head(p0, p1, j/a.Heads, j%a.Heads, T, scratch)
 			}
 		}
 	} else {
@@ -91,20 +88,34 @@ func (a *Attention) eachHead(backward bool, p0, p1, p2 []float32, B, T int, ar *
 						a.head(p0, p1, j/a.Heads, j%a.Heads, T, buf)
 					}
 				}
-			}(scratch[wi])
+			}(scratch[wi*scratchLen : (wi+1)*scratchLen])
 		}
 		wg.Wait()
 	}
 	ar.Release(c, o, u)
 }
 
-// head computes one head of one sequence: gathers its Q, K, V (T, hd) from
-// the fused qkv (B, T, 3w), applies RoPE, softmax(Q·Kᵀ/√hd)·V, and writes the
-// result into its columns of heads (B, T, w). buf holds 4·T·hd + T² floats.
+// head computes one head of one sequence: softmax(Q·Kᵀ/√hd)·V (see
+// headProbs), written into its columns of heads (B, T, w). buf holds
+// 4·T·hd + T² floats.
 func (a *Attention) head(heads, qkv []float32, b, h, T int, buf []float32) {
 	hd, w := a.HeadDim, a.Heads*a.HeadDim
-	q, k, v, ho := buf[:T*hd], buf[T*hd:2*T*hd], buf[2*T*hd:3*T*hd], buf[3*T*hd:4*T*hd]
-	scores := buf[4*T*hd : 4*T*hd+T*T]
+	n := T * hd
+	q, k, v, ho := buf[:n], buf[n:2*n], buf[2*n:3*n], buf[3*n:4*n]
+	scores := buf[4*n : 4*n+T*T]
+	a.headProbs(scores, q, k, v, qkv, b, h, T)
+	MatMulNN(ho, scores, v, T, hd, T)
+	for t := 0; t < T; t++ {
+		copy(heads[(b*T+t)*w+h*hd:(b*T+t)*w+(h+1)*hd], ho[t*hd:(t+1)*hd])
+	}
+}
+
+// headProbs gathers head h's Q, K, V (T, hd) of sequence b from the fused
+// qkv (B, T, 3w), applies RoPE to Q and K, and writes the attention
+// probabilities p (T, T) = softmax(Q·Kᵀ/√hd). The forward pass and the
+// backward pass's recomputation share it, so they get the same bits.
+func (a *Attention) headProbs(p, q, k, v, qkv []float32, b, h, T int) {
+	hd, w := a.HeadDim, a.Heads*a.HeadDim
 	base := qkv[b*T*3*w : (b+1)*T*3*w]
 	for t := 0; t < T; t++ {
 		row := base[t*3*w:]
@@ -116,11 +127,10 @@ func (a *Attention) head(heads, qkv []float32, b, h, T int, buf []float32) {
 		a.Rope.Apply(q, hd)
 		a.Rope.Apply(k, hd)
 	}
-	MatMulNT(scores, q, k, T, T, hd)
-	Scale(scores, float32(1/math.Sqrt(float64(hd))))
-	Softmax(scores, T, T)
-	MatMulNN(ho, scores, v, T, hd, T)
-	for t := 0; t < T; t++ {
-		copy(heads[(b*T+t)*w+h*hd:(b*T+t)*w+(h+1)*hd], ho[t*hd:(t+1)*hd])
-	}
+	MatMulNT(p, q, k, T, T, hd)
+	Scale(p, a.scale())
+	Softmax(p, T, T)
 }
+
+// scale is the score factor 1/√HeadDim.
+func (a *Attention) scale() float32 { return float32(1 / math.Sqrt(float64(a.HeadDim))) }

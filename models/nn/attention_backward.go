@@ -1,7 +1,5 @@
 package nn
 
-import "math"
-
 // AttentionState keeps what Attention.Backward needs from ForwardTrain.
 type AttentionState struct {
 	X     []float32 // (B, T, hidden) the input: a reference, which must not change before Backward
@@ -50,24 +48,12 @@ func (a *Attention) headBackward(dqkv, qkv, dheads []float32, b, h, T int, buf [
 	q, k, v, do := buf[:n], buf[n:2*n], buf[2*n:3*n], buf[3*n:4*n]
 	dq, dk, dv := buf[4*n:5*n], buf[5*n:6*n], buf[6*n:7*n]
 	p, dp := buf[7*n:7*n+T*T], buf[7*n+T*T:7*n+2*T*T]
-	base := qkv[b*T*3*w : (b+1)*T*3*w]
 	for t := 0; t < T; t++ {
-		row := base[t*3*w:]
-		copy(q[t*hd:(t+1)*hd], row[h*hd:(h+1)*hd])
-		copy(k[t*hd:(t+1)*hd], row[w+h*hd:w+(h+1)*hd])
-		copy(v[t*hd:(t+1)*hd], row[2*w+h*hd:2*w+(h+1)*hd])
 		copy(do[t*hd:(t+1)*hd], dheads[(b*T+t)*w+h*hd:(b*T+t)*w+(h+1)*hd])
 	}
-	if a.Rope != nil {
-		a.Rope.Apply(q, hd)
-		a.Rope.Apply(k, hd)
-	}
 	// The probabilities, exactly as the forward pass computed them.
-	scale := float32(1 / math.Sqrt(float64(hd)))
-	MatMulNT(p, q, k, T, T, hd)
-	Scale(p, scale)
-	Softmax(p, T, T)
-
+	a.headProbs(p, q, k, v, qkv, b, h, T)
+	scale := a.scale()
 	MatMulTN(dv, p, do, T, hd, T, false)
 	MatMulNT(dp, do, v, T, T, hd)
 	for i := 0; i < T; i++ {

@@ -26,7 +26,14 @@ func NewSwiGLU(gateUp, down []float32, hidden, inter int) *SwiGLU {
 // Forward: x is (rows, hidden), out is (rows, hidden).
 func (s *SwiGLU) Forward(out, x []float32, rows int, ar *Arena) {
 	c, o, u := ar.Mark()
-	gu := ar.GetRaw(rows * 2 * s.Inter)
+	s.forward(out, x, ar.GetRaw(rows*2*s.Inter), rows, ar)
+	ar.Release(c, o, u)
+}
+
+// forward computes the block into out, leaving the gate_up output
+// (rows, 2·inter) in gu.
+func (s *SwiGLU) forward(out, x, gu []float32, rows int, ar *Arena) {
+	c, o, u := ar.Mark()
 	s.GateUp.Forward(gu, x, rows)
 	h := ar.GetRaw(rows * s.Inter)
 	s.gate(h, gu, rows)

@@ -12,12 +12,7 @@ type SwiGLUState struct {
 func (s *SwiGLU) ForwardTrain(out, x []float32, rows int, st *SwiGLUState, ar *Arena) {
 	st.X = x[:rows*s.Hidden]
 	st.GU = ar.GetRaw(rows * 2 * s.Inter)
-	c, o, u := ar.Mark()
-	s.GateUp.Forward(st.GU, x, rows)
-	h := ar.GetRaw(rows * s.Inter)
-	s.gate(h, st.GU, rows)
-	s.Down.Forward(out, h, rows)
-	ar.Release(c, o, u)
+	s.forward(out, x, st.GU, rows, ar)
 }
 
 // gate writes h (rows, inter) = silu(g)·u from gu (rows, 2·inter), rows

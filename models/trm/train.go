@@ -20,19 +20,12 @@ type (
 // NewTrainState returns the official initial carry: every row halted, so
 // the first TrainStep loads the batch into all rows.
 func (m *Model) NewTrainState(B int) *TrainState {
-	S, TD := m.Cfg.SeqLen, m.T*m.D
-	s := &TrainState{B: B, ZH: make([]float32, B*TD), ZL: make([]float32, B*TD), Steps: make([]int, B),
-		Halted: make([]bool, B), Inputs: make([]int32, B*S), Labels: make([]int32, B*S), PuzzleIDs: make([]int32, B)}
-	for i := range s.Halted {
-		s.Halted[i] = true
-	}
-	return s
+	return models.NewTrainState(B, m.Cfg.SeqLen, m.T*m.D, true)
 }
 
 // NewTrainOutput allocates outputs for B rows.
 func (m *Model) NewTrainOutput(B int) *TrainOutput {
-	return &TrainOutput{Logits: make([]float32, B*m.Cfg.SeqLen*m.Cfg.VocabSize), QHalt: make([]float32, B),
-		QContinue: make([]float32, B), Stats: make([]nn.SeqStats, B), TargetQContinue: make([]float32, B)}
+	return models.NewTrainOutput(B, m.Cfg.SeqLen, m.Cfg.VocabSize)
 }
 
 // TrainStep runs one supervision step in training mode, as the official

@@ -171,23 +171,12 @@ func (t *Trainer) ZeroGrad() {
 // nil for a model with one state (the direct baselines).
 func (w *Wrapper) NewTrainState(B int) *models.TrainState {
 	io := w.IO
-	TD := io.T * io.Hidden
-	s := &models.TrainState{B: B, ZH: make([]float32, B*TD), Steps: make([]int, B), Halted: make([]bool, B),
-		Inputs: make([]int32, B*io.SeqLen), Labels: make([]int32, B*io.SeqLen), PuzzleIDs: make([]int32, B)}
-	if len(w.Inits) > 1 {
-		s.ZL = make([]float32, B*TD)
-	}
-	for i := range s.Halted {
-		s.Halted[i] = true
-	}
-	return s
+	return models.NewTrainState(B, io.SeqLen, io.T*io.Hidden, len(w.Inits) > 1)
 }
 
 // NewTrainOutput allocates training outputs for B rows.
 func (w *Wrapper) NewTrainOutput(B int) *models.TrainOutput {
-	io := w.IO
-	return &models.TrainOutput{Logits: make([]float32, B*io.SeqLen*io.Vocab), QHalt: make([]float32, B),
-		QContinue: make([]float32, B), Stats: make([]nn.SeqStats, B), TargetQContinue: make([]float32, B)}
+	return models.NewTrainOutput(B, w.IO.SeqLen, w.IO.Vocab)
 }
 
 // Step runs one supervision step in training mode, as the official loss

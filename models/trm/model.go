@@ -159,14 +159,6 @@ func (m *Model) embedInputs(x []float32, inputs []int32, puzzle []float32, B int
 	return nil
 }
 
-// level applies the reasoning module: h = blocks(h + injection), in place.
-func (m *Model) level(h, injection []float32, B int, ar *nn.Arena) {
-	nn.AddInto(h, injection)
-	for _, b := range m.blocks {
-		b.Forward(h, B, m.T, ar)
-	}
-}
-
 // checkFinite rejects weights holding NaN or ±Inf, naming the first.
 func checkFinite(name string, v []float32) error {
 	for i, x := range v {

@@ -106,15 +106,15 @@ func (m *Model) TrainStep(s *TrainState, b TrainBatch, opt TrainOptions, out *Tr
 	for h := 0; h < c.HCycles-1; h++ {
 		for l := 0; l < c.LCycles; l++ {
 			nn.Add(inj, zH, x)
-			m.level(zL, inj, B, ar)
+			models.Level(m.blocks, zL, inj, B, m.T, ar)
 		}
-		m.level(zH, zL, B, ar)
+		models.Level(m.blocks, zH, zL, B, m.T, ar)
 	}
 	for l := 0; l < c.LCycles; l++ {
 		nn.Add(inj, zH, x)
-		m.levelTrain(zL, inj, B, tp.states[l], ar)
+		models.LevelTrain(m.blocks, zL, inj, B, m.T, tp.states[l], ar)
 	}
-	m.levelTrain(zH, zL, B, tp.states[c.LCycles], ar)
+	models.LevelTrain(m.blocks, zH, zL, B, m.T, tp.states[c.LCycles], ar)
 	grid, first := ar.GetRaw(B*S*D), ar.GetRaw(B*D) // heads' inputs: z_H[:, P:] and z_H[:, 0]
 	q := ar.GetRaw(B * 2)
 	m.headsTrain(out.Logits, q, grid, first, zH, B)
@@ -139,11 +139,11 @@ func (m *Model) TrainStep(s *TrainState, b TrainBatch, opt TrainOptions, out *Tr
 	// Backward through the heads and the last cycle.
 	dzH := ar.Get(B * TD)
 	m.headsBackward(dzH, dlogits, dq, grid, first, B, ar)
-	m.levelBackward(dzH, B, tp.states[c.LCycles], ar) // now ∂/∂(z_H + z_L): z_H's part is detached
+	models.LevelBackward(m.blocks, dzH, B, m.T, tp.states[c.LCycles], ar) // now ∂/∂(z_H + z_L): z_H's part is detached
 	dx := ar.Get(B * TD)
 	dzL := dzH
 	for l := c.LCycles - 1; l >= 0; l-- {
-		m.levelBackward(dzL, B, tp.states[l], ar) // ∂/∂(z_L + z_H + x)
+		models.LevelBackward(m.blocks, dzL, B, m.T, tp.states[l], ar) // ∂/∂(z_L + z_H + x)
 		nn.AddInto(dx, dzL)
 	}
 	m.embedBackward(dx, s, B)

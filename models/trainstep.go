@@ -2,6 +2,7 @@ package models
 
 import (
 	"fmt"
+	"math"
 
 	"arceval/models/nn"
 )
@@ -94,5 +95,19 @@ func BlockLinears(lin map[string]*nn.Linear, level string, blocks []*nn.Block) {
 			lin[l+"self_attn.qkv_proj.weight"], lin[l+"self_attn.o_proj.weight"] = b.Attn.QKV, b.Attn.O
 		}
 		lin[l+"mlp.gate_up_proj.weight"], lin[l+"mlp.down_proj.weight"] = b.MLP.GateUp, b.MLP.Down
+	}
+}
+
+// QContinueTarget writes the bootstrapped q_continue target (HRM's ACT
+// rule) of each row from the next step's Q logits q (B, 2): sigmoid of the
+// next q_halt for a row at its last step (steps ≥ maxSteps), else of
+// max(next q_halt, next q_continue).
+func QContinueTarget(target, q []float32, steps []int, maxSteps int) {
+	for r := range target {
+		v := float64(q[2*r])
+		if steps[r] < maxSteps {
+			v = math.Max(v, float64(q[2*r+1]))
+		}
+		target[r] = float32(nn.Sigmoid(v))
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"arceval/models"
 	"errors"
 	"fmt"
-	"math"
 
 	"arceval/models/nn"
 )
@@ -191,11 +190,5 @@ func (m *Model) targetQContinue(target []float32, s *TrainState, x []float32, B 
 	}
 	q := ar.GetRaw(B * 2)
 	m.qHead.Forward(q, first, B)
-	for r := 0; r < B; r++ {
-		v := float64(q[2*r])
-		if s.Steps[r] < m.Cfg.HaltMaxSteps {
-			v = math.Max(v, float64(q[2*r+1]))
-		}
-		target[r] = float32(nn.Sigmoid(v))
-	}
+	models.QContinueTarget(target[:B], q, s.Steps, m.Cfg.HaltMaxSteps)
 }

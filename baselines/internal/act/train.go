@@ -307,13 +307,7 @@ func (t *Trainer) targetQ(target []float32, s *models.TrainState, x []float32, B
 	t.W.Inner(t.zq, x, B, ar)
 	q := ar.GetRaw(2 * B)
 	t.W.IO.Q(q, t.zq[0], B, ar)
-	for r := 0; r < B; r++ {
-		v := float64(q[2*r])
-		if s.Steps[r] < t.W.MaxSteps {
-			v = math.Max(v, float64(q[2*r+1]))
-		}
-		target[r] = float32(nn.Sigmoid(v))
-	}
+	models.QContinueTarget(target[:B], q, s.Steps, t.W.MaxSteps)
 }
 
 // embedBackward turns dx (B, T, D), the gradient with respect to the input

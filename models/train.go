@@ -100,3 +100,26 @@ type Tensor struct {
 	Shape []int
 	Data  []float32
 }
+
+// NewTrainState returns the official initial training carry of B rows of S
+// tokens and states of TD (T·D) values per row: every row halted, so the
+// first step loads the batch into all rows. ZL is nil unless withZL (the
+// direct baselines have one state).
+func NewTrainState(B, S, TD int, withZL bool) *TrainState {
+	s := &TrainState{B: B, ZH: make([]float32, B*TD), Steps: make([]int, B), Halted: make([]bool, B),
+		Inputs: make([]int32, B*S), Labels: make([]int32, B*S), PuzzleIDs: make([]int32, B)}
+	if withZL {
+		s.ZL = make([]float32, B*TD)
+	}
+	for i := range s.Halted {
+		s.Halted[i] = true
+	}
+	return s
+}
+
+// NewTrainOutput allocates training outputs for B rows of S tokens and V
+// logits per token.
+func NewTrainOutput(B, S, V int) *TrainOutput {
+	return &TrainOutput{Logits: make([]float32, B*S*V), QHalt: make([]float32, B),
+		QContinue: make([]float32, B), Stats: make([]nn.SeqStats, B), TargetQContinue: make([]float32, B)}
+}

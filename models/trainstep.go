@@ -1,6 +1,11 @@
 package models
 
-import "arceval/models/nn"
+import (
+	"fmt"
+	"math"
+
+	"arceval/models/nn"
+)
 
 // HaltRule is how a trainable model's rows halt on their Q values in
 // training mode (trm-spec §3.7).
@@ -77,4 +82,32 @@ func TrainLosses(out *TrainOutput, s *TrainState, q, dlogits, dq []float32, S, V
 	out.LMLoss, out.QHaltLoss, out.QContinueLoss = lm, qh, qc
 	out.TotalLoss = lm + 0.5*(qh+qc)
 	return nil
+}
+
+// BlockLinears adds the linear layers of a level's blocks to lin under
+// their official weight names ("H_level.layers.0.mlp.down_proj.weight").
+func BlockLinears(lin map[string]*nn.Linear, level string, blocks []*nn.Block) {
+	for i, b := range blocks {
+		l := fmt.Sprintf("%s.layers.%d.", level, i)
+		if b.MixT != nil {
+			lin[l+"mlp_t.gate_up_proj.weight"], lin[l+"mlp_t.down_proj.weight"] = b.MixT.GateUp, b.MixT.Down
+		} else {
+			lin[l+"self_attn.qkv_proj.weight"], lin[l+"self_attn.o_proj.weight"] = b.Attn.QKV, b.Attn.O
+		}
+		lin[l+"mlp.gate_up_proj.weight"], lin[l+"mlp.down_proj.weight"] = b.MLP.GateUp, b.MLP.Down
+	}
+}
+
+// QContinueTarget writes the bootstrapped q_continue target (HRM's ACT
+// rule) of each row from the next step's Q logits q (B, 2): sigmoid of the
+// next q_halt for a row at its last step (steps ≥ maxSteps), else of
+// max(next q_halt, next q_continue).
+func QContinueTarget(target, q []float32, steps []int, maxSteps int) {
+	for r := range target {
+		v := float64(q[2*r])
+		if steps[r] < maxSteps {
+			v = math.Max(v, float64(q[2*r+1]))
+		}
+		target[r] = float32(nn.Sigmoid(v))
+	}
 }

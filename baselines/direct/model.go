@@ -65,7 +65,7 @@ func load(c Config, src Tensors, train bool) (*Model, error) {
 // inner is one supervision step of the official inner model on n rows:
 // z_H = H_level(z_H + x), once.
 func (m *Model) inner(z [][]float32, x []float32, n int, ar *nn.Arena) {
-	act.Level(m.blocks, z[0], x, n, m.T, ar)
+	models.Level(m.blocks, z[0], x, n, m.T, ar)
 }
 
 // State is the ACT carry of a batch (see act.Carry: Steps, Halted, Done,

@@ -20,7 +20,7 @@ func LoadTrainable(c Config, src Tensors) (*Model, error) { return load(c, src, 
 // official names, in the official order.
 func (m *Model) initTraining(hInit []float32) error {
 	lin := map[string]*nn.Linear{}
-	act.BlockLinears(lin, "H_level", m.blocks)
+	models.BlockLinears(lin, "H_level", m.blocks)
 	tr, err := act.NewTrainer(m.w, m.Cfg.Specs(), map[string][]float32{"H_init": hInit}, lin)
 	if err != nil {
 		return err
@@ -37,13 +37,13 @@ func (m *Model) initTraining(hInit []float32) error {
 // forwardTrain is inner keeping the blocks' activations: z_H =
 // H_level(z_H + x), the whole step with gradient.
 func (m *Model) forwardTrain(z [][]float32, x []float32, n int, ar *nn.Arena) {
-	act.LevelTrain(m.blocks, z[0], x, n, m.T, m.states, ar)
+	models.LevelTrain(m.blocks, z[0], x, n, m.T, m.states, ar)
 }
 
 // backward turns the gradient with respect to the new z_H into the
 // gradient with respect to z_H + x, which is x's (the carry is detached).
 func (m *Model) backward(d []float32, n int, ar *nn.Arena) {
-	act.LevelBackward(m.blocks, d, n, m.T, m.states, ar)
+	models.LevelBackward(m.blocks, d, n, m.T, m.states, ar)
 }
 
 // The training types are shared by every trainable model (package models).

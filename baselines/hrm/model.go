@@ -80,9 +80,9 @@ func (m *Model) inner(z [][]float32, x []float32, n int, ar *nn.Arena) {
 	for h := 0; h < m.Cfg.HCycles; h++ {
 		for l := 0; l < m.Cfg.LCycles; l++ {
 			nn.Add(inj, zH, x)
-			act.Level(m.lLevel, zL, inj, n, m.T, ar)
+			models.Level(m.lLevel, zL, inj, n, m.T, ar)
 		}
-		act.Level(m.hLevel, zH, zL, n, m.T, ar)
+		models.Level(m.hLevel, zH, zL, n, m.T, ar)
 	}
 }
 

@@ -20,8 +20,8 @@ func LoadTrainable(c Config, src Tensors) (*Model, error) { return load(c, src, 
 // official names, in the official order.
 func (m *Model) initTraining(hInit, lInit []float32) error {
 	lin := map[string]*nn.Linear{}
-	act.BlockLinears(lin, "H_level", m.hLevel)
-	act.BlockLinears(lin, "L_level", m.lLevel)
+	models.BlockLinears(lin, "H_level", m.hLevel)
+	models.BlockLinears(lin, "L_level", m.lLevel)
 	tr, err := act.NewTrainer(m.w, m.Cfg.Specs(), map[string][]float32{"H_init": hInit, "L_init": lInit}, lin)
 	if err != nil {
 		return err
@@ -54,15 +54,15 @@ func (m *Model) forwardTrain(z [][]float32, x []float32, n int, ar *nn.Arena) {
 				break
 			}
 			nn.Add(inj, zH, x)
-			act.Level(m.lLevel, zL, inj, n, m.T, ar)
+			models.Level(m.lLevel, zL, inj, n, m.T, ar)
 		}
 		if h < H-1 {
-			act.Level(m.hLevel, zH, zL, n, m.T, ar)
+			models.Level(m.hLevel, zH, zL, n, m.T, ar)
 		}
 	}
 	nn.Add(inj, zH, x)
-	act.LevelTrain(m.lLevel, zL, inj, n, m.T, m.lState, ar)
-	act.LevelTrain(m.hLevel, zH, zL, n, m.T, m.hState, ar)
+	models.LevelTrain(m.lLevel, zL, inj, n, m.T, m.lState, ar)
+	models.LevelTrain(m.hLevel, zH, zL, n, m.T, m.hState, ar)
 }
 
 // backward turns d, the gradient with respect to the new z_H, into the
@@ -70,8 +70,8 @@ func (m *Model) forwardTrain(z [][]float32, x []float32, n int, ar *nn.Arena) {
 // came from the gradient-free part: only the new z_L carries it on), then
 // through L_level to its input z_L + z_H + x (only x carries gradient).
 func (m *Model) backward(d []float32, n int, ar *nn.Arena) {
-	act.LevelBackward(m.hLevel, d, n, m.T, m.hState, ar)
-	act.LevelBackward(m.lLevel, d, n, m.T, m.lState, ar)
+	models.LevelBackward(m.hLevel, d, n, m.T, m.hState, ar)
+	models.LevelBackward(m.lLevel, d, n, m.T, m.lState, ar)
 }
 
 // The training types are shared by every trainable model (package models).

@@ -6,24 +6,6 @@ import (
 	"arceval/models/nn"
 )
 
-// levelTrain is level keeping each block's activations in states:
-// h = blocks(h + injection), in place.
-func (m *Model) levelTrain(h, injection []float32, B int, states []nn.BlockState, ar *nn.Arena) {
-	nn.AddInto(h, injection)
-	for i, b := range m.blocks {
-		b.ForwardTrain(h, B, m.T, &states[i], ar)
-	}
-}
-
-// levelBackward turns dh, the gradient with respect to the output of a
-// levelTrain call, into the gradient with respect to its input sum
-// h + injection (in place), adding the blocks' weight gradients.
-func (m *Model) levelBackward(dh []float32, B int, states []nn.BlockState, ar *nn.Arena) {
-	for i := len(m.blocks) - 1; i >= 0; i-- {
-		m.blocks[i].Backward(dh, B, m.T, &states[i], ar)
-	}
-}
-
 // headsTrain computes logits (B, S, V) and q (B, 2) from z_H, gathering the
 // heads' inputs into grid (B·S, D) = z_H[:, P:] and first (B, D) = z_H[:, 0]
 // for the backward pass. (Each row's logits have the bits of heads: a GEMM

@@ -8,8 +8,6 @@ import (
 	"arceval/models/nn"
 )
 
-func swigluInter(hidden int, expansion float64) int { return nn.SwiGLUInter(hidden, expansion) }
-
 // Model is a loaded TRM ready for inference.
 type Model struct {
 	Cfg     Config
@@ -98,12 +96,12 @@ func load(c Config, src Tensors, train bool) (*Model, error) {
 	if c.PosEncodings == "rope" && !c.MLPT {
 		rope = nn.NewRoPE(m.T, c.HiddenSize/c.NumHeads, c.RopeTheta)
 	}
-	inter := swigluInter(c.HiddenSize, c.Expansion)
+	inter := nn.SwiGLUInter(c.HiddenSize, c.Expansion)
 	for i := 0; i < c.LLayers && err == nil; i++ {
 		l := fmt.Sprintf("L_level.layers.%d.", i)
 		b := &nn.Block{Eps: float32(c.RMSNormEps)}
 		if c.MLPT {
-			it := swigluInter(m.T, c.Expansion)
+			it := nn.SwiGLUInter(m.T, c.Expansion)
 			b.MixT = nn.NewSwiGLU(get(l+"mlp_t.gate_up_proj.weight"), get(l+"mlp_t.down_proj.weight"), m.T, it)
 		} else {
 			hd := c.HiddenSize / c.NumHeads
@@ -157,14 +155,6 @@ func (m *Model) embedInputs(x []float32, inputs []int32, puzzle []float32, B int
 		nn.Scale(xb, scale)
 	}
 	return nil
-}
-
-// level applies the reasoning module: h = blocks(h + injection), in place.
-func (m *Model) level(h, injection []float32, B int, ar *nn.Arena) {
-	nn.AddInto(h, injection)
-	for _, b := range m.blocks {
-		b.Forward(h, B, m.T, ar)
-	}
 }
 
 // checkFinite rejects weights holding NaN or ±Inf, naming the first.

@@ -1,8 +1,7 @@
 package trm
 
 import (
-	"fmt"
-
+	"arceval/models"
 	"arceval/models/nn"
 )
 
@@ -35,15 +34,7 @@ func (m *Model) initTraining() {
 	m.train = tp
 	c := m.Cfg
 	lin := map[string]*nn.Linear{"lm_head.weight": m.lmHead, "q_head.weight": m.qHead}
-	for i, b := range m.blocks {
-		l := fmt.Sprintf("L_level.layers.%d.", i)
-		if b.MixT != nil {
-			lin[l+"mlp_t.gate_up_proj.weight"], lin[l+"mlp_t.down_proj.weight"] = b.MixT.GateUp, b.MixT.Down
-		} else {
-			lin[l+"self_attn.qkv_proj.weight"], lin[l+"self_attn.o_proj.weight"] = b.Attn.QKV, b.Attn.O
-		}
-		lin[l+"mlp.gate_up_proj.weight"], lin[l+"mlp.down_proj.weight"] = b.MLP.GateUp, b.MLP.Down
-	}
+	models.BlockLinears(lin, "L_level", m.blocks)
 	for _, l := range lin {
 		l.AllocGrad()
 	}

@@ -3,6 +3,8 @@ package trm
 import (
 	"math"
 	"math/rand/v2"
+
+	"arceval/models/nn"
 )
 
 // RandomTensors returns weights of the right shapes for c, drawn from a
@@ -51,10 +53,10 @@ func RandomTensors(c Config, seed uint64) TensorMap {
 // applications of the L_layers blocks; the heads are left out.
 func (c Config) FLOPsPerStep() float64 {
 	T, D := float64(c.Positions()), float64(c.HiddenSize)
-	inter := float64(swigluInter(c.HiddenSize, c.Expansion))
+	inter := float64(nn.SwiGLUInter(c.HiddenSize, c.Expansion))
 	perBlock := 2 * T * (3 * D * inter) // SwiGLU: gate_up (2·inter·D) + down (inter·D)
 	if c.MLPT {
-		it := float64(swigluInter(c.Positions(), c.Expansion))
+		it := float64(nn.SwiGLUInter(c.Positions(), c.Expansion))
 		perBlock += 2 * D * (3 * T * it)
 	} else {
 		perBlock += 2*T*(4*D*D) + 4*T*T*D

@@ -138,9 +138,9 @@ func (m *Model) inner(zH, zL, x []float32, n int, ar *nn.Arena) {
 	for h := 0; h < m.Cfg.HCycles; h++ {
 		for l := 0; l < m.Cfg.LCycles; l++ {
 			nn.Add(inj, zH, x)
-			m.level(zL, inj, n, ar)
+			models.Level(m.blocks, zL, inj, n, m.T, ar)
 		}
-		m.level(zH, zL, n, ar)
+		models.Level(m.blocks, zH, zL, n, m.T, ar)
 	}
 }
 

@@ -4,7 +4,6 @@ import (
 	"arceval/models"
 	"errors"
 	"fmt"
-	"math"
 
 	"arceval/models/nn"
 )
@@ -20,19 +19,12 @@ type (
 // NewTrainState returns the official initial carry: every row halted, so
 // the first TrainStep loads the batch into all rows.
 func (m *Model) NewTrainState(B int) *TrainState {
-	S, TD := m.Cfg.SeqLen, m.T*m.D
-	s := &TrainState{B: B, ZH: make([]float32, B*TD), ZL: make([]float32, B*TD), Steps: make([]int, B),
-		Halted: make([]bool, B), Inputs: make([]int32, B*S), Labels: make([]int32, B*S), PuzzleIDs: make([]int32, B)}
-	for i := range s.Halted {
-		s.Halted[i] = true
-	}
-	return s
+	return models.NewTrainState(B, m.Cfg.SeqLen, m.T*m.D, true)
 }
 
 // NewTrainOutput allocates outputs for B rows.
 func (m *Model) NewTrainOutput(B int) *TrainOutput {
-	return &TrainOutput{Logits: make([]float32, B*m.Cfg.SeqLen*m.Cfg.VocabSize), QHalt: make([]float32, B),
-		QContinue: make([]float32, B), Stats: make([]nn.SeqStats, B), TargetQContinue: make([]float32, B)}
+	return models.NewTrainOutput(B, m.Cfg.SeqLen, m.Cfg.VocabSize)
 }
 
 // TrainStep runs one supervision step in training mode, as the official
@@ -113,15 +105,15 @@ func (m *Model) TrainStep(s *TrainState, b TrainBatch, opt TrainOptions, out *Tr
 	for h := 0; h < c.HCycles-1; h++ {
 		for l := 0; l < c.LCycles; l++ {
 			nn.Add(inj, zH, x)
-			m.level(zL, inj, B, ar)
+			models.Level(m.blocks, zL, inj, B, m.T, ar)
 		}
-		m.level(zH, zL, B, ar)
+		models.Level(m.blocks, zH, zL, B, m.T, ar)
 	}
 	for l := 0; l < c.LCycles; l++ {
 		nn.Add(inj, zH, x)
-		m.levelTrain(zL, inj, B, tp.states[l], ar)
+		models.LevelTrain(m.blocks, zL, inj, B, m.T, tp.states[l], ar)
 	}
-	m.levelTrain(zH, zL, B, tp.states[c.LCycles], ar)
+	models.LevelTrain(m.blocks, zH, zL, B, m.T, tp.states[c.LCycles], ar)
 	grid, first := ar.GetRaw(B*S*D), ar.GetRaw(B*D) // heads' inputs: z_H[:, P:] and z_H[:, 0]
 	q := ar.GetRaw(B * 2)
 	m.headsTrain(out.Logits, q, grid, first, zH, B)
@@ -146,11 +138,11 @@ func (m *Model) TrainStep(s *TrainState, b TrainBatch, opt TrainOptions, out *Tr
 	// Backward through the heads and the last cycle.
 	dzH := ar.Get(B * TD)
 	m.headsBackward(dzH, dlogits, dq, grid, first, B, ar)
-	m.levelBackward(dzH, B, tp.states[c.LCycles], ar) // now ∂/∂(z_H + z_L): z_H's part is detached
+	models.LevelBackward(m.blocks, dzH, B, m.T, tp.states[c.LCycles], ar) // now ∂/∂(z_H + z_L): z_H's part is detached
 	dx := ar.Get(B * TD)
 	dzL := dzH
 	for l := c.LCycles - 1; l >= 0; l-- {
-		m.levelBackward(dzL, B, tp.states[l], ar) // ∂/∂(z_L + z_H + x)
+		models.LevelBackward(m.blocks, dzL, B, m.T, tp.states[l], ar) // ∂/∂(z_L + z_H + x)
 		nn.AddInto(dx, dzL)
 	}
 	m.embedBackward(dx, s, B)
@@ -198,11 +190,5 @@ func (m *Model) targetQContinue(target []float32, s *TrainState, x []float32, B 
 	}
 	q := ar.GetRaw(B * 2)
 	m.qHead.Forward(q, first, B)
-	for r := 0; r < B; r++ {
-		v := float64(q[2*r])
-		if s.Steps[r] < m.Cfg.HaltMaxSteps {
-			v = math.Max(v, float64(q[2*r+1]))
-		}
-		target[r] = float32(nn.Sigmoid(v))
-	}
+	models.QContinueTarget(target[:B], q, s.Steps, m.Cfg.HaltMaxSteps)
 }

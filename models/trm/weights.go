@@ -5,6 +5,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"arceval/models/nn"
 )
 
 // Tensors is a source of named float32 tensors: an official PyTorch
@@ -51,7 +53,7 @@ type weightSpec struct {
 // expectedWeights lists every tensor a TRM with config c has, by short name.
 func expectedWeights(c Config) []weightSpec {
 	D, V := c.HiddenSize, c.VocabSize
-	inter := swigluInter(D, c.Expansion)
+	inter := nn.SwiGLUInter(D, c.Expansion)
 	specs := []weightSpec{
 		{"H_init", []int{D}}, {"L_init", []int{D}},
 		{"embed_tokens.embedding_weight", []int{V, D}},
@@ -68,7 +70,7 @@ func expectedWeights(c Config) []weightSpec {
 		l := fmt.Sprintf("L_level.layers.%d.", i)
 		if c.MLPT {
 			T := c.Positions()
-			it := swigluInter(T, c.Expansion)
+			it := nn.SwiGLUInter(T, c.Expansion)
 			specs = append(specs, weightSpec{l + "mlp_t.gate_up_proj.weight", []int{2 * it, T}}, weightSpec{l + "mlp_t.down_proj.weight", []int{T, it}})
 		} else {
 			hd := D / c.NumHeads

@@ -238,14 +238,3 @@ func LoadBlocks(r *Resolver, level string, layers int, b BlockDims, eps float64,
 	}
 	return blocks, nil
 }
-
-// Level applies a reasoning module in place: h = blocks(h + injection)
-// (injection nil: h = blocks(h)). h is (n, T, D).
-func Level(blocks []*nn.Block, h, injection []float32, n, T int, ar *nn.Arena) {
-	if injection != nil {
-		nn.AddInto(h, injection)
-	}
-	for _, b := range blocks {
-		b.Forward(h, n, T, ar)
-	}
-}

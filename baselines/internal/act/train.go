@@ -47,25 +47,11 @@ type Trainer struct {
 	z, zq     [][]float32 // views of the carry's states; the target step's copies
 }
 
-// BlockLinears adds the linear layers of a level's blocks to lin under
-// their official weight names ("H_level.layers.0.mlp.down_proj.weight").
-func BlockLinears(lin map[string]*nn.Linear, level string, blocks []*nn.Block) {
-	for i, b := range blocks {
-		l := fmt.Sprintf("%s.layers.%d.", level, i)
-		if b.MixT != nil {
-			lin[l+"mlp_t.gate_up_proj.weight"], lin[l+"mlp_t.down_proj.weight"] = b.MixT.GateUp, b.MixT.Down
-		} else {
-			lin[l+"self_attn.qkv_proj.weight"], lin[l+"self_attn.o_proj.weight"] = b.Attn.QKV, b.Attn.O
-		}
-		lin[l+"mlp.gate_up_proj.weight"], lin[l+"mlp.down_proj.weight"] = b.MLP.GateUp, b.MLP.Down
-	}
-}
-
 // NewTrainer prepares w's model for training: gradient buffers for every
 // parameter of specs (the non-buffers, in the official order), the puzzle
 // table read whole into memory as a sparse parameter, and the buffers'
 // values by name (H_init, L_init) for Tensors. lin holds the blocks' linear
-// layers by weight name (BlockLinears). The resolver the model was loaded
+// layers by weight name (models.BlockLinears). The resolver the model was loaded
 // with must have Own set, so the weights are the model's own.
 func NewTrainer(w *Wrapper, specs []Spec, buffers map[string][]float32, lin map[string]*nn.Linear) (*Trainer, error) {
 	io := w.IO
@@ -171,23 +157,12 @@ func (t *Trainer) ZeroGrad() {
 // nil for a model with one state (the direct baselines).
 func (w *Wrapper) NewTrainState(B int) *models.TrainState {
 	io := w.IO
-	TD := io.T * io.Hidden
-	s := &models.TrainState{B: B, ZH: make([]float32, B*TD), Steps: make([]int, B), Halted: make([]bool, B),
-		Inputs: make([]int32, B*io.SeqLen), Labels: make([]int32, B*io.SeqLen), PuzzleIDs: make([]int32, B)}
-	if len(w.Inits) > 1 {
-		s.ZL = make([]float32, B*TD)
-	}
-	for i := range s.Halted {
-		s.Halted[i] = true
-	}
-	return s
+	return models.NewTrainState(B, io.SeqLen, io.T*io.Hidden, len(w.Inits) > 1)
 }
 
 // NewTrainOutput allocates training outputs for B rows.
 func (w *Wrapper) NewTrainOutput(B int) *models.TrainOutput {
-	io := w.IO
-	return &models.TrainOutput{Logits: make([]float32, B*io.SeqLen*io.Vocab), QHalt: make([]float32, B),
-		QContinue: make([]float32, B), Stats: make([]nn.SeqStats, B), TargetQContinue: make([]float32, B)}
+	return models.NewTrainOutput(B, w.IO.SeqLen, w.IO.Vocab)
 }
 
 // Step runs one supervision step in training mode, as the official loss
@@ -332,13 +307,7 @@ func (t *Trainer) targetQ(target []float32, s *models.TrainState, x []float32, B
 	t.W.Inner(t.zq, x, B, ar)
 	q := ar.GetRaw(2 * B)
 	t.W.IO.Q(q, t.zq[0], B, ar)
-	for r := 0; r < B; r++ {
-		v := float64(q[2*r])
-		if s.Steps[r] < t.W.MaxSteps {
-			v = math.Max(v, float64(q[2*r+1]))
-		}
-		target[r] = float32(nn.Sigmoid(v))
-	}
+	models.QContinueTarget(target[:B], q, s.Steps, t.W.MaxSteps)
 }
 
 // embedBackward turns dx (B, T, D), the gradient with respect to the input
@@ -397,26 +366,6 @@ func (io *IO) HeadsBackward(dzH, dlogits, dq, grid, first []float32, n int, ar *
 	for b := 0; b < n; b++ {
 		copy(dzH[b*TD+io.P*D:(b+1)*TD], dgrid[b*S*D:(b+1)*S*D])
 		nn.AddInto(dzH[b*TD:b*TD+D], dfirst[b*D:(b+1)*D])
-	}
-}
-
-// LevelTrain is Level keeping each block's activations in states (one per
-// block): h = blocks(h + injection) in place, the same bits.
-func LevelTrain(blocks []*nn.Block, h, injection []float32, n, T int, states []nn.BlockState, ar *nn.Arena) {
-	if injection != nil {
-		nn.AddInto(h, injection)
-	}
-	for i, b := range blocks {
-		b.ForwardTrain(h, n, T, &states[i], ar)
-	}
-}
-
-// LevelBackward turns d, the gradient with respect to the output of a
-// LevelTrain call, into the gradient with respect to its input sum
-// h + injection (in place), adding the blocks' weight gradients.
-func LevelBackward(blocks []*nn.Block, d []float32, n, T int, states []nn.BlockState, ar *nn.Arena) {
-	for i := len(blocks) - 1; i >= 0; i-- {
-		blocks[i].Backward(d, n, T, &states[i], ar)
 	}
 }
 

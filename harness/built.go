@@ -79,10 +79,7 @@ func FromBuilt(split *tasks.BuiltSplit, kind tasks.Kind, opt ViewOptions) ([]*It
 				views := make([]View, len(members))
 				for i, m := range members {
 					e := int(split.PuzzleIndices[m.puzzle]) + k
-					name := split.Identifiers[split.PuzzleIdentifiers[m.puzzle]]
-					o := opt
-					o.Identifiers = map[string]int32{name: split.PuzzleIdentifiers[m.puzzle]}
-					views[i] = View{Tokens: row(split.Inputs, e), Aug: m.aug, PuzzleID: puzzleID(name, o, rng)}
+					views[i] = View{Tokens: row(split.Inputs, e), Aug: m.aug, PuzzleID: puzzleID(opt, rng, split.PuzzleIdentifiers[m.puzzle])}
 				}
 				return views, nil
 			}

@@ -85,7 +85,10 @@ func FromSet(set *tasks.Set, opt ViewOptions) ([]*Item, error) {
 		if !t.HasSolutions {
 			return nil, fmt.Errorf("%s: task %s has no test outputs (a challenges file without solutions cannot be scored)", set.Name, t.ID)
 		}
-		augs := sync.OnceValue(func() []tasks.ARCAug { return drawARCAugs(t, opt.Views, opt.Seed) })
+		var augs func() []tasks.ARCAug // drawn once per task, when its first view is needed
+		if t.Kind == tasks.ARC {
+			augs = sync.OnceValue(func() []tasks.ARCAug { return drawARCAugs(t, opt.Views, opt.Seed) })
+		}
 		for j, p := range t.Test {
 			it := &Item{TaskID: t.ID, TestIndex: j, Tests: len(t.Test), Kind: t.Kind, Expected: p.Output, Rating: t.Rating, Task: ti}
 			switch t.Kind {
@@ -150,25 +153,33 @@ func arcViews(t *tasks.Task, input tasks.Grid, augs []tasks.ARCAug, opt ViewOpti
 		if !a.IsIdentity() {
 			name = a.Name(t.ID)
 		}
-		views[i] = View{Tokens: tok, Aug: a, PuzzleID: puzzleID(name, opt, rng)}
+		views[i] = View{Tokens: tok, Aug: a, PuzzleID: puzzleID(opt, rng, opt.lookup(name))}
 	}
 	return views
 }
 
-func puzzleID(name string, opt ViewOptions, rng *rand.Rand) int32 {
+// puzzleID picks a view's identifier: auto (the training build's row of
+// the view's puzzle; 0 when it has none), blank (0) or random (1..n−1).
+func puzzleID(opt ViewOptions, rng *rand.Rand, auto int32) int32 {
 	switch opt.IDs {
 	case IDsRandom:
 		if opt.NumIDs > 1 {
 			return int32(1 + rng.IntN(opt.NumIDs-1))
 		}
 	case IDsAuto:
-		id, ok := opt.Identifiers[name]
-		if !ok && opt.Identifiers != nil && opt.Unknown != nil {
-			opt.Unknown.Add(1)
-		}
-		return id // 0 (blank) when unknown
+		return auto
 	}
 	return 0
+}
+
+// lookup finds a puzzle name in opt.Identifiers, counting the names it lacks
+// in opt.Unknown; unknown names get the blank id 0.
+func (opt ViewOptions) lookup(name string) int32 {
+	id, ok := opt.Identifiers[name]
+	if !ok && opt.Identifiers != nil && opt.Unknown != nil && opt.IDs == IDsAuto {
+		opt.Unknown.Add(1)
+	}
+	return id
 }
 
 // taskRNG is the random stream of one task for one purpose: a PCG seeded by

@@ -43,7 +43,7 @@ func tinyTrainable(t *testing.T, seed uint64) *trm.Model {
 	c.SeqLen, c.VocabSize, c.HiddenSize, c.NumHeads, c.Expansion = 81, 11, 16, 2, 2
 	c.LLayers, c.HCycles, c.LCycles, c.HaltMaxSteps, c.HaltExplorationProb = 1, 2, 1, 3, 0.3
 	c.PuzzleEmbNdim, c.PuzzleEmbLen, c.NumPuzzleIdentifiers, c.PosEncodings = 16, 1, 1, "rope"
-	m, err := trm.LoadTrainable(c, trm.RandomTensors(c, seed))
+	m, err := trm.LoadTrainable(c, trm.InitTensors(c, seed))
 	if err != nil {
 		t.Fatal(err)
 	}

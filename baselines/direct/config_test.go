@@ -100,7 +100,7 @@ func TestMLPPreset(t *testing.T) {
 		t.Errorf("sudoku-mlp %+v does not have TRM-MLP's shape", c)
 	}
 	trmParams := 0
-	for name, v := range trm.RandomTensors(tc, 1) {
+	for name, v := range trm.InitTensors(tc, 1) {
 		if name != "H_init" && name != "L_init" && name != "puzzle_emb.weights" {
 			trmParams += len(v.Data)
 		}

@@ -20,7 +20,7 @@ func Example() {
 	cfg.SeqLen, cfg.VocabSize, cfg.HiddenSize, cfg.NumHeads, cfg.Expansion = 4, 5, 16, 2, 2
 	cfg.HLayers, cfg.HaltMaxSteps, cfg.PosEncodings = 2, 3, "rope"
 	cfg.PuzzleEmbNdim, cfg.NumPuzzleIdentifiers = 16, 10
-	m, err := direct.Load(cfg, direct.RandomTensors(cfg, 1)) // or direct.LoadFile(path, &cfg)
+	m, err := direct.Load(cfg, direct.InitTensors(cfg, 1)) // or direct.LoadFile(path, &cfg)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -48,7 +48,7 @@ func Example() {
 func ExampleLoadTrainable() {
 	cfg := direct.MLP(4, 5, 10) // seq_len 4, vocabulary 5, 10 puzzles
 	cfg.HiddenSize, cfg.PuzzleEmbNdim, cfg.Expansion = 16, 16, 2
-	m, err := direct.LoadTrainable(cfg, direct.RandomTensors(cfg, 1))
+	m, err := direct.LoadTrainable(cfg, direct.InitTensors(cfg, 1))
 	if err != nil {
 		fmt.Println(err)
 		return

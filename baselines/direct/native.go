@@ -68,6 +68,7 @@ func ReadConfigFile(path string, base Config) (Config, error) {
 	return c, nil
 }
 
-// RandomTensors returns weights of the right shapes for c (see
-// act.RandomTensors), for tests and benchmarks.
-func RandomTensors(c Config, seed uint64) trm.TensorMap { return act.RandomTensors(c.Specs(), seed) }
+// InitTensors returns a transformer or MLP baseline of config c freshly
+// initialised as the official constructor does (see act.InitTensors): what
+// training starts from.
+func InitTensors(c Config, seed uint64) trm.TensorMap { return act.InitTensors(c.Specs(), seed) }

@@ -33,7 +33,7 @@ func smallBatch(c Config, B, seed int) Batch {
 // otherwise every row runs halt_max_steps steps.
 func TestActInference(t *testing.T) {
 	cfg := smallConfig()
-	w := RandomTensors(cfg, 2)
+	w := InitTensors(cfg, 2)
 	w["q_head.bias"].Data[0], w["q_head.bias"].Data[1] = 1, -1 // q_halt > q_continue everywhere
 	for _, tc := range []struct {
 		name    string
@@ -67,7 +67,7 @@ func TestActInference(t *testing.T) {
 // step and the next Step starts afresh on the next batch.
 func TestDirectPred(t *testing.T) {
 	cfg := smallConfig().DirectPred()
-	m, err := Load(cfg, RandomTensors(cfg, 3))
+	m, err := Load(cfg, InitTensors(cfg, 3))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +93,7 @@ func TestDirectPred(t *testing.T) {
 // After the first step, a step allocates nothing.
 func TestStepAllocations(t *testing.T) {
 	cfg := smallConfig()
-	m, err := Load(cfg, RandomTensors(cfg, 4))
+	m, err := Load(cfg, InitTensors(cfg, 4))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -45,7 +45,7 @@ func trainConfig(variant string) Config {
 // trainModel is a trainable model with random weights (parity.RandomTrainable).
 func trainModel(t *testing.T, c Config, seed uint64) *Model {
 	t.Helper()
-	return parity.RandomTrainable(t, RandomTensors(c, seed), seed, func(src trm.TensorMap) (*Model, error) { return LoadTrainable(c, src) })
+	return parity.RandomTrainable(t, InitTensors(c, seed), seed, func(src trm.TensorMap) (*Model, error) { return LoadTrainable(c, src) })
 }
 
 // trainBatch is a random batch with some ignored labels.
@@ -138,7 +138,7 @@ func TestParams(t *testing.T) {
 		parity.CheckParams(t, variant, m, want, c.Params())
 	}
 	c := trainConfig("rope")
-	inf, err := Load(c, RandomTensors(c, 1))
+	inf, err := Load(c, InitTensors(c, 1))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,7 +188,7 @@ func TestMLPBaselineFile(t *testing.T) {
 	}
 	partial := DefaultConfig()
 	partial.NumHeads, partial.Expansion, partial.HaltMaxSteps, partial.PosEncodings = c.NumHeads, c.Expansion, c.HaltMaxSteps, "none"
-	if got := InferConfig(partial, RandomTensors(c, 1)); got.Kind() != MLPKind || got.SeqLen != c.SeqLen || got.HLayers != c.HLayers || got.HiddenSize != c.HiddenSize {
+	if got := InferConfig(partial, InitTensors(c, 1)); got.Kind() != MLPKind || got.SeqLen != c.SeqLen || got.HLayers != c.HLayers || got.HiddenSize != c.HiddenSize {
 		t.Errorf("inferred %+v from an MLP baseline's tensors", got)
 	}
 }

@@ -249,7 +249,7 @@ func smallConfig() Config {
 // its puzzle.
 func TestPuzzleTableReadLazily(t *testing.T) {
 	cfg := smallConfig()
-	src := &countingTensors{TensorMap: RandomTensors(cfg, 3)}
+	src := &countingTensors{TensorMap: InitTensors(cfg, 3)}
 	m, err := Load(cfg, src)
 	if err != nil {
 		t.Fatal(err)
@@ -281,7 +281,7 @@ func TestVariants(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := smallConfig()
 			tc.edit(&cfg)
-			m, err := Load(cfg, RandomTensors(cfg, 5))
+			m, err := Load(cfg, InitTensors(cfg, 5))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -60,7 +60,7 @@ prints the ratio.`)
 			return usageError{err.Error()}
 		}
 		cfg.NumPuzzleIdentifiers = 1 // the table's size does not change the work
-		m, err := trm.Load(cfg, trm.RandomTensors(cfg, 1))
+		m, err := trm.Load(cfg, trm.InitTensors(cfg, 1))
 		if err != nil {
 			return err
 		}

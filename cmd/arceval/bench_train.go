@@ -20,7 +20,7 @@ func benchTraining(c *cli, presets []string, batch, reps, threads int, torch str
 			return usageError{err.Error()}
 		}
 		cfg.NumPuzzleIdentifiers = 1
-		m, err := trm.LoadTrainable(cfg, trm.RandomTensors(cfg, 1))
+		m, err := trm.LoadTrainable(cfg, trm.InitTensors(cfg, 1))
 		if err != nil {
 			return err
 		}

@@ -295,7 +295,7 @@ func TestEvalMLPBaseline(t *testing.T) {
 	}
 	c := direct.MLP(16, 6, 1)
 	c.HiddenSize, c.PuzzleEmbNdim = 16, 16
-	m, err := direct.LoadTrainable(c, direct.RandomTensors(c, 1))
+	m, err := direct.LoadTrainable(c, direct.InitTensors(c, 1))
 	if err != nil {
 		t.Fatal(err)
 	}

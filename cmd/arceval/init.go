@@ -10,9 +10,11 @@ import (
 func runInit(c *cli, args []string) error {
 	fs := c.newFlags("init", `init --preset NAME [--config FILE] [--seed S] --out model.safetensors
 
-Writes a TRM with random weights (LeCun-normal, the official Q-head start)
-as a native arceval file: the untrained baseline, and a real model file for
-timing `+"`arceval eval`"+` before any checkpoint exists.`)
+Writes a freshly initialised TRM as a native arceval file, initialised as
+the official code does (truncated LeCun-normal weights, zero puzzle table,
+bfloat16 H_init/L_init, Q head at weight 0 and bias -5): the untrained
+baseline, and a real model file for timing `+"`arceval eval`"+` before any
+checkpoint exists.`)
 	preset := fs.String("preset", "", "TRM preset (shape)")
 	config := fs.String("config", "", "official config file overriding the preset")
 	seed := fs.Uint64("seed", 1, "weight seed")
@@ -34,7 +36,7 @@ timing `+"`arceval eval`"+` before any checkpoint exists.`)
 	if *ids > 0 {
 		cfg.NumPuzzleIdentifiers = *ids
 	}
-	if err := trm.WriteTensors(*out, *cfg, trm.RandomTensors(*cfg, *seed), map[string]string{"arceval.init_seed": fmt.Sprint(*seed)}); err != nil {
+	if err := trm.WriteTensors(*out, *cfg, trm.InitTensors(*cfg, *seed), map[string]string{"arceval.init_seed": fmt.Sprint(*seed)}); err != nil {
 		return err
 	}
 	var from []string // what the shape came from: the preset, the config file or both
@@ -44,6 +46,6 @@ timing `+"`arceval eval`"+` before any checkpoint exists.`)
 		}
 	}
 	shape := strings.Join(from, " + ")
-	fmt.Fprintf(c.stdout, "wrote %s: random TRM (%s), hidden %d, seq_len %d, vocab %d, %d puzzle ids\n", *out, shape, cfg.HiddenSize, cfg.SeqLen, cfg.VocabSize, cfg.NumPuzzleIdentifiers)
+	fmt.Fprintf(c.stdout, "wrote %s: untrained TRM (%s), hidden %d, seq_len %d, vocab %d, %d puzzle ids\n", *out, shape, cfg.HiddenSize, cfg.SeqLen, cfg.VocabSize, cfg.NumPuzzleIdentifiers)
 	return nil
 }

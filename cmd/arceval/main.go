@@ -72,7 +72,7 @@ func commands() []command {
 		{"report", "score tables of runs with CIs; --paper beside the paper; --html page", runReport},
 		{"compare", "paired comparison of two runs: deltas, p-values, ~ when not significant", runCompare},
 		{"check", "CI accuracy gate: exit 1 when a run is significantly worse than a baseline", runCheck},
-		{"init", "write a random-weight TRM of a preset's shape (untrained baseline)", runInit},
+		{"init", "write an untrained TRM of a preset's shape (official initialisation)", runInit},
 		{"forward", "run a batch through a model; per-step logits, argmax and Q values as JSON", runForward},
 		{"bench", "speed of the TRM shapes (inference, or --train) beside PyTorch", runBench},
 		{"version", "print version, VCS revision, Go version and kernel", runVersion},

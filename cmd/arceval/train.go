@@ -252,7 +252,7 @@ func newTrainable(kind, preset, config, override string, ablate func(*trm.Config
 				if err := c.Validate(); err != nil {
 					return nil, usageError{err.Error()}
 				}
-				return trm.LoadTrainable(c, trm.RandomTensors(c, seed))
+				return trm.LoadTrainable(c, trm.InitTensors(c, seed))
 			})
 	case hrm.Kind:
 		cfg, err := baselineConfig(preset, config, hrm.DefaultConfig, hrm.Preset, hrm.ReadConfigFile)
@@ -260,7 +260,7 @@ func newTrainable(kind, preset, config, override string, ablate func(*trm.Config
 			return nil, err
 		}
 		return initTrainable(cfg, override, data, func(c *hrm.Config) (*int, *int, *int) { return &c.SeqLen, &c.VocabSize, &c.NumPuzzleIdentifiers },
-			hrm.Config.Validate, func(c hrm.Config) (models.Trainable, error) { return hrm.LoadTrainable(c, hrm.RandomTensors(c, seed)) })
+			hrm.Config.Validate, func(c hrm.Config) (models.Trainable, error) { return hrm.LoadTrainable(c, hrm.InitTensors(c, seed)) })
 	case direct.Kind, "direct", direct.MLPKind:
 		cfg, err := baselineConfig(preset, config, direct.DefaultConfig, direct.Preset, direct.ReadConfigFile)
 		if err != nil {
@@ -272,14 +272,15 @@ func newTrainable(kind, preset, config, override string, ablate func(*trm.Config
 		}
 		return initTrainable(cfg, override, data, func(c *direct.Config) (*int, *int, *int) { return &c.SeqLen, &c.VocabSize, &c.NumPuzzleIdentifiers },
 			direct.Config.Validate, func(c direct.Config) (models.Trainable, error) {
-				return direct.LoadTrainable(c, direct.RandomTensors(c, seed))
+				return direct.LoadTrainable(c, direct.InitTensors(c, seed))
 			})
 	}
 	return nil, usageError{fmt.Sprintf("train: --kind %q: want trm, hrm, transformer_baseline or mlp_baseline", kind)}
 }
 
 // initTrainable applies the inline overrides to a config, fits it to the
-// data, validates it and initialises the model with random weights.
+// data, validates it and initialises the model's weights as the official
+// constructors do (the families' InitTensors).
 func initTrainable[C any](cfg *C, override string, data harness.TrainData, sizes func(*C) (*int, *int, *int), validate func(C) error, load func(C) (models.Trainable, error)) (models.Trainable, error) {
 	if cfg == nil {
 		return nil, usageError{"train: give --preset or --config"}

@@ -10,8 +10,8 @@ import (
 
 // RandomizeHeads fills the Q head's weight and the puzzle table of src (a
 // model's random tensors, when it has them) with N(0, 0.3²) values from
-// seed: random initialisations zero them, as officially, and a training
-// test wants every path to carry gradient.
+// seed: the official initialisation (InitTensors) zeros them, and a
+// training test wants every path to carry gradient.
 func RandomizeHeads(src map[string]models.Tensor, seed uint64) {
 	r := rand.New(rand.NewPCG(seed, 1))
 	for _, name := range []string{"q_head.weight", "puzzle_emb.weights"} {
@@ -44,10 +44,9 @@ func RandomTrainBatch(seqLen, vocab, puzzles, B int, seed uint64) models.TrainBa
 
 // RandomTrainable is a trainable model with random weights for training
 // tests: load (a family's LoadTrainable with its config) gets src (the
-// family's RandomTensors from seed) with the Q head and the puzzle table
-// randomized too (RandomizeHeads; random initialisations zero them, as
-// officially), so that every path carries gradient; it fails the test on
-// error.
+// family's InitTensors from seed) with the Q head and the puzzle table
+// randomized too (RandomizeHeads; the official initialisation zeros them),
+// so that every path carries gradient; it fails the test on error.
 func RandomTrainable[T ~map[string]models.Tensor, M any](t *testing.T, src T, seed uint64, load func(T) (M, error)) M {
 	t.Helper()
 	RandomizeHeads(src, seed)

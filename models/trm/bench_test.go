@@ -16,7 +16,7 @@ func BenchmarkStep(b *testing.B) {
 		b.Run(tc.preset, func(b *testing.B) {
 			cfg, _ := Preset(tc.preset)
 			cfg.NumPuzzleIdentifiers = 1
-			m, err := Load(cfg, RandomTensors(cfg, 1))
+			m, err := Load(cfg, InitTensors(cfg, 1))
 			if err != nil {
 				b.Fatal(err)
 			}

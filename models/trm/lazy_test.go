@@ -33,7 +33,7 @@ func TestPuzzleTableReadLazily(t *testing.T) {
 	cfg.SeqLen, cfg.VocabSize, cfg.HiddenSize, cfg.NumHeads, cfg.Expansion = 4, 5, 16, 2, 2
 	cfg.HCycles, cfg.LCycles, cfg.LLayers, cfg.HaltMaxSteps, cfg.PosEncodings = 1, 1, 1, 3, "rope"
 	cfg.PuzzleEmbNdim, cfg.PuzzleEmbLen, cfg.NumPuzzleIdentifiers = 16, 1, 1000
-	src := &countingTensors{TensorMap: RandomTensors(cfg, 3)}
+	src := &countingTensors{TensorMap: InitTensors(cfg, 3)}
 	m, err := Load(cfg, src)
 	if err != nil {
 		t.Fatal(err)

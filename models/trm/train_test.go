@@ -36,7 +36,7 @@ func tinyConfig(variant string) Config {
 // tinyModel is a trainable model with random weights (parity.RandomTrainable).
 func tinyModel(t *testing.T, c Config, seed uint64) *Model {
 	t.Helper()
-	return parity.RandomTrainable(t, RandomTensors(c, seed), seed, func(src TensorMap) (*Model, error) { return LoadTrainable(c, src) })
+	return parity.RandomTrainable(t, InitTensors(c, seed), seed, func(src TensorMap) (*Model, error) { return LoadTrainable(c, src) })
 }
 
 // tinyBatch is a random batch with some ignored labels.
@@ -342,7 +342,7 @@ func TestTrainStepErrors(t *testing.T) {
 	bad("short batch", func(b *TrainBatch) { b.Labels = b.Labels[1:] }, TrainOptions{}, "labels")
 	bad("exploration", func(*TrainBatch) {}, TrainOptions{ExplorationProb: 0.5}, "Rand")
 
-	inf, err := Load(c, RandomTensors(c, 1))
+	inf, err := Load(c, InitTensors(c, 1))
 	if err != nil {
 		t.Fatal(err)
 	}

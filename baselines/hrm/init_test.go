@@ -1,0 +1,33 @@
+package hrm
+
+import (
+	"testing"
+
+	"arceval/internal/parity"
+	"arceval/models"
+)
+
+// A fresh HRM is initialised as the official hrm_act_v1.py constructor does:
+// zero puzzle table, Q head at weight 0 and bias −5, bfloat16 H_init/L_init,
+// every weight a truncated LeCun normal within its bound.
+func TestInitTensorsOfficial(t *testing.T) {
+	learned := smallConfig()
+	learned.PosEncodings = "learned"
+	for _, tc := range []struct {
+		name string
+		c    Config
+	}{
+		{"sudoku-extreme", Presets["sudoku-extreme"]},
+		{"small, learned positions", learned},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := InitTensors(tc.c, 1)
+			for _, name := range []string{"puzzle_emb.weights", "L_init"} {
+				if _, ok := m[name]; !ok {
+					t.Fatalf("no tensor %s", name)
+				}
+			}
+			parity.CheckOfficialInit(t, map[string]models.Tensor(m), tc.c.HiddenSize)
+		})
+	}
+}

@@ -1,0 +1,129 @@
+package parity
+
+import (
+	"math"
+	"sort"
+	"strings"
+	"testing"
+
+	"arceval/models"
+)
+
+// truncStdRatio is the standard deviation of a standard normal truncated to
+// [−2, 2] (TRM models/common.py L25): a truncated normal of std σ is cut at
+// ±2·σ/truncStdRatio.
+const truncStdRatio = 0.8796256610342398
+
+// CheckOfficialInit fails t unless src (a family's InitTensors) is
+// initialised as the official constructors do (TRM trm.py L124-160,
+// transformers_baseline.py L125-181, HRM hrm_act_v1.py L107-144), for a model
+// of hidden size hidden:
+//
+//   - puzzle_emb.weights all zero;
+//   - q_head.weight all zero, q_head.bias all −5;
+//   - H_init/L_init of length hidden, every value a bfloat16 within the
+//     bfloat16 of 2/0.8796 (a truncated normal of std 1), std about 1;
+//   - embed_tokens/embed_pos within ±2·σ/0.8796 for σ = 1/√hidden;
+//   - every other 2-D weight (out, in) within ±2·σ/0.8796 for σ = 1/√in,
+//     and, when it has 4096 values or more, a standard deviation within 6 %
+//     of σ and a largest magnitude above 90 % of the bound (a plain normal
+//     crosses the bound; PyTorch's trunc_normal_ stays under 88 % of it).
+//
+// It also requires the tensors every family has, and rejects any other name
+// so that a new kind of tensor gets a rule here.
+func CheckOfficialInit(t *testing.T, src map[string]models.Tensor, hidden int) {
+	t.Helper()
+	for _, name := range []string{"q_head.weight", "q_head.bias", "H_init", "embed_tokens.embedding_weight", "lm_head.weight"} {
+		if _, ok := src[name]; !ok {
+			t.Errorf("no tensor %s", name)
+		}
+	}
+	names := make([]string, 0, len(src))
+	for n := range src {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		w := src[name]
+		switch {
+		case name == "puzzle_emb.weights" || name == "q_head.weight":
+			checkAll(t, name, w.Data, 0)
+		case name == "q_head.bias":
+			checkAll(t, name, w.Data, -5)
+		case name == "H_init" || name == "L_init":
+			if len(w.Shape) != 1 || w.Shape[0] != hidden {
+				t.Errorf("%s has shape %v, want [%d]", name, w.Shape, hidden)
+			}
+			// The bfloat16 nearest 2/0.8796 = 2.27369 is 2.28125: values
+			// rounded to bfloat16 may reach it.
+			const bf16Bound = 2.28125
+			for i, v := range w.Data {
+				if math.Float32bits(v)&0xffff != 0 {
+					t.Errorf("%s[%d] = %g (%#08x) is not a bfloat16 value", name, i, v, math.Float32bits(v))
+					break
+				}
+				if math.Abs(float64(v)) > bf16Bound {
+					t.Errorf("%s[%d] = %g outside ±%g", name, i, v, bf16Bound)
+					break
+				}
+			}
+			if sd := stdDev(w.Data); len(w.Data) >= 256 && math.Abs(sd-1) > 0.15 {
+				t.Errorf("%s: standard deviation %.3f, want about 1", name, sd)
+			}
+		case name == "embed_tokens.embedding_weight" || name == "embed_pos.embedding_weight":
+			if len(w.Shape) != 2 || w.Shape[1] != hidden {
+				t.Errorf("%s has shape %v, want [rows %d]", name, w.Shape, hidden)
+				continue
+			}
+			checkTruncNormal(t, name, w.Data, 1/math.Sqrt(float64(hidden)))
+		case strings.HasSuffix(name, ".weight") && len(w.Shape) == 2:
+			checkTruncNormal(t, name, w.Data, 1/math.Sqrt(float64(w.Shape[1])))
+		default:
+			t.Errorf("unexpected tensor %s %v: no rule for its official initialisation", name, w.Shape)
+		}
+	}
+}
+
+func checkAll(t *testing.T, name string, x []float32, want float32) {
+	t.Helper()
+	for i, v := range x {
+		if v != want {
+			t.Errorf("%s[%d] = %g, want %g (all of it)", name, i, v, want)
+			return
+		}
+	}
+}
+
+// checkTruncNormal checks x against a truncated normal of std sigma.
+func checkTruncNormal(t *testing.T, name string, x []float32, sigma float64) {
+	t.Helper()
+	bound := float32(2 * sigma / truncStdRatio)
+	var maxAbs float32
+	for i, v := range x {
+		if !(v >= -bound && v <= bound) {
+			t.Errorf("%s[%d] = %g outside the truncation bound ±%g (σ = %g)", name, i, v, bound, sigma)
+			return
+		}
+		maxAbs = max(maxAbs, float32(math.Abs(float64(v))))
+	}
+	if len(x) < 4096 {
+		return
+	}
+	if sd := stdDev(x); math.Abs(sd-sigma) > 0.06*sigma {
+		t.Errorf("%s: standard deviation %g, want σ = %g", name, sd, sigma)
+	}
+	if maxAbs < 0.9*bound {
+		t.Errorf("%s: largest |value| %g, want near the bound %g", name, maxAbs, bound)
+	}
+}
+
+func stdDev(x []float32) float64 {
+	var s, s2 float64
+	for _, v := range x {
+		s += float64(v)
+		s2 += float64(v) * float64(v)
+	}
+	n := float64(len(x))
+	m := s / n
+	return math.Sqrt(max(s2/n-m*m, 0))
+}

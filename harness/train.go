@@ -29,14 +29,20 @@ type TrainConfig struct {
 	Optimizer   string  `json:"optimizer"`        // adam_atan2 (official) or adamw
 	Loss        string  `json:"loss"`             // stablemax_cross_entropy (official) or softmax_cross_entropy
 	NoACT       bool    `json:"no_act,omitempty"` // rows run halt_max_steps steps; no Q halting (ablation)
+	// Recipe names the recipe the values started from (LookupRecipe) and
+	// RecipeOverrides the values set apart from it (flag names, e.g. "lr").
+	Recipe          string   `json:"recipe,omitempty"`
+	RecipeOverrides []string `json:"recipe_overrides,omitempty"`
 }
 
-// DefaultTrainConfig is the official Sudoku/Maze recipe (trm-spec §6.6)
-// for a run of the given number of steps.
+// DefaultTrainConfig is TRM's official Sudoku recipe (trm-sudoku,
+// trm-spec §6.6) for a run of the given number of steps.
 func DefaultTrainConfig(steps int) TrainConfig {
-	return TrainConfig{GlobalBatch: 768, MicroBatch: 768, Steps: steps, LR: 1e-4, LRMinRatio: 1, Warmup: 2000,
-		WeightDecay: 1, Beta1: 0.9, Beta2: 0.95, PuzzleLR: 1e-4, PuzzleWD: 1, EMA: 0.999,
-		Optimizer: "adam_atan2", Loss: "stablemax_cross_entropy"}
+	r, err := LookupRecipe("trm-sudoku")
+	if err != nil {
+		panic(err) // the registry is a constant
+	}
+	return r.Train(steps)
 }
 
 // Validate checks that the recipe is usable.

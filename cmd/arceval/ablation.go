@@ -26,6 +26,12 @@ var ablations = map[string]ablation{
 	"att":          {"w/ self-attention (TRM-Att)", func(c *trm.Config) { c.MLPT, c.PosEncodings = false, "rope" }, nil},
 	"mlp":          {"w/ token-mixing MLP (TRM-MLP)", func(c *trm.Config) { c.MLPT, c.PosEncodings = true, "none" }, nil},
 	"no-act":       {"w/o ACT: no Q halting in training, every row runs halt_max_steps steps", nil, func(c *harness.TrainConfig) { c.NoACT = true }},
+	// The two parts of "no recursion" the quickstart's variant removes
+	// together, each alone (issue 12 item 6).
+	"no-recursion": {"w/o recursion: H_cycles 1, L_cycles 1 (one latent and one answer update per supervision step); deep supervision kept",
+		func(c *trm.Config) { c.HCycles, c.LCycles = 1, 1 }, nil},
+	"no-deep-supervision": {"w/o deep supervision: halt_max_steps 1 (one supervision step per example, in training and evaluation); recursion kept",
+		func(c *trm.Config) { c.HaltMaxSteps = 1 }, nil},
 }
 
 // recursionAblation matches "T<k>n<m>": H_cycles k, L_cycles m (e.g. T2n2).
@@ -71,6 +77,17 @@ func parseAblations(list string) (model func(*trm.Config), recipe func(*harness.
 }
 
 func ablationNames() string {
-	names := []string{"act-continue", "no-ema", "4-layers", "att", "mlp", "no-act"}
+	names := []string{"act-continue", "no-ema", "4-layers", "att", "mlp", "no-act", "no-recursion", "no-deep-supervision"}
 	return strings.Join(names, ", ")
+}
+
+// ablationHelp is train --help's list of the named ablations.
+func ablationHelp() string {
+	var b strings.Builder
+	b.WriteString("\nAblations (--ablation, TRM; applied over the preset, config, overrides and recipe):\n")
+	for name := range strings.SplitSeq(ablationNames(), ", ") {
+		fmt.Fprintf(&b, "  %-20s %s\n", name, ablations[name].desc)
+	}
+	fmt.Fprintf(&b, "  %-20s %s\n", "T<k>n<m>", "H_cycles k, L_cycles m (e.g. T2n2)")
+	return b.String()
 }

@@ -8,6 +8,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"syscall"
 
 	"arceval/baselines/direct"
@@ -24,16 +25,17 @@ func runTrain(c *cli, args []string) error {
 	fs := c.newFlags("train", `train (--preset NAME | --config FILE) --set NAME --out DIR [flags]
 train --resume DIR --set NAME [--eval-set NAME]
 
-Trains a model with the official deep-supervision recipe (trm-spec §6):
+Trains a model with the official deep-supervision loop (trm-spec §6):
 Adam-atan2, sparse SignSGD for puzzle embeddings, warm-up + cosine
 schedule, EMA, halting with exploration, gradient accumulation over
-micro-batches. --set is a set to train on with on-the-fly augmentation
+micro-batches, with the official recipe of the model family and data set
+(listed below). --set is a set to train on with on-the-fly augmentation
 (Sudoku shuffles, maze dihedral copies, ARC dihedral × colours +
 translation) or an official built train split. DIR receives
 checkpoint.safetensors (the whole training state; --resume continues a
 killed run bit for bit), model.safetensors (the evaluated weights — EMA — as
 a native model for `+"`arceval eval`"+`), train.jsonl (one record per logged
-step) and eval/step-N.jsonl run files of the periodic evaluations.`)
+step) and eval/step-N.jsonl run files of the periodic evaluations.`+"\n"+recipeHelp()+ablationHelp())
 	kind := fs.String("kind", "trm", "model family: trm, hrm, transformer_baseline or mlp_baseline")
 	preset := fs.String("preset", "", "model preset — trm: sudoku-mlp, sudoku-att, maze-att, arc1-att, …; hrm: sudoku-extreme, maze-30x30-hard; transformer_baseline: sudoku, maze (+ -direct-pred); mlp_baseline: sudoku-mlp (default: fitted to the data)")
 	config := fs.String("config", "", "model config file (official dict, fixture JSON or all_config.yaml), over the preset")
@@ -46,18 +48,9 @@ step) and eval/step-N.jsonl run files of the periodic evaluations.`)
 	evalBatch := fs.Int("eval-batch", 64, "rows per evaluation batch")
 	out := fs.String("out", "", "run directory")
 	resume := fs.String("resume", "", "continue the run in this directory")
-	steps := fs.Int("steps", 1000, "optimiser steps")
-	batch := fs.Int("batch", 768, "global batch (examples per optimiser step)")
+	steps := fs.Int("steps", 1000, "optimiser steps (the recipes above give the official runs' length)")
 	micro := fs.Int("micro-batch", 0, "rows per model call (default: the global batch); gradients accumulate")
-	lr := fs.Float64("lr", 1e-4, "learning rate")
-	lrMin := fs.Float64("lr-min-ratio", 1, "cosine floor as a fraction of --lr (1: constant after warm-up)")
-	warmup := fs.Int("warmup", 2000, "warm-up steps")
-	wd := fs.Float64("weight-decay", 1, "decoupled weight decay (official: 1.0 Sudoku/Maze, 0.1 ARC)")
-	puzzleLR := fs.Float64("puzzle-emb-lr", 1e-4, "puzzle-embedding SignSGD learning rate")
-	puzzleWD := fs.Float64("puzzle-emb-weight-decay", 1, "puzzle-embedding weight decay")
-	ema := fs.Float64("ema", 0.999, "EMA rate of the evaluated weights (0: off)")
-	optimizer := fs.String("optimizer", "adam_atan2", "adam_atan2 or adamw")
-	loss := fs.String("loss", "stablemax_cross_entropy", "stablemax_cross_entropy or softmax_cross_entropy")
+	recipe := addRecipeFlags(fs)
 	seed := fs.Uint64("seed", 0, "seed of the weights, data order, augmentations and halt exploration")
 	logEvery := fs.Int("log-every", 10, "steps between log records")
 	evalEvery := fs.Int("eval-every", 0, "steps between evaluations (0: at the end only)")
@@ -92,6 +85,9 @@ step) and eval/step-N.jsonl run files of the periodic evaluations.`)
 		if ck.Data() != dataDesc {
 			return fmt.Errorf("%s was trained on %s, not %s: resume with the same --set and --augment", dir, ck.Data(), dataDesc)
 		}
+		if given := recipe.given(); len(given) > 0 {
+			return usageError{fmt.Sprintf("train: %s set a new run's recipe; --resume continues with the one saved in %s", strings.Join(given, ", "), ck.Path)}
+		}
 		m, err := trainableFromWeights(ck.Kind, ck.Config, ck.Weights)
 		if err != nil {
 			return fmt.Errorf("%s: %w", ck.Path, err)
@@ -115,11 +111,13 @@ step) and eval/step-N.jsonl run files of the periodic evaluations.`)
 		if err != nil {
 			return err
 		}
-		rc := harness.TrainConfig{Seed: *seed, GlobalBatch: *batch, MicroBatch: *micro, Steps: *steps, LR: *lr, LRMinRatio: *lrMin,
-			Warmup: *warmup, WeightDecay: *wd, Beta1: 0.9, Beta2: 0.95, PuzzleLR: *puzzleLR, PuzzleWD: *puzzleWD, EMA: *ema,
-			Optimizer: *optimizer, Loss: *loss}
-		if rc.MicroBatch == 0 {
-			rc.MicroBatch = rc.GlobalBatch
+		rc, about, err := recipe.resolve(m.Info().Kind, *kind, *preset, dataKind(trainData), *steps)
+		if err != nil {
+			return err
+		}
+		rc.Seed = *seed
+		if *micro != 0 {
+			rc.MicroBatch = *micro
 		}
 		ablateRecipe(&rc)
 		if err := rc.Validate(); err != nil {
@@ -132,7 +130,8 @@ step) and eval/step-N.jsonl run files of the periodic evaluations.`)
 		for _, p := range m.Params() {
 			params += len(p.W)
 		}
-		fmt.Fprintf(c.stderr, "training %s (%d parameters) on %s for %d steps of %d examples\n", m.Info().Kind, params, dataDesc, rc.Steps, rc.GlobalBatch)
+		fmt.Fprintf(c.stderr, "training %s (%d parameters) on %s for %d steps of %d examples, %s\n",
+			m.Info().Kind, params, dataDesc, rc.Steps, rc.GlobalBatch, about)
 	}
 
 	var evalItems []*harness.Item

@@ -66,7 +66,7 @@ func weightsOf(m models.Trainable) map[string][]float32 {
 }
 
 func TestTrainKillAndResume(t *testing.T) {
-	data, err := NewTaskData(sudokuSet(t, 12, 1), true)
+	data, err := NewTaskData([]*tasks.Set{sudokuSet(t, 12, 1)}, TaskDataOptions{NumAug: 1000, Seed: 42})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +127,7 @@ func TestTrainKillAndResume(t *testing.T) {
 }
 
 func TestTrainIndependentOfThreads(t *testing.T) {
-	data, _ := NewTaskData(sudokuSet(t, 8, 3), true)
+	data, _ := NewTaskData([]*tasks.Set{sudokuSet(t, 8, 3)}, TaskDataOptions{NumAug: 1000, Seed: 42})
 	run := func(threads int) map[string][]float32 {
 		old := nn.Threads()
 		nn.SetThreads(threads)
@@ -152,7 +152,7 @@ func TestTrainIndependentOfThreads(t *testing.T) {
 }
 
 func TestTrainingLowersTheLoss(t *testing.T) {
-	data, _ := NewTaskData(sudokuSet(t, 16, 7), false)
+	data, _ := NewTaskData([]*tasks.Set{sudokuSet(t, 16, 7)}, TaskDataOptions{})
 	cfg := tinyRecipe(80)
 	cfg.GlobalBatch, cfg.MicroBatch = 16, 16
 	tr, err := NewTrainer(cfg, tinyTrainable(t, 9), data)

@@ -21,7 +21,7 @@ type trainMeta struct {
 	Step         int              `json:"step"`
 	Epoch        int              `json:"epoch"`
 	Offset       int              `json:"offset"` // groups of the epoch's order taken
-	RNG          []byte           `json:"rng"` // the exploration PCG's state
+	RNG          []byte           `json:"rng"`    // the exploration PCG's state
 	AdamCounters map[string]int64 `json:"adam_counters"`
 	EMACounters  map[string]int64 `json:"ema_counters,omitempty"`
 	Carries      int              `json:"carries"`

@@ -1,8 +1,11 @@
 package harness
 
 import (
+	"fmt"
+
 	"arceval/models/nn"
 	"arceval/tasks"
+	"arceval/tasks/build"
 )
 
 // Example is one training example: inputs and labels (S tokens each; labels
@@ -27,6 +30,65 @@ type TrainData interface {
 	SeqLen() int
 	Vocab() int // tokens of the layout (the model's vocab_size)
 	NumPuzzleIDs() int
+}
+
+// TaskDataOptions say how loaded sets become training data.
+type TaskDataOptions struct {
+	// NumAug: ARC — augmented copies wanted per task (official 1000);
+	// Sudoku — augmented copies per puzzle (official 1000); Maze — any value
+	// > 0 makes each maze a group of its 8 dihedral transforms (official: no
+	// augmentation).
+	NumAug int
+	// Seed of the build: ARC — the numpy seed of build_arc_dataset.py
+	// (official 42; with the Kaggle files it reads, the plan is that build bit
+	// for bit); Sudoku — the root of the fixed augmentation pool.
+	Seed uint32
+	// Test is the ARC test subset (the set evaluated during training). As in
+	// the official build, its tasks' demonstration pairs join the training
+	// data and their test pairs form the test split (ARCData.TestItems); it is
+	// one of the training sets or, when it is not, an extra last subset.
+	Test *tasks.Set
+	// Progress, if set, is called while an ARC build is planned.
+	Progress func(stage string, done, total int)
+}
+
+// NewTaskData prepares loaded sets for training the way the official build
+// and loader would train on their build: several ARC sets are the build's
+// subsets in the given order; Sudoku and Maze take one set.
+func NewTaskData(sets []*tasks.Set, opt TaskDataOptions) (TrainData, error) {
+	if len(sets) == 0 {
+		return nil, fmt.Errorf("no set to train on")
+	}
+	if opt.NumAug < 0 {
+		return nil, fmt.Errorf("num-aug %d must be ≥ 0", opt.NumAug)
+	}
+	kind := sets[0].Kind
+	for _, s := range sets {
+		if len(s.Tasks) == 0 {
+			return nil, fmt.Errorf("%s: no tasks to train on", s.Name)
+		}
+		if s.Kind != kind {
+			return nil, fmt.Errorf("%s holds %s puzzles, %s %s ones: train on one kind", s.Name, s.Kind, sets[0].Name, kind)
+		}
+	}
+	if kind != tasks.ARC {
+		if len(sets) > 1 {
+			return nil, fmt.Errorf("several training sets are for ARC (the build's subsets); give one %s set", kind)
+		}
+		if opt.Test != nil {
+			return nil, fmt.Errorf("a test subset is an ARC build's; %s trains on %s alone", sets[0].Name, kind)
+		}
+		return newBoardData(sets[0], opt.NumAug, opt.Seed)
+	}
+	subsets, err := arcSubsets(sets, opt.Test)
+	if err != nil {
+		return nil, err
+	}
+	plan, err := build.PlanARC(subsets, build.ARCPlanConfig{Seed: opt.Seed, NumAug: opt.NumAug, IDStart: 1, Progress: opt.Progress})
+	if err != nil {
+		return nil, err
+	}
+	return &ARCData{plan: plan, train: plan.Split(build.SplitTrain)}, nil
 }
 
 // BuiltData is the train split of an official built dataset: a member is

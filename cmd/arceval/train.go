@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"syscall"
 
@@ -48,11 +50,13 @@ views and puzzle identifiers. For the official ARC-AGI-1 recipe:
 bit for bit). Each epoch takes one random member of every group; batches
 are packed as _sample_batch does (a puzzle that overflows a batch is cut)
 and the incomplete last batch of each --epochs-per-iter iteration is
-dropped. DIR receives
-checkpoint.safetensors (the whole training state; --resume continues a
-killed run bit for bit), model.safetensors (the evaluated weights — EMA — as
-a native model for `+"`arceval eval`"+`), train.jsonl (one record per logged
-step) and eval/step-N.jsonl run files of the periodic evaluations.`)
+dropped.
+
+DIR receives checkpoint.safetensors (the whole training state; --resume
+continues a killed run bit for bit), model.safetensors (the evaluated
+weights — EMA — as a native model for `+"`arceval eval`"+`), train.jsonl (one
+record per logged step) and eval/step-N.jsonl run files of the periodic
+evaluations.`)
 	kind := fs.String("kind", "trm", "model family: trm, hrm, transformer_baseline or mlp_baseline")
 	preset := fs.String("preset", "", "model preset — trm: sudoku-mlp, sudoku-att, maze-att, arc1-att, …; hrm: sudoku-extreme, maze-30x30-hard; transformer_baseline: sudoku, maze (+ -direct-pred); mlp_baseline: sudoku-mlp (default: fitted to the data)")
 	config := fs.String("config", "", "model config file (official dict, fixture JSON or all_config.yaml), over the preset")
@@ -82,7 +86,7 @@ step) and eval/step-N.jsonl run files of the periodic evaluations.`)
 	ema := fs.Float64("ema", 0.999, "EMA rate of the evaluated weights (0: off)")
 	optimizer := fs.String("optimizer", "adam_atan2", "adam_atan2 or adamw")
 	loss := fs.String("loss", "stablemax_cross_entropy", "stablemax_cross_entropy or softmax_cross_entropy")
-	seed := fs.Uint64("seed", 0, "seed of the weights, data order, augmentations and halt exploration")
+	seed := fs.Uint64("seed", 0, "seed of the weights, data order (members and examples drawn) and halt exploration; a set's augmented copies come from --build-seed")
 	logEvery := fs.Int("log-every", 10, "steps between log records")
 	evalEvery := fs.Int("eval-every", 0, "steps between evaluations (0: at the end only)")
 	ckptEvery := fs.Int("checkpoint-every", 100, "steps between checkpoints (also on interrupt and at the end)")
@@ -171,7 +175,7 @@ step) and eval/step-N.jsonl run files of the periodic evaluations.`)
 	var evalHeader results.Header
 	if *evalSet != "" {
 		info := tr.Model.Info()
-		items, setName, fp, k, views, err := trainEvalItems(root, *evalSet, src, *evalViews, *seed)
+		items, setName, fp, k, views, err := trainEvalItems(c.stderr, root, *evalSet, src, *evalViews, *seed)
 		if err != nil {
 			return err
 		}
@@ -295,7 +299,11 @@ func loadTrainData(root string, names []string, evalSet string, numAug int, seed
 		}
 		if test.Kind == tasks.ARC {
 			opt.Test = test
-			parts = append(parts, fmt.Sprintf("test subset %s (%d tasks, fingerprint %s)", test.Name, len(test.Tasks), tasks.Fingerprint(test)))
+			if i := slices.IndexFunc(sets, func(s *tasks.Set) bool { return s.Name == test.Name }); i >= 0 {
+				parts[i] += " [test subset]"
+			} else {
+				parts = append(parts, fmt.Sprintf("%s (%d tasks, fingerprint %s) [test subset]", test.Name, len(test.Tasks), tasks.Fingerprint(test)))
+			}
 		}
 	}
 	d, err := harness.NewTaskData(sets, opt)
@@ -333,7 +341,7 @@ func officialEpochsPerIter(flag int, kind tasks.Kind) int {
 // the puzzle ids the model trains with), else --eval-set itself (one view).
 // It returns the items, the set's name and fingerprint, its kind and the
 // views per test input.
-func trainEvalItems(root, name string, src *trainSource, views int, seed uint64) ([]*harness.Item, string, string, tasks.Kind, int, error) {
+func trainEvalItems(stderr io.Writer, root, name string, src *trainSource, views int, seed uint64) ([]*harness.Item, string, string, tasks.Kind, int, error) {
 	if ad, ok := src.data.(*harness.ARCData); ok && src.test != nil {
 		items, err := ad.TestItems(harness.ViewOptions{Views: views, Seed: seed})
 		if err != nil {
@@ -349,6 +357,9 @@ func trainEvalItems(root, name string, src *trainSource, views int, seed uint64)
 		return items, src.test.Name, tasks.Fingerprint(src.test), tasks.ARC, most, nil
 	}
 	items, setName, fp, kind, err := loadEvalItems(root, name, harness.ViewOptions{Views: 1, Seed: seed})
+	if err == nil && kind == tasks.ARC && !isBuilt(name) {
+		fmt.Fprintf(stderr, "warning: %s is evaluated with the blank puzzle id 0, not ids the model trained with; evaluate the build's test split (the --eval-set of a built train split) or train from ARC sets\n", setName)
+	}
 	return items, setName, fp, kind, 1, err
 }
 

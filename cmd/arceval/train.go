@@ -66,7 +66,7 @@ evaluations.`)
 	numAug := fs.Int("num-aug", -1, "sets: augmented copies per puzzle, as the builders' --num-aug (default: ARC and Sudoku 1000, Maze 0); Maze: > 0 adds the 8 dihedral transforms; 0: originals only")
 	buildSeed := fs.Uint32("build-seed", 42, "sets: seed of the in-memory build (ARC: numpy seed of build_arc_dataset.py; Sudoku: the fixed augmentation pool)")
 	epochsPerIter := fs.Int("epochs-per-iter", 0, "epochs per sampler iteration, whose incomplete last batch is dropped (default: the official eval_interval, ARC 10000, Sudoku/Maze 5000)")
-	augment := fs.Bool("augment", false, "replaced by --num-aug")
+	fs.Bool("augment", false, "replaced by --num-aug")
 	fs.MarkHidden("augment")
 	evalSet := fs.String("eval-set", "", "set evaluated every --eval-every steps and at the end (ARC: the build's test subset, see above)")
 	evalLimit := fs.Int("eval-limit", 0, "evaluate only the first N tasks of --eval-set")
@@ -102,7 +102,6 @@ evaluations.`)
 	if fs.Changed("augment") {
 		return usageError{"train: --augment is replaced by --num-aug (0: no augmentation; default: the official build's)"}
 	}
-	_ = augment
 	if (*out == "") == (*resume == "") {
 		return usageError{"train: give --out for a new run or --resume DIR"}
 	}

@@ -82,8 +82,11 @@ func thousands(n int) string {
 // ema=True (ema_rate 0.999) in every command; HRM's pretrain.py has no EMA.
 var (
 	arcValues = TrainConfig{GlobalBatch: 768, LR: 1e-4, LRMinRatio: 1, Warmup: 2000, WeightDecay: 0.1, Beta1: 0.9, Beta2: 0.95,
-		PuzzleLR: 1e-2, PuzzleWD: 0.1, EMA: 0.999, Optimizer: "adam_atan2", Loss: "stablemax_cross_entropy"}
-	puzzleValues = withValues(arcValues, func(c *TrainConfig) { c.WeightDecay, c.PuzzleLR, c.PuzzleWD = 1, 1e-4, 1 })
+		PuzzleLR: 1e-2, PuzzleWD: 0.1, EMA: 0.999, Optimizer: "adam_atan2", Loss: "stablemax_cross_entropy",
+		EpochsPerIter: EpochsPerIterARC}
+	puzzleValues = withValues(arcValues, func(c *TrainConfig) {
+		c.WeightDecay, c.PuzzleLR, c.PuzzleWD, c.EpochsPerIter = 1, 1e-4, 1, EpochsPerIterBoards
+	})
 )
 
 func withValues(c TrainConfig, f func(*TrainConfig)) TrainConfig {
@@ -92,6 +95,10 @@ func withValues(c TrainConfig, f func(*TrainConfig)) TrainConfig {
 }
 
 func noEMA(c *TrainConfig) { c.EMA = 0 }
+
+// hrmBoards is HRM's Sudoku/Maze recipe: no EMA, and eval_interval 2000
+// (HRM README: epochs=20000 eval_interval=2000).
+func hrmBoards(c *TrainConfig) { c.EMA, c.EpochsPerIter = 0, 2000 }
 
 // The official builds the released commands train on (trm-spec §2.4; the
 // ARC counts are a seed-42 rebuild's, which the ARC Prize checkpoints'
@@ -117,8 +124,8 @@ var recipes = []Recipe{
 	// HRM's ARC builds (data/arc-aug-1000, arc-2-aug-1000) are not TRM's;
 	// their sizes are not recorded here, so no step count.
 	{"hrm-arc", "hrm", tasks.ARC, fmt.Sprintf(hrmSrc, "ARC-1/ARC-2") + " = config/cfg_pretrain.yaml", 100000, nil, withValues(arcValues, noEMA)},
-	{"hrm-sudoku", "hrm", tasks.Sudoku, fmt.Sprintf(hrmSrc, "Sudoku Extreme (1k)"), 20000, []OfficialBuild{sudokuBuild}, withValues(puzzleValues, noEMA)},
-	{"hrm-maze", "hrm", tasks.Maze, fmt.Sprintf(hrmSrc, "Maze 30x30 Hard (1k)"), 20000, []OfficialBuild{mazeBuild}, withValues(puzzleValues, noEMA)},
+	{"hrm-sudoku", "hrm", tasks.Sudoku, fmt.Sprintf(hrmSrc, "Sudoku Extreme (1k)"), 20000, []OfficialBuild{sudokuBuild}, withValues(puzzleValues, hrmBoards)},
+	{"hrm-maze", "hrm", tasks.Maze, fmt.Sprintf(hrmSrc, "Maze 30x30 Hard (1k)"), 20000, []OfficialBuild{mazeBuild}, withValues(puzzleValues, hrmBoards)},
 	// The transformer baseline has no command in either README. Its TRM
 	// config (config/arch/transformers_baseline.yaml) holds no training
 	// values and runs through TRM's pretrain.py, whose bare defaults would

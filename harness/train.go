@@ -33,7 +33,18 @@ type TrainConfig struct {
 	// RecipeOverrides the values set apart from it (flag names, e.g. "lr").
 	Recipe          string   `json:"recipe,omitempty"`
 	RecipeOverrides []string `json:"recipe_overrides,omitempty"`
+	// EpochsPerIter is the sampler's iteration: epochs whose group orders
+	// run on into each other, the incomplete last batch of each being
+	// dropped. Officially the evaluation interval (eval_interval: 5000
+	// epochs Sudoku/Maze, 10000 ARC); see sampler.
+	EpochsPerIter int `json:"epochs_per_iter"`
 }
+
+// Official sampler iterations (eval_interval of the README commands, trm-spec §6.6).
+const (
+	EpochsPerIterBoards = 5000
+	EpochsPerIterARC    = 10000
+)
 
 // DefaultTrainConfig is TRM's official Sudoku recipe (trm-sudoku,
 // trm-spec §6.6) for a run of the given number of steps.
@@ -56,6 +67,8 @@ func (c TrainConfig) Validate() error {
 		return fmt.Errorf("train: lr %g, warm-up %d and lr_min_ratio %g must be positive, ≥ 0 and in [0, 1]", c.LR, c.Warmup, c.LRMinRatio)
 	case c.EMA < 0 || c.EMA >= 1:
 		return fmt.Errorf("train: ema_rate %g must be in [0, 1)", c.EMA)
+	case c.EpochsPerIter < 1:
+		return fmt.Errorf("train: epochs per iteration %d must be ≥ 1", c.EpochsPerIter)
 	case c.Optimizer != "adam_atan2" && c.Optimizer != "adamw":
 		return fmt.Errorf("train: optimizer %q (want adam_atan2 or adamw)", c.Optimizer)
 	}
@@ -103,6 +116,14 @@ func NewTrainer(cfg TrainConfig, m models.Trainable, data TrainData) (*Trainer, 
 	if data.SeqLen() != info.SeqLen {
 		return nil, fmt.Errorf("train: the data's puzzles are %d tokens, the model reads %d", data.SeqLen(), info.SeqLen)
 	}
+	if data.Groups() < 1 {
+		return nil, errors.New("train: the training data has no groups")
+	}
+	for g := range data.Groups() {
+		if data.Members(g) < 1 {
+			return nil, fmt.Errorf("train: group %d of the training data has no puzzle", g)
+		}
+	}
 	if info.PuzzleIDs > 0 && data.NumPuzzleIDs() > info.PuzzleIDs {
 		return nil, fmt.Errorf("train: the data has %d puzzle identifiers, the model's table %d rows", data.NumPuzzleIDs(), info.PuzzleIDs)
 	}
@@ -115,7 +136,7 @@ func NewTrainer(cfg TrainConfig, m models.Trainable, data TrainData) (*Trainer, 
 		return nil, err
 	}
 	loss, _ := nn.ParseLossKind(cfg.Loss)
-	t := &Trainer{Cfg: cfg, Model: m, samp: newSampler(data, cfg.Seed), adam: adam,
+	t := &Trainer{Cfg: cfg, Model: m, samp: newSampler(data, cfg.Seed, cfg.EpochsPerIter), adam: adam,
 		sgd:    &optim.SparseSignSGD{WeightDecay: cfg.PuzzleWD},
 		sched:  optim.Schedule{BaseLR: cfg.LR, WarmupSteps: cfg.Warmup, TotalSteps: cfg.Steps, MinRatio: cfg.LRMinRatio},
 		psched: optim.Schedule{BaseLR: cfg.PuzzleLR, WarmupSteps: cfg.Warmup, TotalSteps: cfg.Steps, MinRatio: cfg.LRMinRatio},
@@ -160,7 +181,10 @@ func (t *Trainer) TrainStep() (StepStats, error) {
 	}
 	m, cfg := t.Model, t.Cfg
 	S, B := t.seqLen, cfg.MicroBatch
-	batch := t.samp.next(cfg.GlobalBatch)
+	batch, err := t.samp.next(cfg.GlobalBatch)
+	if err != nil {
+		return StepStats{}, err
+	}
 	m.ZeroGrad()
 	st := StepStats{Step: t.Step + 1}
 	var tokAcc float64

@@ -20,8 +20,8 @@ type trainMeta struct {
 	Config       TrainConfig      `json:"config"`
 	Step         int              `json:"step"`
 	Epoch        int              `json:"epoch"`
-	Offset       int              `json:"offset"`
-	RNG          []byte           `json:"rng"` // the exploration PCG's state
+	Offset       int              `json:"offset"` // groups of the epoch's order taken
+	RNG          []byte           `json:"rng"`    // the exploration PCG's state
 	AdamCounters map[string]int64 `json:"adam_counters"`
 	EMACounters  map[string]int64 `json:"ema_counters,omitempty"`
 	Carries      int              `json:"carries"`
@@ -148,6 +148,9 @@ func (c *Checkpoint) Close() error { return c.file.Close() }
 // ResumeTrainer continues a checkpointed run on model (rebuilt from
 // c.Weights by the caller) with the same data.
 func ResumeTrainer(c *Checkpoint, m models.Trainable, data TrainData) (*Trainer, error) {
+	if c.meta.Config.EpochsPerIter == 0 {
+		return nil, fmt.Errorf("%s: written before the official sampler (cut puzzles, dropped last batch of an iteration); it cannot be resumed bit-identically, start a new run", c.Path)
+	}
 	t, err := NewTrainer(c.meta.Config, m, data)
 	if err != nil {
 		return nil, err

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"arceval/models"
@@ -66,7 +67,7 @@ func weightsOf(m models.Trainable) map[string][]float32 {
 }
 
 func TestTrainKillAndResume(t *testing.T) {
-	data, err := NewTaskData(sudokuSet(t, 12, 1), true)
+	data, err := NewTaskData([]*tasks.Set{sudokuSet(t, 12, 1)}, TaskDataOptions{NumAug: 1000, Seed: 42})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +128,7 @@ func TestTrainKillAndResume(t *testing.T) {
 }
 
 func TestTrainIndependentOfThreads(t *testing.T) {
-	data, _ := NewTaskData(sudokuSet(t, 8, 3), true)
+	data, _ := NewTaskData([]*tasks.Set{sudokuSet(t, 8, 3)}, TaskDataOptions{NumAug: 1000, Seed: 42})
 	run := func(threads int) map[string][]float32 {
 		old := nn.Threads()
 		nn.SetThreads(threads)
@@ -152,7 +153,7 @@ func TestTrainIndependentOfThreads(t *testing.T) {
 }
 
 func TestTrainingLowersTheLoss(t *testing.T) {
-	data, _ := NewTaskData(sudokuSet(t, 16, 7), false)
+	data, _ := NewTaskData([]*tasks.Set{sudokuSet(t, 16, 7)}, TaskDataOptions{})
 	cfg := tinyRecipe(80)
 	cfg.GlobalBatch, cfg.MicroBatch = 16, 16
 	tr, err := NewTrainer(cfg, tinyTrainable(t, 9), data)
@@ -194,4 +195,34 @@ func readLogSteps(t *testing.T, path string) []int {
 		steps = append(steps, r.Step)
 	}
 	return steps
+}
+
+// A checkpoint written before the official sampler (no epochs_per_iter in
+// its recipe) holds a position in examples, not groups: resuming it could
+// not be bit-identical, so it is refused.
+func TestResumeRefusesCheckpointBeforeOfficialSampler(t *testing.T) {
+	data, err := NewTaskData([]*tasks.Set{sudokuSet(t, 6, 1)}, TaskDataOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := NewTrainer(tinyRecipe(2), tinyTrainable(t, 2), data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tr.TrainStep(); err != nil {
+		t.Fatal(err)
+	}
+	tr.Cfg.EpochsPerIter = 0 // as an older arceval wrote it
+	path := filepath.Join(t.TempDir(), CheckpointFile)
+	if err := tr.Save(path, "sudoku"); err != nil {
+		t.Fatal(err)
+	}
+	ck, err := OpenCheckpoint(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ck.Close()
+	if _, err := ResumeTrainer(ck, tinyTrainable(t, 2), data); err == nil || !strings.Contains(err.Error(), "official sampler") {
+		t.Errorf("resume of a pre-sampler checkpoint: %v", err)
+	}
 }

@@ -2,10 +2,10 @@ package harness
 
 import (
 	"fmt"
-	"math/rand/v2"
 
 	"arceval/models/nn"
 	"arceval/tasks"
+	"arceval/tasks/build"
 )
 
 // Example is one training example: inputs and labels (S tokens each; labels
@@ -15,20 +15,84 @@ type Example struct {
 	PuzzleID       int32
 }
 
-// TrainData is a training set as the official sampler sees it: groups (an
-// original puzzle and its augmentations), of which each epoch visits every
-// group once with one random member.
+// TrainData is a training set as the official loader sees a built train
+// split (trm-spec §2.1, §2.6): groups, each an original puzzle and its
+// augmented copies (the members), each member a puzzle with its examples.
+// The sampler picks one member of each group per epoch, uniformly.
 type TrainData interface {
+	Kind() tasks.Kind
 	Groups() int
+	// Members is the number of puzzles of group g (≥ 1).
+	Members(g int) int
+	// Puzzle returns the examples of member k of group g, in build order,
+	// as newly allocated slices. Member 0 of a build is the original.
+	Puzzle(g, k int) []Example
 	SeqLen() int
 	Vocab() int // tokens of the layout (the model's vocab_size)
 	NumPuzzleIDs() int
-	// Draw returns the examples of one member of group g chosen with rng.
-	Draw(g int, rng *rand.Rand) []Example
+}
+
+// TaskDataOptions say how loaded sets become training data.
+type TaskDataOptions struct {
+	// NumAug: ARC — augmented copies wanted per task (official 1000);
+	// Sudoku — augmented copies per puzzle (official 1000); Maze — any value
+	// > 0 makes each maze a group of its 8 dihedral transforms (official: no
+	// augmentation).
+	NumAug int
+	// Seed of the build: ARC — the numpy seed of build_arc_dataset.py
+	// (official 42; with the Kaggle files it reads, the plan is that build bit
+	// for bit); Sudoku — the root of the fixed augmentation pool.
+	Seed uint32
+	// Test is the ARC test subset (the set evaluated during training). As in
+	// the official build, its tasks' demonstration pairs join the training
+	// data and their test pairs form the test split (ARCData.TestItems); it is
+	// one of the training sets or, when it is not, an extra last subset.
+	Test *tasks.Set
+	// Progress, if set, is called while an ARC build is planned.
+	Progress func(stage string, done, total int)
+}
+
+// NewTaskData prepares loaded sets for training the way the official build
+// and loader would train on their build: several ARC sets are the build's
+// subsets in the given order; Sudoku and Maze take one set.
+func NewTaskData(sets []*tasks.Set, opt TaskDataOptions) (TrainData, error) {
+	if len(sets) == 0 {
+		return nil, fmt.Errorf("no set to train on")
+	}
+	if opt.NumAug < 0 {
+		return nil, fmt.Errorf("num-aug %d must be ≥ 0", opt.NumAug)
+	}
+	kind := sets[0].Kind
+	for _, s := range sets {
+		if len(s.Tasks) == 0 {
+			return nil, fmt.Errorf("%s: no tasks to train on", s.Name)
+		}
+		if s.Kind != kind {
+			return nil, fmt.Errorf("%s holds %s puzzles, %s %s ones: train on one kind", s.Name, s.Kind, sets[0].Name, kind)
+		}
+	}
+	if kind != tasks.ARC {
+		if len(sets) > 1 {
+			return nil, fmt.Errorf("several training sets are for ARC (the build's subsets); give one %s set", kind)
+		}
+		if opt.Test != nil {
+			return nil, fmt.Errorf("a test subset is an ARC build's; %s trains on %s alone", sets[0].Name, kind)
+		}
+		return newBoardData(sets[0], opt.NumAug, opt.Seed)
+	}
+	subsets, err := arcSubsets(sets, opt.Test)
+	if err != nil {
+		return nil, err
+	}
+	plan, err := build.PlanARC(subsets, build.ARCPlanConfig{Seed: opt.Seed, NumAug: opt.NumAug, IDStart: 1, Progress: opt.Progress})
+	if err != nil {
+		return nil, err
+	}
+	return &ARCData{plan: plan, train: plan.Split(build.SplitTrain)}, nil
 }
 
 // BuiltData is the train split of an official built dataset: a member is
-// one of the group's stored puzzles, chosen uniformly.
+// one of the group's stored puzzles.
 type BuiltData struct {
 	split  *tasks.BuiltSplit
 	ignore int // label token meaning "not supervised" (ignore_label_id), −1 none
@@ -43,140 +107,41 @@ func NewBuiltData(split *tasks.BuiltSplit) *BuiltData {
 	return &BuiltData{split: split, ignore: ignore}
 }
 
+func (d *BuiltData) Kind() tasks.Kind  { return d.split.Meta.GuessKind() }
 func (d *BuiltData) Groups() int       { return d.split.Groups() }
 func (d *BuiltData) SeqLen() int       { return d.split.Meta.SeqLen }
 func (d *BuiltData) Vocab() int        { return d.split.Meta.VocabSize }
 func (d *BuiltData) NumPuzzleIDs() int { return d.split.Meta.NumPuzzleIdentifiers }
 
-func (d *BuiltData) Draw(g int, rng *rand.Rand) []Example {
+func (d *BuiltData) Members(g int) int {
+	return int(d.split.GroupIndices[g+1] - d.split.GroupIndices[g])
+}
+
+func (d *BuiltData) Puzzle(g, k int) []Example {
 	s := d.split
-	first, last := int(s.GroupIndices[g]), int(s.GroupIndices[g+1])
-	p := first + rng.IntN(last-first)
+	p := int(s.GroupIndices[g]) + k
 	S := s.Meta.SeqLen
 	var out []Example
 	for e := int(s.PuzzleIndices[p]); e < int(s.PuzzleIndices[p+1]); e++ {
-		ex := Example{Inputs: make([]int32, S), Labels: make([]int32, S), PuzzleID: s.PuzzleIdentifiers[p]}
-		for i := 0; i < S; i++ {
-			ex.Inputs[i] = int32(s.Inputs[e*S+i])
-			l := int32(s.Labels[e*S+i])
-			if int(l) == d.ignore {
-				l = nn.IgnoreLabel
-			}
-			ex.Labels[i] = l
-		}
-		out = append(out, ex)
+		out = append(out, tokensExample(s.Inputs[e*S:(e+1)*S], s.Labels[e*S:(e+1)*S], d.ignore, s.PuzzleIdentifiers[p]))
 	}
 	return out
 }
 
-// TaskData trains directly on a loaded set, augmenting on the fly as the
-// official builders do: Sudoku — digit permutation, transpose, band/stack
-// and row/column shuffles; Maze — one of the 8 dihedral transforms; ARC —
-// dihedral × colour permutation (black fixed) of every pair of the task,
-// each placed at a random offset in the 30×30 canvas. Every group is one
-// task; ARC tasks get puzzle identifier 1 + task index (one embedding per
-// task, shared by its augmentations), Sudoku and Maze the blank 0.
-type TaskData struct {
-	set     *tasks.Set
-	augment bool
-	seqLen  int
-}
-
-// NewTaskData prepares a set for training; augment turns the augmentations on.
-func NewTaskData(set *tasks.Set, augment bool) (*TaskData, error) {
-	if len(set.Tasks) == 0 {
-		return nil, fmt.Errorf("%s: no tasks to train on", set.Name)
+// tokensExample converts one row of uint8 tokens to an Example, the labels
+// equal to ignore (−1: none) becoming nn.IgnoreLabel as the official
+// _collate_batch does.
+func tokensExample(inp, lab []uint8, ignore int, id int32) Example {
+	ex := Example{Inputs: make([]int32, len(inp)), Labels: make([]int32, len(lab)), PuzzleID: id}
+	for i, v := range inp {
+		ex.Inputs[i] = int32(v)
 	}
-	d := &TaskData{set: set, augment: augment}
-	switch set.Kind {
-	case tasks.ARC:
-		d.seqLen = tasks.ARCSeqLen
-	default:
-		g := set.Tasks[0].Test[0].Input
-		d.seqLen = g.H * g.W
-		for _, t := range set.Tasks {
-			if p := t.Test[0]; p.Input.H*p.Input.W != d.seqLen || p.Output.H*p.Output.W != d.seqLen {
-				return nil, fmt.Errorf("%s: task %s is %d×%d, the first task %d cells", set.Name, t.ID, p.Input.H, p.Input.W, d.seqLen)
-			}
+	for i, v := range lab {
+		if int(v) == ignore {
+			ex.Labels[i] = nn.IgnoreLabel
+		} else {
+			ex.Labels[i] = int32(v)
 		}
-	}
-	return d, nil
-}
-
-func (d *TaskData) Groups() int { return len(d.set.Tasks) }
-func (d *TaskData) SeqLen() int { return d.seqLen }
-func (d *TaskData) Vocab() int  { return tasks.LayoutFor(d.set.Kind, 0).Vocab }
-
-func (d *TaskData) NumPuzzleIDs() int {
-	if d.set.Kind == tasks.ARC {
-		return len(d.set.Tasks) + 1
-	}
-	return 1
-}
-
-func (d *TaskData) Draw(g int, rng *rand.Rand) []Example {
-	t := d.set.Tasks[g]
-	switch d.set.Kind {
-	case tasks.Sudoku:
-		p := t.Test[0]
-		if d.augment {
-			a := tasks.RandomSudokuAug(pcgShuffler{rng})
-			p = tasks.Pair{Input: a.Apply(p.Input), Output: a.Apply(p.Output)}
-		}
-		return []Example{boardExample(p)}
-	case tasks.Maze:
-		p := t.Test[0]
-		if d.augment {
-			k := rng.IntN(tasks.NumDihedral)
-			p = tasks.Pair{Input: tasks.Dihedral(p.Input, k), Output: tasks.Dihedral(p.Output, k)}
-		}
-		return []Example{boardExample(p)}
-	}
-	aug := tasks.IdentityARCAug
-	if d.augment {
-		aug.Trans = rng.IntN(tasks.NumDihedral)
-		for i, p := range rng.Perm(9) {
-			aug.Colours[i+1] = uint8(p + 1)
-		}
-	}
-	var out []Example
-	for p := range t.Pairs() {
-		in, lab := aug.Apply(p.Input), aug.Apply(p.Output)
-		r, c := 0, 0
-		if d.augment {
-			h, w := max(in.H, lab.H), max(in.W, lab.W)
-			r, c = rng.IntN(tasks.MaxARCSide-h+1), rng.IntN(tasks.MaxARCSide-w+1)
-		}
-		ti, tl := make([]uint8, tasks.ARCSeqLen), make([]uint8, tasks.ARCSeqLen)
-		tasks.EncodeARC(in, r, c, ti)
-		tasks.EncodeARC(lab, r, c, tl)
-		ex := Example{Inputs: make([]int32, tasks.ARCSeqLen), Labels: make([]int32, tasks.ARCSeqLen), PuzzleID: int32(g + 1)}
-		for i := range ti {
-			ex.Inputs[i] = int32(ti[i])
-			if tl[i] == tasks.PadToken {
-				ex.Labels[i] = nn.IgnoreLabel
-			} else {
-				ex.Labels[i] = int32(tl[i])
-			}
-		}
-		out = append(out, ex)
-	}
-	return out
-}
-
-func boardExample(p tasks.Pair) Example {
-	ti, tl := make([]uint8, len(p.Input.Cells)), make([]uint8, len(p.Output.Cells))
-	tasks.EncodeBoard(p.Input, ti)
-	tasks.EncodeBoard(p.Output, tl)
-	ex := Example{Inputs: make([]int32, len(ti)), Labels: make([]int32, len(tl))}
-	for i := range ti {
-		ex.Inputs[i], ex.Labels[i] = int32(ti[i]), int32(tl[i])
 	}
 	return ex
 }
-
-// pcgShuffler adapts math/rand/v2 to the tasks.Shuffler interface.
-type pcgShuffler struct{ r *rand.Rand }
-
-func (s pcgShuffler) Permutation(n int) []int { return s.r.Perm(n) }
-func (s pcgShuffler) Rand() float64           { return s.r.Float64() }

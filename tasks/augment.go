@@ -74,6 +74,15 @@ func (a ARCAug) ApplyTo(buf []uint8, g Grid) Grid {
 	return dihedralInto(buf[:len(g.Cells)], g, a.Trans, &a.Colours)
 }
 
+// Dims returns the height and width an h×w grid has in the augmented view
+// (the transforms 1, 3, 6 and 7 swap the axes), without building it.
+func (a ARCAug) Dims(h, w int) (int, int) {
+	if dihedralSwapsAxes(a.Trans) {
+		return w, h
+	}
+	return h, w
+}
+
 // Invert maps a grid of the augmented view back: geometry undone first, then
 // colours (the official inverse_aug).
 func (a ARCAug) Invert(g Grid) Grid {

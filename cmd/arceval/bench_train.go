@@ -7,6 +7,7 @@ import (
 
 	"arceval/harness"
 	"arceval/models/trm"
+	"arceval/tasks"
 )
 
 // benchTraining times optimiser steps of the trainer (one supervision step
@@ -59,12 +60,17 @@ func benchTraining(c *cli, presets []string, batch, reps, threads int, torch str
 // randomData is a training set of random tokens of a shape (for timing).
 type randomData struct{ seqLen, vocab int }
 
+func (d randomData) Kind() tasks.Kind  { return tasks.Sudoku }
 func (d randomData) Groups() int       { return 1000 }
+func (d randomData) Members(g int) int { return 1 }
 func (d randomData) SeqLen() int       { return d.seqLen }
 func (d randomData) Vocab() int        { return d.vocab }
 func (d randomData) NumPuzzleIDs() int { return 1 }
 
-func (d randomData) Draw(g int, rng *rand.Rand) []harness.Example {
+// Puzzle draws random tokens from a stream of the group, so every group
+// holds a fixed puzzle.
+func (d randomData) Puzzle(g, k int) []harness.Example {
+	rng := rand.New(rand.NewPCG(uint64(g), uint64(k)))
 	ex := harness.Example{Inputs: make([]int32, d.seqLen), Labels: make([]int32, d.seqLen)}
 	for i := range ex.Inputs {
 		ex.Inputs[i] = int32(1 + rng.IntN(d.vocab-1))

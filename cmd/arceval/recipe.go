@@ -166,13 +166,6 @@ func (f *recipeFlags) resolve(family, kind, preset string, data tasks.Kind, step
 	return c, about, nil
 }
 
-// dataKind tells the task kind of training data from its token layout:
-// the rule tasks.DetectFormat applies to built splits, and exact for sets,
-// whose layout follows from their kind (tasks.LayoutFor).
-func dataKind(d harness.TrainData) tasks.Kind {
-	return tasks.BuiltMeta{VocabSize: d.Vocab(), SeqLen: d.SeqLen()}.GuessKind()
-}
-
 // recipeSummary is a recipe's values on one line.
 func recipeSummary(c harness.TrainConfig) string {
 	sched := "constant after"
@@ -183,9 +176,9 @@ func recipeSummary(c harness.TrainConfig) string {
 	if c.EMA > 0 {
 		ema = "EMA " + num(c.EMA)
 	}
-	return fmt.Sprintf("batch %d, lr %s %s %d warm-up steps, wd %s, puzzle-emb lr %s wd %s, %s, %s β (%s, %s), %s",
+	return fmt.Sprintf("batch %d, lr %s %s %d warm-up steps, wd %s, puzzle-emb lr %s wd %s, %s, %s β (%s, %s), %s, sampler iterations of %d epochs",
 		c.GlobalBatch, num(c.LR), sched, c.Warmup, num(c.WeightDecay), num(c.PuzzleLR), num(c.PuzzleWD), ema,
-		c.Optimizer, num(c.Beta1), num(c.Beta2), c.Loss)
+		c.Optimizer, num(c.Beta1), num(c.Beta2), c.Loss, c.EpochsPerIter)
 }
 
 // num formats a recipe value as the official configs write it (1e-4, 0.1).

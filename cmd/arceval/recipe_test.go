@@ -168,11 +168,11 @@ func TestDataKind(t *testing.T) {
 		arcDir:                               tasks.ARC,
 		filepath.Join(dir, "built", "train"): tasks.Maze,
 	} {
-		d, _, err := loadTrainData(dir, path, true)
+		src, err := loadTrainData(dir, []string{path}, "", 0, 42, nil)
 		if err != nil {
 			t.Fatalf("%s: %v", path, err)
 		}
-		if got := dataKind(d); got != want {
+		if got := src.data.Kind(); got != want {
 			t.Errorf("%s: %v, want %v", path, got, want)
 		}
 	}

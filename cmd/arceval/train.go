@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"syscall"
 
@@ -19,39 +21,64 @@ import (
 	"arceval/models/trm"
 	"arceval/results"
 	"arceval/tasks"
+	"arceval/tasks/build"
 )
 
 func runTrain(c *cli, args []string) error {
-	fs := c.newFlags("train", `train (--preset NAME | --config FILE) --set NAME --out DIR [flags]
-train --resume DIR --set NAME [--eval-set NAME]
+	fs := c.newFlags("train", `train (--preset NAME | --config FILE) --set NAME[,NAME…] --out DIR [flags]
+train --resume DIR --set NAME[,NAME…] [--eval-set NAME]
 
 Trains a model with the official deep-supervision loop (trm-spec §6):
 Adam-atan2, sparse SignSGD for puzzle embeddings, warm-up + cosine
 schedule, EMA, halting with exploration, gradient accumulation over
 micro-batches, with the official recipe of the model family and data set
-(listed below). --set is a set to train on with on-the-fly augmentation
-(Sudoku shuffles, maze dihedral copies, ARC dihedral × colours +
-translation) or an official built train split. DIR receives
-checkpoint.safetensors (the whole training state; --resume continues a
-killed run bit for bit), model.safetensors (the evaluated weights — EMA — as
-a native model for `+"`arceval eval`"+`), train.jsonl (one record per logged
-step) and eval/step-N.jsonl run files of the periodic evaluations.`+"\n"+recipeHelp()+ablationHelp())
+(listed below).
+
+--set is an official built train split (its stored puzzles), or sets that
+are built in memory exactly as the official builders would build them and
+trained on as the official loader would (trm-spec §2): Sudoku — each puzzle
+and --num-aug fixed shuffled copies; Maze — the mazes alone, or with
+--num-aug > 0 their 8 dihedral transforms; ARC — the sets are the subsets of
+one build_arc_dataset.py build, in the order given: each task and up to
+--num-aug distinct dihedral × colour copies, each with its own puzzle
+identifier, every example translated but one per puzzle. An ARC --eval-set
+is the build's test subset: its tasks' demonstration pairs are trained on
+(the official protocol), their test pairs are evaluated with the build's
+views and puzzle identifiers. For the official ARC-AGI-1 recipe:
+  --set trm-kaggle/training,trm-kaggle/evaluation,trm-kaggle/concept
+  --eval-set trm-kaggle/evaluation
+(with the Kaggle files and --build-seed 42 the data is the official build's
+bit for bit). Each epoch takes one random member of every group; batches
+are packed as _sample_batch does (a puzzle that overflows a batch is cut)
+and the incomplete last batch of each --epochs-per-iter iteration is
+dropped.
+
+DIR receives checkpoint.safetensors (the whole training state; --resume
+continues a killed run bit for bit), model.safetensors (the evaluated
+weights — EMA — as a native model for `+"`arceval eval`"+`), train.jsonl (one
+record per logged step) and eval/step-N.jsonl run files of the periodic
+evaluations.`+"\n"+recipeHelp()+ablationHelp())
 	kind := fs.String("kind", "trm", "model family: trm, hrm, transformer_baseline or mlp_baseline")
 	preset := fs.String("preset", "", "model preset — trm: sudoku-mlp, sudoku-att, maze-att, arc1-att, …; hrm: sudoku-extreme, maze-30x30-hard; transformer_baseline: sudoku, maze (+ -direct-pred); mlp_baseline: sudoku-mlp (default: fitted to the data)")
 	config := fs.String("config", "", "model config file (official dict, fixture JSON or all_config.yaml), over the preset")
 	override := fs.String("override", "", `model config fields as inline JSON over preset and file, e.g. '{"hidden_size":64,"L_cycles":2}'`)
-	set := fs.String("set", "", "training set (name or path) or built train split")
+	set := fs.String("set", "", "training data: a built train split, or a set (name or path); ARC: several sets, comma-separated, are the subsets of one build in that order")
 	data := fs.String("data", "", "data root (default $ARCEVAL_DATA, else ./data)")
-	augment := fs.Bool("augment", true, "augment on the fly (sets, not built splits)")
-	evalSet := fs.String("eval-set", "", "held-out set evaluated every --eval-every steps and at the end")
+	numAug := fs.Int("num-aug", -1, "sets: augmented copies per puzzle, as the builders' --num-aug (default: ARC and Sudoku 1000, Maze 0); Maze: > 0 adds the 8 dihedral transforms; 0: originals only")
+	buildSeed := fs.Uint32("build-seed", 42, "sets: seed of the in-memory build (ARC: numpy seed of build_arc_dataset.py; Sudoku: the fixed augmentation pool)")
+	epochsPerIter := fs.Int("epochs-per-iter", 0, "epochs per sampler iteration, whose incomplete last batch is dropped (default: the recipe's, the official eval_interval: TRM ARC 10000, Sudoku/Maze 5000; HRM Sudoku/Maze 2000)")
+	fs.Bool("augment", false, "replaced by --num-aug")
+	fs.MarkHidden("augment")
+	evalSet := fs.String("eval-set", "", "set evaluated every --eval-every steps and at the end (ARC: the build's test subset, see above)")
 	evalLimit := fs.Int("eval-limit", 0, "evaluate only the first N tasks of --eval-set")
+	evalViews := fs.Int("eval-views", 1, "ARC test subset: views per test input, the build's first N members with their trained puzzle ids (0: all)")
 	evalBatch := fs.Int("eval-batch", 64, "rows per evaluation batch")
 	out := fs.String("out", "", "run directory")
 	resume := fs.String("resume", "", "continue the run in this directory")
 	steps := fs.Int("steps", 1000, "optimiser steps (the recipes above give the official runs' length)")
 	micro := fs.Int("micro-batch", 0, "rows per model call (default: the global batch); gradients accumulate")
 	recipe := addRecipeFlags(fs)
-	seed := fs.Uint64("seed", 0, "seed of the weights, data order, augmentations and halt exploration")
+	seed := fs.Uint64("seed", 0, "seed of the weights, data order (members and examples drawn) and halt exploration; a set's augmented copies come from --build-seed")
 	logEvery := fs.Int("log-every", 10, "steps between log records")
 	evalEvery := fs.Int("eval-every", 0, "steps between evaluations (0: at the end only)")
 	ckptEvery := fs.Int("checkpoint-every", 100, "steps between checkpoints (also on interrupt and at the end)")
@@ -64,15 +91,21 @@ step) and eval/step-N.jsonl run files of the periodic evaluations.`+"\n"+recipeH
 	if *set == "" {
 		return usageError{"train: --set is required"}
 	}
+	if fs.Changed("augment") {
+		return usageError{"train: --augment is replaced by --num-aug (0: no augmentation; default: the official build's)"}
+	}
 	if (*out == "") == (*resume == "") {
 		return usageError{"train: give --out for a new run or --resume DIR"}
 	}
 	nn.SetThreads(*threads)
 	root := tasks.DataRoot(*data)
-	trainData, dataDesc, err := loadTrainData(root, *set, *augment)
+	progress := newProgress(c.stderr)
+	src, err := loadTrainData(root, strings.Split(*set, ","), *evalSet, *numAug, *buildSeed, progress.update)
+	progress.done()
 	if err != nil {
 		return err
 	}
+	trainData, dataDesc := src.data, src.desc
 	var tr *harness.Trainer
 	dir := *out
 	if *resume != "" {
@@ -83,9 +116,13 @@ step) and eval/step-N.jsonl run files of the periodic evaluations.`+"\n"+recipeH
 		}
 		defer ck.Close()
 		if ck.Data() != dataDesc {
-			return fmt.Errorf("%s was trained on %s, not %s: resume with the same --set and --augment", dir, ck.Data(), dataDesc)
+			return fmt.Errorf("%s was trained on %s, not %s: resume with the same --set, --eval-set, --num-aug and --build-seed", dir, ck.Data(), dataDesc)
 		}
-		if given := recipe.given(); len(given) > 0 {
+		given := recipe.given()
+		if fs.Changed("epochs-per-iter") {
+			given = append(given, "--epochs-per-iter")
+		}
+		if len(given) > 0 {
 			return usageError{fmt.Sprintf("train: %s set a new run's recipe; --resume continues with the one saved in %s", strings.Join(given, ", "), ck.Path)}
 		}
 		m, err := trainableFromWeights(ck.Kind, ck.Config, ck.Weights)
@@ -111,13 +148,17 @@ step) and eval/step-N.jsonl run files of the periodic evaluations.`+"\n"+recipeH
 		if err != nil {
 			return err
 		}
-		rc, about, err := recipe.resolve(m.Info().Kind, *kind, *preset, dataKind(trainData), *steps)
+		rc, about, err := recipe.resolve(m.Info().Kind, *kind, *preset, trainData.Kind(), *steps)
 		if err != nil {
 			return err
 		}
 		rc.Seed = *seed
 		if *micro != 0 {
 			rc.MicroBatch = *micro
+		}
+		if *epochsPerIter > 0 {
+			rc.EpochsPerIter = *epochsPerIter
+			rc.RecipeOverrides = append(rc.RecipeOverrides, "epochs-per-iter")
 		}
 		ablateRecipe(&rc)
 		if err := rc.Validate(); err != nil {
@@ -138,7 +179,7 @@ step) and eval/step-N.jsonl run files of the periodic evaluations.`+"\n"+recipeH
 	var evalHeader results.Header
 	if *evalSet != "" {
 		info := tr.Model.Info()
-		items, setName, fp, k, err := loadEvalItems(root, *evalSet, harness.ViewOptions{Views: 1, Seed: *seed})
+		items, setName, fp, k, views, err := trainEvalItems(c.stderr, root, *evalSet, src, *evalViews, *seed)
 		if err != nil {
 			return err
 		}
@@ -149,6 +190,7 @@ step) and eval/step-N.jsonl run files of the periodic evaluations.`+"\n"+recipeH
 		cfgJSON, _ := tr.Model.ConfigJSON()
 		evalItems = items
 		evalHeader = newHeader(info, cfgJSON, setName, fp, k, items, subset, *seed)
+		evalHeader.Views = views
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -215,25 +257,102 @@ func formatLog(r harness.LogRecord, total int) string {
 	return line
 }
 
-// loadTrainData opens the training data: a built train split, or a set with
-// on-the-fly augmentation. The description identifies it for resume checks.
-func loadTrainData(root, name string, augment bool) (harness.TrainData, string, error) {
-	if isBuilt(name) {
-		split, err := tasks.OpenBuilt(name)
-		if err != nil {
-			return nil, "", err
+// trainSource is the training data of a run: the data, its description
+// (compared on resume) and, for ARC sets, the build's test subset.
+type trainSource struct {
+	data harness.TrainData
+	desc string
+	test *tasks.Set // the ARC test subset (--eval-set), nil otherwise
+}
+
+// loadTrainData opens the training data: a built train split, or sets built
+// in memory as the official builders would (see harness.NewTaskData). An
+// ARC --eval-set that is a set becomes the build's test subset.
+func loadTrainData(root string, names []string, evalSet string, numAug int, seed uint32, progress func(string, int, int)) (*trainSource, error) {
+	for _, name := range names {
+		if isBuilt(name) {
+			if len(names) > 1 {
+				return nil, usageError{fmt.Sprintf("train: %s is a built split; a built split is trained on alone", name)}
+			}
+			split, err := tasks.OpenBuilt(name)
+			if err != nil {
+				return nil, err
+			}
+			return &trainSource{data: harness.NewBuiltData(split), desc: fmt.Sprintf("built split %s (tokens %s)", name, builtFingerprint(split))}, nil
 		}
-		return harness.NewBuiltData(split), fmt.Sprintf("built split %s (tokens %s)", name, builtFingerprint(split)), nil
 	}
-	set, err := tasks.LoadSet(root, name)
+	var sets []*tasks.Set
+	var parts []string
+	for _, name := range names {
+		set, err := tasks.LoadSet(root, name)
+		if err != nil {
+			return nil, err
+		}
+		sets = append(sets, set)
+		parts = append(parts, fmt.Sprintf("%s (%d tasks, fingerprint %s)", set.Name, len(set.Tasks), tasks.Fingerprint(set)))
+	}
+	kind := sets[0].Kind
+	opt := harness.TaskDataOptions{NumAug: numAug, Seed: seed, Progress: progress}
+	if numAug < 0 {
+		opt.NumAug = officialNumAug(kind)
+	}
+	if kind == tasks.ARC && evalSet != "" && !isBuilt(evalSet) {
+		test, err := tasks.LoadSet(root, evalSet)
+		if err != nil {
+			return nil, err
+		}
+		if test.Kind == tasks.ARC {
+			opt.Test = test
+			if i := slices.IndexFunc(sets, func(s *tasks.Set) bool { return s.Name == test.Name }); i >= 0 {
+				parts[i] += " [test subset]"
+			} else {
+				parts = append(parts, fmt.Sprintf("%s (%d tasks, fingerprint %s) [test subset]", test.Name, len(test.Tasks), tasks.Fingerprint(test)))
+			}
+		}
+	}
+	d, err := harness.NewTaskData(sets, opt)
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
-	d, err := harness.NewTaskData(set, augment)
-	if err != nil {
-		return nil, "", err
+	desc := fmt.Sprintf("%s build of %s; num-aug %d, build seed %d", kind, strings.Join(parts, " + "), opt.NumAug, seed)
+	return &trainSource{data: d, desc: desc, test: opt.Test}, nil
+}
+
+// officialNumAug is the --num-aug of the official build commands: 1000 for
+// ARC (build_arc_dataset.py default) and Sudoku (README command); Maze
+// builds have no augmentation (aug=False).
+func officialNumAug(kind tasks.Kind) int {
+	if kind == tasks.Maze {
+		return 0
 	}
-	return d, fmt.Sprintf("%s (%d tasks, fingerprint %s, augment %v)", set.Name, len(set.Tasks), tasks.Fingerprint(set), augment), nil
+	return 1000
+}
+
+// trainEvalItems loads what a run evaluates periodically: the test split of
+// the in-memory ARC build when --eval-set is its test subset (its views and
+// the puzzle ids the model trains with), else --eval-set itself (one view).
+// It returns the items, the set's name and fingerprint, its kind and the
+// views per test input.
+func trainEvalItems(stderr io.Writer, root, name string, src *trainSource, views int, seed uint64) ([]*harness.Item, string, string, tasks.Kind, int, error) {
+	if ad, ok := src.data.(*harness.ARCData); ok && src.test != nil {
+		items, err := ad.TestItems(harness.ViewOptions{Views: views, Seed: seed})
+		if err != nil {
+			return nil, "", "", 0, 0, err
+		}
+		most := 0 // views of the fullest group; tasks with fewer distinct copies have fewer
+		for _, g := range ad.Plan().Split(build.SplitTest).Groups {
+			most = max(most, len(g.Members))
+		}
+		if views > 0 {
+			most = min(most, views)
+		}
+		return items, src.test.Name, tasks.Fingerprint(src.test), tasks.ARC, most, nil
+	}
+	items, setName, fp, kind, err := loadEvalItems(root, name, harness.ViewOptions{Views: 1, Seed: seed})
+	if err == nil && kind == tasks.ARC && !isBuilt(name) {
+		fmt.Fprintf(stderr, "warning: %s is evaluated with the blank puzzle id 0, not ids the model trained with; evaluate the build's test split (the --eval-set of a built train split) or train from ARC sets\n", setName)
+	}
+	return items, setName, fp, kind, 1, err
 }
 
 // newTrainable makes a freshly initialised model of a kind whose sequence

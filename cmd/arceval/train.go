@@ -139,17 +139,19 @@ step) and eval/step-N.jsonl run files of the periodic evaluations.`)
 	var evalHeader results.Header
 	if *evalSet != "" {
 		info := tr.Model.Info()
-		items, setName, fp, k, err := loadEvalItems(root, *evalSet, harness.ViewOptions{Views: 1, Seed: *seed})
+		es, err := harness.LoadEvalSet(root, *evalSet, harness.ViewOptions{Views: 1, Seed: *seed})
 		if err != nil {
 			return err
 		}
-		items, subset, err := harness.Select(items, *evalLimit, nil)
+		items, subset, err := harness.Select(es.Items, *evalLimit, nil)
 		if err != nil {
 			return err
 		}
 		cfgJSON, _ := tr.Model.ConfigJSON()
 		evalItems = items
-		evalHeader = newHeader(info, cfgJSON, setName, fp, k, items, subset, *seed)
+		// The protocol of every periodic evaluation: one view, all the
+		// model's steps, no halting (evalDuringTraining's options).
+		evalHeader = newHeader(info, cfgJSON, es, items, subset, *seed, es.Protocol(info, harness.ProtocolOptions{Views: 1}))
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

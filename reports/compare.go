@@ -59,6 +59,19 @@ type Flip struct {
 // Gained reports whether B solves the input more often than A.
 func (f Flip) Gained() bool { return f.BSolve*f.ARuns > f.ASolve*f.BRuns }
 
+// sameSet reports whether two runs measured the same set: the same name,
+// or the same content digest recorded in their protocols (e.g. a raw set
+// and the official build's test split made from it).
+func sameSet(a, b results.Header) bool {
+	if a.TaskKind != b.TaskKind {
+		return false
+	}
+	if a.Set == b.Set {
+		return true
+	}
+	return a.Protocol != nil && b.Protocol != nil && a.Protocol.SetHash != "" && a.Protocol.SetHash == b.Protocol.SetHash
+}
+
 type sharedItem struct {
 	key, task string
 	a, b      []results.Item // one per run of the side
@@ -75,10 +88,10 @@ func Compare(a, b []*Run, o Options) (*Comparison, error) {
 	h0 := all[0].Header
 	c := &Comparison{Options: o, A: a, B: b, Kind: h0.TaskKind, Set: h0.Set}
 	for _, r := range all[1:] {
-		if r.Header.Set != h0.Set || r.Header.TaskKind != h0.TaskKind {
+		if !sameSet(h0, r.Header) {
 			return nil, fmt.Errorf("compare: %s is on %s (%s), %s on %s (%s): runs must be on the same set", all[0].Path, h0.Set, h0.TaskKind, r.Path, r.Header.Set, r.Header.TaskKind)
 		}
-		if r.Header.Fingerprint != h0.Fingerprint && r.Header.Fingerprint != "" && h0.Fingerprint != "" {
+		if r.Header.Set == h0.Set && r.Header.Fingerprint != h0.Fingerprint && r.Header.Fingerprint != "" && h0.Fingerprint != "" {
 			c.Warnings = append(c.Warnings, fmt.Sprintf("%s and %s: data fingerprints differ (%s, %s): the set's files changed between the runs", all[0].Path, r.Path, h0.Fingerprint, r.Header.Fingerprint))
 		}
 	}

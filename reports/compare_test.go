@@ -257,3 +257,31 @@ func TestCheck(t *testing.T) {
 		golden(t, "check_error.junit.xml", j)
 	})
 }
+
+// Runs on the same content compare whatever path the set was read from (a
+// raw set and the build's test split record the same digest); other
+// content does not.
+func TestCompareSameSetByContent(t *testing.T) {
+	a := arcRun("raw.jsonl", sha('a'), 0.35, 10, 1)
+	b := withHeader(arcRun("built.jsonl", sha('b'), 0.45, 10, 2), func(h *resultsHeader) {
+		h.Set, h.Fingerprint = "arc1concept-aug-1000/test", "0000000000000000"
+	})
+	c := mustCompare(t, []*Run{a}, []*Run{b})
+	for _, w := range c.Warnings {
+		if strings.Contains(w, "fingerprints differ") {
+			t.Errorf("warning across representations: %s", w)
+		}
+	}
+	other := withHeader(b, func(h *resultsHeader) {
+		p := *h.Protocol
+		p.SetHash = "ffffffffffffffff"
+		h.Protocol = &p
+	})
+	if _, err := Compare([]*Run{a}, []*Run{other}, fixtureOptions()); err == nil || !strings.Contains(err.Error(), "same set") {
+		t.Errorf("other content compared: %v", err)
+	}
+	old := withHeader(b, func(h *resultsHeader) { h.Protocol = nil })
+	if _, err := Compare([]*Run{a}, []*Run{old}, fixtureOptions()); err == nil {
+		t.Error("a run without a protocol on another path compared")
+	}
+}

@@ -67,7 +67,25 @@ func header(kind, set string, tasks, inputs int, subset string, views, steps int
 	cfg, _ := json.Marshal(map[string]any{"H_cycles": 3, "L_cycles": map[bool]int{true: 6, false: 4}[mlp], "L_layers": 2, "mlp_t": mlp})
 	return results.Header{Format: results.FormatVersion, Version: "v0.0.0-test", Revision: "0123abcd", GoVersion: "go1.26", Kernel: "avx512",
 		ModelKind: "trm", ModelSHA256: model, ModelConfig: cfg, Set: set, Fingerprint: "f1f2f3f4f5f6f7f8", Seed: 1,
-		Machine: "test", TaskKind: kind, Tasks: tasks, TestInputs: inputs, Subset: subset, Views: views, Steps: steps}
+		Machine: "test", TaskKind: kind, Tasks: tasks, TestInputs: inputs, Subset: subset, Views: views, Steps: steps,
+		Protocol: fixtureProtocol(kind, set, views, steps)}
+}
+
+// fixtureProtocol is the protocol of a fixture run on a known set: ARC views
+// drawn by arceval with blank puzzle ids (a raw set), every step of a model
+// trained for that many.
+func fixtureProtocol(kind, set string, views, steps int) *results.Protocol {
+	k, ok := results.LookupKnownSet(set)
+	if !ok {
+		panic("fixture set " + set + " is not a known set")
+	}
+	p := &results.Protocol{Benchmark: k.Benchmark, SetID: k.ID, SetMatch: results.MatchContent, SetHash: k.Hash, SetTasks: k.Tasks, SetTestInputs: k.TestInputs,
+		Views: 1, ViewSource: results.ViewsPuzzle, PuzzleIDs: results.IDsNone, PuzzleTable: 1, Steps: steps, TrainDepth: steps,
+		Precision: results.PrecisionFloat32, Scoring: results.ScoreExact}
+	if kind == "arc" {
+		p.Views, p.ViewSource, p.PuzzleIDs, p.PuzzleTable, p.Scoring = views, results.ViewsDrawn, results.IDsBlank, 876406, results.ScoreTaskMacro
+	}
+	return p
 }
 
 // arcTests is the number of test inputs of fixture ARC task i.

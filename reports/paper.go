@@ -8,29 +8,42 @@ import (
 	"strings"
 
 	"arceval/reports/paper"
+	"arceval/results"
 )
 
-// Measurement is one of our runs placed beside the paper: the run's headline
-// on a paper benchmark (for the stratified Sudoku sample, the full-test
-// estimate) and the paper's number for the same method, if any.
+// Measurement is one of our runs set against the paper: the run's value on
+// its benchmark under the paper row's scoring rule (for the stratified
+// Sudoku sample, the full-test estimate; for HRM on ARC, all-or-nothing),
+// the paper's number for the same method when the run's protocol is the
+// paper's, and otherwise the elements of its protocol that differ.
 type Measurement struct {
 	Run       *RunSummary
 	Method    string // paper row key
-	Benchmark string
-	Ours      Estimate // proportion
-	Paper     float64  // percent; NaN when the paper has no such row
+	Benchmark string // "" when the set is not identified
+	Rule      string // scoring rule of Ours
+	Ours      Estimate
+	Paper     float64 // percent; NaN when the paper has no such row or the run is not placed
 	Note      string
+	// Differences says how the run's protocol differs from the paper's;
+	// empty for a placed run.
+	Differences []string
 }
 
 // PaperReport is the TRM paper's Tables 4 and 5 with our measurements.
 type PaperReport struct {
-	Ref      *paper.Reference
-	Report   *Report
+	Ref    *paper.Reference
+	Report *Report
+	// Measured are the runs whose protocol is the paper's: placed beside
+	// its numbers.
 	Measured []Measurement
-	Unplaced []*RunSummary // runs on sets the paper does not report
+	// Others are the runs whose protocol differs (or was not recorded),
+	// listed apart with the differences; they never enter the paper tables.
+	Others []Measurement
 }
 
-// NewPaperReport places runs beside the paper's reference numbers.
+// NewPaperReport places runs beside the paper's reference numbers: a run
+// whose protocol is the paper's (see place) goes beside the number of its
+// method on its benchmark; every other run goes to Others with the reasons.
 func NewPaperReport(runs []*Run, ref *paper.Reference, o Options) (*PaperReport, error) {
 	rep, err := NewReport(runs, o)
 	if err != nil {
@@ -38,21 +51,14 @@ func NewPaperReport(runs []*Run, ref *paper.Reference, o Options) (*PaperReport,
 	}
 	p := &PaperReport{Ref: ref, Report: rep}
 	for _, s := range rep.Runs {
-		bench := s.Run.Benchmark()
-		if bench == "" {
-			p.Unplaced = append(p.Unplaced, s)
+		pl := place(s)
+		m := Measurement{Run: s, Method: pl.Method, Benchmark: pl.Benchmark, Rule: pl.Rule, Ours: pl.Ours,
+			Paper: math.NaN(), Note: pl.Note, Differences: pl.Differences}
+		if len(m.Differences) > 0 {
+			p.Others = append(p.Others, m)
 			continue
 		}
-		m := Measurement{Run: s, Method: s.Run.Method(), Benchmark: bench, Ours: s.Headline.Estimate, Paper: math.NaN()}
-		if s.Run.StratifiedSudoku() {
-			if s.FullTest != nil {
-				m.Ours = s.FullTest.Estimate
-				m.Note = "full-test estimate from the stratified sample"
-			} else {
-				m.Note = "stratified sample mean (no full-test estimate: " + strings.TrimPrefix(s.FullTestGap, "no full-test estimate: ") + ")"
-			}
-		}
-		if v, ok := ref.Score(m.Method, bench); ok {
+		if v, ok := ref.Score(m.Method, m.Benchmark); ok {
 			m.Paper = v
 		}
 		p.Measured = append(p.Measured, m)
@@ -136,14 +142,20 @@ func (p *PaperReport) Tables() []*Table {
 				t.AddRow(append(cells, "this report")...)
 			}
 		}
-		t.Notes = []string{"ours: our headline with its " + lv + " CI (ARC: task-macro pass@2, bootstrap over tasks; Sudoku/Maze: exact accuracy, Wilson or stratified); –: not measured."}
+		t.Notes = []string{"ours: runs whose protocol is the paper's, with their " + lv + " CI (ARC: task-macro pass@2, bootstrap over tasks; " +
+			"the HRM row all-or-nothing pass@2, Wilson over tasks, as HRM's notebook scores; Sudoku/Maze: exact accuracy, Wilson or stratified); –: not measured. " +
+			"Runs measured otherwise are listed apart below."}
 		out = append(out, t)
 	}
+	var placed []*Run
+	for _, m := range p.Measured {
+		placed = append(placed, m.Run.Run)
+	}
 	d := &Table{
-		Title:  "our runs against the paper",
-		Header: []string{"run", "method", "benchmark", "ours", "paper", "Δ pts", "protocol"},
-		Align:  []Align{Left, Left, Left, Right, Right, Right, Left},
-		Banner: subsetBanners(p.Report.runs()),
+		Title:  "our runs against the paper (protocol as the paper's)",
+		Header: []string{"run", "method", "benchmark", "rule", "ours", "paper", "Δ pts", "protocol"},
+		Align:  []Align{Left, Left, Left, Left, Right, Right, Right, Left},
+		Banner: subsetBanners(placed),
 	}
 	for _, m := range p.Measured {
 		paperCell, delta := "–", "–"
@@ -155,21 +167,49 @@ func (p *PaperReport) Tables() []*Table {
 				delta += fmt.Sprintf(" [%s, %s]", signed1(100*m.Ours.Lo-m.Paper), signed1(100*m.Ours.Hi-m.Paper))
 			}
 		}
-		proto := m.Run.Run.Header.Set + ", " + m.Run.Run.Protocol()
+		proto := m.Run.Run.Protocol()
 		if m.Note != "" {
 			proto += "; " + m.Note
 		}
-		d.AddRow(m.Run.Run.Name, m.Method, m.Benchmark, ours(m.Ours), paperCell, delta, proto)
+		d.AddRow(m.Run.Run.Name, m.Method, m.Benchmark, m.Rule, ours(m.Ours), paperCell, delta, proto)
 	}
-	for _, s := range p.Unplaced {
-		d.AddRow(s.Run.Name, s.Run.Method(), "–", ours(s.Headline.Estimate), "–", "–", s.Run.Header.Set+" is not a paper benchmark; "+s.Run.Protocol())
+	if len(p.Measured) == 0 {
+		d.AddRow("(none)", "", "", "", "", "", "", "no run's protocol is the paper's")
 	}
 	d.Notes = []string{
 		"Δ = ours − paper, with our " + lv + " CI shifted by the paper's number (the paper gives no intervals).",
-		"Paper: " + p.Ref.Paper + ". LLM, Direct pred and HRM rows are quoted from the HRM paper or the ARC Prize leaderboard (see source).",
+		"Paper: " + p.Ref.Paper + ". LLM, Direct pred and HRM rows are quoted from the HRM paper or the ARC Prize leaderboard (see source); HRM's ARC numbers were computed on HRM's own build.",
+		precisionNote,
 	}
-	return append(out, d)
+	out = append(out, d)
+	if len(p.Others) > 0 {
+		o := &Table{
+			Title:  "runs NOT placed beside the paper: their protocol differs from the paper's",
+			Header: []string{"run", "method", "benchmark", "rule", "ours", "differs from the paper's protocol", "protocol"},
+			Align:  []Align{Left, Left, Left, Left, Right, Left, Left},
+		}
+		for _, m := range p.Others {
+			bench := m.Benchmark
+			if bench == "" {
+				bench = "–"
+			}
+			o.AddRow(m.Run.Run.Name, m.Method, bench, m.Rule, ours(m.Ours), strings.Join(m.Differences, "; "), m.Run.Run.Protocol())
+		}
+		o.Notes = []string{paperProtocolNote}
+		out = append(out, o)
+	}
+	return out
 }
+
+// paperProtocolNote states the protocol a run must follow to be placed.
+const paperProtocolNote = "The paper's protocol: ARC — the benchmark's evaluation set (ARC-AGI-2: the 172-input copy TRM used), " +
+	"all 1001 views per test input of the official 1000-augmentation build with the build's puzzle identifiers, 16 supervision steps, " +
+	"no early halting, the whole set; Sudoku-Extreme — the full test set (or the stratified sample's full-test estimate); " +
+	"Maze-Hard — the test set; Direct pred — a one-step model; HRM on ARC — all-or-nothing per task."
+
+// precisionNote states the one known difference that is not a protocol element.
+const precisionNote = "Precision: arceval runs float32; the paper's models ran a bfloat16 forward pass (trm-spec §3.8). " +
+	"Stated here, not counted as a protocol difference: expect small deviations, not a different protocol."
 
 // Write prints the paper tables; CSV is one row per (paper row or our run,
 // benchmark), JSON the same as objects.
@@ -183,65 +223,89 @@ func (p *PaperReport) Write(w io.Writer, f Format) error {
 	return writeTables(w, p.Tables(), f)
 }
 
+// csvTable: one row per (paper row, benchmark) with the placed run beside
+// it, one per placed run of a method the paper has no row for, and one per
+// run not placed (placed = no, with its differences).
 func (p *PaperReport) csvTable() *Table {
-	t := &Table{Header: []string{"table", "method", "params", "source", "benchmark", "paper", "run", "ours", "ours_lo", "ours_hi", "delta", "protocol"}}
+	t := &Table{Header: []string{"table", "method", "params", "source", "benchmark", "paper", "run", "rule", "ours", "ours_lo", "ours_hi", "delta",
+		"protocol", "placed", "differences"}}
+	row := func(table, method, params, source, bench, paperV string, m *Measurement, delta string) {
+		if m == nil {
+			t.AddRow(table, method, params, source, bench, paperV, "", "", "", "", "", "", "", "", "")
+			return
+		}
+		placed := "yes"
+		if len(m.Differences) > 0 {
+			placed = "no"
+		}
+		t.AddRow(table, method, params, source, bench, paperV, m.Run.Run.Path, m.Rule, num(100*m.Ours.Value), num(100*m.Ours.Lo), num(100*m.Ours.Hi),
+			delta, m.Run.Run.Protocol(), placed, strings.Join(m.Differences, "; "))
+	}
 	for _, tb := range p.Ref.Tables {
-		for _, row := range tb.Rows {
+		for _, r := range tb.Rows {
 			for _, b := range tb.Benchmarks {
 				found := false
-				for _, m := range p.Measured {
-					if m.Method == row.Key && m.Benchmark == b {
+				for i := range p.Measured {
+					if m := &p.Measured[i]; m.Method == r.Key && m.Benchmark == b {
 						found = true
-						t.AddRow(tb.ID, row.Key, row.Params, row.Source, b, num(row.Scores[b]), m.Run.Run.Path,
-							num(100*m.Ours.Value), num(100*m.Ours.Lo), num(100*m.Ours.Hi), num(100*m.Ours.Value-row.Scores[b]), m.Run.Run.Protocol())
+						row(tb.ID, r.Key, r.Params, r.Source, b, num(r.Scores[b]), m, num(100*m.Ours.Value-r.Scores[b]))
 					}
 				}
 				if !found {
-					t.AddRow(tb.ID, row.Key, row.Params, row.Source, b, num(row.Scores[b]), "", "", "", "", "", "")
+					row(tb.ID, r.Key, r.Params, r.Source, b, num(r.Scores[b]), nil, "")
 				}
 			}
 		}
 	}
-	for _, m := range p.Measured {
-		if math.IsNaN(m.Paper) {
-			t.AddRow("", m.Method, "", "this report", m.Benchmark, "", m.Run.Run.Path, num(100*m.Ours.Value), num(100*m.Ours.Lo), num(100*m.Ours.Hi), "", m.Run.Run.Protocol())
+	for i := range p.Measured {
+		if m := &p.Measured[i]; math.IsNaN(m.Paper) {
+			row("", m.Method, "", "this report", m.Benchmark, "", m, "")
 		}
+	}
+	for i := range p.Others {
+		m := &p.Others[i]
+		row("", m.Method, "", "this report", m.Benchmark, "", m, "")
 	}
 	return t
 }
 
 func (p *PaperReport) jsonValue() any {
 	type meas struct {
-		Run       string   `json:"run"`
-		Method    string   `json:"method"`
-		Benchmark string   `json:"benchmark"`
-		Ours      float64  `json:"ours"`
-		Lo        *float64 `json:"ours_lo,omitempty"`
-		Hi        *float64 `json:"ours_hi,omitempty"`
-		Paper     *float64 `json:"paper,omitempty"`
-		Delta     *float64 `json:"delta,omitempty"`
-		Protocol  string   `json:"protocol"`
-		Note      string   `json:"note,omitempty"`
+		Run         string            `json:"run"`
+		Method      string            `json:"method"`
+		Benchmark   string            `json:"benchmark,omitempty"`
+		Rule        string            `json:"rule"`
+		Ours        float64           `json:"ours"`
+		Lo          *float64          `json:"ours_lo,omitempty"`
+		Hi          *float64          `json:"ours_hi,omitempty"`
+		Paper       *float64          `json:"paper,omitempty"`
+		Delta       *float64          `json:"delta,omitempty"`
+		Protocol    string            `json:"protocol"`
+		Record      *results.Protocol `json:"protocol_record,omitempty"`
+		Note        string            `json:"note,omitempty"`
+		Differences []string          `json:"differences,omitempty"`
 	}
-	var ms []meas
-	for _, m := range p.Measured {
-		j := meas{Run: m.Run.Run.Path, Method: m.Method, Benchmark: m.Benchmark, Ours: 100 * m.Ours.Value,
-			Lo: optNum(100 * m.Ours.Lo), Hi: optNum(100 * m.Ours.Hi), Paper: optNum(m.Paper), Protocol: m.Run.Run.Protocol(), Note: m.Note}
-		if j.Paper != nil {
-			j.Delta = optNum(100*m.Ours.Value - m.Paper)
+	conv := func(list []Measurement) []meas {
+		var ms []meas
+		for _, m := range list {
+			j := meas{Run: m.Run.Run.Path, Method: m.Method, Benchmark: m.Benchmark, Rule: m.Rule, Ours: 100 * m.Ours.Value,
+				Lo: optNum(100 * m.Ours.Lo), Hi: optNum(100 * m.Ours.Hi), Paper: optNum(m.Paper), Protocol: m.Run.Run.Protocol(),
+				Record: m.Run.Run.Header.Protocol, Note: m.Note, Differences: m.Differences}
+			if j.Paper != nil {
+				j.Delta = optNum(100*m.Ours.Value - m.Paper)
+			}
+			ms = append(ms, j)
 		}
-		ms = append(ms, j)
-	}
-	var unplaced []string
-	for _, s := range p.Unplaced {
-		unplaced = append(unplaced, s.Run.Path)
+		return ms
 	}
 	return struct {
-		Unit     string        `json:"unit"`
-		Paper    string        `json:"paper"`
-		Tables   []paper.Table `json:"tables"`
-		Measured []meas        `json:"measured"`
-		Level    float64       `json:"level"`
-		Unplaced []string      `json:"unplaced_runs,omitempty"`
-	}{"percent", p.Ref.Paper, p.Ref.Tables, ms, p.Report.Options.Level, unplaced}
+		Unit          string        `json:"unit"`
+		Paper         string        `json:"paper"`
+		Tables        []paper.Table `json:"tables"`
+		Measured      []meas        `json:"measured"`
+		Others        []meas        `json:"other_runs,omitempty"`
+		Level         float64       `json:"level"`
+		PaperProtocol string        `json:"paper_protocol"`
+		Precision     string        `json:"precision_note"`
+	}{"percent", p.Ref.Paper, p.Ref.Tables, conv(p.Measured), conv(p.Others), p.Report.Options.Level, paperProtocolNote, precisionNote}
 }

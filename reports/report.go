@@ -165,7 +165,7 @@ func (rep *Report) Tables() []*Table {
 		how = append(how, "exact: Wilson")
 	}
 	main.Notes = append(main.Notes, lv+" CIs — "+strings.Join(how, "; ")+".")
-	tables := []*Table{main}
+	tables := []*Table{main, rep.protocolTable()}
 
 	if arc {
 		pk := &Table{
@@ -198,6 +198,46 @@ func (rep *Report) Tables() []*Table {
 		}
 	}
 	return tables
+}
+
+// protocolTable shows how each run measured (results.Protocol): the set as
+// identified from its content, the views and their source, the puzzle
+// identifiers, the steps against the model's training depth, halting,
+// precision and the headline's rule.
+func (rep *Report) protocolTable() *Table {
+	t := &Table{
+		Title:  "protocol (how each run measured)",
+		Header: []string{"run", "set (identified)", "views", "puzzle ids", "steps", "halting", "precision", "headline"},
+	}
+	unknown := false
+	for _, s := range rep.Runs {
+		r := s.Run
+		p := r.Header.Protocol
+		if p == nil {
+			unknown = true
+			t.AddRow(r.Name, setDesc(r.Header), "not recorded", "not recorded", plural(r.Header.Steps, "step"), "not recorded", "not recorded", "not recorded")
+			continue
+		}
+		views, ids := "1 (the puzzle)", "–"
+		if r.Header.TaskKind == "arc" {
+			views, ids = viewsDesc(r.Header), idsDesc(r.Header)
+		} else if p.PuzzleIDs != results.IDsNone {
+			ids = idsDesc(r.Header)
+		}
+		halting := "every step"
+		if p.EarlyHalt {
+			halting = "early (q_halt > 0)"
+		}
+		set := setDesc(r.Header)
+		if r.Header.Subset != "" {
+			set += ", SUBSET " + r.Header.Subset
+		}
+		t.AddRow(r.Name, set, views, ids, stepsDesc(r.Header), halting, p.Precision, p.Scoring)
+	}
+	if unknown {
+		t.Notes = append(t.Notes, "not recorded: the run file holds no protocol (written before arceval recorded it); report --paper never places such a run beside the paper.")
+	}
+	return t
 }
 
 func (s *RunSummary) fullTestTable(lv string) *Table {
@@ -270,7 +310,8 @@ func (rep *Report) csvTable() *Table {
 	t := &Table{Header: []string{"run", "path", "model_kind", "method", "model_sha256", "set", "task_kind", "subset",
 		"views", "steps", "tasks", "test_inputs", "missing", "metric", "value", "ci_lo", "ci_hi", "ci_method",
 		"micro", "all_or_nothing", "cell_accuracy", "pass_at_1", "pass_at_2", "full_test_estimate", "full_test_lo", "full_test_hi",
-		"mean_steps", "seconds_per_item"}}
+		"mean_steps", "seconds_per_item",
+		"benchmark", "set_id", "set_hash", "view_source", "build_views", "puzzle_ids", "train_depth", "early_halt", "precision", "scoring", "protocol"}}
 	for _, s := range rep.Runs {
 		r, sm := s.Run, s.Run.Summary
 		row := []string{r.Name, r.Path, r.Header.ModelKind, r.Method(), r.Header.ModelSHA256, r.Header.Set, r.Header.TaskKind, r.Header.Subset,
@@ -291,6 +332,13 @@ func (rep *Report) csvTable() *Table {
 			spi = num(sm.Seconds / float64(sm.Items))
 		}
 		row = append(row, num(sm.MeanSteps), spi)
+		if p := r.Header.Protocol; p != nil {
+			row = append(row, p.Benchmark, p.SetID, p.SetHash, p.ViewSource, strconv.Itoa(p.BuildViews), p.PuzzleIDs, strconv.Itoa(p.TrainDepth),
+				strconv.FormatBool(p.EarlyHalt), p.Precision, p.Scoring)
+		} else {
+			row = append(row, "", "", "", "", "", "", "", "", "", "")
+		}
+		row = append(row, r.Protocol())
 		t.AddRow(row...)
 	}
 	return t
@@ -336,32 +384,33 @@ type jsonBucket struct {
 }
 
 type jsonRun struct {
-	Name         string         `json:"run"`
-	Path         string         `json:"path"`
-	ModelKind    string         `json:"model_kind"`
-	Method       string         `json:"method"`
-	ModelSHA256  string         `json:"model_sha256"`
-	Set          string         `json:"set"`
-	TaskKind     string         `json:"task_kind"`
-	Benchmark    string         `json:"benchmark,omitempty"`
-	Subset       string         `json:"subset,omitempty"`
-	Views        int            `json:"views"`
-	Steps        int            `json:"steps"`
-	Protocol     string         `json:"protocol"`
-	Tasks        int            `json:"tasks"`
-	TestInputs   int            `json:"test_inputs"`
-	Items        int            `json:"items"`
-	Missing      int            `json:"missing"`
-	Empty        int            `json:"empty"`
-	Headline     jsonEstimate   `json:"headline"`
-	Secondary    []jsonEstimate `json:"secondary"`
-	PassK        []jsonEstimate `json:"pass_at_k,omitempty"`
-	StepAccuracy []float64      `json:"step_accuracy,omitempty"`
-	MeanSteps    float64        `json:"mean_steps"`
-	Seconds      float64        `json:"seconds"`
-	Buckets      []jsonBucket   `json:"buckets,omitempty"`
-	FullTest     *jsonEstimate  `json:"full_test_estimate,omitempty"`
-	FullTestNote string         `json:"full_test_note,omitempty"`
+	Name         string            `json:"run"`
+	Path         string            `json:"path"`
+	ModelKind    string            `json:"model_kind"`
+	Method       string            `json:"method"`
+	ModelSHA256  string            `json:"model_sha256"`
+	Set          string            `json:"set"`
+	TaskKind     string            `json:"task_kind"`
+	Benchmark    string            `json:"benchmark,omitempty"`
+	Subset       string            `json:"subset,omitempty"`
+	Views        int               `json:"views"`
+	Steps        int               `json:"steps"`
+	Protocol     string            `json:"protocol"`
+	Record       *results.Protocol `json:"protocol_record,omitempty"`
+	Tasks        int               `json:"tasks"`
+	TestInputs   int               `json:"test_inputs"`
+	Items        int               `json:"items"`
+	Missing      int               `json:"missing"`
+	Empty        int               `json:"empty"`
+	Headline     jsonEstimate      `json:"headline"`
+	Secondary    []jsonEstimate    `json:"secondary"`
+	PassK        []jsonEstimate    `json:"pass_at_k,omitempty"`
+	StepAccuracy []float64         `json:"step_accuracy,omitempty"`
+	MeanSteps    float64           `json:"mean_steps"`
+	Seconds      float64           `json:"seconds"`
+	Buckets      []jsonBucket      `json:"buckets,omitempty"`
+	FullTest     *jsonEstimate     `json:"full_test_estimate,omitempty"`
+	FullTestNote string            `json:"full_test_note,omitempty"`
 }
 
 func (rep *Report) jsonValue() any {
@@ -371,7 +420,7 @@ func (rep *Report) jsonValue() any {
 		j := jsonRun{
 			Name: r.Name, Path: r.Path, ModelKind: r.Header.ModelKind, Method: r.Method(), ModelSHA256: r.Header.ModelSHA256,
 			Set: r.Header.Set, TaskKind: r.Header.TaskKind, Benchmark: r.Benchmark(), Subset: r.Header.Subset,
-			Views: r.Header.Views, Steps: r.Header.Steps, Protocol: r.Protocol(),
+			Views: r.Header.Views, Steps: r.Header.Steps, Protocol: r.Protocol(), Record: r.Header.Protocol,
 			Tasks: sm.Tasks, TestInputs: sm.TestInputs, Items: sm.Items, Missing: sm.Missing, Empty: sm.Empty,
 			Headline: toJSON(s.Headline.Name, s.Headline.Estimate), Secondary: metricsJSON(s.Secondary), PassK: metricsJSON(s.PassK),
 			StepAccuracy: sm.StepAccuracy, MeanSteps: sm.MeanSteps, Seconds: sm.Seconds, FullTestNote: s.FullTestGap,

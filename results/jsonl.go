@@ -55,8 +55,8 @@ func parse(path string, data []byte) (*Run, error) {
 			if err := strictUnmarshal(text, &r.Header); err != nil {
 				return nil, fmt.Errorf("%s: line 1 (header): %v", path, err)
 			}
-			if r.Header.Format != FormatVersion {
-				return nil, fmt.Errorf("%s: line 1: run file format %d, this arceval reads %d", path, r.Header.Format, FormatVersion)
+			if r.Header.Format < oldestFormat || r.Header.Format > FormatVersion {
+				return nil, fmt.Errorf("%s: line 1: run file format %d, this arceval reads %d to %d", path, r.Header.Format, oldestFormat, FormatVersion)
 			}
 			continue
 		}
@@ -114,6 +114,9 @@ func Append(path string, want Header) (*Writer, []Item, error) {
 		return nil, nil, err
 	}
 	want.Format = FormatVersion
+	if run.Header.Format != FormatVersion {
+		return nil, nil, fmt.Errorf("%s: run file format %d, written by an older arceval (it records no protocol); finish it with that version, or start a new --out", path, run.Header.Format)
+	}
 	if !sameRun(run.Header, want) || run.Header.Shard != want.Shard {
 		return nil, nil, fmt.Errorf("%s: belongs to a different run (header differs); use another --out or the same flags", path)
 	}

@@ -8,7 +8,9 @@ import (
 )
 
 func header() Header {
-	return Header{Version: "test", Kernel: "go", ModelKind: "trm", ModelSHA256: "ab", Set: "maze-hard/test", Fingerprint: "f", Seed: 1}
+	return Header{Version: "test", Kernel: "go", ModelKind: "trm", ModelSHA256: "ab", Set: "maze-hard/test", Fingerprint: "f", Seed: 1,
+		Protocol: &Protocol{Benchmark: "maze-hard", SetID: "maze-hard/test", SetMatch: MatchContent, SetHash: "4b88f39e158c1dca", SetTasks: 1000,
+			SetTestInputs: 1000, Views: 1, ViewSource: ViewsPuzzle, PuzzleIDs: IDsNone, Steps: 16, TrainDepth: 16, Precision: PrecisionFloat32, Scoring: ScoreExact}}
 }
 
 func item(id string, solved bool) Item {
@@ -66,6 +68,7 @@ func TestReadErrors(t *testing.T) {
 		{"empty", "", "no header line"},
 		{"bad header", "{\n", "line 1 (header)"},
 		{"version", strings.Replace(good, `"format":1`, `"format":9`, 1), "run file format 9"},
+		{"version 0", strings.Replace(good, `"format":1`, `"format":0`, 1), "run file format 0, this arceval reads 1 to 2"},
 		{"bad middle line", good + "{oops}\n" + `{"task":"a","test":0,"attempts":[],"step_exact":[],"steps":1,"seconds":0,"q_halt_prob":0}` + "\n", "line 2"},
 		{"unknown field", good + `{"task":"a","bogus":1}` + "\n", `line 2: json: unknown field "bogus"`},
 	}
@@ -79,13 +82,68 @@ func TestReadErrors(t *testing.T) {
 	}
 }
 
+// A run file of format 1 (before the protocol record) still reads, with no
+// protocol; resuming it with this arceval is refused with the reason; a
+// file written now is format 2 and round-trips its protocol.
+func TestFormatVersions(t *testing.T) {
+	dir := t.TempDir()
+	old := filepath.Join(dir, "old.jsonl")
+	line := `{"format":1,"arceval_version":"x","go_version":"","kernel":"go","model_kind":"trm","model_sha256":"a","set":"maze-hard/test","data_fingerprint":"f","seed":0,"task_kind":"maze","tasks":1,"test_inputs":1,"views":1,"steps":2}`
+	os.WriteFile(old, []byte(line+"\n"+`{"task":"a","test":0,"tests":1,"attempts":[{"grid":[[1]],"correct":true}],"step_exact":[true],"steps":2,"seconds":0,"q_halt_prob":0,"rank":1,"candidates":1,"rating":-1}`+"\n"), 0o644)
+	run, err := Read(old)
+	if err != nil || run.Header.Format != 1 || run.Header.Protocol != nil || len(run.Items) != 1 {
+		t.Fatalf("format 1: %v %+v", err, run)
+	}
+	if s, err := Score(run.Header, run.Items); err != nil || s.Exact != 1 {
+		t.Errorf("format 1 scores %+v, %v", s, err)
+	}
+	if _, _, err := Append(old, run.Header); err == nil || !strings.Contains(err.Error(), "run file format 1") {
+		t.Errorf("resuming a format-1 file: %v", err)
+	}
+	path := filepath.Join(dir, "new.jsonl")
+	if err := WriteFile(path, header(), nil, false); err != nil {
+		t.Fatal(err)
+	}
+	run, err = Read(path)
+	if err != nil || run.Header.Format != FormatVersion || FormatVersion != 2 || run.Header.Protocol == nil || *run.Header.Protocol != *header().Protocol {
+		t.Errorf("format 2 round trip: %v %+v", err, run.Header)
+	}
+}
+
+// A known set without a digest (the Sudoku-Extreme test set, not in the
+// store) is recognised by kind and size; the others need their digest.
+func TestIdentifySet(t *testing.T) {
+	if k, m, ok := IdentifySet("sudoku", 422786, 422786, "whatever"); !ok || k.ID != "sudoku-extreme/test" || m != MatchSize {
+		t.Errorf("Sudoku-Extreme test: %+v %q %v", k, m, ok)
+	}
+	if k, m, ok := IdentifySet("maze", 1000, 1000, "4b88f39e158c1dca"); !ok || k.ID != "maze-hard/test" || m != MatchContent {
+		t.Errorf("Maze-Hard test: %+v %q %v", k, m, ok)
+	}
+	for _, c := range []struct {
+		kind          string
+		tasks, inputs int
+		hash          string
+	}{{"maze", 1000, 1000, "0000000000000000"}, {"arc", 120, 172, "8a5ce6bd0caf353a"}, {"sudoku", 422785, 422785, ""}} {
+		if k, _, ok := IdentifySet(c.kind, c.tasks, c.inputs, c.hash); ok {
+			t.Errorf("%+v identified as %s", c, k.ID)
+		}
+	}
+	seen := map[string]bool{}
+	for _, k := range KnownSets {
+		if seen[k.ID] || k.Benchmark == "" || k.Desc == "" || k.Tasks < 1 || k.TestInputs < k.Tasks {
+			t.Errorf("known set %+v: duplicate or incomplete", k)
+		}
+		seen[k.ID] = true
+	}
+}
+
 // FuzzParse: any bytes give a run or an error, never a panic.
 func FuzzParse(f *testing.F) {
 	f.Add([]byte(`{"format":1}` + "\n" + `{"task":"a","test":0}` + "\n"))
 	f.Add([]byte("{\n{"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		run, err := parse("f", data)
-		if err == nil && run.Header.Format != FormatVersion {
+		if err == nil && (run.Header.Format < oldestFormat || run.Header.Format > FormatVersion) {
 			t.Fatal("accepted a wrong format version")
 		}
 	})

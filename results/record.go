@@ -5,8 +5,13 @@ import (
 	"fmt"
 )
 
-// FormatVersion is written in every header; readers refuse other versions.
-const FormatVersion = 1
+// FormatVersion is written in every header. Version 2 added the protocol
+// block; readers accept versions 1 and 2 (a version-1 file has no protocol,
+// which reports treat as unknown) and refuse any other.
+const FormatVersion = 2
+
+// oldestFormat is the oldest run-file version this arceval still reads.
+const oldestFormat = 1
 
 // Header is the first line of a run file.
 type Header struct {
@@ -33,6 +38,10 @@ type Header struct {
 	Subset     string `json:"subset,omitempty"` // why the selection is not the whole set ("first 20 of 1200 tasks")
 	Views      int    `json:"views"`            // views per test input (ARC voting)
 	Steps      int    `json:"steps"`            // supervision steps per view (the maximum with halting)
+
+	// Protocol is how the run measured (nil in files written before it was
+	// recorded: the protocol is then unknown).
+	Protocol *Protocol `json:"protocol,omitempty"`
 }
 
 // Item is the record of one test input.

@@ -94,6 +94,9 @@ func TestMerge(t *testing.T) {
 	if mh.Shard != "" || len(items) != 3 || items[0].TaskID != "a" || items[2].TaskID != "b" {
 		t.Errorf("merged header shard %q, items %v", mh.Shard, items)
 	}
+	if mh.Protocol == nil || *mh.Protocol != *h.Protocol {
+		t.Errorf("merged protocol %+v, want %+v", mh.Protocol, h.Protocol)
+	}
 	other := h
 	other.Seed = 99
 	cases := []struct {
@@ -107,6 +110,13 @@ func TestMerge(t *testing.T) {
 		{"incomplete", []*Run{s1, write("s2c", "2/2")}, "hold 2 of the run's 3"},
 		{"other run", []*Run{s1, func() *Run { r := write("x", "2/2", "b"); r.Header.Seed = 99; return r }()}, "not a shard of the same run"},
 		{"not a shard", []*Run{write("u", "", "a")}, "not a shard"},
+		{"other protocol", []*Run{s1, func() *Run {
+			r := write("p", "2/2", "b")
+			p := *r.Header.Protocol
+			p.Views = 10
+			r.Header.Protocol = &p
+			return r
+		}()}, "not a shard of the same run"},
 	}
 	for _, tc := range cases {
 		if _, _, err := Merge(tc.runs); err == nil || !strings.Contains(err.Error(), tc.want) {

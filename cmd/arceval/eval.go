@@ -93,14 +93,15 @@ a deterministic 1/N of the tasks for `+"`arceval merge`"+`.`)
 			return err
 		}
 	}
-	items, setName, fingerprint, kind, err := loadEvalItems(tasks.DataRoot(*data), *set, vo)
+	es, err := harness.LoadEvalSet(tasks.DataRoot(*data), *set, vo)
 	if err != nil {
 		return err
 	}
-	if info.PuzzleIDs > 1 && idMode == harness.IDsAuto && *identifiers == "" && !isBuilt(*set) {
+	kind := es.Kind
+	if info.PuzzleIDs > 1 && idMode == harness.IDsAuto && *identifiers == "" && !es.Built {
 		fmt.Fprintf(c.stderr, "warning: the model has a %d-row puzzle-embedding table but no identifiers were given; every view runs with the blank id 0 (pass --identifiers, a built split, or --puzzle-id blank to silence this)\n", info.PuzzleIDs)
 	}
-	items, subset, err := harness.Select(items, *limit, *ids)
+	items, subset, err := harness.Select(es.Items, *limit, *ids)
 	if err != nil {
 		return usageError{err.Error()}
 	}
@@ -112,22 +113,13 @@ a deterministic 1/N of the tasks for `+"`arceval merge`"+`.`)
 	if shardN > 0 {
 		items = harness.ShardOf(items, shardK, shardN)
 	}
-	effSteps := *steps
-	if effSteps <= 0 {
-		effSteps = info.MaxSteps
-	}
-	effViews := 1
-	if kind == tasks.ARC {
-		effViews = *views
-		if effViews <= 0 && len(items) > 0 { // a built split's views: all of its puzzles
-			if vs, err := items[0].Views(); err == nil {
-				effViews = len(vs)
-			}
-		}
-	}
-	h := newHeader(info, m.Config, setName, fingerprint, kind, selection, subset, *seed)
-	h.ModelSHA256, h.Shard, h.Views, h.Steps = modelSum, *shard, effViews, effSteps
+	// The protocol depends on the whole set only (never on the shard), so
+	// that every shard of a run has the same header.
+	proto := es.Protocol(info, harness.ProtocolOptions{Views: *views, IDs: idMode, Identifiers: *identifiers != "", Steps: *steps, Halt: *halt})
+	h := newHeader(info, m.Config, es, selection, subset, *seed, proto)
+	h.ModelSHA256, h.Shard = modelSum, *shard
 	h.Flags = map[string]any{"halt": *halt, "puzzle_id": *puzzleIDs, "identifiers": *identifiers, "limit": *limit, "ids": strings.Join(*ids, ",")}
+	setName, effSteps := es.Name, proto.Steps
 
 	var w *results.Writer
 	done := map[string]bool{}
@@ -210,57 +202,26 @@ a deterministic 1/N of the tasks for `+"`arceval merge`"+`.`)
 	return printSummary(c.stdout, h, s, *format)
 }
 
-// loadEvalItems loads a set (or a built split) and makes its items.
-func loadEvalItems(root, name string, vo harness.ViewOptions) ([]*harness.Item, string, string, tasks.Kind, error) {
-	if isBuilt(name) {
-		_, kind, err := tasks.DetectFormat(name)
-		if err != nil {
-			return nil, "", "", 0, err
-		}
-		split, err := tasks.OpenBuilt(name)
-		if err != nil {
-			return nil, "", "", 0, err
-		}
-		items, err := harness.FromBuilt(split, kind, vo)
-		if err != nil {
-			return nil, "", "", 0, err
-		}
-		return items, name, builtFingerprint(split), kind, nil
-	}
-	set, err := tasks.LoadSet(root, name)
-	if err != nil {
-		return nil, "", "", 0, err
-	}
-	items, err := harness.FromSet(set, vo)
-	return items, set.Name, tasks.Fingerprint(set), set.Kind, err
-}
-
-func isBuilt(path string) bool {
-	f, _, err := tasks.DetectFormat(path)
-	return err == nil && f == tasks.FormatBuilt
-}
-
 // newHeader starts a run header: provenance (build, kernel, machine), the
-// model, and the selection of a set that is evaluated (its task and
-// test-input counts are the scores' denominators), one view, all steps.
-func newHeader(info models.Info, cfg json.RawMessage, set, fingerprint string, kind tasks.Kind, selection []*harness.Item, subset string, seed uint64) results.Header {
+// model, the selection of the set that is evaluated (its task and
+// test-input counts are the scores' denominators) and the protocol (its
+// views and steps are also the header's).
+func newHeader(info models.Info, cfg json.RawMessage, es *harness.EvalSet, selection []*harness.Item, subset string, seed uint64, p results.Protocol) results.Header {
 	bi := readBuildInfo()
 	nTasks, nInputs := harness.Counts(selection)
 	return results.Header{
 		Version: bi.Version, Revision: bi.Revision, GoVersion: bi.GoVersion, Kernel: nn.Kernel(), Machine: machine(),
-		ModelKind: info.Kind, ModelConfig: cfg, Set: set, Fingerprint: fingerprint, Seed: seed,
-		TaskKind: kind.String(), Tasks: nTasks, TestInputs: nInputs, Subset: subset, Views: 1, Steps: info.MaxSteps,
+		ModelKind: info.Kind, ModelConfig: cfg, Set: es.Name, Fingerprint: es.Fingerprint, Seed: seed,
+		TaskKind: es.Kind.String(), Tasks: nTasks, TestInputs: nInputs, Subset: subset, Views: p.Views, Steps: p.Steps,
+		Protocol: &p,
 	}
 }
 
-// builtFingerprint identifies a built split by its loaded tokens (inputs
-// then labels), without reading the files again.
-func builtFingerprint(split *tasks.BuiltSplit) string {
-	h := sha256.New()
-	h.Write(split.Inputs)
-	h.Write(split.Labels)
-	return hex.EncodeToString(h.Sum(nil))[:16]
-}
+// isBuilt reports whether path is an official built split folder.
+func isBuilt(path string) bool { return harness.IsBuilt(path) }
+
+// builtFingerprint identifies a built split by its tokens.
+func builtFingerprint(split *tasks.BuiltSplit) string { return harness.BuiltFingerprint(split) }
 
 func fileSHA256(path string) (string, error) {
 	f, err := os.Open(path)

@@ -23,10 +23,16 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 // tinyModel writes a small random TRM for a task layout and returns its path.
 func tinyModel(t *testing.T, seqLen, vocab int) string {
 	t.Helper()
+	return tinyModelIDs(t, seqLen, vocab, 4)
+}
+
+// tinyModelIDs is tinyModel with a puzzle-embedding table of ids rows.
+func tinyModelIDs(t *testing.T, seqLen, vocab, ids int) string {
+	t.Helper()
 	dir := t.TempDir()
 	cfg := map[string]any{"seq_len": seqLen, "vocab_size": vocab, "hidden_size": 16, "num_heads": 2, "expansion": 2,
 		"L_layers": 1, "H_cycles": 1, "L_cycles": 1, "halt_max_steps": 3, "puzzle_emb_ndim": 16, "puzzle_emb_len": 1,
-		"num_puzzle_identifiers": 4, "pos_encodings": "rope"}
+		"num_puzzle_identifiers": ids, "pos_encodings": "rope"}
 	data, _ := json.Marshal(cfg)
 	cfgPath := filepath.Join(dir, "cfg.json")
 	os.WriteFile(cfgPath, data, 0o644)

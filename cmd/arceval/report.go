@@ -3,6 +3,9 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
+	"sort"
 
 	"arceval/internal/atomicfile"
 	"arceval/reports"
@@ -54,14 +57,16 @@ func warn(w io.Writer, runs []*reports.Run) {
 }
 
 func runReport(c *cli, args []string) error {
-	fs := c.newFlags("report", `report RUN.jsonl... [--format text|markdown|csv|json] [--paper] [--html FILE]
+	fs := c.newFlags("report", `report RUN.jsonl|DIR... [--format text|markdown|csv|json] [--paper] [--html FILE]
 
 One row per run: model, set, size, the headline metric with its confidence
 interval (ARC task-macro: bootstrap over tasks; Sudoku/Maze exact accuracy:
 Wilson), secondary metrics, steps and time per test input; pass@K for ARC; for
 the stratified Sudoku test sample, the full-test estimate (rating buckets
 weighted by the official test histogram). --paper prints the TRM paper's
-Tables 4 and 5 with our numbers beside them. --html writes a self-contained
+Tables 4 and 5 with our numbers beside them — only runs whose recorded
+protocol is the paper's; the others are listed apart with what differs. A
+folder stands for its *.jsonl run files. --html writes a self-contained
 page with the tables, plots and an ARC gallery (grids from --data).`)
 	format := fs.String("format", "text", "text, markdown, csv or json")
 	withPaper := fs.Bool("paper", false, "print the paper's tables with our measurements beside them")
@@ -84,7 +89,11 @@ page with the tables, plots and an ARC gallery (grids from --data).`)
 	if fs.NArg() == 0 {
 		return usageError{"report: want one or more run files"}
 	}
-	runs, err := reports.LoadRuns(fs.Args())
+	paths, err := runFiles(fs.Args())
+	if err != nil {
+		return err
+	}
+	runs, err := reports.LoadRuns(paths)
 	if err != nil {
 		return err
 	}
@@ -120,6 +129,30 @@ page with the tables, plots and an ARC gallery (grids from --data).`)
 		return pr.Write(c.stdout, f)
 	}
 	return rep.Write(c.stdout, f)
+}
+
+// runFiles expands the report's arguments: a folder stands for its *.jsonl
+// run files (sorted by name, e.g. a reproduce --out folder); a file is
+// itself. A folder without run files is an error naming it.
+func runFiles(args []string) ([]string, error) {
+	var out []string
+	for _, a := range args {
+		st, err := os.Stat(a)
+		if err != nil || !st.IsDir() {
+			out = append(out, a) // LoadRuns reports a missing file
+			continue
+		}
+		matches, err := filepath.Glob(filepath.Join(a, "*.jsonl"))
+		if err != nil {
+			return nil, err
+		}
+		if len(matches) == 0 {
+			return nil, fmt.Errorf("%s: a folder without run files (*.jsonl)", a)
+		}
+		sort.Strings(matches)
+		out = append(out, matches...)
+	}
+	return out, nil
 }
 
 // loadGalleryGrids loads the test inputs and expected outputs of the ARC sets

@@ -34,10 +34,11 @@ paper — every supervision step of the model (16 in the released ones); Sudoku-
 on their test sets; ARC pass@2 by voting over the official build's
 augmented views with the build's puzzle identifiers (build it with
 `+"`arceval data build arc --out DIR`"+`; for ARC-AGI-2 with
---subsets training2,evaluation2,concept --test-set evaluation2) — then
-prints the paper's tables with every run in --out beside them. --limit,
---views and --shard cut the work to fit your machines (a partial run is
-labelled SUBSET); merge shards with `+"`arceval merge`"+`.`)
+--subsets training2,evaluation2,concept --test-set evaluation2, TRM's
+172-input copy) — then prints the paper's tables with the runs in --out
+whose recorded protocol is the paper's beside them, and the others apart
+with what differs. --limit, --views and --shard cut the work to fit your
+machines (such a run is listed apart); merge shards with `+"`arceval merge`"+`.`)
 	model := fs.String("model", "", "checkpoint (official: the benchmark's preset is used unless --preset/--config)")
 	preset := fs.String("preset", "", "preset of an official checkpoint (default: the benchmark's)")
 	config := fs.String("config", "", "official config file (e.g. the checkpoint's all_config.yaml)")

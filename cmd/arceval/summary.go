@@ -6,11 +6,12 @@ import (
 	"io"
 	"strings"
 
+	"arceval/reports"
 	"arceval/results"
 )
 
-// printSummary prints a run's scores as text or JSON. A partial selection
-// gets its subset banner in both.
+// printSummary prints a run's scores as text or JSON, with the run's
+// protocol. A partial selection gets its subset banner in both.
 func printSummary(w io.Writer, h results.Header, s results.Summary, format string) error {
 	if format == "json" {
 		b, err := json.Marshal(s)
@@ -20,6 +21,10 @@ func printSummary(w io.Writer, h results.Header, s results.Summary, format strin
 		var obj map[string]any
 		json.Unmarshal(b, &obj)
 		obj["set"], obj["model_kind"], obj["steps"], obj["views"] = h.Set, h.ModelKind, h.Steps, h.Views
+		obj["protocol"] = reports.ProtocolLine(h)
+		if h.Protocol != nil {
+			obj["protocol_record"] = h.Protocol
+		}
 		if h.Subset != "" {
 			obj["subset"] = h.Subset
 		}
@@ -41,6 +46,7 @@ func printSummary(w io.Writer, h results.Header, s results.Summary, format strin
 	if model != "" {
 		fmt.Fprintf(w, "model   %s, %d steps, %d view(s)\n", model, h.Steps, h.Views)
 	}
+	fmt.Fprintf(w, "protocol %s\n", reports.ProtocolLine(h))
 	pct := func(v float64) string { return fmt.Sprintf("%6.2f%%", 100*v) }
 	if s.TaskKind == "arc" {
 		fmt.Fprintf(w, "task-macro      %s   (headline: per task solved/test inputs, mean over %d tasks)\n", pct(s.TaskMacro), s.Tasks)

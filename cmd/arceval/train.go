@@ -179,18 +179,19 @@ evaluations.`+"\n"+recipeHelp()+ablationHelp())
 	var evalHeader results.Header
 	if *evalSet != "" {
 		info := tr.Model.Info()
-		items, setName, fp, k, views, err := trainEvalItems(c.stderr, root, *evalSet, src, *evalViews, *seed)
+		es, views, err := trainEvalItems(c.stderr, root, *evalSet, src, *evalViews, *seed)
 		if err != nil {
 			return err
 		}
-		items, subset, err := harness.Select(items, *evalLimit, nil)
+		items, subset, err := harness.Select(es.Items, *evalLimit, nil)
 		if err != nil {
 			return err
 		}
 		cfgJSON, _ := tr.Model.ConfigJSON()
 		evalItems = items
-		evalHeader = newHeader(info, cfgJSON, setName, fp, k, items, subset, *seed)
-		evalHeader.Views = views
+		// The protocol of every periodic evaluation: all the model's steps,
+		// no halting (evalDuringTraining's options).
+		evalHeader = newHeader(info, cfgJSON, es, items, subset, *seed, es.Protocol(info, harness.ProtocolOptions{Views: views}))
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -331,28 +332,31 @@ func officialNumAug(kind tasks.Kind) int {
 // trainEvalItems loads what a run evaluates periodically: the test split of
 // the in-memory ARC build when --eval-set is its test subset (its views and
 // the puzzle ids the model trains with), else --eval-set itself (one view).
-// It returns the items, the set's name and fingerprint, its kind and the
-// views per test input.
-func trainEvalItems(stderr io.Writer, root, name string, src *trainSource, views int, seed uint64) ([]*harness.Item, string, string, tasks.Kind, int, error) {
+// It returns the set and the views per test input to record.
+func trainEvalItems(stderr io.Writer, root, name string, src *trainSource, views int, seed uint64) (*harness.EvalSet, int, error) {
 	if ad, ok := src.data.(*harness.ARCData); ok && src.test != nil {
 		items, err := ad.TestItems(harness.ViewOptions{Views: views, Seed: seed})
 		if err != nil {
-			return nil, "", "", 0, 0, err
+			return nil, 0, err
 		}
-		most := 0 // views of the fullest group; tasks with fewer distinct copies have fewer
-		for _, g := range ad.Plan().Split(build.SplitTest).Groups {
-			most = max(most, len(g.Members))
+		es := &harness.EvalSet{Items: items, Name: src.test.Name, Fingerprint: tasks.Fingerprint(src.test), Kind: tasks.ARC,
+			Built: true, BuildIdentifiers: ad.NumPuzzleIDs()}
+		for _, g := range ad.Plan().Split(build.SplitTest).Groups { // tasks with fewer distinct copies have fewer views
+			es.BuildViews = max(es.BuildViews, len(g.Members))
 		}
-		if views > 0 {
-			most = min(most, views)
+		if es.Identity, err = harness.Identify(items); err != nil {
+			return nil, 0, err
 		}
-		return items, src.test.Name, tasks.Fingerprint(src.test), tasks.ARC, most, nil
+		return es, views, nil
 	}
-	items, setName, fp, kind, err := loadEvalItems(root, name, harness.ViewOptions{Views: 1, Seed: seed})
-	if err == nil && kind == tasks.ARC && !isBuilt(name) {
-		fmt.Fprintf(stderr, "warning: %s is evaluated with the blank puzzle id 0, not ids the model trained with; evaluate the build's test split (the --eval-set of a built train split) or train from ARC sets\n", setName)
+	es, err := harness.LoadEvalSet(root, name, harness.ViewOptions{Views: 1, Seed: seed})
+	if err != nil {
+		return nil, 0, err
 	}
-	return items, setName, fp, kind, 1, err
+	if es.Kind == tasks.ARC && !es.Built {
+		fmt.Fprintf(stderr, "warning: %s is evaluated with the blank puzzle id 0, not ids the model trained with; evaluate the build's test split (the --eval-set of a built train split) or train from ARC sets\n", es.Name)
+	}
+	return es, 1, nil
 }
 
 // newTrainable makes a freshly initialised model of a kind whose sequence

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 
+	"arceval/results"
 	"arceval/tasks"
 )
 
@@ -22,8 +23,10 @@ type EvalSet struct {
 	// BuildViews is the most views (augmented puzzles of a group) the build
 	// offers one test input: num_aug + 1 for a complete ARC group.
 	BuildViews int
-	// BuildIdentifiers is the length of the build's identifiers.json.
+	// BuildIdentifiers is the length of the build's identifiers.json and
+	// BuildIDsHash its results.IdentifiersDigest.
 	BuildIdentifiers int
+	BuildIDsHash     string
 }
 
 // LoadEvalSet loads a named set, a path, or an official built split (its
@@ -44,7 +47,7 @@ func LoadEvalSet(root, name string, vo ViewOptions) (*EvalSet, error) {
 			return nil, err
 		}
 		es = &EvalSet{Items: items, Name: name, Fingerprint: BuiltFingerprint(split), Kind: kind, Built: true,
-			BuildIdentifiers: len(split.Identifiers)}
+			BuildIdentifiers: len(split.Identifiers), BuildIDsHash: results.IdentifiersDigest(split.Identifiers)}
 		if kind == tasks.ARC {
 			for g := 0; g < split.Groups(); g++ {
 				es.BuildViews = max(es.BuildViews, int(split.GroupIndices[g+1]-split.GroupIndices[g]))

@@ -33,7 +33,7 @@ func (s *EvalSet) Protocol(info models.Info, o ProtocolOptions) results.Protocol
 		p.Steps = info.MaxSteps
 	}
 	if s.Built {
-		p.BuildIdentifiers = s.BuildIdentifiers
+		p.BuildIdentifiers, p.BuildIDsHash = s.BuildIdentifiers, s.BuildIDsHash
 	}
 	if s.Kind == tasks.ARC {
 		p.Scoring = results.ScoreTaskMacro

@@ -202,8 +202,10 @@ func (p *PaperReport) Tables() []*Table {
 }
 
 // paperProtocolNote states the protocol a run must follow to be placed.
-const paperProtocolNote = "The paper's protocol: ARC — the benchmark's evaluation set (ARC-AGI-2: the 172-input copy TRM used), " +
-	"all 1001 views per test input of the official 1000-augmentation build with the build's puzzle identifiers, 16 supervision steps, " +
+const paperProtocolNote = "The paper's protocol: ARC — the benchmark's evaluation set (ARC-AGI-2: the 172-input copy TRM used for the TRM rows, " +
+	"the 167-input copy HRM's build read for the HRM and Direct pred rows), " +
+	"all 1001 views per test input of the official 1000-augmentation build with the build's puzzle identifiers " +
+	"(TRM rows: TRM's released seed-42 build, recognised by its identifiers), 16 supervision steps, " +
 	"no early halting, the whole set; Sudoku-Extreme — the full test set (or the stratified sample's full-test estimate); " +
 	"Maze-Hard — the test set; Direct pred — a one-step model; HRM on ARC — all-or-nothing per task."
 

@@ -17,9 +17,28 @@ const (
 	// 1000-augmentation build: the original and 1000 augmentations
 	// (build_arc_dataset.py --num-aug 1000; trm-spec §2.4).
 	paperBuildViews = 1001
-	// paperARC2Set is the ARC-AGI-2 copy the paper's 7.8 was measured on.
-	paperARC2Set = "arc-agi-2/evaluation-172"
+	// trmARC2Set is the ARC-AGI-2 copy TRM's rows (7.8, 2.4) were measured
+	// on: the Kaggle files of TRM's repository (evaluation2).
+	trmARC2Set = "arc-agi-2/evaluation-172"
+	// hrmARC2Set is the copy of the HRM rows (HRM 5.0, Direct pred 0.0,
+	// quoted from the HRM paper): HRM's build reads the ARC-AGI-2
+	// repository at the commit its submodule pins (dataset/raw-data/ARC-AGI-2
+	// @ f3283f7), the current 167-input copy.
+	hrmARC2Set = "arc-agi-2/evaluation-167"
 )
+
+// arc2Set is the ARC-AGI-2 copy a paper row was measured on.
+func arc2Set(method string) string {
+	if method == "hrm" || method == "direct" || method == "transformer-act" {
+		return hrmARC2Set
+	}
+	return trmARC2Set
+}
+
+// trmRow reports whether a method's paper numbers were measured by TRM's
+// authors on TRM's own ARC builds (the TRM rows), whose puzzle identifiers
+// are known (results.KnownBuilds).
+func trmRow(method string) bool { return method == "trm-att" || method == "trm-mlp" }
 
 // paperBenchmarks are the benchmarks of the paper's Tables 4 and 5.
 var paperBenchmarks = map[string]bool{"arc-agi-1": true, "arc-agi-2": true, "sudoku-extreme": true, "maze-hard": true}
@@ -89,8 +108,9 @@ func place(s *RunSummary) placement {
 		known, _ := results.LookupKnownSet(p.SetID)
 		diff("%s is not a paper benchmark", known.Desc)
 		return pl
-	case p.Benchmark == "arc-agi-2" && p.SetID != paperARC2Set:
-		diff("ARC-AGI-2 evaluation copy with %d test inputs; the paper used the older 172-input copy (trm-kaggle/evaluation2)", p.SetTestInputs)
+	case p.Benchmark == "arc-agi-2" && p.SetID != arc2Set(pl.Method):
+		want, _ := results.LookupKnownSet(arc2Set(pl.Method))
+		diff("ARC-AGI-2 evaluation copy with %d test inputs; the paper's %s row was measured on %s", p.SetTestInputs, pl.Method, want.Desc)
 	}
 	// The whole set: the selection's counts are the set's (Subset says why
 	// not, when it does not).
@@ -119,6 +139,9 @@ func place(s *RunSummary) placement {
 	}
 	if h.TaskKind == "arc" {
 		arcDifferences(p, diff)
+		if p.ViewSource == results.ViewsBuild && p.PuzzleIDs == results.IDsBuild {
+			pl.Note = joinNote(pl.Note, buildDifferences(pl.Method, p, diff))
+		}
 	}
 	stepDifferences(pl.Method, p, diff)
 	return pl
@@ -148,6 +171,27 @@ func arcDifferences(p *results.Protocol, diff func(string, ...any)) {
 	default:
 		diff("%s puzzle ids", p.PuzzleIDs)
 	}
+}
+
+// buildDifferences checks that an ARC build's puzzle identifiers are those
+// of the build the paper row's model was trained on. TRM's rows: one of
+// TRM's released builds (results.KnownBuilds), recognised by the digest of
+// its identifiers — another seed or num_aug names other augmentations with
+// the same rows. The HRM rows used HRM's own build, whose identifiers are
+// not known here: it returns a note saying they were not checked.
+func buildDifferences(method string, p *results.Protocol, diff func(string, ...any)) string {
+	if !trmRow(method) {
+		return "the build's identifiers are not checked (the HRM paper's numbers come from HRM's own build, whose identifiers are not known here)"
+	}
+	switch b, ok := results.LookupBuild(p.BuildIdentifiers, p.BuildIDsHash); {
+	case p.BuildIDsHash == "":
+		diff("the build's identifiers were not recorded (a run file from before arceval recorded them)")
+	case !ok:
+		diff("not TRM's released build: its %d identifiers (digest %s) are not the seed-42, 1000-augmentation build's, so the puzzle ids name other augmentations", p.BuildIdentifiers, p.BuildIDsHash)
+	case b.Benchmark != p.Benchmark:
+		diff("the build %s is %s's, not %s's", b.ID, b.Benchmark, p.Benchmark)
+	}
+	return ""
 }
 
 // stepDifferences lists how a run's supervision steps differ from the

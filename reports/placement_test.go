@@ -68,7 +68,13 @@ func protoRun(name, kind string, cfg map[string]any, p results.Protocol) *Run {
 // official build with its identifiers, 16 of 16 steps.
 func faithfulARC(set string) results.Protocol {
 	return results.Protocol{SetID: set, Views: 1001, ViewSource: results.ViewsBuild, BuildViews: 1001,
-		PuzzleIDs: results.IDsBuild, PuzzleTable: 876406, BuildIdentifiers: 876406, Steps: 16, TrainDepth: 16}
+		PuzzleIDs: results.IDsBuild, PuzzleTable: 876406, BuildIdentifiers: 876406, BuildIDsHash: results.KnownBuilds[0].Hash, Steps: 16, TrainDepth: 16}
+}
+
+// arc2Build makes p a run on TRM's released ARC-AGI-2 build.
+func arc2Build(p *results.Protocol, set string) {
+	b := results.KnownBuilds[1]
+	p.SetID, p.PuzzleTable, p.BuildIdentifiers, p.BuildIDsHash = set, b.Identifiers, b.Identifiers, b.Hash
 }
 
 var (
@@ -99,9 +105,21 @@ func TestPlacementRules(t *testing.T) {
 		want   string // "" = placed; else a substring of the differences
 	}{
 		{"faithful ARC-AGI-1 build run", "trm", trmAtt, nil, "trm-att", "arc-agi-1", ""},
-		{"ARC-AGI-2 172-input copy", "trm", trmAtt, func(p *results.Protocol, h *results.Header) { p.SetID = "arc-agi-2/evaluation-172" }, "trm-att", "arc-agi-2", ""},
-		{"ARC-AGI-2 167-input copy", "trm", trmAtt, func(p *results.Protocol, h *results.Header) { p.SetID = "arc-agi-2/evaluation-167" },
-			"trm-att", "arc-agi-2", "copy with 167 test inputs; the paper used the older 172-input copy"},
+		{"ARC-AGI-2 172-input copy", "trm", trmAtt, func(p *results.Protocol, h *results.Header) { arc2Build(p, "arc-agi-2/evaluation-172") }, "trm-att", "arc-agi-2", ""},
+		{"ARC-AGI-2 167-input copy", "trm", trmAtt, func(p *results.Protocol, h *results.Header) { arc2Build(p, "arc-agi-2/evaluation-167") },
+			"trm-att", "arc-agi-2", "copy with 167 test inputs; the paper's trm-att row was measured on ARC-AGI-2 public evaluation, the older 172-input copy"},
+		{"HRM on the 167-input copy", "hrm", map[string]any{"halt_max_steps": 16}, func(p *results.Protocol, h *results.Header) {
+			p.SetID, p.BuildIDsHash = "arc-agi-2/evaluation-167", "0123456789abcdef" // HRM's own build: identifiers unknown
+		}, "hrm", "arc-agi-2", ""},
+		{"HRM on the 172-input copy", "hrm", map[string]any{"halt_max_steps": 16}, func(p *results.Protocol, h *results.Header) { arc2Build(p, "arc-agi-2/evaluation-172") },
+			"hrm", "arc-agi-2", "the paper's hrm row was measured on ARC-AGI-2 public evaluation, the current 167-input copy"},
+		{"a build of another seed", "trm", trmAtt, func(p *results.Protocol, h *results.Header) { p.BuildIDsHash = "0123456789abcdef" },
+			"trm-att", "arc-agi-1", "not TRM's released build"},
+		{"the ARC-AGI-2 build for ARC-AGI-1", "trm", trmAtt, func(p *results.Protocol, h *results.Header) {
+			arc2Build(p, "arc-agi-1/evaluation")
+		}, "trm-att", "arc-agi-1", "is arc-agi-2's, not arc-agi-1's"},
+		{"identifiers not recorded", "trm", trmAtt, func(p *results.Protocol, h *results.Header) { p.BuildIDsHash = "" },
+			"trm-att", "arc-agi-1", "identifiers were not recorded"},
 		{"raw set, 1 view, blank ids", "trm", trmAtt, func(p *results.Protocol, h *results.Header) {
 			p.ViewSource, p.Views, p.BuildViews, p.BuildIdentifiers, p.PuzzleIDs = results.ViewsDrawn, 1, 0, 0, results.IDsBlank
 		}, "trm-att", "arc-agi-1", "1 view (the original only), not the official build's 1001; blank puzzle ids"},

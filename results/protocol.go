@@ -21,9 +21,10 @@ type Protocol struct {
 	BuildViews int    `json:"build_views,omitempty"` // the most views the build offers one test input (its num_aug + 1); 0 unless ViewsBuild
 
 	// Puzzle identifiers (rows of the model's puzzle-embedding table).
-	PuzzleIDs        string `json:"puzzle_ids"`                  // IDsBuild, IDsIdentifiers, IDsBlank, IDsRandom or IDsNone
-	PuzzleTable      int    `json:"puzzle_table"`                // rows of the model's puzzle-embedding table (0: none)
-	BuildIdentifiers int    `json:"build_identifiers,omitempty"` // entries of the build's identifiers.json (blank included), when the set is a build
+	PuzzleIDs        string `json:"puzzle_ids"`                       // IDsBuild, IDsIdentifiers, IDsBlank, IDsRandom or IDsNone
+	PuzzleTable      int    `json:"puzzle_table"`                     // rows of the model's puzzle-embedding table (0: none)
+	BuildIdentifiers int    `json:"build_identifiers,omitempty"`      // entries of the build's identifiers.json (blank included), when the set is a build
+	BuildIDsHash     string `json:"build_identifiers_hash,omitempty"` // IdentifiersDigest of the build's identifiers: which build (KnownBuilds) the ids index
 
 	// Supervision steps.
 	Steps      int  `json:"steps"`       // supervision steps per view (the maximum with early halting)

@@ -59,9 +59,17 @@ func syntheticItems(kind string, tasks, inputs, steps, salt int) []results.Item 
 
 // buildARC is the paper's ARC protocol: every view of the official
 // 1000-augmentation build with its puzzle identifiers, 16 of 16 steps.
+// The build is the known one of that many identifiers (TRM's released
+// builds), else one named by an unknown digest.
 func buildARC(set string, table int) results.Protocol {
+	hash := "00000000deadbeef"
+	for _, b := range results.KnownBuilds {
+		if b.Identifiers == table {
+			hash = b.Hash
+		}
+	}
 	return results.Protocol{SetID: set, Views: 1001, ViewSource: results.ViewsBuild, BuildViews: 1001, PuzzleIDs: results.IDsBuild,
-		PuzzleTable: table, BuildIdentifiers: table, Steps: 16, TrainDepth: 16, Scoring: results.ScoreTaskMacro}
+		PuzzleTable: table, BuildIdentifiers: table, BuildIDsHash: hash, Steps: 16, TrainDepth: 16, Scoring: results.ScoreTaskMacro}
 }
 
 // `report --paper` on a folder of runs: the faithful ones (an ARC build
@@ -87,6 +95,12 @@ func TestReportPaperPlacesByProtocol(t *testing.T) {
 	protocolRunFile(t, dir, "arc1-hrm.jsonl", "hrm", map[string]any{"H_cycles": 2, "L_cycles": 2, "halt_max_steps": 16}, "arc1concept-aug-1000/test", buildARC("arc-agi-1/evaluation", arc1IDs), 4)
 	protocolRunFile(t, dir, "arc2-trm-att-172.jsonl", "trm", trmAtt, "arc2concept-aug-1000/test", buildARC("arc-agi-2/evaluation-172", arc2IDs), 5)
 	protocolRunFile(t, dir, "arc2-trm-att-167.jsonl", "trm", trmAtt, "arc2-current-aug-1000/test", buildARC("arc-agi-2/evaluation-167", arc2IDs), 5)
+	otherSeed := buildARC("arc-agi-1/evaluation", arc1IDs)
+	otherSeed.BuildIDsHash = "0123456789abcdef" // same size, another seed: the rows name other augmentations
+	protocolRunFile(t, dir, "arc1-trm-att-other-build.jsonl", "trm", trmAtt, "my-build/test", otherSeed, 1)
+	hrm := map[string]any{"H_cycles": 2, "L_cycles": 2, "halt_max_steps": 16}
+	protocolRunFile(t, dir, "arc2-hrm-167.jsonl", "hrm", hrm, "hrm-arc-2-aug-1000/test", buildARC("arc-agi-2/evaluation-167", 1000000), 7)
+	protocolRunFile(t, dir, "arc2-hrm-172.jsonl", "hrm", hrm, "arc2concept-aug-1000/test", buildARC("arc-agi-2/evaluation-172", arc2IDs), 7)
 	protocolRunFile(t, dir, "sudoku-trm-mlp-sample.jsonl", "trm", map[string]any{"H_cycles": 3, "L_cycles": 6, "mlp_t": true, "halt_max_steps": 16},
 		"sudoku-extreme/test-sample-1200", sample, 6)
 	old := boardRunFile(t, dir, "old-format1.jsonl", 200, func(i int) bool { return hash01(i, 7) < 0.5 })
@@ -129,16 +143,19 @@ func TestReportPaperPlacesByProtocol(t *testing.T) {
 		"arc1-transformer-direct.jsonl": "direct@arc-agi-1 21 (task-macro pass@2)",
 		"arc1-hrm.jsonl":                "hrm@arc-agi-1 40.3 (all-or-nothing pass@2)",
 		"arc2-trm-att-172.jsonl":        "trm-att@arc-agi-2 7.8 (task-macro pass@2)",
+		"arc2-hrm-167.jsonl":            "hrm@arc-agi-2 5 (all-or-nothing pass@2)",
 		"sudoku-trm-mlp-sample.jsonl":   "trm-mlp@sudoku-extreme 87.4 (exact accuracy, full-test estimate)",
 	}
 	if fmt.Sprint(placed) != fmt.Sprint(wantPlaced) {
 		t.Errorf("placed:\n%v\nwant:\n%v", placed, wantPlaced)
 	}
 	wantApart := map[string][]string{
-		"arc1-trm-att-raw-1view.jsonl":  {"1 view (the original only), not the official build's 1001", "blank puzzle ids"},
-		"arc1-transformer-16step.jsonl": {"16-step ACT transformer; the paper's Direct pred is a one-step model"},
-		"arc2-trm-att-167.jsonl":        {"ARC-AGI-2 evaluation copy with 167 test inputs; the paper used the older 172-input copy"},
-		"old-format1.jsonl":             {"protocol not recorded"},
+		"arc1-trm-att-raw-1view.jsonl":   {"1 view (the original only), not the official build's 1001", "blank puzzle ids"},
+		"arc1-transformer-16step.jsonl":  {"16-step ACT transformer; the paper's Direct pred is a one-step model"},
+		"arc2-trm-att-167.jsonl":         {"ARC-AGI-2 evaluation copy with 167 test inputs; the paper's trm-att row was measured on ARC-AGI-2 public evaluation, the older 172-input copy"},
+		"arc2-hrm-172.jsonl":             {"ARC-AGI-2 evaluation copy with 172 test inputs; the paper's hrm row was measured on ARC-AGI-2 public evaluation, the current 167-input copy"},
+		"arc1-trm-att-other-build.jsonl": {"not TRM's released build: its 876406 identifiers (digest 0123456789abcdef)"},
+		"old-format1.jsonl":              {"protocol not recorded"},
 	}
 	if len(v.Others) != len(wantApart) {
 		t.Errorf("%d runs apart, want %d", len(v.Others), len(wantApart))

@@ -340,7 +340,7 @@ func trainEvalItems(stderr io.Writer, root, name string, src *trainSource, views
 			return nil, 0, err
 		}
 		es := &harness.EvalSet{Items: items, Name: src.test.Name, Fingerprint: tasks.Fingerprint(src.test), Kind: tasks.ARC,
-			Built: true, BuildIdentifiers: ad.NumPuzzleIDs()}
+			Built: true, BuildIdentifiers: ad.NumPuzzleIDs(), BuildIDsHash: results.IdentifiersDigest(ad.Plan().Identifiers())}
 		for _, g := range ad.Plan().Split(build.SplitTest).Groups { // tasks with fewer distinct copies have fewer views
 			es.BuildViews = max(es.BuildViews, len(g.Members))
 		}

@@ -368,7 +368,7 @@ func loadTrainData(root string, names []string, evalSet string, o trainDataOptio
 	d, err := harness.NewTaskData(sets, opt)
 	var leak *harness.EvalTestPairsError
 	if errors.As(err, &leak) {
-		return nil, usageError{fmt.Sprintf("train: %v. For the official protocol: --eval-set %s. To train on its test outputs anyway (leakage: the model's scores on it are not evaluations), --allow-eval-test-pairs", err, leak.Sets[0].Set)}
+		return nil, usageError{fmt.Sprintf("train: %v: add --eval-set %s. To train on its test outputs anyway (leakage: the model's scores on that set are then not evaluations), add --allow-eval-test-pairs", err, leak.Sets[0].Set)}
 	}
 	if err != nil {
 		return nil, err

@@ -49,9 +49,7 @@ func LoadEvalSet(root, name string, vo ViewOptions) (*EvalSet, error) {
 		es = &EvalSet{Items: items, Name: name, Fingerprint: BuiltFingerprint(split), Kind: kind, Built: true,
 			BuildIdentifiers: len(split.Identifiers), BuildIDsHash: results.IdentifiersDigest(split.Identifiers)}
 		if kind == tasks.ARC {
-			for g := 0; g < split.Groups(); g++ {
-				es.BuildViews = max(es.BuildViews, int(split.GroupIndices[g+1]-split.GroupIndices[g]))
-			}
+			es.BuildViews = maxMembers(split.Groups(), func(g int) int { return int(split.GroupIndices[g+1] - split.GroupIndices[g]) })
 		}
 	} else {
 		set, err := tasks.LoadSet(root, name)

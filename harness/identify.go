@@ -74,3 +74,14 @@ func Identify(items []*Item) (SetIdentity, error) {
 	}
 	return id, nil
 }
+
+// IdentifySet identifies a loaded set by its content (Identify over its
+// items, one view each: ARC identity reads only the expected outputs, so no
+// view is encoded).
+func IdentifySet(set *tasks.Set) (SetIdentity, error) {
+	items, err := FromSet(set, ViewOptions{Views: 1})
+	if err != nil {
+		return SetIdentity{}, err
+	}
+	return Identify(items)
+}

@@ -5,20 +5,20 @@ import (
 	"math/rand/v2"
 )
 
-// sampler fills global batches as the official loader does
-// (puzzle_dataset.py _iter_train L182-L209, _sample_batch L16-L40;
-// trm-spec §2.6):
+// sampler fills global batches as the official loader does (TRM
+// puzzle_dataset.py at e7b68717: _iter_train L201-L237, _sample_batch
+// L16-L40; trm-spec §2.6):
 //
 //   - an iteration is epochsPerIter epochs; epoch e visits every group once,
 //     in a random order that depends only on (seed, e), and the iteration's
-//     group order is the concatenation of its epochs' orders, so batches run
-//     on across epochs inside an iteration;
-//   - for each group in turn, one member puzzle is picked uniformly and its
-//     examples are taken in random order; when they overflow the batch, the
-//     puzzle is cut: the examples that fit are taken (a random subset, as
-//     np.random.choice without replacement) and the rest are dropped, and the
-//     next batch starts with the next group;
-//   - the incomplete last batch of an iteration is dropped.
+//     group order is the concatenation of its epochs' orders (L209), so
+//     batches run on across epochs inside an iteration;
+//   - for each group in turn, one member puzzle is picked uniformly (L25)
+//     and its examples are taken in random order; when they overflow the
+//     batch, the puzzle is cut: the examples that fit are taken (a random
+//     subset, as np.random.choice without replacement, L36) and the rest are
+//     dropped, and the next batch starts with the next group;
+//   - the incomplete last batch of an iteration is dropped (L225-L227).
 //
 // Officially an iteration is eval_interval epochs (pretrain.py L564-L569);
 // our evaluation interval is in steps, so the iteration length is a recipe

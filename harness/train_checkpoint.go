@@ -155,6 +155,9 @@ func ResumeTrainer(c *Checkpoint, m models.Trainable, data TrainData) (*Trainer,
 	if err != nil {
 		return nil, err
 	}
+	if err := c.checkPosition(data.Groups()); err != nil {
+		return nil, err
+	}
 	if c.meta.Carries != len(t.carries) {
 		return nil, fmt.Errorf("%s: %d carries for %d micro-batches", c.Path, c.meta.Carries, len(t.carries))
 	}
@@ -223,6 +226,24 @@ func ResumeTrainer(c *Checkpoint, m models.Trainable, data TrainData) (*Trainer,
 	t.rng = rand.New(t.pcg)
 	t.Step, t.samp.Epoch, t.samp.Offset = c.meta.Step, c.meta.Epoch, c.meta.Offset
 	return t, nil
+}
+
+// checkPosition checks the run's position read from the file against the
+// recipe and the data (groups per epoch), so that a corrupt or hand-edited
+// checkpoint is an error naming the field, not a panic in the sampler.
+func (c *Checkpoint) checkPosition(groups int) error {
+	bad := func(field string, v int, want string) error {
+		return fmt.Errorf("%s: %s: %s %d is outside %s", c.Path, MetaTrain, field, v, want)
+	}
+	switch m := c.meta; {
+	case m.Step < 0 || m.Step > m.Config.Steps:
+		return bad("step", m.Step, fmt.Sprintf("0..%d (the run's steps)", m.Config.Steps))
+	case m.Epoch < 0:
+		return bad("epoch", m.Epoch, "0..")
+	case m.Offset < 0 || m.Offset > groups:
+		return bad("offset", m.Offset, fmt.Sprintf("0..%d (the groups of an epoch of the training data)", groups))
+	}
+	return nil
 }
 
 func sortedKeys[V any](m map[string]V) []string {

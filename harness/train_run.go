@@ -21,10 +21,18 @@ const (
 	LogFile        = "train.jsonl"            // one record per logged step
 )
 
+// Metadata keys of the model file a run writes: the step of its weights and
+// the description of its training data (RunOptions.Data: for an ARC build,
+// its sets and test subset), so that the file says what it was trained on.
+const (
+	MetaTrainStep = "arceval.train_step"
+	MetaTrainData = "arceval.train_data"
+)
+
 // RunOptions control Trainer.Run.
 type RunOptions struct {
 	Dir             string
-	Data            string // description of the training data (kept in checkpoints)
+	Data            string // description of the training data (kept in the checkpoint and model file)
 	LogEvery        int    // steps between log records (0: 10)
 	CheckpointEvery int    // steps between checkpoints (0: only at the end or on interrupt)
 	EvalEvery       int    // steps between evaluations (0: only at the end)
@@ -71,7 +79,11 @@ func (t *Trainer) Run(ctx context.Context, o RunOptions) error {
 		if err := t.Save(filepath.Join(o.Dir, CheckpointFile), o.Data); err != nil {
 			return err
 		}
-		return t.SaveModel(filepath.Join(o.Dir, ModelFile), map[string]string{"arceval.train_step": fmt.Sprint(t.Step)})
+		meta := map[string]string{MetaTrainStep: fmt.Sprint(t.Step)}
+		if o.Data != "" {
+			meta[MetaTrainData] = o.Data
+		}
+		return t.SaveModel(filepath.Join(o.Dir, ModelFile), meta)
 	}
 	// evaluate runs o.Eval on the evaluated weights at the current step.
 	evaluate := func() (any, error) {

@@ -226,3 +226,57 @@ func TestResumeRefusesCheckpointBeforeOfficialSampler(t *testing.T) {
 		t.Errorf("resume of a pre-sampler checkpoint: %v", err)
 	}
 }
+
+// A checkpoint whose position was tampered with (or corrupted) is an error
+// naming the file and the field, not a panic when the sampler indexes the
+// epoch's order with it.
+func TestResumeRefusesBadPosition(t *testing.T) {
+	data, err := NewTaskData([]*tasks.Set{sudokuSet(t, 6, 1)}, TaskDataOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		field  string
+		tamper func(tr *Trainer)
+	}{
+		{"offset", func(tr *Trainer) { tr.samp.Offset = 1000 }},
+		{"offset", func(tr *Trainer) { tr.samp.Offset = -1 }},
+		{"epoch", func(tr *Trainer) { tr.samp.Epoch = -3 }},
+		{"step", func(tr *Trainer) { tr.Step = -1 }},
+		{"step", func(tr *Trainer) { tr.Step = tr.Cfg.Steps + 1 }},
+	} {
+		tr, err := NewTrainer(tinyRecipe(2), tinyTrainable(t, 2), data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tr.TrainStep(); err != nil {
+			t.Fatal(err)
+		}
+		tc.tamper(tr)
+		path := filepath.Join(t.TempDir(), CheckpointFile)
+		if err := tr.Save(path, "sudoku"); err != nil {
+			t.Fatal(err)
+		}
+		ck, err := OpenCheckpoint(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		func() {
+			defer ck.Close()
+			defer func() {
+				if r := recover(); r != nil {
+					t.Errorf("%s: panic %v", tc.field, r)
+				}
+			}()
+			res, err := ResumeTrainer(ck, tinyTrainable(t, 2), data)
+			if err == nil {
+				_, err = res.TrainStep()
+				t.Errorf("tampered %s: resumed (then step: %v)", tc.field, err)
+				return
+			}
+			if want := path + ": " + MetaTrain + ": " + tc.field + " "; !strings.Contains(err.Error(), want) {
+				t.Errorf("tampered %s: %v, want it to name %q", tc.field, err, want)
+			}
+		}()
+	}
+}

@@ -48,13 +48,19 @@ type TaskDataOptions struct {
 	// data and their test pairs form the test split (ARCData.TestItems); it is
 	// one of the training sets or, when it is not, an extra last subset.
 	Test *tasks.Set
+	// AllowEvalTestPairs lets a training set that is a known evaluation set
+	// (LeakedSets) and not Test be trained on with its test pairs. That is
+	// leakage — the model sees the answers the set is scored on — so
+	// NewTaskData refuses it (EvalTestPairsError) unless this is set.
+	AllowEvalTestPairs bool
 	// Progress, if set, is called while an ARC build is planned.
 	Progress func(stage string, done, total int)
 }
 
 // NewTaskData prepares loaded sets for training the way the official build
 // and loader would train on their build: several ARC sets are the build's
-// subsets in the given order; Sudoku and Maze take one set.
+// subsets in the given order; Sudoku and Maze take one set. An ARC training
+// set that is a known evaluation set must be opt.Test (see LeakedSets).
 func NewTaskData(sets []*tasks.Set, opt TaskDataOptions) (TrainData, error) {
 	if len(sets) == 0 {
 		return nil, fmt.Errorf("no set to train on")
@@ -80,6 +86,11 @@ func NewTaskData(sets []*tasks.Set, opt TaskDataOptions) (TrainData, error) {
 		}
 		return newBoardData(sets[0], opt.NumAug, opt.Seed)
 	}
+	if !opt.AllowEvalTestPairs {
+		if leaked := LeakedSets(sets, opt.Test); len(leaked) > 0 {
+			return nil, &EvalTestPairsError{Sets: leaked}
+		}
+	}
 	subsets, err := arcSubsets(sets, opt.Test)
 	if err != nil {
 		return nil, err
@@ -88,7 +99,7 @@ func NewTaskData(sets []*tasks.Set, opt TaskDataOptions) (TrainData, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &ARCData{plan: plan, train: plan.Split(build.SplitTrain)}, nil
+	return &ARCData{plan: plan, train: plan.Split(build.SplitTrain), test: opt.Test}, nil
 }
 
 // BuiltData is the train split of an official built dataset: a member is

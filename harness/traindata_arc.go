@@ -3,6 +3,7 @@ package harness
 import (
 	"fmt"
 
+	"arceval/results"
 	"arceval/tasks"
 	"arceval/tasks/build"
 )
@@ -56,6 +57,7 @@ func arcSubsets(sets []*tasks.Set, test *tasks.Set) ([]build.ARCSubset, error) {
 type ARCData struct {
 	plan  *build.ARCPlan
 	train *build.ARCSplit
+	test  *tasks.Set // the test subset (TaskDataOptions.Test), nil without one
 }
 
 // Plan returns the build plan the data follows.
@@ -117,4 +119,34 @@ func (d *ARCData) TestItems(opt ViewOptions) ([]*Item, error) {
 		}
 	}
 	return items, nil
+}
+
+// TestEvalSet is the build's test split as an evaluation set, as
+// LoadEvalSet describes a written build's test split: TestItems with opt,
+// the test subset's name and fingerprint, its identity, the views the build
+// offers a test input (BuildViews: its largest group — a task with fewer
+// distinct augmentations has fewer) and the build's identifiers.
+func (d *ARCData) TestEvalSet(opt ViewOptions) (*EvalSet, error) {
+	items, err := d.TestItems(opt)
+	if err != nil {
+		return nil, err
+	}
+	groups := d.plan.Split(build.SplitTest).Groups
+	es := &EvalSet{Items: items, Name: d.test.Name, Fingerprint: tasks.Fingerprint(d.test), Kind: tasks.ARC,
+		Built: true, BuildIdentifiers: d.NumPuzzleIDs(), BuildIDsHash: results.IdentifiersDigest(d.plan.Identifiers()),
+		BuildViews: maxMembers(len(groups), func(g int) int { return len(groups[g].Members) })}
+	if es.Identity, err = Identify(items); err != nil {
+		return nil, err
+	}
+	return es, nil
+}
+
+// maxMembers is the largest of groups groups' sizes: the most views a
+// build's test split offers one test input.
+func maxMembers(groups int, members func(g int) int) int {
+	n := 0
+	for g := range groups {
+		n = max(n, members(g))
+	}
+	return n
 }

@@ -32,11 +32,13 @@ type BoardData struct {
 }
 
 func newBoardData(set *tasks.Set, numAug int, seed uint32) (*BoardData, error) {
-	g := set.Tasks[0].Test[0].Input
-	d := &BoardData{set: set, numAug: numAug, seed: uint64(seed), seqLen: g.H * g.W}
-	for _, t := range set.Tasks {
+	d := &BoardData{set: set, numAug: numAug, seed: uint64(seed)}
+	for i, t := range set.Tasks {
 		if len(t.Test) != 1 {
 			return nil, fmt.Errorf("%s: puzzle %s has %d question/answer pairs, want 1", set.Name, t.ID, len(t.Test))
+		}
+		if i == 0 {
+			d.seqLen = t.Test[0].Input.H * t.Test[0].Input.W
 		}
 		if p := t.Test[0]; p.Input.H*p.Input.W != d.seqLen || p.Output.H*p.Output.W != d.seqLen {
 			return nil, fmt.Errorf("%s: puzzle %s is %d×%d, the first puzzle %d cells", set.Name, t.ID, p.Input.H, p.Input.W, d.seqLen)

@@ -2,6 +2,7 @@ package harness
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"arceval/tasks"
@@ -130,4 +131,24 @@ func int32Bytes(v []int32) []byte {
 		b[i] = byte(x)
 	}
 	return b
+}
+
+// A board set whose puzzle has no question/answer pair — the first one
+// included — is an error naming the set and the puzzle, not a panic.
+func TestBoardDataPuzzleWithoutPair(t *testing.T) {
+	for _, at := range []int{0, 2} {
+		set := sudokuSet(t, 4, 3)
+		set.Tasks[at].Test = nil
+		func() {
+			defer func() {
+				if r := recover(); r != nil {
+					t.Errorf("puzzle %d without a pair: panic %v", at, r)
+				}
+			}()
+			_, err := NewTaskData([]*tasks.Set{set}, TaskDataOptions{})
+			if want := set.Name + ": puzzle " + set.Tasks[at].ID + " has 0 question/answer pairs"; err == nil || !strings.Contains(err.Error(), want) {
+				t.Errorf("puzzle %d without a pair: %v, want %q", at, err, want)
+			}
+		}()
+	}
 }

@@ -88,11 +88,20 @@ func Merge(runs []*Run) (Header, []Item, error) {
 
 // WriteFile writes a complete run file atomically (a temporary file renamed
 // into place), refusing to replace an existing file unless overwrite is set.
+// A new header (Format 0) is written in the current format; a header read
+// from run files keeps its format, which says what it holds: merging
+// format-1 shards gives a format-1 file (no protocol), not a format-2 file
+// without the protocol format 2 promises.
 func WriteFile(path string, h Header, items []Item, overwrite bool) error {
 	if _, err := os.Stat(path); err == nil && !overwrite {
 		return fmt.Errorf("%s exists; remove it or choose another --out", path)
 	}
-	h.Format = FormatVersion
+	switch {
+	case h.Format == 0:
+		h.Format = FormatVersion
+	case h.Format < oldestFormat || h.Format > FormatVersion:
+		return fmt.Errorf("%s: run file format %d, this arceval writes %d to %d", path, h.Format, oldestFormat, FormatVersion)
+	}
 	return atomicfile.Write(path, func(w io.Writer) error {
 		enc := json.NewEncoder(w) // one object per line, as Writer writes them
 		if err := enc.Encode(h); err != nil {

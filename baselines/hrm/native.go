@@ -65,4 +65,6 @@ func ReadConfigFile(path string, base Config) (Config, error) {
 
 // InitTensors returns an HRM of config c freshly initialised as the
 // official constructor does (see act.InitTensors): what training starts from.
-func InitTensors(c Config, seed uint64) trm.TensorMap { return act.InitTensors(c.Specs(), seed) }
+func InitTensors(c Config, seed uint64) trm.TensorMap {
+	return act.InitTensors(c.Specs(), seed, c.ForwardDtype)
+}

@@ -168,7 +168,7 @@ func TestDataKind(t *testing.T) {
 		arcDir:                               tasks.ARC,
 		filepath.Join(dir, "built", "train"): tasks.Maze,
 	} {
-		src, err := loadTrainData(dir, []string{path}, "", 0, 42, nil)
+		src, err := loadTrainData(dir, []string{path}, "", trainDataOptions{buildSeed: 42})
 		if err != nil {
 			t.Fatalf("%s: %v", path, err)
 		}

@@ -3,9 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
-	"sort"
 
 	"arceval/internal/atomicfile"
 	"arceval/reports"
@@ -66,7 +63,8 @@ the stratified Sudoku test sample, the full-test estimate (rating buckets
 weighted by the official test histogram). --paper prints the TRM paper's
 Tables 4 and 5 with our numbers beside them — only runs whose recorded
 protocol is the paper's; the others are listed apart with what differs. A
-folder stands for its *.jsonl run files. --html writes a self-contained
+folder stands for its *.jsonl run files but shards (merge them with
+`+"`arceval merge`"+`; a shard named as a file is reported). --html writes a self-contained
 page with the tables, plots and an ARC gallery (grids from --data).`)
 	format := fs.String("format", "text", "text, markdown, csv or json")
 	withPaper := fs.Bool("paper", false, "print the paper's tables with our measurements beside them")
@@ -89,7 +87,7 @@ page with the tables, plots and an ARC gallery (grids from --data).`)
 	if fs.NArg() == 0 {
 		return usageError{"report: want one or more run files"}
 	}
-	paths, err := runFiles(fs.Args())
+	paths, err := runFiles(c.stderr, fs.Args())
 	if err != nil {
 		return err
 	}
@@ -129,30 +127,6 @@ page with the tables, plots and an ARC gallery (grids from --data).`)
 		return pr.Write(c.stdout, f)
 	}
 	return rep.Write(c.stdout, f)
-}
-
-// runFiles expands the report's arguments: a folder stands for its *.jsonl
-// run files (sorted by name, e.g. a reproduce --out folder); a file is
-// itself. A folder without run files is an error naming it.
-func runFiles(args []string) ([]string, error) {
-	var out []string
-	for _, a := range args {
-		st, err := os.Stat(a)
-		if err != nil || !st.IsDir() {
-			out = append(out, a) // LoadRuns reports a missing file
-			continue
-		}
-		matches, err := filepath.Glob(filepath.Join(a, "*.jsonl"))
-		if err != nil {
-			return nil, err
-		}
-		if len(matches) == 0 {
-			return nil, fmt.Errorf("%s: a folder without run files (*.jsonl)", a)
-		}
-		sort.Strings(matches)
-		out = append(out, matches...)
-	}
-	return out, nil
 }
 
 // loadGalleryGrids loads the test inputs and expected outputs of the ARC sets

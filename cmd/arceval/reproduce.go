@@ -107,15 +107,8 @@ machines (such a run is listed apart); merge shards with `+"`arceval merge`"+`.`
 	if *shard != "" {
 		return nil
 	}
-	var runs []string
-	entries, _ := os.ReadDir(*out)
-	for _, e := range entries {
-		if strings.HasSuffix(e.Name(), ".jsonl") && !strings.Contains(e.Name(), "-shard-") {
-			runs = append(runs, filepath.Join(*out, e.Name()))
-		}
-	}
 	fmt.Fprintln(c.stdout)
-	return run(append([]string{"report", "--paper"}, runs...), c.stdout, c.stderr)
+	return run([]string{"report", "--paper", *out}, c.stdout, c.stderr)
 }
 
 func firstNonEmpty(a, b string) string {

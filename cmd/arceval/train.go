@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -21,7 +22,6 @@ import (
 	"arceval/models/trm"
 	"arceval/results"
 	"arceval/tasks"
-	"arceval/tasks/build"
 )
 
 func runTrain(c *cli, args []string) error {
@@ -44,7 +44,11 @@ one build_arc_dataset.py build, in the order given: each task and up to
 identifier, every example translated but one per puzzle. An ARC --eval-set
 is the build's test subset: its tasks' demonstration pairs are trained on
 (the official protocol), their test pairs are evaluated with the build's
-views and puzzle identifiers. For the official ARC-AGI-1 recipe:
+views and puzzle identifiers. A known evaluation set (ARC-AGI-1 evaluation,
+either ARC-AGI-2 evaluation copy, whatever its path) is trained on only as
+the test subset: anywhere else the model would train on its test outputs,
+and train refuses unless --allow-eval-test-pairs. For the official ARC-AGI-1
+recipe:
   --set trm-kaggle/training,trm-kaggle/evaluation,trm-kaggle/concept
   --eval-set trm-kaggle/evaluation
 (with the Kaggle files and --build-seed 42 the data is the official build's
@@ -54,7 +58,8 @@ and the incomplete last batch of each --epochs-per-iter iteration is
 dropped.
 
 DIR receives checkpoint.safetensors (the whole training state; --resume
-continues a killed run bit for bit), model.safetensors (the evaluated
+continues a killed run bit for bit, with the model, recipe, seed and length
+saved there: flags that would set them are refused), model.safetensors (the evaluated
 weights — EMA — as a native model for `+"`arceval eval`"+`), train.jsonl (one
 record per logged step) and eval/step-N.jsonl run files of the periodic
 evaluations.`+"\n"+recipeHelp()+ablationHelp())
@@ -64,14 +69,15 @@ evaluations.`+"\n"+recipeHelp()+ablationHelp())
 	override := fs.String("override", "", `model config fields as inline JSON over preset and file, e.g. '{"hidden_size":64,"L_cycles":2}'`)
 	set := fs.String("set", "", "training data: a built train split, or a set (name or path); ARC: several sets, comma-separated, are the subsets of one build in that order")
 	data := fs.String("data", "", "data root (default $ARCEVAL_DATA, else ./data)")
-	numAug := fs.Int("num-aug", -1, "sets: augmented copies per puzzle, as the builders' --num-aug (default: ARC and Sudoku 1000, Maze 0); Maze: > 0 adds the 8 dihedral transforms; 0: originals only")
+	numAug := fs.Int("num-aug", -1, "sets: augmented copies per puzzle, as the builders' --num-aug (-1: the official build's, ARC and Sudoku 1000, Maze 0); Maze: > 0 adds the 8 dihedral transforms; 0: originals only")
 	buildSeed := fs.Uint32("build-seed", 42, "sets: seed of the in-memory build (ARC: numpy seed of build_arc_dataset.py; Sudoku: the fixed augmentation pool)")
-	epochsPerIter := fs.Int("epochs-per-iter", 0, "epochs per sampler iteration, whose incomplete last batch is dropped (default: the recipe's, the official eval_interval: TRM ARC 10000, Sudoku/Maze 5000; HRM Sudoku/Maze 2000)")
+	epochsPerIter := fs.Int("epochs-per-iter", 0, "epochs per sampler iteration (≥ 1), whose incomplete last batch is dropped (default: the recipe's, the official eval_interval: TRM ARC 10000, Sudoku/Maze 5000; HRM Sudoku/Maze 2000)")
 	fs.Bool("augment", false, "replaced by --num-aug")
 	fs.MarkHidden("augment")
 	evalSet := fs.String("eval-set", "", "set evaluated every --eval-every steps and at the end (ARC: the build's test subset, see above)")
 	evalLimit := fs.Int("eval-limit", 0, "evaluate only the first N tasks of --eval-set")
-	evalViews := fs.Int("eval-views", 1, "ARC test subset: views per test input, the build's first N members with their trained puzzle ids (0: all)")
+	evalViews := fs.Int("eval-views", 1, "ARC: views per test input — of the test subset or a built split, the build's first N with their puzzle ids (0: all of them); of another set, N drawn views (0, 1: the original)")
+	allowLeak := fs.Bool("allow-eval-test-pairs", false, "ARC: train on the test pairs of a known evaluation set that is not the test subset — leakage: the model sees the answers it would be scored on (e.g. a final model for another, hidden test set)")
 	evalBatch := fs.Int("eval-batch", 64, "rows per evaluation batch")
 	out := fs.String("out", "", "run directory")
 	resume := fs.String("resume", "", "continue the run in this directory")
@@ -97,10 +103,16 @@ evaluations.`+"\n"+recipeHelp()+ablationHelp())
 	if (*out == "") == (*resume == "") {
 		return usageError{"train: give --out for a new run or --resume DIR"}
 	}
+	if *numAug < -1 {
+		return usageError{fmt.Sprintf("train: --num-aug %d: want ≥ 0 augmented copies, or -1 for the official build's", *numAug)}
+	}
+	if fs.Changed("epochs-per-iter") && *epochsPerIter <= 0 {
+		return usageError{fmt.Sprintf("train: --epochs-per-iter %d: want ≥ 1 epochs per sampler iteration", *epochsPerIter)}
+	}
 	nn.SetThreads(*threads)
 	root := tasks.DataRoot(*data)
 	progress := newProgress(c.stderr)
-	src, err := loadTrainData(root, strings.Split(*set, ","), *evalSet, *numAug, *buildSeed, progress.update)
+	src, err := loadTrainData(root, strings.Split(*set, ","), *evalSet, trainDataOptions{numAug: *numAug, buildSeed: *buildSeed, allowEvalTestPairs: *allowLeak, progress: progress.update})
 	progress.done()
 	if err != nil {
 		return err
@@ -118,12 +130,16 @@ evaluations.`+"\n"+recipeHelp()+ablationHelp())
 		if ck.Data() != dataDesc {
 			return fmt.Errorf("%s was trained on %s, not %s: resume with the same --set, --eval-set, --num-aug and --build-seed", dir, ck.Data(), dataDesc)
 		}
+		// A resumed run continues with the model, recipe and seed saved in
+		// the checkpoint: flags that would set them are refused, not ignored.
 		given := recipe.given()
-		if fs.Changed("epochs-per-iter") {
-			given = append(given, "--epochs-per-iter")
+		for _, name := range newRunFlags {
+			if fs.Changed(name) {
+				given = append(given, "--"+name)
+			}
 		}
 		if len(given) > 0 {
-			return usageError{fmt.Sprintf("train: %s set a new run's recipe; --resume continues with the one saved in %s", strings.Join(given, ", "), ck.Path)}
+			return usageError{fmt.Sprintf("train: %s set a new run's recipe or model; --resume continues with the ones saved in %s", strings.Join(given, ", "), ck.Path)}
 		}
 		m, err := trainableFromWeights(ck.Kind, ck.Config, ck.Weights)
 		if err != nil {
@@ -156,7 +172,7 @@ evaluations.`+"\n"+recipeHelp()+ablationHelp())
 		if *micro != 0 {
 			rc.MicroBatch = *micro
 		}
-		if *epochsPerIter > 0 {
+		if fs.Changed("epochs-per-iter") {
 			rc.EpochsPerIter = *epochsPerIter
 			rc.RecipeOverrides = append(rc.RecipeOverrides, "epochs-per-iter")
 		}
@@ -179,7 +195,8 @@ evaluations.`+"\n"+recipeHelp()+ablationHelp())
 	var evalHeader results.Header
 	if *evalSet != "" {
 		info := tr.Model.Info()
-		es, views, err := trainEvalItems(c.stderr, root, *evalSet, src, *evalViews, *seed)
+		// The run's seed, not the flag's: a resumed run has its own.
+		es, err := trainEvalItems(c.stderr, root, *evalSet, src, *evalViews, tr.Cfg.Seed)
 		if err != nil {
 			return err
 		}
@@ -191,7 +208,7 @@ evaluations.`+"\n"+recipeHelp()+ablationHelp())
 		evalItems = items
 		// The protocol of every periodic evaluation: all the model's steps,
 		// no halting (evalDuringTraining's options).
-		evalHeader = newHeader(info, cfgJSON, es, items, subset, *seed, es.Protocol(info, harness.ProtocolOptions{Views: views}))
+		evalHeader = newHeader(info, cfgJSON, es, items, subset, tr.Cfg.Seed, es.Protocol(info, harness.ProtocolOptions{Views: *evalViews}))
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -258,6 +275,11 @@ func formatLog(r harness.LogRecord, total int) string {
 	return line
 }
 
+// newRunFlags are the flags that set a new run's model, seed or length;
+// --resume refuses them as it refuses the recipe flags (the checkpoint
+// holds the run's own).
+var newRunFlags = []string{"kind", "preset", "config", "override", "ablation", "seed", "steps", "micro-batch", "epochs-per-iter"}
+
 // trainSource is the training data of a run: the data, its description
 // (compared on resume) and, for ARC sets, the build's test subset.
 type trainSource struct {
@@ -266,10 +288,21 @@ type trainSource struct {
 	test *tasks.Set // the ARC test subset (--eval-set), nil otherwise
 }
 
+// trainDataOptions are the flags that shape training data built from sets.
+type trainDataOptions struct {
+	numAug             int    // --num-aug; −1: the official build's (officialNumAug)
+	buildSeed          uint32 // --build-seed
+	allowEvalTestPairs bool   // --allow-eval-test-pairs
+	progress           func(stage string, done, total int)
+}
+
 // loadTrainData opens the training data: a built train split, or sets built
 // in memory as the official builders would (see harness.NewTaskData). An
-// ARC --eval-set that is a set becomes the build's test subset.
-func loadTrainData(root string, names []string, evalSet string, numAug int, seed uint32, progress func(string, int, int)) (*trainSource, error) {
+// ARC --eval-set that is a set becomes the build's test subset. The
+// description names every set with its fingerprint, and the test subset
+// with its identity (harness.Identify: the digest and the known set it
+// is), or says there is none; it is kept in the checkpoint and model file.
+func loadTrainData(root string, names []string, evalSet string, o trainDataOptions) (*trainSource, error) {
 	for _, name := range names {
 		if isBuilt(name) {
 			if len(names) > 1 {
@@ -293,10 +326,11 @@ func loadTrainData(root string, names []string, evalSet string, numAug int, seed
 		parts = append(parts, fmt.Sprintf("%s (%d tasks, fingerprint %s)", set.Name, len(set.Tasks), tasks.Fingerprint(set)))
 	}
 	kind := sets[0].Kind
-	opt := harness.TaskDataOptions{NumAug: numAug, Seed: seed, Progress: progress}
-	if numAug < 0 {
+	opt := harness.TaskDataOptions{NumAug: o.numAug, Seed: o.buildSeed, AllowEvalTestPairs: o.allowEvalTestPairs, Progress: o.progress}
+	if o.numAug < 0 {
 		opt.NumAug = officialNumAug(kind)
 	}
+	testNote := ""
 	if kind == tasks.ARC && evalSet != "" && !isBuilt(evalSet) {
 		test, err := tasks.LoadSet(root, evalSet)
 		if err != nil {
@@ -304,18 +338,42 @@ func loadTrainData(root string, names []string, evalSet string, numAug int, seed
 		}
 		if test.Kind == tasks.ARC {
 			opt.Test = test
+			id, err := harness.IdentifySet(test)
+			if err != nil {
+				return nil, fmt.Errorf("test subset %w", err)
+			}
+			note := " [test subset, identity " + id.Hash
+			if id.Known.ID != "" {
+				note += ": " + id.Known.ID
+			}
+			note += "]"
 			if i := slices.IndexFunc(sets, func(s *tasks.Set) bool { return s.Name == test.Name }); i >= 0 {
-				parts[i] += " [test subset]"
+				parts[i] += note
 			} else {
-				parts = append(parts, fmt.Sprintf("%s (%d tasks, fingerprint %s) [test subset]", test.Name, len(test.Tasks), tasks.Fingerprint(test)))
+				parts = append(parts, fmt.Sprintf("%s (%d tasks, fingerprint %s)%s", test.Name, len(test.Tasks), tasks.Fingerprint(test), note))
+			}
+		}
+	}
+	if kind == tasks.ARC {
+		if opt.Test == nil {
+			testNote = "; no test subset"
+		}
+		if o.allowEvalTestPairs {
+			for _, l := range harness.LeakedSets(sets, opt.Test) {
+				i := slices.IndexFunc(sets, func(s *tasks.Set) bool { return s.Name == l.Set })
+				parts[i] += " [its test outputs trained on: " + l.Known.ID + "]"
 			}
 		}
 	}
 	d, err := harness.NewTaskData(sets, opt)
+	var leak *harness.EvalTestPairsError
+	if errors.As(err, &leak) {
+		return nil, usageError{fmt.Sprintf("train: %v: add --eval-set %s. To train on its test outputs anyway (leakage: the model's scores on that set are then not evaluations), add --allow-eval-test-pairs", err, leak.Sets[0].Set)}
+	}
 	if err != nil {
 		return nil, err
 	}
-	desc := fmt.Sprintf("%s build of %s; num-aug %d, build seed %d", kind, strings.Join(parts, " + "), opt.NumAug, seed)
+	desc := fmt.Sprintf("%s build of %s%s; num-aug %d, build seed %d", kind, strings.Join(parts, " + "), testNote, opt.NumAug, o.buildSeed)
 	return &trainSource{data: d, desc: desc, test: opt.Test}, nil
 }
 
@@ -331,32 +389,21 @@ func officialNumAug(kind tasks.Kind) int {
 
 // trainEvalItems loads what a run evaluates periodically: the test split of
 // the in-memory ARC build when --eval-set is its test subset (its views and
-// the puzzle ids the model trains with), else --eval-set itself (one view).
-// It returns the set and the views per test input to record.
-func trainEvalItems(stderr io.Writer, root, name string, src *trainSource, views int, seed uint64) (*harness.EvalSet, int, error) {
+// the puzzle ids the model trains with), else --eval-set itself. views is
+// --eval-views: of a build's test split, its first views (0: all).
+func trainEvalItems(stderr io.Writer, root, name string, src *trainSource, views int, seed uint64) (*harness.EvalSet, error) {
+	vo := harness.ViewOptions{Views: views, Seed: seed}
 	if ad, ok := src.data.(*harness.ARCData); ok && src.test != nil {
-		items, err := ad.TestItems(harness.ViewOptions{Views: views, Seed: seed})
-		if err != nil {
-			return nil, 0, err
-		}
-		es := &harness.EvalSet{Items: items, Name: src.test.Name, Fingerprint: tasks.Fingerprint(src.test), Kind: tasks.ARC,
-			Built: true, BuildIdentifiers: ad.NumPuzzleIDs(), BuildIDsHash: results.IdentifiersDigest(ad.Plan().Identifiers())}
-		for _, g := range ad.Plan().Split(build.SplitTest).Groups { // tasks with fewer distinct copies have fewer views
-			es.BuildViews = max(es.BuildViews, len(g.Members))
-		}
-		if es.Identity, err = harness.Identify(items); err != nil {
-			return nil, 0, err
-		}
-		return es, views, nil
+		return ad.TestEvalSet(vo)
 	}
-	es, err := harness.LoadEvalSet(root, name, harness.ViewOptions{Views: 1, Seed: seed})
+	es, err := harness.LoadEvalSet(root, name, vo)
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
 	if es.Kind == tasks.ARC && !es.Built {
 		fmt.Fprintf(stderr, "warning: %s is evaluated with the blank puzzle id 0, not ids the model trained with; evaluate the build's test split (the --eval-set of a built train split) or train from ARC sets\n", es.Name)
 	}
-	return es, 1, nil
+	return es, nil
 }
 
 // newTrainable makes a freshly initialised model of a kind whose sequence

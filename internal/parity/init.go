@@ -17,12 +17,15 @@ const truncStdRatio = 0.8796256610342398
 // CheckOfficialInit fails t unless src (a family's InitTensors) is
 // initialised as the official constructors do (TRM trm.py L124-160,
 // transformers_baseline.py L125-181, HRM hrm_act_v1.py L107-144), for a model
-// of hidden size hidden:
+// of hidden size hidden and forward dtype forwardDtype:
 //
 //   - puzzle_emb.weights all zero;
 //   - q_head.weight all zero, q_head.bias all −5;
-//   - H_init/L_init of length hidden, every value a bfloat16 within the
-//     bfloat16 of 2/0.8796 (a truncated normal of std 1), std about 1;
+//   - H_init/L_init of length hidden, std about 1: with a bfloat16 forward
+//     dtype (or none: the official default) every value a bfloat16 within
+//     the bfloat16 of 2/0.8796 (a truncated normal of std 1); otherwise
+//     within 2/0.8796 and not rounded to bfloat16 (the buffers are created
+//     in the forward dtype, trm.py L152-154);
 //   - embed_tokens/embed_pos within ±2·σ/0.8796 for σ = 1/√hidden;
 //   - every other 2-D weight (out, in) within ±2·σ/0.8796 for σ = 1/√in,
 //     and, when it has 4096 values or more, a standard deviation within 6 %
@@ -31,7 +34,7 @@ const truncStdRatio = 0.8796256610342398
 //
 // It also requires the tensors every family has, and rejects any other name
 // so that a new kind of tensor gets a rule here.
-func CheckOfficialInit(t *testing.T, src map[string]models.Tensor, hidden int) {
+func CheckOfficialInit(t *testing.T, src map[string]models.Tensor, hidden int, forwardDtype string) {
 	t.Helper()
 	for _, name := range []string{"q_head.weight", "q_head.bias", "H_init", "embed_tokens.embedding_weight", "lm_head.weight"} {
 		if _, ok := src[name]; !ok {
@@ -56,16 +59,27 @@ func CheckOfficialInit(t *testing.T, src map[string]models.Tensor, hidden int) {
 			}
 			// The bfloat16 nearest 2/0.8796 = 2.27369 is 2.28125: values
 			// rounded to bfloat16 may reach it.
-			const bf16Bound = 2.28125
+			bf16 := forwardDtype == "" || forwardDtype == "bfloat16"
+			bound := 2 / truncStdRatio
+			if bf16 {
+				bound = 2.28125
+			}
+			rounded := 0
 			for i, v := range w.Data {
-				if math.Float32bits(v)&0xffff != 0 {
-					t.Errorf("%s[%d] = %g (%#08x) is not a bfloat16 value", name, i, v, math.Float32bits(v))
+				if math.Float32bits(v)&0xffff == 0 {
+					rounded++
+				} else if bf16 {
+					t.Errorf("%s[%d] = %g (%#08x) is not a bfloat16 value (forward dtype %q)", name, i, v, math.Float32bits(v), forwardDtype)
 					break
 				}
-				if math.Abs(float64(v)) > bf16Bound {
-					t.Errorf("%s[%d] = %g outside ±%g", name, i, v, bf16Bound)
+				if math.Abs(float64(v)) > bound {
+					t.Errorf("%s[%d] = %g outside ±%g", name, i, v, bound)
 					break
 				}
+			}
+			// A float32 value is a bfloat16 one with probability 2^-16.
+			if !bf16 && rounded == len(w.Data) {
+				t.Errorf("%s: every value is a bfloat16 one, with forward dtype %q (want float32 values)", name, forwardDtype)
 			}
 			if sd := stdDev(w.Data); len(w.Data) >= 256 && math.Abs(sd-1) > 0.15 {
 				t.Errorf("%s: standard deviation %.3f, want about 1", name, sd)

@@ -17,7 +17,7 @@ import (
 func InitTensors(c Config, seed uint64) TensorMap {
 	m := TensorMap{}
 	for _, s := range expectedWeights(c) {
-		m[s.name] = InitTensor(s.name, s.shape, seed)
+		m[s.name] = InitTensor(s.name, s.shape, seed, c.ForwardDtype)
 	}
 	return m
 }
@@ -31,8 +31,13 @@ func InitTensors(c Config, seed uint64) TensorMap {
 //     hrm_act_v1.py L117-120).
 //   - "q_head.weight": zeros and "q_head.bias": −5, so that sigmoid(q_halt)
 //     starts near 0.0067 (trm.py L156-160, hrm_act_v1.py L140-144).
-//   - "H_init", "L_init" (any 1-D "…_init" state): TruncNormal σ=1 rounded to
-//     bfloat16, the buffers' dtype (trm.py L152-154, hrm_act_v1.py L137-138).
+//   - "H_init", "L_init" (any 1-D "…_init" state): TruncNormal σ=1 in the
+//     buffer's dtype, which is the config's forward_dtype (torch.empty(…,
+//     dtype=self.forward_dtype): trm.py L152-154, transformers_baseline.py
+//     L172-175, hrm_act_v1.py L137-138): rounded to bfloat16 when it is
+//     bfloat16 (or unset: the official default, trm.py L58), kept float32
+//     otherwise. (A float16 buffer would hold float16 values; no official
+//     config uses float16, and the values stay float32 here.)
 //   - "….embedding_weight" (embed_tokens, embed_pos) of shape (rows, hidden):
 //     TruncNormal σ = embed_init_std = 1/√hidden (trm.py L126-129 and L145,
 //     layers.py CastedEmbedding L63-75).
@@ -46,7 +51,7 @@ func InitTensors(c Config, seed uint64) TensorMap {
 // draws from torch's global generator, so the numbers differ from a PyTorch
 // run's; their distribution is the same. A name outside these rules is a
 // programming error (the specs come from this module) and panics.
-func InitTensor(name string, shape []int, seed uint64) MapTensor {
+func InitTensor(name string, shape []int, seed uint64, forwardDtype string) MapTensor {
 	n := 1
 	for _, d := range shape {
 		n *= d
@@ -63,8 +68,10 @@ func InitTensor(name string, shape []int, seed uint64) MapTensor {
 		}
 	case strings.HasSuffix(name, "_init") && len(shape) == 1:
 		nn.TruncNormal(data, 1, tensorRNG(seed, name))
-		for i, v := range data {
-			data[i] = nn.RoundBF16(v)
+		if BFloat16Buffers(forwardDtype) {
+			for i, v := range data {
+				data[i] = nn.RoundBF16(v)
+			}
 		}
 	case (base == "embedding_weight" || base == "weight") && len(shape) == 2:
 		nn.TruncNormal(data, 1/math.Sqrt(float64(shape[1])), tensorRNG(seed, name))
@@ -72,6 +79,13 @@ func InitTensor(name string, shape []int, seed uint64) MapTensor {
 		panic(fmt.Sprintf("trm.InitTensor: no official initialisation for tensor %q of shape %v", name, shape))
 	}
 	return t
+}
+
+// BFloat16Buffers reports whether a model of this forward_dtype creates its
+// initial-state buffers (H_init, L_init) in bfloat16: "bfloat16", or "" for
+// a config that leaves the official default.
+func BFloat16Buffers(forwardDtype string) bool {
+	return forwardDtype == "" || forwardDtype == "bfloat16"
 }
 
 // tensorRNG is the random stream of one tensor: PCG seeded by the root seed

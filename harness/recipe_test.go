@@ -108,7 +108,7 @@ func TestOfficialSteps(t *testing.T) {
 	}
 	meta, err := tasks.ReadBuiltMeta(filepath.Join(testenv.DataRoot(t), "maze-30x30-hard-1k", "hrm_processed", "train"))
 	if err != nil {
-		t.Skipf("the official maze build is needed: %v", err)
+		testenv.Missing(t, testenv.Data, "the official Maze-Hard build (maze-30x30-hard-1k/hrm_processed in the data root) is needed: %v", err)
 	}
 	if got := OfficialSteps(50000, meta.TotalGroups, meta.MeanPuzzleExamples, 768); got != 65104 {
 		t.Errorf("official maze build: %d steps, want 65,104", got)

@@ -14,6 +14,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"arceval/internal/testenv"
 )
 
 // screenshotPath is where the browser test leaves its screenshot of the page.
@@ -117,14 +119,15 @@ func (c *cdp) call(ctx context.Context, session, method string, params any, resu
 // TestHTMLInChromium loads the HTML report in headless Chromium and checks
 // that it renders its tables, SVG plots and gallery with no console error,
 // no exception and no network request; it writes a screenshot to
-// /tmp/arceval-report.png. Skipped when no Chromium is installed.
+// /tmp/arceval-report.png. Skipped when no Chromium is installed (a
+// failure under $ARCEVAL_REQUIRE=browser, as in CI).
 func TestHTMLInChromium(t *testing.T) {
-	bin := findChromium()
-	if bin == "" {
-		t.Skip("no Chromium found (install Debian's chromium or set $ARCEVAL_CHROMIUM): skipping the browser test")
-	}
 	if testing.Short() {
 		t.Skip("-short: skipping the browser test")
+	}
+	bin := findChromium()
+	if bin == "" {
+		testenv.Missing(t, testenv.Browser, "no Chromium on $PATH: install Debian's chromium (apt-get install chromium) or set $ARCEVAL_CHROMIUM")
 	}
 	dir := t.TempDir()
 	page := filepath.Join(dir, "report.html")

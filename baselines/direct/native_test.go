@@ -15,12 +15,11 @@ import (
 // same outputs, bit for bit; the native file needs no config, and a model
 // of another kind is refused.
 func TestImportRoundTrip(t *testing.T) {
-	dir := testenv.FixturesRoot(t)
-	cfg, err := ReadConfigFile(filepath.Join(dir, "tiny_direct.json"), DefaultConfig())
+	cfg, err := ReadConfigFile(testenv.Fixture(t, "tiny_direct")+".json", DefaultConfig())
 	if err != nil {
 		t.Fatal(err)
 	}
-	src := openTensors(t, filepath.Join(dir, "tiny_direct.state_dict"))
+	src := openTensors(t, testenv.Fixture(t, "tiny_direct")+".state_dict")
 	out := filepath.Join(t.TempDir(), "tiny_direct.safetensors")
 	rep, err := Import(src, cfg, out, nil)
 	if err != nil {
@@ -53,8 +52,7 @@ func TestImportRoundTrip(t *testing.T) {
 // A checkpoint that does not match the config is refused with every
 // problem named.
 func TestImportMismatch(t *testing.T) {
-	dir := testenv.FixturesRoot(t)
-	cfg, err := ReadConfigFile(filepath.Join(dir, "tiny_direct.json"), DefaultConfig())
+	cfg, err := ReadConfigFile(testenv.Fixture(t, "tiny_direct")+".json", DefaultConfig())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +72,7 @@ func TestImportMismatch(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			c := cfg
 			tc.edit(&c)
-			src := openTensors(t, filepath.Join(dir, tc.fixture+".state_dict"))
+			src := openTensors(t, testenv.Fixture(t, tc.fixture)+".state_dict")
 			_, err := Import(src, c, filepath.Join(t.TempDir(), "x"), nil)
 			for _, w := range tc.want {
 				if err == nil || !strings.Contains(err.Error(), w) {

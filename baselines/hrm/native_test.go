@@ -14,12 +14,11 @@ import (
 // Importing an official checkpoint and loading the native file gives the
 // same outputs, bit for bit; the native file needs no config.
 func TestImportRoundTrip(t *testing.T) {
-	dir := testenv.FixturesRoot(t)
-	cfg, err := ReadConfigFile(filepath.Join(dir, "tiny_hrm.json"), DefaultConfig())
+	cfg, err := ReadConfigFile(testenv.Fixture(t, "tiny_hrm")+".json", DefaultConfig())
 	if err != nil {
 		t.Fatal(err)
 	}
-	src := openTensors(t, filepath.Join(dir, "tiny_hrm.state_dict"))
+	src := openTensors(t, testenv.Fixture(t, "tiny_hrm")+".state_dict")
 	out := filepath.Join(t.TempDir(), "tiny_hrm.safetensors")
 	rep, err := Import(src, cfg, out, map[string]string{"note": "test"})
 	if err != nil {
@@ -55,8 +54,7 @@ func TestImportRoundTrip(t *testing.T) {
 // A checkpoint that does not match the config is refused with every
 // problem named, before anything is written.
 func TestImportMismatch(t *testing.T) {
-	dir := testenv.FixturesRoot(t)
-	cfg, err := ReadConfigFile(filepath.Join(dir, "tiny_hrm.json"), DefaultConfig())
+	cfg, err := ReadConfigFile(testenv.Fixture(t, "tiny_hrm")+".json", DefaultConfig())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +78,7 @@ func TestImportMismatch(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			c := cfg
 			tc.edit(&c)
-			src := openTensors(t, filepath.Join(dir, tc.fixture+".state_dict"))
+			src := openTensors(t, testenv.Fixture(t, tc.fixture)+".state_dict")
 			out := filepath.Join(t.TempDir(), "x")
 			_, err := Import(src, c, out, nil)
 			for _, w := range tc.want {
@@ -101,8 +99,7 @@ func TestImportMismatch(t *testing.T) {
 // An official checkpoint loads with a partial config: the sizes come from
 // the tensors. Without any config it is refused.
 func TestLoadFileOfficial(t *testing.T) {
-	dir := testenv.FixturesRoot(t)
-	path := filepath.Join(dir, "tiny_hrm.state_dict")
+	path := testenv.Fixture(t, "tiny_hrm") + ".state_dict"
 	partial := DefaultConfig()
 	partial.SeqLen, partial.HCycles, partial.LCycles, partial.NumHeads, partial.Expansion = 16, 2, 2, 2, 4
 	partial.PosEncodings, partial.HaltMaxSteps, partial.HaltExplorationProb = "rope", 4, 0.1
@@ -111,7 +108,7 @@ func TestLoadFileOfficial(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer src.Close()
-	want, _ := ReadConfigFile(filepath.Join(dir, "tiny_hrm.json"), DefaultConfig())
+	want, _ := ReadConfigFile(testenv.Fixture(t, "tiny_hrm")+".json", DefaultConfig())
 	want.BatchSize, want.ForwardDtype = 0, partial.ForwardDtype
 	if m.Cfg != want {
 		t.Errorf("inferred %+v\nwant     %+v", m.Cfg, want)

@@ -2,7 +2,6 @@ package hrm
 
 import (
 	"math"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -16,12 +15,11 @@ import (
 
 func loadFixtureModel(t *testing.T, name string) *Model {
 	t.Helper()
-	dir := testenv.FixturesRoot(t)
-	cfg, err := ReadConfigFile(filepath.Join(dir, name+".json"), DefaultConfig())
+	cfg, err := ReadConfigFile(testenv.Fixture(t, name)+".json", DefaultConfig())
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := Load(cfg, openTensors(t, filepath.Join(dir, name+".state_dict")))
+	m, err := Load(cfg, openTensors(t, testenv.Fixture(t, name)+".state_dict"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +38,7 @@ func fixtureBatch(t *testing.T, name string) Batch {
 			return f.Batch()
 		}
 	}
-	t.Skipf("no fixture %s", name)
+	testenv.Missing(t, testenv.Fixtures, "no hrm parity fixture %s", name)
 	return Batch{}
 }
 
@@ -148,12 +146,11 @@ func TestStepAllocations(t *testing.T) {
 // Weights with NaN are refused, naming the tensor; so is a NaN puzzle row
 // when a batch row loads it.
 func TestRejectsNonFiniteWeights(t *testing.T) {
-	dir := testenv.FixturesRoot(t)
-	cfg, err := ReadConfigFile(filepath.Join(dir, "tiny_hrm.json"), DefaultConfig())
+	cfg, err := ReadConfigFile(testenv.Fixture(t, "tiny_hrm")+".json", DefaultConfig())
 	if err != nil {
 		t.Fatal(err)
 	}
-	src := openTensors(t, filepath.Join(dir, "tiny_hrm.state_dict"))
+	src := openTensors(t, testenv.Fixture(t, "tiny_hrm")+".state_dict")
 	mem := func() trm.TensorMap {
 		mem := trm.TensorMap{}
 		for _, n := range src.Names() {

@@ -215,7 +215,6 @@ func readLines(t *testing.T, path string) []string {
 // Every model kind evaluates through the same harness: the tiny official
 // TRM, HRM and transformer-baseline fixtures (seq_len 16) on 4×4 mazes.
 func TestEvalEveryKind(t *testing.T) {
-	fixtures := testenv.FixturesRoot(t)
 	dir := t.TempDir()
 	mazes := filepath.Join(dir, "mazes.csv")
 	if _, errOut, err := runCLI(t, "data", "gen", "maze", "--n", "6", "--size", "4", "--min-path", "2", "--seed", "2", "--out", mazes); err != nil {
@@ -223,8 +222,8 @@ func TestEvalEveryKind(t *testing.T) {
 	}
 	for _, tc := range []struct{ fixture, kind string }{{"tiny_trm_att", "trm"}, {"tiny_hrm", "hrm"}, {"tiny_direct", "transformer_baseline"}} {
 		native := filepath.Join(dir, tc.fixture+".safetensors")
-		if _, errOut, err := runCLI(t, "import", filepath.Join(fixtures, tc.fixture+".state_dict"), "--kind", tc.kind,
-			"--config", filepath.Join(fixtures, tc.fixture+".json"), "--out", native); err != nil {
+		if _, errOut, err := runCLI(t, "import", testenv.Fixture(t, tc.fixture)+".state_dict", "--kind", tc.kind,
+			"--config", testenv.Fixture(t, tc.fixture)+".json", "--out", native); err != nil {
 			t.Fatalf("%s: import: %v %s", tc.fixture, err, errOut)
 		}
 		run := filepath.Join(dir, tc.fixture+".jsonl")

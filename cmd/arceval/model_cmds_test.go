@@ -15,10 +15,9 @@ import (
 // official outputs stored in the fixture, via the fixture's own JSON as
 // --config and --inputs.
 func TestImportAndForward(t *testing.T) {
-	dir := testenv.FixturesRoot(t)
-	fixture := filepath.Join(dir, "tiny_trm_att.json")
+	fixture := testenv.Fixture(t, "tiny_trm_att") + ".json"
 	native := filepath.Join(t.TempDir(), "tiny.safetensors")
-	out, errOut, err := runCLI(t, "import", filepath.Join(dir, "tiny_trm_att.state_dict"), "--config", fixture, "--out", native)
+	out, errOut, err := runCLI(t, "import", testenv.Fixture(t, "tiny_trm_att")+".state_dict", "--config", fixture, "--out", native)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, errOut)
 	}
@@ -64,8 +63,7 @@ func TestImportAndForward(t *testing.T) {
 }
 
 func TestImportErrors(t *testing.T) {
-	dir := testenv.FixturesRoot(t)
-	ckpt := filepath.Join(dir, "tiny_trm_att.state_dict")
+	ckpt := testenv.Fixture(t, "tiny_trm_att") + ".state_dict"
 	if _, _, err := runCLI(t, "import", ckpt, "--out", filepath.Join(t.TempDir(), "x")); err == nil || exitCode(err) != 2 {
 		t.Errorf("import without config: err %v", err)
 	}
@@ -73,7 +71,7 @@ func TestImportErrors(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "does not match the TRM config") {
 		t.Errorf("mismatched preset: err %v", err)
 	}
-	if _, _, err := runCLI(t, "forward", "--model", ckpt, "--inputs", filepath.Join(dir, "tiny_trm_att.json")); err == nil {
+	if _, _, err := runCLI(t, "forward", "--model", ckpt, "--inputs", testenv.Fixture(t, "tiny_trm_att")+".json"); err == nil {
 		t.Error("official checkpoint without config accepted")
 	}
 }

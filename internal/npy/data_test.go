@@ -32,7 +32,7 @@ func TestRealDatasets(t *testing.T) {
 		t.Run(s.dir, func(t *testing.T) {
 			dir := filepath.Join(root, s.dir)
 			if _, err := os.Stat(dir); err != nil {
-				t.Skipf("dataset missing: %v", err)
+				testenv.Missing(t, testenv.Data, "the official build %s is not in the data root: %v", s.dir, err)
 			}
 			inputs := mustOpen(t, filepath.Join(dir, "all__inputs.npy"))
 			labels := mustOpen(t, filepath.Join(dir, "all__labels.npy"))

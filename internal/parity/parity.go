@@ -1,8 +1,9 @@
-// Package parity reads the parity fixtures of ../shared/fixtures/parity
-// (reference outputs of the official PyTorch models) and checks a model's
-// supervision steps, and a trainable model's training steps and gradients,
-// against them with each step's stored tolerances, for the models' parity
-// tests. It also holds the checks every models.Trainable shares: whole-step
+// Package parity reads the parity fixtures (reference outputs of the
+// official PyTorch models: the tiny ones in the repository's
+// testdata/parity, the full-size ones in $ARCEVAL_FIXTURES or
+// ../shared/fixtures/parity) and checks a model's supervision steps, and a
+// trainable model's training steps and gradients, against them with each
+// step's stored tolerances, for the models' parity tests. It also holds the checks every models.Trainable shares: whole-step
 // finite differences (CheckGradients) and a conformance suite
 // (TrainableSuite).
 package parity
@@ -82,12 +83,13 @@ type TrainStep struct {
 	} `json:"tolerance"`
 }
 
-// Discover returns the fixtures of a kind in the fixtures folder, sorted by
-// name; it skips the test when there are none.
+// Discover returns the fixtures of a kind, sorted by name: the repository's
+// (testdata/parity) and the external folder's (testenv.FixtureFiles), a
+// fixture in both once, from the repository. With none it reports them
+// missing (testenv.Missing).
 func Discover(t *testing.T, kind string) []*Fixture {
 	t.Helper()
-	dir := testenv.FixturesRoot(t)
-	paths, _ := filepath.Glob(filepath.Join(dir, "*.json"))
+	paths := testenv.FixtureFiles(t, "*.json")
 	var out []*Fixture
 	for _, p := range paths {
 		data, err := os.ReadFile(p)
@@ -102,9 +104,9 @@ func Discover(t *testing.T, kind string) []*Fixture {
 		out = append(out, &f)
 	}
 	if len(out) == 0 {
-		t.Skipf("no %s fixtures in %s", kind, dir)
+		testenv.Missing(t, testenv.Fixtures, "no %s parity fixtures in %s", kind, strings.Join(testenv.FixtureDirs(t), ", "))
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	sort.Slice(out, func(i, j int) bool { return out[i].Name() < out[j].Name() })
 	return out
 }
 

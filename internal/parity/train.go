@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"arceval/internal/testenv"
 	"arceval/models"
 	"arceval/models/checkpoint"
 	"arceval/models/nn"
@@ -49,7 +50,7 @@ func Trained(t *testing.T, kind string) []*Fixture {
 		}
 	}
 	if len(out) == 0 {
-		t.Skipf("no %s fixture with a train section", kind)
+		testenv.Missing(t, testenv.Fixtures, "no %s parity fixture with a train section", kind)
 	}
 	return out
 }

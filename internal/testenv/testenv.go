@@ -1,8 +1,12 @@
-// Package testenv locates the shared benchmark data, parity fixtures and
-// specification documents for tests: $ARCEVAL_DATA / $ARCEVAL_FIXTURES /
-// $ARCEVAL_DOCS when set, else ../shared/data, ../shared/fixtures/parity and
-// ../shared/docs beside the module root. Tests that need them skip
-// with a clear message when they are absent.
+// Package testenv locates what tests need from outside the Go code: the
+// parity fixtures (the tiny ones committed in testdata/parity, the
+// full-size ones in $ARCEVAL_FIXTURES, else ../shared/fixtures/parity), the
+// benchmark data ($ARCEVAL_DATA, else ../shared/data) and the specification
+// documents ($ARCEVAL_DOCS, else ../shared/docs), the ../shared paths
+// beside the module root. A test whose need is absent skips, saying in one
+// line what is missing and how to get it; $ARCEVAL_REQUIRE turns that skip
+// into a failure (see Missing), which is how CI makes sure nothing that
+// matters was skipped.
 package testenv
 
 import (
@@ -29,33 +33,50 @@ func moduleRoot() string {
 	}
 }
 
-// DataRoot returns the benchmark data root or skips the test.
+// external is a folder outside the repository: $env when set, else rel
+// under the module root.
+func external(env, rel string) string {
+	if dir := os.Getenv(env); dir != "" {
+		return dir
+	}
+	return filepath.Join(moduleRoot(), rel)
+}
+
+// isDir reports whether dir is an existing folder.
+func isDir(dir string) bool {
+	st, err := os.Stat(dir)
+	return err == nil && st.IsDir()
+}
+
+// DataRoot returns the benchmark data root, or reports it missing (Missing:
+// a skip, a failure under $ARCEVAL_REQUIRE=data).
 func DataRoot(t testing.TB) string {
 	t.Helper()
-	return locate(t, "ARCEVAL_DATA", filepath.Join("..", "shared", "data"))
+	dir := external("ARCEVAL_DATA", filepath.Join("..", "shared", "data"))
+	if !isDir(dir) {
+		Missing(t, Data, "no benchmark data at %s: set $ARCEVAL_DATA to a data root (`arceval data fetch --data DIR` downloads the official sources)", dir)
+	}
+	return dir
 }
 
-// DocsRoot returns the folder of the shared specification documents
-// ($ARCEVAL_DOCS, else ../shared/docs) or skips the test.
+// DataPath returns the file or folder rel under the data root, or reports it
+// missing like DataRoot, naming it.
+func DataPath(t testing.TB, rel string) string {
+	t.Helper()
+	p := filepath.Join(DataRoot(t), rel)
+	if _, err := os.Stat(p); err != nil {
+		Missing(t, Data, "%s is not in the data root: set $ARCEVAL_DATA to a complete data root (`arceval data fetch`, `arceval data build`)", p)
+	}
+	return p
+}
+
+// DocsRoot returns the folder of the specification documents, or reports it
+// missing (a failure under $ARCEVAL_REQUIRE=docs).
 func DocsRoot(t testing.TB) string {
 	t.Helper()
-	return locate(t, "ARCEVAL_DOCS", filepath.Join("..", "shared", "docs"))
-}
-
-// FixturesRoot returns the parity fixtures folder or skips the test.
-func FixturesRoot(t testing.TB) string {
-	t.Helper()
-	return locate(t, "ARCEVAL_FIXTURES", filepath.Join("..", "shared", "fixtures", "parity"))
-}
-
-func locate(t testing.TB, env, rel string) string {
-	t.Helper()
-	dir := os.Getenv(env)
-	if dir == "" {
-		dir = filepath.Join(moduleRoot(), rel)
-	}
-	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-		t.Skipf("%s not found (set $%s): skipping", dir, env)
+	dir := external("ARCEVAL_DOCS", filepath.Join("..", "shared", "docs"))
+	if !isDir(dir) {
+		Missing(t, Docs, "no specification documents at %s: set $ARCEVAL_DOCS to the folder holding trm-spec.md", dir)
 	}
 	return dir
 }

@@ -82,14 +82,12 @@ type fixtureSum struct {
 // checks names, order, shapes and dtypes against NAME.json, and every value
 // against the sums PyTorch computed (fixture_sums.json).
 func TestParityFixtures(t *testing.T) {
-	root := testenv.FixturesRoot(t)
 	var paths []string
 	for _, pat := range []string{"*.state_dict", "*.grad", "*.after"} {
-		m, _ := filepath.Glob(filepath.Join(root, pat))
-		paths = append(paths, m...)
+		paths = append(paths, testenv.FixtureFiles(t, pat)...)
 	}
 	if len(paths) == 0 {
-		t.Skip("no fixture checkpoints in " + root)
+		testenv.Missing(t, testenv.Fixtures, "no parity fixture checkpoints in %s", strings.Join(testenv.FixtureDirs(t), ", "))
 	}
 	data, err := os.ReadFile("testdata/fixture_sums.json")
 	if err != nil {
@@ -111,7 +109,7 @@ func TestParityFixtures(t *testing.T) {
 				t.Errorf("format %v", f.Format)
 			}
 			name := base[:strings.IndexByte(base, '.')]
-			keys := fixtureKeys(t, filepath.Join(root, name+".json"))
+			keys := fixtureKeys(t, filepath.Join(filepath.Dir(path), name+".json"))
 			isGrad := strings.HasSuffix(base, ".grad")
 			if !isGrad && len(f.Keys()) != len(keys) {
 				t.Errorf("%d tensors, fixture JSON lists %d", len(f.Keys()), len(keys))
@@ -169,8 +167,8 @@ func TestParityFixtures(t *testing.T) {
 // TestDTypeExample loads the bf16 fixture and compares it exactly with the
 // values in dtype_example.json.
 func TestDTypeExample(t *testing.T) {
-	root := testenv.FixturesRoot(t)
-	data, err := os.ReadFile(filepath.Join(root, "dtype_example.json"))
+	fixture := testenv.Fixture(t, "dtype_example")
+	data, err := os.ReadFile(fixture + ".json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,7 +180,7 @@ func TestDTypeExample(t *testing.T) {
 	if err := json.Unmarshal(data, &want); err != nil {
 		t.Fatal(err)
 	}
-	f, err := Open(filepath.Join(root, "dtype_example.state_dict"))
+	f, err := Open(fixture + ".state_dict")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -219,10 +217,9 @@ func TestDTypeExample(t *testing.T) {
 // fixture and round-trips every fixture state_dict through safetensors and
 // the native format without PyTorch.
 func TestFixtureRowsAndRoundTrip(t *testing.T) {
-	root := testenv.FixturesRoot(t)
-	paths, _ := filepath.Glob(filepath.Join(root, "*.state_dict"))
+	paths := testenv.FixtureFiles(t, "*.state_dict")
 	if len(paths) == 0 {
-		t.Skip("no fixture state_dicts")
+		testenv.Missing(t, testenv.Fixtures, "no parity fixture state_dicts in %s", strings.Join(testenv.FixtureDirs(t), ", "))
 	}
 	for _, path := range paths {
 		t.Run(filepath.Base(path), func(t *testing.T) {

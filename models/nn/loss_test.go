@@ -106,8 +106,7 @@ func TestBCEWithLogits(t *testing.T) {
 // step of every parity fixture that stores logits, from those logits, the
 // labels and the q_halt values, and compares them with the official values.
 func TestLossFixtures(t *testing.T) {
-	dir := testenv.FixturesRoot(t)
-	paths, _ := filepath.Glob(filepath.Join(dir, "*.json"))
+	paths := testenv.FixtureFiles(t, "*.json")
 	n := 0
 	for _, p := range paths {
 		data, err := os.ReadFile(p)
@@ -173,6 +172,6 @@ func TestLossFixtures(t *testing.T) {
 		}
 	}
 	if n == 0 {
-		t.Skip("no fixture with logits")
+		testenv.Missing(t, testenv.Fixtures, "no parity fixture with logits in %s", strings.Join(testenv.FixtureDirs(t), ", "))
 	}
 }

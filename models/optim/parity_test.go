@@ -15,7 +15,7 @@ import (
 )
 
 // trainFixture is the part of a parity fixture JSON that describes its two
-// training steps (../shared/fixtures/parity/README.md).
+// training steps (testdata/parity/README.md at the module root).
 type trainFixture struct {
 	Kind              string  `json:"kind"`
 	PuzzleIdentifiers []int32 `json:"puzzle_identifiers"`
@@ -79,8 +79,7 @@ func readTensors(t *testing.T, path string) *tensorFile {
 
 // discoverTrainFixtures lists the fixtures with a train section.
 func discoverTrainFixtures(t *testing.T) map[string]*trainFixture {
-	dir := testenv.FixturesRoot(t)
-	paths, _ := filepath.Glob(filepath.Join(dir, "*.json"))
+	paths := testenv.FixtureFiles(t, "*.json")
 	out := map[string]*trainFixture{}
 	for _, p := range paths {
 		data, err := os.ReadFile(p)
@@ -94,7 +93,7 @@ func discoverTrainFixtures(t *testing.T) map[string]*trainFixture {
 		out[strings.TrimSuffix(p, ".json")] = &f
 	}
 	if len(out) == 0 {
-		t.Skipf("no fixtures with a train section in %s", dir)
+		testenv.Missing(t, testenv.Fixtures, "no parity fixture with a train section in %s", strings.Join(testenv.FixtureDirs(t), ", "))
 	}
 	return out
 }

@@ -2,7 +2,6 @@ package trm
 
 import (
 	"math"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -15,12 +14,11 @@ import (
 
 func loadFixtureModel(t *testing.T, name string) *Model {
 	t.Helper()
-	dir := testenv.FixturesRoot(t)
-	cfg, err := ReadConfigFile(filepath.Join(dir, name+".json"), DefaultConfig())
+	cfg, err := ReadConfigFile(testenv.Fixture(t, name)+".json", DefaultConfig())
 	if err != nil {
 		t.Fatal(err)
 	}
-	src, err := OpenTensors(filepath.Join(dir, name+".state_dict"))
+	src, err := OpenTensors(testenv.Fixture(t, name) + ".state_dict")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,9 +100,8 @@ func TestHaltOnQ(t *testing.T) {
 
 // Weights with NaN are refused, naming the tensor.
 func TestRejectsNonFiniteWeights(t *testing.T) {
-	dir := testenv.FixturesRoot(t)
-	cfg, _ := ReadConfigFile(filepath.Join(dir, "tiny_trm_att.json"), DefaultConfig())
-	src, err := OpenTensors(filepath.Join(dir, "tiny_trm_att.state_dict"))
+	cfg, _ := ReadConfigFile(testenv.Fixture(t, "tiny_trm_att")+".json", DefaultConfig())
+	src, err := OpenTensors(testenv.Fixture(t, "tiny_trm_att") + ".state_dict")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,14 +14,13 @@ import (
 // Importing an official checkpoint and loading the native file gives the
 // same outputs, bit for bit; the native file needs no config.
 func TestImportRoundTrip(t *testing.T) {
-	dir := testenv.FixturesRoot(t)
 	for _, name := range []string{"tiny_trm_att", "tiny_trm_mlp"} {
 		t.Run(name, func(t *testing.T) {
-			cfg, err := ReadConfigFile(filepath.Join(dir, name+".json"), DefaultConfig())
+			cfg, err := ReadConfigFile(testenv.Fixture(t, name)+".json", DefaultConfig())
 			if err != nil {
 				t.Fatal(err)
 			}
-			src, err := OpenTensors(filepath.Join(dir, name+".state_dict"))
+			src, err := OpenTensors(testenv.Fixture(t, name) + ".state_dict")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -52,12 +51,11 @@ func TestImportRoundTrip(t *testing.T) {
 }
 
 func TestImportMismatch(t *testing.T) {
-	dir := testenv.FixturesRoot(t)
-	cfg, err := ReadConfigFile(filepath.Join(dir, "tiny_trm_att.json"), DefaultConfig())
+	cfg, err := ReadConfigFile(testenv.Fixture(t, "tiny_trm_att")+".json", DefaultConfig())
 	if err != nil {
 		t.Fatal(err)
 	}
-	src, err := OpenTensors(filepath.Join(dir, "tiny_trm_att.state_dict"))
+	src, err := OpenTensors(testenv.Fixture(t, "tiny_trm_att") + ".state_dict")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,8 +109,7 @@ lr: 0.0001
 }
 
 func TestInferConfig(t *testing.T) {
-	dir := testenv.FixturesRoot(t)
-	src, err := OpenTensors(filepath.Join(dir, "tiny_trm_mlp.state_dict"))
+	src, err := OpenTensors(testenv.Fixture(t, "tiny_trm_mlp") + ".state_dict")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -137,7 +137,7 @@ func TestAgainstSpec(t *testing.T) {
 	path := filepath.Join(testenv.DocsRoot(t), "trm-spec.md")
 	f, err := os.Open(path)
 	if err != nil {
-		t.Skipf("%s not found (set $ARCEVAL_DOCS): skipping", path)
+		testenv.Missing(t, testenv.Docs, "%v: set $ARCEVAL_DOCS to the folder holding trm-spec.md", err)
 	}
 	defer f.Close()
 	sections := map[string]string{"### 9.4": "table4", "### 9.5": "table5"}

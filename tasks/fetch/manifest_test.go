@@ -2,20 +2,15 @@ package fetch
 
 import (
 	"arceval/internal/atomicfile"
+	"arceval/internal/testenv"
 	"bytes"
-	"errors"
 	"flag"
-	"io/fs"
 	"os"
 	"strings"
 	"testing"
 )
 
 var genManifest = flag.String("gen-manifest", "", "regenerate "+manifestFile+" from this MANIFEST.txt")
-
-// sharedManifestTxt is the data root's MANIFEST.txt, relative to this
-// package (the default layout has the data at /work/shared/data).
-const sharedManifestTxt = "../../../shared/data/MANIFEST.txt"
 
 // buildFrom builds the manifest of the registry from a MANIFEST.txt.
 func buildFrom(t *testing.T, name string) Manifest {
@@ -51,12 +46,11 @@ func TestGenerateManifest(t *testing.T) {
 }
 
 func TestEmbeddedManifestUpToDate(t *testing.T) {
-	src := sharedManifestTxt
-	if v := os.Getenv("ARCEVAL_MANIFEST_TXT"); v != "" {
-		src = v
-	}
-	if _, err := os.Stat(src); errors.Is(err, fs.ErrNotExist) {
-		t.Skipf("%s not found", src)
+	// The shared data root's MANIFEST.txt (testenv.DataPath), or
+	// $ARCEVAL_MANIFEST_TXT.
+	src := os.Getenv("ARCEVAL_MANIFEST_TXT")
+	if src == "" {
+		src = testenv.DataPath(t, "MANIFEST.txt")
 	}
 	want := buildFrom(t, src)
 	got := EmbeddedManifest()
@@ -149,10 +143,7 @@ func TestBuildManifest(t *testing.T) {
 // TestVerifySharedData checks the registry's path maps against the real
 // data root, if present.
 func TestVerifySharedData(t *testing.T) {
-	root := strings.TrimSuffix(sharedManifestTxt, "/MANIFEST.txt")
-	if _, err := os.Stat(root); err != nil {
-		t.Skip("shared data root not found")
-	}
+	root := testenv.DataRoot(t)
 	probs, err := Verify(root, "arc-agi-1", "arc-agi-2", "concept-arc", "trm-kaggle")
 	if err != nil {
 		t.Fatal(err)

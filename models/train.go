@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 
 	"arceval/models/nn"
+	"arceval/models/tensors"
 )
 
 // TrainBatch is the data offered to a training step: inputs and labels
@@ -95,11 +96,8 @@ type Trainable interface {
 	ConfigJSON() ([]byte, error)
 }
 
-// Tensor is a tensor's shape and float32 values.
-type Tensor struct {
-	Shape []int
-	Data  []float32
-}
+// Tensor is a tensor's shape and float32 values (package tensors).
+type Tensor = tensors.Tensor
 
 // NewTrainState returns the official initial training carry of B rows of S
 // tokens and states of TD (T·D) values per row: every row halted, so the

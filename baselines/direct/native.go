@@ -2,7 +2,7 @@ package direct
 
 import (
 	"arceval/baselines/internal/act"
-	"arceval/models/trm"
+	"arceval/models/tensors"
 )
 
 // Kind is the model kind recorded in native files and run headers.
@@ -20,7 +20,7 @@ type ImportReport = act.ImportReport
 // mlp_t config) and the config in the header. Every missing,
 // mis-shaped or unexpected tensor is reported before anything is written;
 // the file is written atomically.
-func Import(src *trm.FileTensors, c Config, out string, meta map[string]string) (ImportReport, error) {
+func Import(src *tensors.File, c Config, out string, meta map[string]string) (ImportReport, error) {
 	if err := c.Validate(); err != nil {
 		return ImportReport{}, err
 	}
@@ -32,7 +32,7 @@ func Import(src *trm.FileTensors, c Config, out string, meta map[string]string) 
 // must be given (a preset or a config file) and fields it leaves at zero are
 // inferred from the tensor shapes. The returned source stays open (puzzle
 // rows are read on demand); close it when done with the model.
-func LoadFile(path string, cfg *Config) (*Model, *trm.FileTensors, error) {
+func LoadFile(path string, cfg *Config) (*Model, *tensors.File, error) {
 	return act.LoadFile(path, []string{Kind, MLPKind}, cfg, ParseConfig, InferConfig, Load)
 }
 
@@ -71,6 +71,6 @@ func ReadConfigFile(path string, base Config) (Config, error) {
 // InitTensors returns a transformer or MLP baseline of config c freshly
 // initialised as the official constructor does (see act.InitTensors): what
 // training starts from.
-func InitTensors(c Config, seed uint64) trm.TensorMap {
+func InitTensors(c Config, seed uint64) tensors.Map {
 	return act.InitTensors(c.Specs(), seed, c.ForwardDtype)
 }

@@ -5,7 +5,7 @@ import (
 
 	"arceval/internal/parity"
 	"arceval/models/nn"
-	"arceval/models/trm"
+	"arceval/models/tensors"
 )
 
 // TestParity runs every transformer-baseline fixture's batch through its
@@ -59,6 +59,6 @@ func TestTrainingHalt(t *testing.T) {
 }
 
 // openTensors opens a checkpoint for the duration of the test.
-func openTensors(t *testing.T, path string) *trm.FileTensors {
-	return parity.Open(t, trm.OpenTensors, path)
+func openTensors(t *testing.T, path string) *tensors.File {
+	return parity.Open(t, tensors.Open, path)
 }

@@ -7,7 +7,7 @@ import (
 	"arceval/baselines/internal/act"
 	"arceval/models"
 	"arceval/models/nn"
-	"arceval/models/trm"
+	"arceval/models/tensors"
 )
 
 // LoadTrainable is Load for training: the model owns copies of all weights
@@ -111,7 +111,7 @@ func (m *Model) ExplorationProb() float64 {
 // Tensors returns every tensor of a trainable model under its official
 // short name — parameters, H_init and the puzzle table — sharing the live
 // slices.
-func (m *Model) Tensors() (trm.TensorMap, error) {
+func (m *Model) Tensors() (tensors.Map, error) {
 	return m.train.WithOverride(nil, false)
 }
 

@@ -6,7 +6,7 @@ import (
 
 	"arceval/internal/parity"
 	"arceval/models/nn"
-	"arceval/models/trm"
+	"arceval/models/tensors"
 )
 
 // TestParity runs every HRM fixture's batch through its evaluation steps and
@@ -82,6 +82,6 @@ func TestTargetQContinue(t *testing.T) {
 }
 
 // openTensors opens a checkpoint for the duration of the test.
-func openTensors(t *testing.T, path string) *trm.FileTensors {
-	return parity.Open(t, trm.OpenTensors, path)
+func openTensors(t *testing.T, path string) *tensors.File {
+	return parity.Open(t, tensors.Open, path)
 }

@@ -10,7 +10,7 @@ import (
 	"arceval/internal/parity"
 	"arceval/internal/testenv"
 	"arceval/models/nn"
-	"arceval/models/trm"
+	"arceval/models/tensors"
 )
 
 func loadFixtureModel(t *testing.T, name string) *Model {
@@ -151,12 +151,12 @@ func TestRejectsNonFiniteWeights(t *testing.T) {
 		t.Fatal(err)
 	}
 	src := openTensors(t, testenv.Fixture(t, "tiny_hrm")+".state_dict")
-	mem := func() trm.TensorMap {
-		mem := trm.TensorMap{}
+	mem := func() tensors.Map {
+		mem := tensors.Map{}
 		for _, n := range src.Names() {
 			v, _ := src.Float32(n)
 			shape, _ := src.Shape(n)
-			mem[n] = trm.MapTensor{Shape: shape, Data: slices.Clone(v)}
+			mem[n] = tensors.Tensor{Shape: shape, Data: slices.Clone(v)}
 		}
 		return mem
 	}
@@ -217,7 +217,7 @@ func TestBatchErrors(t *testing.T) {
 // countingTensors refuses whole-table reads of the puzzle embedding and
 // counts the rows read, standing in for a 2 GB ARC checkpoint.
 type countingTensors struct {
-	trm.TensorMap
+	tensors.Map
 	rows int
 }
 
@@ -225,12 +225,12 @@ func (c *countingTensors) Float32(name string) ([]float32, error) {
 	if strings.HasSuffix(name, "puzzle_emb.weights") {
 		panic("the whole puzzle table was read")
 	}
-	return c.TensorMap.Float32(name)
+	return c.Map.Float32(name)
 }
 
 func (c *countingTensors) Rows(name string, start, count int) ([]float32, error) {
 	c.rows += count
-	return c.TensorMap.Rows(name, start, count)
+	return c.Map.Rows(name, start, count)
 }
 
 // smallConfig is a quick random-weight HRM for tests and examples.
@@ -246,7 +246,7 @@ func smallConfig() Config {
 // its puzzle.
 func TestPuzzleTableReadLazily(t *testing.T) {
 	cfg := smallConfig()
-	src := &countingTensors{TensorMap: InitTensors(cfg, 3)}
+	src := &countingTensors{Map: InitTensors(cfg, 3)}
 	m, err := Load(cfg, src)
 	if err != nil {
 		t.Fatal(err)

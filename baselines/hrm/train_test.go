@@ -7,7 +7,7 @@ import (
 
 	"arceval/internal/parity"
 	"arceval/models/nn"
-	"arceval/models/trm"
+	"arceval/models/tensors"
 )
 
 // trainConfig is a tiny HRM for tests of the training step.
@@ -35,7 +35,7 @@ func trainConfig(variant string) Config {
 // trainModel is a trainable model with random weights (parity.RandomTrainable).
 func trainModel(t *testing.T, c Config, seed uint64) *Model {
 	t.Helper()
-	return parity.RandomTrainable(t, InitTensors(c, seed), seed, func(src trm.TensorMap) (*Model, error) { return LoadTrainable(c, src) })
+	return parity.RandomTrainable(t, InitTensors(c, seed), seed, func(src tensors.Map) (*Model, error) { return LoadTrainable(c, src) })
 }
 
 // trainBatch is a random batch with some ignored labels.
@@ -157,7 +157,7 @@ func TestTrainable(t *testing.T) {
 			c := trainConfig(variant)
 			m := trainModel(t, c, 7)
 			parity.TrainableSuite(t, parity.Trainable{Model: m, Batch: trainBatch(c, 3, 9), HaltsOnQ: true,
-				Load: parity.FileLoader(t, func(path string) (*Model, *trm.FileTensors, error) { return LoadFile(path, nil) })})
+				Load: parity.FileLoader(t, func(path string) (*Model, *tensors.File, error) { return LoadFile(path, nil) })})
 		})
 	}
 }

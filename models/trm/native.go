@@ -3,10 +3,10 @@ package trm
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 	"strings"
 
 	"arceval/models/checkpoint"
+	"arceval/models/tensors"
 )
 
 // Kind is the model kind recorded in native files and run headers.
@@ -147,14 +147,9 @@ func InferConfig(c Config, src Tensors) Config {
 // or the official all_config.yaml (its arch section). Fields it does not set
 // keep the values of base (DefaultConfig or a preset).
 func ReadConfigFile(path string, base Config) (Config, error) {
-	dict, err := ReadConfigDict(path)
-	if err != nil {
-		return base, err
-	}
-	raw, _ := json.Marshal(dict)
 	c := base
-	if err := json.Unmarshal(raw, &c); err != nil {
-		return base, fmt.Errorf("%s: %w", path, err)
+	if err := tensors.ReadConfigFile(path, &c); err != nil {
+		return base, err
 	}
 	return c, nil
 }
@@ -178,34 +173,4 @@ func WriteTensors(path string, c Config, t TensorMap, meta map[string]string) er
 		return err
 	}
 	return checkpoint.WriteNative(path, Kind, cfg, list, meta)
-}
-
-// ReadConfigDict reads the official config dict of a model config file, as
-// ReadConfigFile does, without decoding it into a TRM Config (the baselines
-// use it for their own configs).
-func ReadConfigDict(path string) (map[string]any, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	var dict map[string]any
-	if strings.HasSuffix(path, ".yaml") || strings.HasSuffix(path, ".yml") {
-		y, err := parseSimpleYAML(data)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		arch, ok := y["arch"].(map[string]any)
-		if !ok {
-			return nil, fmt.Errorf("%s: no arch section", path)
-		}
-		dict = arch
-	} else {
-		if err := json.Unmarshal(data, &dict); err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		if inner, ok := dict["config"].(map[string]any); ok {
-			dict = inner
-		}
-	}
-	return dict, nil
 }

@@ -9,20 +9,6 @@ import (
 	"arceval/models/nn"
 )
 
-// Tensors is a source of named float32 tensors: an official PyTorch
-// checkpoint, a native arceval file, or an in-memory map.
-type Tensors interface {
-	// Shape returns the shape of a tensor, ok=false when absent.
-	Shape(name string) (shape []int, ok bool)
-	// Float32 reads a whole tensor as float32 (bf16/f16 converted).
-	Float32(name string) ([]float32, error)
-	// Rows reads count rows of a 2-D tensor starting at row start; used for
-	// the puzzle-embedding table, which can be gigabytes.
-	Rows(name string, start, count int) ([]float32, error)
-	// Names lists every tensor.
-	Names() []string
-}
-
 // officialPrefixes are the key prefixes of official checkpoints:
 // torch.compile's wrapper, the loss head and the ACT wrapper.
 var officialPrefixes = []string{"_orig_mod.model.inner.", "model.inner.", "inner.", ""}

@@ -1,6 +1,9 @@
 package act
 
-import "arceval/models/trm"
+import (
+	"arceval/models/tensors"
+	"arceval/models/trm"
+)
 
 // InitTensors returns freshly initialised tensors of the shapes of specs, as
 // the official constructors make them (trm.InitTensor: truncated LeCun
@@ -8,8 +11,8 @@ import "arceval/models/trm"
 // bfloat16 by default —, the Q head at weight 0 and bias −5): the weights
 // `arceval train` starts an HRM, a transformer baseline or an MLP baseline
 // from. The same seed gives the same tensors.
-func InitTensors(specs []Spec, seed uint64, forwardDtype string) trm.TensorMap {
-	m := trm.TensorMap{}
+func InitTensors(specs []Spec, seed uint64, forwardDtype string) tensors.Map {
+	m := tensors.Map{}
 	for _, s := range specs {
 		m[s.Name] = trm.InitTensor(s.Name, s.Shape, seed, forwardDtype)
 	}

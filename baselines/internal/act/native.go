@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"arceval/models/checkpoint"
-	"arceval/models/trm"
+	"arceval/models/tensors"
 )
 
 // ImportReport describes an imported checkpoint.
@@ -24,7 +24,7 @@ type ImportReport struct {
 // config (JSON) in the header. Every missing, mis-shaped or unexpected
 // tensor is reported before anything is written; the file is written
 // atomically.
-func Import(src *trm.FileTensors, model, kind string, config any, specs []Spec, out string, meta map[string]string) (ImportReport, error) {
+func Import(src *tensors.File, model, kind string, config any, specs []Spec, out string, meta map[string]string) (ImportReport, error) {
 	var rep ImportReport
 	r, err := NewResolver(src, model)
 	if err != nil {
@@ -59,7 +59,7 @@ func Import(src *trm.FileTensors, model, kind string, config any, specs []Spec, 
 // WriteNative writes in-memory tensors (short names) as a native arceval
 // file of a kind, in the order of specs, with config (JSON) in the header;
 // the file is written atomically.
-func WriteNative(path, kind string, config any, specs []Spec, t trm.TensorMap, meta map[string]string) error {
+func WriteNative(path, kind string, config any, specs []Spec, t tensors.Map, meta map[string]string) error {
 	list := make([]checkpoint.NamedTensor, 0, len(specs))
 	for _, s := range specs {
 		v, ok := t[s.Name]
@@ -80,9 +80,9 @@ func WriteNative(path, kind string, config any, specs []Spec, t trm.TensorMap, m
 // config and must be of one of the kinds; for an official checkpoint cfg
 // must be given, and infer fills what it leaves at zero from the tensor
 // shapes. The returned source stays open (puzzle rows are read on demand).
-func LoadFile[C, M any](path string, kinds []string, cfg *C, parse func([]byte) (C, error), infer func(C, Tensors) C, load func(C, Tensors) (M, error)) (M, *trm.FileTensors, error) {
+func LoadFile[C, M any](path string, kinds []string, cfg *C, parse func([]byte) (C, error), infer func(C, Tensors) C, load func(C, Tensors) (M, error)) (M, *tensors.File, error) {
 	var zero M
-	src, err := trm.OpenTensors(path)
+	src, err := tensors.Open(path)
 	if err != nil {
 		return zero, nil, err
 	}
@@ -120,19 +120,8 @@ func Preset[C any](presets map[string]C, model, name string) (C, error) {
 }
 
 // ReadConfigFile decodes the official config dict of a config file (JSON
-// dict, parity fixture or all_config.yaml; see trm.ReadConfigDict) into
+// dict, parity fixture or all_config.yaml; see tensors.ReadConfigDict) into
 // cfg, which holds the defaults for fields the file does not set.
 func ReadConfigFile(path string, cfg any) error {
-	dict, err := trm.ReadConfigDict(path)
-	if err != nil {
-		return err
-	}
-	raw, err := json.Marshal(dict)
-	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if err := json.Unmarshal(raw, cfg); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	return nil
+	return tensors.ReadConfigFile(path, cfg)
 }

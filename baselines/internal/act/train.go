@@ -7,7 +7,7 @@ import (
 
 	"arceval/models"
 	"arceval/models/nn"
-	"arceval/models/trm"
+	"arceval/models/tensors"
 )
 
 // Trainer is the training step of an ACT model (HRM, the transformer and
@@ -372,18 +372,18 @@ func (io *IO) HeadsBackward(dzH, dlogits, dq, grid, first []float32, n int, ar *
 // Tensors returns every tensor of the trained model under its official
 // short name — the parameters, the initial states and the puzzle table —
 // sharing the live slices.
-func (t *Trainer) Tensors() trm.TensorMap {
-	m := trm.TensorMap{}
+func (t *Trainer) Tensors() tensors.Map {
+	m := tensors.Map{}
 	for _, p := range t.params {
-		m[p.Name] = trm.MapTensor{Shape: p.Shape, Data: p.W}
+		m[p.Name] = tensors.Tensor{Shape: p.Shape, Data: p.W}
 	}
 	for _, s := range t.specs {
 		if v, ok := t.buffers[s.Name]; ok {
-			m[s.Name] = trm.MapTensor{Shape: s.Shape, Data: v}
+			m[s.Name] = tensors.Tensor{Shape: s.Shape, Data: v}
 		}
 	}
 	if p := t.puzzle; p != nil {
-		m[p.Name] = trm.MapTensor{Shape: p.Shape, Data: p.W}
+		m[p.Name] = tensors.Tensor{Shape: p.Shape, Data: p.W}
 	}
 	return m
 }
@@ -391,7 +391,7 @@ func (t *Trainer) Tensors() trm.TensorMap {
 // WithOverride returns Tensors with override's values in place of the
 // tensors they name (e.g. EMA weights); each must match a tensor's size.
 // With clone every tensor is a copy, for a model of its own.
-func (t *Trainer) WithOverride(override map[string][]float32, clone bool) (trm.TensorMap, error) {
+func (t *Trainer) WithOverride(override map[string][]float32, clone bool) (tensors.Map, error) {
 	if t == nil {
 		return nil, errors.New("needs a model from LoadTrainable")
 	}
@@ -401,11 +401,11 @@ func (t *Trainer) WithOverride(override map[string][]float32, clone bool) (trm.T
 		if !ok || len(cur.Data) != len(v) {
 			return nil, fmt.Errorf("override %s does not match a tensor of the model", name)
 		}
-		m[name] = trm.MapTensor{Shape: cur.Shape, Data: v}
+		m[name] = tensors.Tensor{Shape: cur.Shape, Data: v}
 	}
 	if clone {
 		for name, v := range m {
-			m[name] = trm.MapTensor{Shape: v.Shape, Data: append([]float32(nil), v.Data...)}
+			m[name] = tensors.Tensor{Shape: v.Shape, Data: append([]float32(nil), v.Data...)}
 		}
 	}
 	return m, nil

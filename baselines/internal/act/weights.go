@@ -1,18 +1,17 @@
 package act
 
 import (
+	"arceval/models/tensors"
 	"fmt"
 	"math"
 	"slices"
 	"sort"
 	"strings"
-
-	"arceval/models/trm"
 )
 
 // Tensors is a source of named float32 tensors (an official checkpoint, a
 // native file or an in-memory map); the same interface TRM loads from.
-type Tensors = trm.Tensors
+type Tensors = tensors.Source
 
 // Prefixes are the key prefixes of official checkpoints, tried in order:
 // torch.compile's wrapper, the loss head, the ACT wrapper, none.

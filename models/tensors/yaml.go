@@ -1,4 +1,4 @@
-package trm
+package tensors
 
 import (
 	"fmt"

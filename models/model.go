@@ -1,6 +1,9 @@
 // Package models is the one interface that joins every model (TRM, HRM,
-// the direct-prediction baselines) to the harness: evaluation, voting,
-// scoring and reports never special-case a model.
+// the direct-prediction baselines) to the harness and the command line:
+// Model and Run (evaluation), Trainable (training), the Carry they keep
+// between supervision steps, and Family and Config, which make models.
+// Evaluation, training, voting, scoring and reports never special-case a
+// model; the machinery the models share is in package act.
 package models
 
 // Info describes what a model reads and writes.
@@ -34,9 +37,11 @@ func NewStepOutput(info Info, B int) *StepOutput {
 
 // StepOptions control a step.
 type StepOptions struct {
-	// HaltOnQ ends a row early when its q_halt logit is positive (the
-	// official training rule; evaluation normally runs every row for
-	// MaxSteps). Finished rows are Done and skipped afterwards.
+	// HaltOnQ ends a row early by the model's halting rule on its Q
+	// logits — the rule it trains with: q_halt > 0 for TRM, q_halt >
+	// q_continue for HRM and the transformer baseline — when it takes more
+	// than one step (evaluation normally runs every row for MaxSteps).
+	// Finished rows are Done and skipped afterwards.
 	HaltOnQ bool
 }
 

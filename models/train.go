@@ -15,20 +15,6 @@ type TrainBatch struct {
 	Inputs, Labels, PuzzleIDs []int32
 }
 
-// TrainState is the official training carry of B rows: z_H and z_L (each
-// (B, T, D), detached between steps), the steps taken, whether each row
-// halted (a halted row is reset and loads new data at the next step), and
-// the data each row is working on.
-type TrainState struct {
-	B         int
-	ZH, ZL    []float32 // (B, T, D)
-	Steps     []int     // (B)
-	Halted    []bool    // (B)
-	Inputs    []int32   // (B, S)
-	Labels    []int32   // (B, S)
-	PuzzleIDs []int32   // (B)
-}
-
 // TrainOptions control a training step.
 type TrainOptions struct {
 	// Loss is the token loss (the official loss_type; stablemax by default).
@@ -98,22 +84,6 @@ type Trainable interface {
 
 // Tensor is a tensor's shape and float32 values (package tensors).
 type Tensor = tensors.Tensor
-
-// NewTrainState returns the official initial training carry of B rows of S
-// tokens and states of TD (T·D) values per row: every row halted, so the
-// first step loads the batch into all rows. ZL is nil unless withZL (the
-// direct baselines have one state).
-func NewTrainState(B, S, TD int, withZL bool) *TrainState {
-	s := &TrainState{B: B, ZH: make([]float32, B*TD), Steps: make([]int, B), Halted: make([]bool, B),
-		Inputs: make([]int32, B*S), Labels: make([]int32, B*S), PuzzleIDs: make([]int32, B)}
-	if withZL {
-		s.ZL = make([]float32, B*TD)
-	}
-	for i := range s.Halted {
-		s.Halted[i] = true
-	}
-	return s
-}
 
 // NewTrainOutput allocates training outputs for B rows of S tokens and V
 // logits per token.

@@ -1,21 +1,22 @@
 // Package direct is the direct-prediction transformer baseline of the TRM
 // repository (models/recursive_reasoning/transformers_baseline.py,
-// Model_ACTV2) in float32: one stack of post-norm blocks (H_level) applied
-// once per supervision step to z_H + x — no recursion inside a step — with
-// the ACT wrapper's per-row carry and Q head kept. With halt_max_steps 1 it
-// is the paper's "direct pred" setting: one supervision step, one pass.
-// With mlp_t blocks (MLP) it is the MLP baseline, kind "mlp_baseline": the
-// TRM-MLP network applied once, the "without recursion" ablation.
-// Configuration with the official names and presets, loading of official
-// and native checkpoints with a full mismatch report, the models.Model
-// interface, and training (LoadTrainable, TrainStep; models.Trainable).
+// Model_ACTV2) in float32: its configuration with the official names and
+// presets, its tensor layout, and its inner network — one stack of
+// post-norm blocks (H_level) applied once per supervision step to z_H + x,
+// no recursion inside a step — with the ACT wrapper's per-row carry and Q
+// head kept (package act). With halt_max_steps 1 it is the paper's "direct
+// pred" setting: one supervision step, one pass. With mlp_t blocks (MLP) it
+// is the MLP baseline, kind "mlp_baseline": the TRM-MLP network applied
+// once, the "without recursion" ablation (MLPFamily).
 package direct
 
 import (
+	"encoding/json"
 	"fmt"
 	"maps"
 
-	"arceval/baselines/internal/act"
+	"arceval/models/act"
+	"arceval/models/tensors"
 )
 
 // Config is the official Model_ACTV2Config; JSON names are the official
@@ -60,10 +61,20 @@ func DefaultConfig() Config {
 	return Config{RMSNormEps: 1e-5, RopeTheta: 10000, ActEnabled: true, ForwardDtype: "bfloat16"}
 }
 
+// Kind is the model kind recorded in native files and run headers.
+const Kind = "transformer_baseline"
+
+// MLPKind is the kind of the MLP baseline (a Config with mlp_t blocks).
+const MLPKind = "mlp_baseline"
+
 // ParseConfig decodes an official config dict over DefaultConfig and
 // validates it.
 func ParseConfig(data []byte) (Config, error) {
-	return act.ParseConfig(data, DefaultConfig(), "transformer baseline")
+	c := DefaultConfig()
+	if err := json.Unmarshal(data, &c); err != nil {
+		return c, fmt.Errorf("transformer baseline config: %w", err)
+	}
+	return c, c.Validate()
 }
 
 // Validate checks that the sizes are usable.
@@ -90,7 +101,7 @@ func (c Config) Kind() string {
 
 // PrefixLen is P = ceil(puzzle_emb_ndim / hidden_size), the official
 // puzzle_emb_len (1 for the released configs).
-func (c Config) PrefixLen() int { return c.dims().PrefixLen() }
+func (c Config) PrefixLen() int { return act.CeilPrefix(c.PuzzleEmbNdim, c.HiddenSize) }
 
 // Positions is T = P + seq_len.
 func (c Config) Positions() int { return c.PrefixLen() + c.SeqLen }
@@ -104,25 +115,13 @@ func (c Config) DirectPred() Config {
 }
 
 func (c Config) dims() act.Dims {
-	return act.Dims{SeqLen: c.SeqLen, Vocab: c.VocabSize, Hidden: c.HiddenSize, PuzzleNdim: c.PuzzleEmbNdim,
+	return act.Dims{SeqLen: c.SeqLen, Vocab: c.VocabSize, Hidden: c.HiddenSize, Prefix: c.PrefixLen(), PuzzleNdim: c.PuzzleEmbNdim,
 		PuzzleRows: c.NumPuzzleIdentifiers, PosEncodings: c.PosEncodings}
 }
 
 func (c Config) blockDims() act.BlockDims {
 	return act.BlockDims{Hidden: c.HiddenSize, Heads: c.NumHeads, Expansion: c.Expansion, MLPT: c.MLPT, T: c.Positions()}
 }
-
-// Specs lists every tensor the model has, by short name (the official key
-// without "_orig_mod.model.inner.").
-func (c Config) Specs() []act.Spec {
-	specs := []act.Spec{{Name: "H_init", Shape: []int{c.HiddenSize}, Buffer: true}}
-	specs = append(specs, c.dims().Specs()...)
-	return append(specs, act.BlockSpecs("H_level", c.HLayers, c.blockDims())...)
-}
-
-// Params is the official num_params (puzzle table and H_init excluded):
-// 27,145,218 for the ARC presets.
-func (c Config) Params() int { return act.Params(c.Specs()) }
 
 // base is config/arch/transformers_baseline.yaml of the TRM repository:
 // 8 blocks of 12 heads (head_dim 512 // 12 = 42).
@@ -173,3 +172,15 @@ var Presets = func() map[string]Config {
 
 // Preset returns a configuration by name.
 func Preset(name string) (Config, error) { return act.Preset(Presets, "transformer-baseline", name) }
+
+// ReadConfigFile reads a model config: a JSON object (a bare official config
+// dict or an object whose "config" member is one, such as a parity fixture)
+// or the official all_config.yaml (its arch section). Fields it does not set
+// keep the values of base (DefaultConfig or a preset).
+func ReadConfigFile(path string, base Config) (Config, error) {
+	c := base
+	if err := tensors.ReadConfigFile(path, &c); err != nil {
+		return base, err
+	}
+	return c, nil
+}

@@ -20,7 +20,7 @@ func Example() {
 	cfg.SeqLen, cfg.VocabSize, cfg.HiddenSize, cfg.NumHeads, cfg.Expansion = 4, 5, 16, 2, 2
 	cfg.HLayers, cfg.HaltMaxSteps, cfg.PosEncodings = 2, 3, "rope"
 	cfg.PuzzleEmbNdim, cfg.NumPuzzleIdentifiers = 16, 10
-	m, err := direct.Load(cfg, direct.InitTensors(cfg, 1)) // or direct.LoadFile(path, &cfg)
+	m, err := direct.Load(cfg, direct.InitTensors(cfg, 1)) // or act.LoadFile(direct.Family, path, &cfg)
 	if err != nil {
 		fmt.Println(err)
 		return

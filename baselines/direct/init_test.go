@@ -4,7 +4,6 @@ import (
 	"testing"
 
 	"arceval/internal/parity"
-	"arceval/models"
 )
 
 // A fresh transformer or MLP baseline is initialised as the official
@@ -31,7 +30,7 @@ func TestInitTensorsOfficial(t *testing.T) {
 			if _, ok := m["puzzle_emb.weights"]; !ok {
 				t.Fatal("no tensor puzzle_emb.weights")
 			}
-			parity.CheckOfficialInit(t, map[string]models.Tensor(m), tc.c.HiddenSize, tc.c.ForwardDtype)
+			parity.CheckOfficialInit(t, m, tc.c.HiddenSize, tc.c.ForwardDtype)
 		})
 	}
 }

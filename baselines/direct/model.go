@@ -1,112 +1,92 @@
 package direct
 
 import (
-	"arceval/baselines/internal/act"
-	"arceval/models"
+	"arceval/models/act"
 	"arceval/models/nn"
+	"arceval/models/tensors"
 )
 
-// Model is a loaded transformer (or MLP) baseline ready for inference, and
-// for training when loaded with LoadTrainable.
+// Model is a loaded transformer (or MLP) baseline: the ACT core
+// (evaluation, and training when loaded with LoadTrainable) around one
+// stack of blocks.
 type Model struct {
-	Cfg     Config
-	P, T, D int // prefix positions, total positions, hidden size
-
-	blocks []*nn.Block
-	w      *act.Wrapper
-
-	train  *act.Trainer    // nil unless loaded with LoadTrainable
-	states []nn.BlockState // the blocks' activations of a training step
+	Cfg Config
+	*act.Model
+	T, D int // total positions (prefix included), hidden size
 }
 
-// Tensors is a source of named tensors (official checkpoint, native file,
-// in-memory map).
-type Tensors = act.Tensors
+// Load builds an inference model from a config and a tensor source
+// (official key names with or without the "_orig_mod.model.inner." prefix,
+// or native names). Every missing, mis-shaped or unexpected tensor is
+// reported at once; weights holding NaN or ±Inf are refused, naming the
+// tensor.
+func Load(c Config, src tensors.Source) (*Model, error) { return load(c, src, false) }
 
-// Load builds a model from a config and a tensor source (official key names
-// with or without the "_orig_mod.model.inner." prefix, or native names).
-// Every missing, mis-shaped or unexpected tensor is reported at once;
-// weights holding NaN or ±Inf are refused, naming the tensor.
-func Load(c Config, src Tensors) (*Model, error) { return load(c, src, false) }
+// LoadTrainable is Load for training: the model owns copies of all weights
+// (an optimiser updates them in place through Params and PuzzleEmb), holds
+// the whole puzzle-embedding table in memory, and has gradient buffers.
+func LoadTrainable(c Config, src tensors.Source) (*Model, error) { return load(c, src, true) }
 
-// load builds the model; with train it owns copies of every tensor, holds
-// the whole puzzle table and has gradient buffers (LoadTrainable).
-func load(c Config, src Tensors, train bool) (*Model, error) {
-	if err := c.Validate(); err != nil {
-		return nil, err
-	}
-	r, io, err := act.Open(src, "transformer baseline", c.Specs(), c.dims(), train)
+func load(c Config, src tensors.Source, trainable bool) (*Model, error) {
+	m, err := act.Load(c.def(), src, trainable)
 	if err != nil {
 		return nil, err
 	}
-	m := &Model{Cfg: c, P: c.PrefixLen(), T: c.Positions(), D: c.HiddenSize}
-	hInit, err := r.Get("H_init")
-	if err != nil {
-		return nil, err
-	}
-	rope := c.blockDims().RoPE(c.PosEncodings, c.RopeTheta)
-	if m.blocks, err = act.LoadBlocks(r, "H_level", c.HLayers, c.blockDims(), c.RMSNormEps, rope); err != nil {
-		return nil, err
-	}
+	return &Model{Cfg: c, Model: m, T: c.Positions(), D: c.HiddenSize}, nil
+}
+
+// InitTensors returns a transformer or MLP baseline of config c freshly
+// initialised as the official constructor does (act.InitTensors): what
+// training starts from.
+func InitTensors(c Config, seed uint64) tensors.Map { return act.InitTensors(c.Specs(), seed) }
+
+// def is the model of c for the ACT core. The official Model_ACTV2 halts
+// on q_halt > q_continue in training when act_enabled (and never computes
+// the Q-learning target: pretrain.py does not ask for it, so
+// q_continue_loss is 0), and in evaluation with act_inference (or when
+// asked, HaltOnQ).
+func (c Config) def() act.Def {
 	name := "transformer baseline"
 	if c.MLPT {
 		name = "mlp baseline"
 	}
-	m.w = &act.Wrapper{Name: name, IO: io, Inits: [][]float32{hInit}, MaxSteps: c.HaltMaxSteps, Inner: m.inner,
-		HaltOnQ: c.ActInference}
-	if train {
-		if err := m.initTraining(hInit); err != nil {
-			return nil, err
-		}
+	d := act.Def{Kind: c.Kind(), Name: name, Title: "transformer baseline", Config: &c, Specs: c.Specs(), Dims: c.dims(),
+		MaxSteps: c.HaltMaxSteps, Halt: act.HaltAtMax, EvalHalt: act.HaltOnQOverContinue, HaltInEval: c.ActInference}
+	if c.ActEnabled {
+		d.Halt, d.Exploration = act.HaltOnQOverContinue, c.HaltExplorationProb
 	}
-	return m, nil
+	d.Net = func(l *act.Loader, trainable bool) (act.Net, error) {
+		b := c.blockDims()
+		n := &net{blocks: l.Blocks("H_level", c.HLayers, b, c.RMSNormEps, b.RoPE(c.PosEncodings, c.RopeTheta)), T: c.Positions()}
+		if trainable {
+			n.states = make([]nn.BlockState, c.HLayers)
+		}
+		return n, nil
+	}
+	return d
 }
 
-// inner is one supervision step of the official inner model on n rows:
+// net is the baseline's network: one stack of blocks, once per step.
+type net struct {
+	blocks []*nn.Block
+	T      int
+	states []nn.BlockState // the blocks' activations of a training step
+}
+
+// Inner is one supervision step of the official inner model on n rows:
 // z_H = H_level(z_H + x), once.
-func (m *Model) inner(z [][]float32, x []float32, n int, ar *nn.Arena) {
-	models.Level(m.blocks, z[0], x, n, m.T, ar)
+func (n *net) Inner(zH, _, x []float32, rows int, ar *nn.Arena) {
+	act.Level(n.blocks, zH, x, rows, n.T, ar)
 }
 
-// State is the ACT carry of a batch (see act.Carry: Steps, Halted, Done,
-// the current data); ZH is the recurrent state z_H (B, T, D).
-type State struct {
-	*act.Carry
-	ZH []float32
+// ForwardTrain is Inner keeping the blocks' activations: the whole step
+// carries gradient.
+func (n *net) ForwardTrain(zH, _, x []float32, rows int, ar *nn.Arena) {
+	act.LevelTrain(n.blocks, zH, x, rows, n.T, n.states, ar)
 }
 
-// NewState returns the official initial carry: every row halted, so the
-// first Step loads the batch into all rows.
-func (m *Model) NewState(B int) *State {
-	c := m.w.NewCarry(B)
-	return &State{Carry: c, ZH: c.Z[0]}
+// Backward turns the gradient with respect to the new z_H into the
+// gradient with respect to z_H + x, which is x's (the carry is detached).
+func (n *net) Backward(d []float32, rows int, ar *nn.Arena) {
+	act.LevelBackward(n.blocks, d, rows, n.T, n.states, ar)
 }
-
-// Batch, StepOutput and StepOptions are the shared model interface's types.
-type (
-	Batch       = models.Batch
-	StepOutput  = models.StepOutput
-	StepOptions = models.StepOptions
-)
-
-// NewStepOutput allocates outputs for B rows.
-func (m *Model) NewStepOutput(B int) *StepOutput { return models.NewStepOutput(m.Info(), B) }
-
-// Step runs one supervision step (one call of the official ACT wrapper):
-// halted rows are reset to H_init and load their row of b; every row that is
-// not Done runs the blocks once; rows halt after halt_max_steps steps or,
-// with HaltOnQ or the config's act_inference (and halt_max_steps > 1), when
-// q_halt > q_continue, which also makes them Done.
-func (m *Model) Step(s *State, b Batch, out *StepOutput, opt StepOptions, ar *nn.Arena) error {
-	return m.w.Step(s.Carry, b, out, opt, ar)
-}
-
-// Info describes the model for the harness.
-func (m *Model) Info() models.Info {
-	return models.Info{Kind: m.Cfg.Kind(), SeqLen: m.Cfg.SeqLen, Vocab: m.Cfg.VocabSize, MaxSteps: m.Cfg.HaltMaxSteps, PuzzleIDs: m.Cfg.NumPuzzleIdentifiers}
-}
-
-// NewRun starts a batch's carry with its own arena (models.Model).
-func (m *Model) NewRun(B int) models.Run { return m.w.NewRun(B) }
-
-var _ models.Model = (*Model)(nil)

@@ -2,50 +2,27 @@ package direct
 
 import (
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
 	"arceval/baselines/hrm"
-	"arceval/internal/parity"
 	"arceval/internal/testenv"
+	"arceval/models/act"
+	"arceval/models/tensors"
 )
 
-// Importing an official checkpoint and loading the native file gives the
-// same outputs, bit for bit; the native file needs no config, and a model
-// of another kind is refused.
-func TestImportRoundTrip(t *testing.T) {
-	cfg, err := ReadConfigFile(testenv.Fixture(t, "tiny_direct")+".json", DefaultConfig())
-	if err != nil {
+// A native transformer-baseline file is not an HRM.
+func TestNativeKind(t *testing.T) {
+	c := trainConfig("rope")
+	path := filepath.Join(t.TempDir(), "direct.safetensors")
+	if err := act.WriteInit(&c, 1, path, nil); err != nil {
 		t.Fatal(err)
 	}
-	src := openTensors(t, testenv.Fixture(t, "tiny_direct")+".state_dict")
-	out := filepath.Join(t.TempDir(), "tiny_direct.safetensors")
-	rep, err := Import(src, cfg, out, nil)
-	if err != nil {
-		t.Fatal(err)
+	if _, _, err := act.LoadFile(hrm.Family, path, nil); err == nil || !strings.Contains(err.Error(), "a transformer_baseline model, not hrm") {
+		t.Errorf("act.LoadFile(hrm.Family): err = %v", err)
 	}
-	if rep.Prefix != "_orig_mod.model.inner." || rep.Params != cfg.Params() || rep.PuzzleRows != 3 || rep.Tensors != len(src.Names()) {
-		t.Errorf("report %+v", rep)
-	}
-	official, err := Load(cfg, src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	native, nsrc, err := LoadFile(out, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nsrc.Close()
-	if native.Cfg != cfg {
-		t.Errorf("native config %+v, imported %+v", native.Cfg, cfg)
-	}
-	b := parity.FixedBatch(cfg.SeqLen, cfg.VocabSize, cfg.NumPuzzleIdentifiers, 3)
-	if !slices.Equal(parity.RunOutputs(t, official, b, 3), parity.RunOutputs(t, native, b, 3)) {
-		t.Error("the native model's outputs differ from the official checkpoint's")
-	}
-	if _, _, err := hrm.LoadFile(out, nil); err == nil || !strings.Contains(err.Error(), "a transformer_baseline model, not hrm") {
-		t.Errorf("hrm.LoadFile: err = %v", err)
+	if _, _, err := act.LoadFile(MLPFamily, path, nil); err == nil || !strings.Contains(err.Error(), "a transformer_baseline model, not mlp_baseline") {
+		t.Errorf("act.LoadFile(MLPFamily): err = %v", err)
 	}
 }
 
@@ -73,7 +50,7 @@ func TestImportMismatch(t *testing.T) {
 			c := cfg
 			tc.edit(&c)
 			src := openTensors(t, testenv.Fixture(t, tc.fixture)+".state_dict")
-			_, err := Import(src, c, filepath.Join(t.TempDir(), "x"), nil)
+			_, err := act.Import(Family, &c, src, filepath.Join(t.TempDir(), "x"), nil)
 			for _, w := range tc.want {
 				if err == nil || !strings.Contains(err.Error(), w) {
 					t.Errorf("err = %v\nwant %q", err, w)
@@ -81,4 +58,15 @@ func TestImportMismatch(t *testing.T) {
 			}
 		})
 	}
+}
+
+// openTensors opens a checkpoint for the duration of the test.
+func openTensors(t *testing.T, path string) *tensors.File {
+	t.Helper()
+	src, err := tensors.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { src.Close() })
+	return src
 }

@@ -9,9 +9,10 @@ import (
 
 	"arceval/baselines/hrm"
 	"arceval/internal/parity"
+	"arceval/models"
+	"arceval/models/act"
 	"arceval/models/checkpoint"
 	"arceval/models/nn"
-	"arceval/models/tensors"
 )
 
 // trainConfig is a tiny transformer baseline (or, "mlp", MLP baseline) for
@@ -28,6 +29,11 @@ func trainConfig(variant string) Config {
 	case "mlp":
 		c = MLP(c.SeqLen, c.VocabSize, c.NumPuzzleIdentifiers)
 		c.HiddenSize, c.Expansion, c.PuzzleEmbNdim = 8, 2, 8
+	case "mlp_two_slot_prefix":
+		c = MLP(c.SeqLen, c.VocabSize, c.NumPuzzleIdentifiers)
+		c.HiddenSize, c.Expansion, c.PuzzleEmbNdim = 8, 2, 12
+	case "act_inference":
+		c.ActInference = true
 	case "mlp_deep_supervision": // mlp_t blocks with the ACT loop kept
 		c.MLPT, c.PosEncodings = true, "none"
 	case "no_puzzle":
@@ -42,14 +48,18 @@ func trainConfig(variant string) Config {
 	return c
 }
 
-// trainModel is a trainable model with random weights (parity.RandomTrainable).
+// trainModel is a trainable model with random weights (parity.RandomWeights).
 func trainModel(t *testing.T, c Config, seed uint64) *Model {
 	t.Helper()
-	return parity.RandomTrainable(t, InitTensors(c, seed), seed, func(src tensors.Map) (*Model, error) { return LoadTrainable(c, src) })
+	m, err := LoadTrainable(c, parity.RandomWeights(&c, seed))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
 }
 
 // trainBatch is a random batch with some ignored labels.
-func trainBatch(c Config, B int, seed uint64) TrainBatch {
+func trainBatch(c Config, B int, seed uint64) models.TrainBatch {
 	return parity.RandomTrainBatch(c.SeqLen, c.VocabSize, c.NumPuzzleIdentifiers, B, seed)
 }
 
@@ -73,19 +83,7 @@ func TestTrainStepGradients(t *testing.T) {
 			c := trainConfig(tc.variant)
 			m := trainModel(t, c, uint64(40+i))
 			const B = 3
-			parity.CheckGradients(t, m, trainBatch(c, B, uint64(i)), TrainOptions{Loss: tc.loss, LossScale: 1.0 / B}, uint64(i))
-		})
-	}
-}
-
-// TestTrainable runs the shared conformance suite of trainable models.
-func TestTrainable(t *testing.T) {
-	for _, variant := range []string{"rope", "mlp", "mlp_deep_supervision", "learned", "no_act"} {
-		t.Run(variant, func(t *testing.T) {
-			c := trainConfig(variant)
-			m := trainModel(t, c, 7)
-			parity.TrainableSuite(t, parity.Trainable{Model: m, Batch: trainBatch(c, 3, 9), HaltsOnQ: c.ActEnabled,
-				Load: parity.FileLoader(t, func(path string) (*Model, *tensors.File, error) { return LoadFile(path, nil) })})
+			parity.CheckGradients(t, m, trainBatch(c, B, uint64(i)), models.TrainOptions{Loss: tc.loss, LossScale: 1.0 / B}, uint64(i))
 		})
 	}
 }
@@ -107,7 +105,7 @@ func TestNoACTHalting(t *testing.T) {
 	const B = 3
 	b := trainBatch(c, B, 1)
 	s, out, ar := m.NewTrainState(B), m.NewTrainOutput(B), &nn.Arena{}
-	opt := TrainOptions{ExplorationProb: 1, Rand: rand.New(rand.NewPCG(1, 1))}
+	opt := models.TrainOptions{ExplorationProb: 1, Rand: rand.New(rand.NewPCG(1, 1))}
 	for k := 1; k <= c.HaltMaxSteps; k++ {
 		if err := m.TrainStep(s, b, opt, out, ar); err != nil {
 			t.Fatal(err)
@@ -123,39 +121,9 @@ func TestNoACTHalting(t *testing.T) {
 	}
 }
 
-// Params lists every official parameter once, in the order of Specs, and
-// none of the buffers.
-func TestParams(t *testing.T) {
-	for _, variant := range []string{"rope", "mlp", "learned", "no_puzzle"} {
-		c := trainConfig(variant)
-		m := trainModel(t, c, 1)
-		var want []string
-		for _, s := range c.Specs() {
-			if !s.Buffer {
-				want = append(want, s.Name)
-			}
-		}
-		parity.CheckParams(t, variant, m, want, c.Params())
-	}
-	c := trainConfig("rope")
-	inf, err := Load(c, InitTensors(c, 1))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if inf.Params() != nil || inf.PuzzleEmb() != nil {
-		t.Error("an inference model has parameters")
-	}
-	if err := inf.TrainStep(inf.NewTrainState(2), trainBatch(c, 2, 1), TrainOptions{}, inf.NewTrainOutput(2), &nn.Arena{}); err == nil {
-		t.Error("an inference model trained")
-	}
-	if err := inf.Save(t.TempDir()+"/x.safetensors", nil, nil); err == nil {
-		t.Error("an inference model saved")
-	}
-}
-
 // A trained MLP baseline is saved as an "mlp_baseline" native file, which
-// LoadFile opens without a config (and HRM refuses); its shapes tell
-// InferConfig that it has token-mixing blocks and its sequence length.
+// the direct families open without a config (and HRM refuses); its shapes
+// tell Infer that it has token-mixing blocks and its sequence length.
 func TestMLPBaselineFile(t *testing.T) {
 	c := trainConfig("mlp")
 	m := trainModel(t, c, 2)
@@ -175,20 +143,23 @@ func TestMLPBaselineFile(t *testing.T) {
 	if kind != MLPKind {
 		t.Errorf("native kind %q, want %q", kind, MLPKind)
 	}
-	loaded, src, err := LoadFile(path, nil)
-	if err != nil {
-		t.Fatal(err)
+	for _, f := range []models.Family{Family, MLPFamily} {
+		loaded, src, err := act.LoadFile(f, path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer src.Close()
+		if got := loaded.(*Model).Cfg; got != c || loaded.Info().Kind != MLPKind {
+			t.Errorf("%s: loaded %+v (%s), saved %+v", f.Kind(), got, loaded.Info().Kind, c)
+		}
 	}
-	defer src.Close()
-	if loaded.Cfg != c || loaded.Info().Kind != MLPKind {
-		t.Errorf("loaded %+v (%s), saved %+v", loaded.Cfg, loaded.Info().Kind, c)
-	}
-	if _, _, err := hrm.LoadFile(path, nil); err == nil || !strings.Contains(err.Error(), "a mlp_baseline model, not hrm") {
-		t.Errorf("hrm.LoadFile: err = %v", err)
+	if _, _, err := act.LoadFile(hrm.Family, path, nil); err == nil || !strings.Contains(err.Error(), "a mlp_baseline model, not hrm") {
+		t.Errorf("act.LoadFile(hrm.Family): err = %v", err)
 	}
 	partial := DefaultConfig()
 	partial.NumHeads, partial.Expansion, partial.HaltMaxSteps, partial.PosEncodings = c.NumHeads, c.Expansion, c.HaltMaxSteps, "none"
-	if got := InferConfig(partial, InitTensors(c, 1)); got.Kind() != MLPKind || got.SeqLen != c.SeqLen || got.HLayers != c.HLayers || got.HiddenSize != c.HiddenSize {
-		t.Errorf("inferred %+v from an MLP baseline's tensors", got)
+	partial.Infer(InitTensors(c, 1))
+	if partial.Kind() != MLPKind || partial.SeqLen != c.SeqLen || partial.HLayers != c.HLayers || partial.HiddenSize != c.HiddenSize {
+		t.Errorf("inferred %+v from an MLP baseline's tensors", partial)
 	}
 }

@@ -1,19 +1,21 @@
 // Package hrm is the Hierarchical Reasoning Model (HRM, arXiv 2506.21734)
 // as the official sapientinc/HRM code computes it (models/hrm/hrm_act_v1.py),
-// in float32: two reasoning modules H_level and L_level of post-norm blocks,
-// one puzzle-embedding prefix position, H_cycles × L_cycles low-level updates
-// per supervision step with input injection, and the ACT wrapper's per-row
-// carry with the q_halt / q_continue head. Configuration with the official
-// names and the released presets, loading of official and native
-// checkpoints with a full mismatch report, the models.Model interface, and
-// training (LoadTrainable, TrainStep: the 1-step gradient, Q-learning
-// halting with the bootstrapped q_continue target; models.Trainable).
+// in float32: its configuration with the official names and the released
+// presets, its tensor layout, and its inner network — two reasoning modules
+// H_level and L_level of post-norm blocks, H_cycles × L_cycles low-level
+// updates per supervision step with input injection — with the training
+// forward and backward of the 1-step gradient. HRM halts on q_halt >
+// q_continue and learns q_continue from the bootstrapped target. The rest
+// (the ACT carry and step, the losses, the embedding and heads, files) is
+// package act's.
 package hrm
 
 import (
+	"encoding/json"
 	"fmt"
 
-	"arceval/baselines/internal/act"
+	"arceval/models/act"
+	"arceval/models/tensors"
 )
 
 // Config is the official HierarchicalReasoningModel_ACTV1Config; JSON names
@@ -50,9 +52,18 @@ func DefaultConfig() Config {
 	return Config{RMSNormEps: 1e-5, RopeTheta: 10000, ForwardDtype: "bfloat16"}
 }
 
+// Kind is the model kind recorded in native files and run headers.
+const Kind = "hrm"
+
 // ParseConfig decodes an official config dict over DefaultConfig and
 // validates it.
-func ParseConfig(data []byte) (Config, error) { return act.ParseConfig(data, DefaultConfig(), "hrm") }
+func ParseConfig(data []byte) (Config, error) {
+	c := DefaultConfig()
+	if err := json.Unmarshal(data, &c); err != nil {
+		return c, fmt.Errorf("hrm config: %w", err)
+	}
+	return c, c.Validate()
+}
 
 // Validate checks that the sizes are usable.
 func (c Config) Validate() error {
@@ -70,33 +81,19 @@ func (c Config) arch() act.Arch {
 
 // PrefixLen is P = ceil(puzzle_emb_ndim / hidden_size), the official
 // puzzle_emb_len (1 for the released configs).
-func (c Config) PrefixLen() int { return c.dims().PrefixLen() }
+func (c Config) PrefixLen() int { return act.CeilPrefix(c.PuzzleEmbNdim, c.HiddenSize) }
 
 // Positions is T = P + seq_len.
 func (c Config) Positions() int { return c.PrefixLen() + c.SeqLen }
 
 func (c Config) dims() act.Dims {
-	return act.Dims{SeqLen: c.SeqLen, Vocab: c.VocabSize, Hidden: c.HiddenSize, PuzzleNdim: c.PuzzleEmbNdim,
+	return act.Dims{SeqLen: c.SeqLen, Vocab: c.VocabSize, Hidden: c.HiddenSize, Prefix: c.PrefixLen(), PuzzleNdim: c.PuzzleEmbNdim,
 		PuzzleRows: c.NumPuzzleIdentifiers, PosEncodings: c.PosEncodings}
 }
 
 func (c Config) blockDims() act.BlockDims {
 	return act.BlockDims{Hidden: c.HiddenSize, Heads: c.NumHeads, Expansion: c.Expansion, MLPT: c.MLPT, T: c.Positions()}
 }
-
-// Specs lists every tensor an HRM with config c has, by short name (the
-// official key without "_orig_mod.model.inner.").
-func (c Config) Specs() []act.Spec {
-	D := c.HiddenSize
-	specs := []act.Spec{{Name: "H_init", Shape: []int{D}, Buffer: true}, {Name: "L_init", Shape: []int{D}, Buffer: true}}
-	specs = append(specs, c.dims().Specs()...)
-	specs = append(specs, act.BlockSpecs("H_level", c.HLayers, c.blockDims())...)
-	return append(specs, act.BlockSpecs("L_level", c.LLayers, c.blockDims())...)
-}
-
-// Params is the official num_params (puzzle table and initial states
-// excluded): 27,275,266 for the Sudoku preset.
-func (c Config) Params() int { return act.Params(c.Specs()) }
 
 // base is config/arch/hrm_v1.yaml of the official repository.
 var base = Config{
@@ -125,3 +122,15 @@ var Presets = map[string]Config{
 
 // Preset returns a released configuration by name.
 func Preset(name string) (Config, error) { return act.Preset(Presets, "HRM", name) }
+
+// ReadConfigFile reads a model config: a JSON object (a bare official config
+// dict or an object whose "config" member is one, such as a parity fixture)
+// or the official all_config.yaml (its arch section). Fields it does not set
+// keep the values of base (DefaultConfig or a preset).
+func ReadConfigFile(path string, base Config) (Config, error) {
+	c := base
+	if err := tensors.ReadConfigFile(path, &c); err != nil {
+		return base, err
+	}
+	return c, nil
+}

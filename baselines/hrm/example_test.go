@@ -19,7 +19,7 @@ func Example() {
 	cfg.SeqLen, cfg.VocabSize, cfg.HiddenSize, cfg.NumHeads, cfg.Expansion = 4, 5, 16, 2, 2
 	cfg.HCycles, cfg.LCycles, cfg.HLayers, cfg.LLayers, cfg.HaltMaxSteps, cfg.PosEncodings = 2, 2, 1, 1, 3, "rope"
 	cfg.PuzzleEmbNdim, cfg.NumPuzzleIdentifiers = 16, 10
-	m, err := hrm.Load(cfg, hrm.InitTensors(cfg, 1)) // or hrm.LoadFile(path, &cfg)
+	m, err := hrm.Load(cfg, hrm.InitTensors(cfg, 1)) // or act.LoadFile(hrm.Family, path, &cfg)
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -4,7 +4,6 @@ import (
 	"testing"
 
 	"arceval/internal/parity"
-	"arceval/models"
 )
 
 // A fresh HRM is initialised as the official hrm_act_v1.py constructor does:
@@ -12,8 +11,7 @@ import (
 // forward dtype (bfloat16 unless the config says float32), every weight a
 // truncated LeCun normal within its bound.
 func TestInitTensorsOfficial(t *testing.T) {
-	learned := smallConfig()
-	learned.PosEncodings = "learned"
+	learned := trainConfig("learned")
 	float32Forward := Presets["sudoku-extreme"]
 	float32Forward.ForwardDtype = "float32"
 	for _, tc := range []struct {
@@ -31,7 +29,7 @@ func TestInitTensorsOfficial(t *testing.T) {
 					t.Fatalf("no tensor %s", name)
 				}
 			}
-			parity.CheckOfficialInit(t, map[string]models.Tensor(m), tc.c.HiddenSize, tc.c.ForwardDtype)
+			parity.CheckOfficialInit(t, m, tc.c.HiddenSize, tc.c.ForwardDtype)
 		})
 	}
 }

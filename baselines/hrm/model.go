@@ -1,159 +1,121 @@
 package hrm
 
 import (
-	"fmt"
-
-	"arceval/baselines/internal/act"
-	"arceval/models"
+	"arceval/models/act"
 	"arceval/models/nn"
+	"arceval/models/tensors"
 )
 
-// Model is a loaded HRM ready for inference, and for training when loaded
-// with LoadTrainable.
+// Model is a loaded HRM: the ACT core (evaluation, and training when loaded
+// with LoadTrainable) around HRM's network.
 type Model struct {
-	Cfg     Config
-	P, T, D int // prefix positions, total positions, hidden size
-
-	hLevel, lLevel []*nn.Block
-	w              *act.Wrapper
-
-	train          *act.Trainer    // nil unless loaded with LoadTrainable
-	hState, lState []nn.BlockState // the last H and L calls' activations in a training step
+	Cfg Config
+	*act.Model
+	T, D int // total positions (prefix included), hidden size
 }
 
-// Tensors is a source of named tensors (official checkpoint, native file,
-// in-memory map).
-type Tensors = act.Tensors
+// Load builds an inference model from a config and a tensor source
+// (official key names with or without the "_orig_mod.model.inner." prefix,
+// or native names). Every missing, mis-shaped or unexpected tensor is
+// reported at once; weights holding NaN or ±Inf are refused, naming the
+// tensor.
+func Load(c Config, src tensors.Source) (*Model, error) { return load(c, src, false) }
 
-// Load builds a model from a config and a tensor source (official key names
-// with or without the "_orig_mod.model.inner." prefix, or native names).
-// Every missing, mis-shaped or unexpected tensor is reported at once;
-// weights holding NaN or ±Inf are refused, naming the tensor.
-func Load(c Config, src Tensors) (*Model, error) { return load(c, src, false) }
+// LoadTrainable is Load for training: the model owns copies of all weights
+// (an optimiser updates them in place through Params and PuzzleEmb), holds
+// the whole puzzle-embedding table in memory, and has gradient buffers.
+func LoadTrainable(c Config, src tensors.Source) (*Model, error) { return load(c, src, true) }
 
-// load builds the model; with train it owns copies of every tensor, holds
-// the whole puzzle table and has gradient buffers (LoadTrainable).
-func load(c Config, src Tensors, train bool) (*Model, error) {
-	if err := c.Validate(); err != nil {
-		return nil, err
-	}
-	r, io, err := act.Open(src, "HRM", c.Specs(), c.dims(), train)
+func load(c Config, src tensors.Source, trainable bool) (*Model, error) {
+	m, err := act.Load(c.def(), src, trainable)
 	if err != nil {
 		return nil, err
 	}
-	m := &Model{Cfg: c, P: c.PrefixLen(), T: c.Positions(), D: c.HiddenSize}
-	hInit, err := r.Get("H_init")
-	if err != nil {
-		return nil, err
-	}
-	lInit, err := r.Get("L_init")
-	if err != nil {
-		return nil, err
-	}
-	rope := c.blockDims().RoPE(c.PosEncodings, c.RopeTheta)
-	if m.hLevel, err = act.LoadBlocks(r, "H_level", c.HLayers, c.blockDims(), c.RMSNormEps, rope); err != nil {
-		return nil, err
-	}
-	if m.lLevel, err = act.LoadBlocks(r, "L_level", c.LLayers, c.blockDims(), c.RMSNormEps, rope); err != nil {
-		return nil, err
-	}
-	m.w = &act.Wrapper{Name: Kind, IO: io, Inits: [][]float32{hInit, lInit}, MaxSteps: c.HaltMaxSteps, Inner: m.inner}
-	if train {
-		if err := m.initTraining(hInit, lInit); err != nil {
-			return nil, err
+	return &Model{Cfg: c, Model: m, T: c.Positions(), D: c.HiddenSize}, nil
+}
+
+// InitTensors returns an HRM of config c freshly initialised as the
+// official constructor does (act.InitTensors): what training starts from.
+func InitTensors(c Config, seed uint64) tensors.Map { return act.InitTensors(c.Specs(), seed) }
+
+// def is the model of c for the ACT core: the official HRM wrapper halts
+// on q_halt > q_continue (in training, and in evaluation that halts on Q)
+// and learns q_continue from the bootstrapped target of an extra forward.
+func (c Config) def() act.Def {
+	d := act.Def{Kind: Kind, Name: "hrm", Title: "HRM", Config: &c, Specs: c.Specs(), Dims: c.dims(),
+		MaxSteps: c.HaltMaxSteps, Halt: act.HaltOnQOverContinue, EvalHalt: act.HaltOnQOverContinue, TargetQ: true,
+		Exploration: c.HaltExplorationProb}
+	d.Net = func(l *act.Loader, trainable bool) (act.Net, error) {
+		b := c.blockDims()
+		rope := b.RoPE(c.PosEncodings, c.RopeTheta)
+		n := &net{hLevel: l.Blocks("H_level", c.HLayers, b, c.RMSNormEps, rope), lLevel: l.Blocks("L_level", c.LLayers, b, c.RMSNormEps, rope),
+			T: c.Positions(), H: c.HCycles, L: c.LCycles}
+		if trainable {
+			n.hState, n.lState = make([]nn.BlockState, c.HLayers), make([]nn.BlockState, c.LLayers)
 		}
+		return n, nil
 	}
-	return m, nil
+	return d
 }
 
-// inner is one supervision step of the official inner model on n rows
-// (z = [z_H, z_L], each (n, T, D)):
+// net is HRM's inner network: the two reasoning modules.
+type net struct {
+	hLevel, lLevel []*nn.Block
+	T, H, L        int             // positions, H_cycles, L_cycles
+	hState, lState []nn.BlockState // the last H and L calls' activations in training
+}
+
+// Inner is one supervision step of the official inner model on n rows:
 //
 //	repeat H_cycles: { repeat L_cycles: z_L = L_level(z_L + (z_H + x)); z_H = H_level(z_H + z_L) }
 //
 // The official code runs all but the last L and H update without gradient
 // and those two with it (the "1-step gradient"); the forward values are
 // the same.
-func (m *Model) inner(z [][]float32, x []float32, n int, ar *nn.Arena) {
-	zH, zL := z[0], z[1]
+func (n *net) Inner(zH, zL, x []float32, rows int, ar *nn.Arena) {
 	inj := ar.GetRaw(len(x))
-	for h := 0; h < m.Cfg.HCycles; h++ {
-		for l := 0; l < m.Cfg.LCycles; l++ {
+	for h := 0; h < n.H; h++ {
+		for l := 0; l < n.L; l++ {
 			nn.Add(inj, zH, x)
-			models.Level(m.lLevel, zL, inj, n, m.T, ar)
+			act.Level(n.lLevel, zL, inj, rows, n.T, ar)
 		}
-		models.Level(m.hLevel, zH, zL, n, m.T, ar)
+		act.Level(n.hLevel, zH, zL, rows, n.T, ar)
 	}
 }
 
-// State is the ACT carry of a batch (see act.Carry: Steps, Halted, Done,
-// the current data); ZH and ZL are the recurrent states z_H and z_L
-// (B, T, D).
-type State struct {
-	*act.Carry
-	ZH, ZL []float32
-
-	qh, qc []float32 // TargetQContinue scratch
-}
-
-// NewState returns the official initial carry: every row halted, so the
-// first Step loads the batch into all rows.
-func (m *Model) NewState(B int) *State {
-	c := m.w.NewCarry(B)
-	return &State{Carry: c, ZH: c.Z[0], ZL: c.Z[1]}
-}
-
-// Batch, StepOutput and StepOptions are the shared model interface's types.
-type (
-	Batch       = models.Batch
-	StepOutput  = models.StepOutput
-	StepOptions = models.StepOptions
-)
-
-// NewStepOutput allocates outputs for B rows.
-func (m *Model) NewStepOutput(B int) *StepOutput { return models.NewStepOutput(m.Info(), B) }
-
-// Step runs one supervision step (one call of the official ACT wrapper):
-// halted rows are reset to H_init/L_init and load their row of b; the inner
-// model runs once on every row that is not Done; rows halt after
-// halt_max_steps steps or, with HaltOnQ, when q_halt > q_continue (HRM's
-// training rule), which also makes them Done.
-func (m *Model) Step(s *State, b Batch, out *StepOutput, opt StepOptions, ar *nn.Arena) error {
-	return m.w.Step(s.Carry, b, out, opt, ar)
-}
-
-// TargetQContinue computes HRM's Q-learning target for the rows the last
-// Step computed, as the official wrapper does in training: one more inner
-// forward on the new carry (the carry itself is not changed) gives the next
-// Q logits, and target = sigmoid(next q_halt) on a row's last step, else
-// sigmoid(max(next q_halt, next q_continue)). dst is (B); other rows keep
-// their values.
-func (m *Model) TargetQContinue(s *State, dst []float32, ar *nn.Arena) error {
-	if s.qh == nil {
-		s.qh, s.qc = make([]float32, s.B), make([]float32, s.B)
-	}
-	if len(dst) != s.B {
-		return fmt.Errorf("hrm: TargetQContinue: dst holds %d values, want %d", len(dst), s.B)
-	}
-	if err := m.w.NextQ(s.Carry, s.qh, s.qc, ar); err != nil {
-		return err
-	}
-	for _, r := range s.Active() {
-		v := s.qh[r]
-		if s.Steps[r] < m.Cfg.HaltMaxSteps {
-			v = max(v, s.qc[r])
+// ForwardTrain is Inner with the official 1-step gradient: every L and H
+// call but the last of each runs without keeping anything,
+//
+//	for h < H_cycles: for l < L_cycles, except the very last pair: z_L = L_level(z_L + (z_H + x))
+//	                  unless h is the last cycle:                   z_H = H_level(z_H + z_L)
+//
+// then the two calls that carry gradient keep their activations:
+// z_L = L_level(z_L + (z_H + x)); z_H = H_level(z_H + z_L). The values are
+// Inner's, bit for bit.
+func (n *net) ForwardTrain(zH, zL, x []float32, rows int, ar *nn.Arena) {
+	inj := ar.GetRaw(len(x))
+	for h := 0; h < n.H; h++ {
+		for l := 0; l < n.L; l++ {
+			if h == n.H-1 && l == n.L-1 {
+				break
+			}
+			nn.Add(inj, zH, x)
+			act.Level(n.lLevel, zL, inj, rows, n.T, ar)
 		}
-		dst[r] = float32(nn.Sigmoid(float64(v)))
+		if h < n.H-1 {
+			act.Level(n.hLevel, zH, zL, rows, n.T, ar)
+		}
 	}
-	return nil
+	nn.Add(inj, zH, x)
+	act.LevelTrain(n.lLevel, zL, inj, rows, n.T, n.lState, ar)
+	act.LevelTrain(n.hLevel, zH, zL, rows, n.T, n.hState, ar)
 }
 
-// Info describes the model for the harness.
-func (m *Model) Info() models.Info {
-	return models.Info{Kind: Kind, SeqLen: m.Cfg.SeqLen, Vocab: m.Cfg.VocabSize, MaxSteps: m.Cfg.HaltMaxSteps, PuzzleIDs: m.Cfg.NumPuzzleIdentifiers}
+// Backward turns d, the gradient with respect to the new z_H, into the
+// gradient with respect to x: through H_level to its input z_H + z_L (z_H
+// came from the gradient-free part: only the new z_L carries it on), then
+// through L_level to its input z_L + z_H + x (only x carries gradient).
+func (n *net) Backward(d []float32, rows int, ar *nn.Arena) {
+	act.LevelBackward(n.hLevel, d, rows, n.T, n.hState, ar)
+	act.LevelBackward(n.lLevel, d, rows, n.T, n.lState, ar)
 }
-
-// NewRun starts a batch's carry with its own arena (models.Model).
-func (m *Model) NewRun(B int) models.Run { return m.w.NewRun(B) }
-
-var _ models.Model = (*Model)(nil)

@@ -6,8 +6,8 @@ import (
 	"testing"
 
 	"arceval/internal/parity"
+	"arceval/models"
 	"arceval/models/nn"
-	"arceval/models/tensors"
 )
 
 // trainConfig is a tiny HRM for tests of the training step.
@@ -32,14 +32,18 @@ func trainConfig(variant string) Config {
 	return c
 }
 
-// trainModel is a trainable model with random weights (parity.RandomTrainable).
+// trainModel is a trainable model with random weights (parity.RandomWeights).
 func trainModel(t *testing.T, c Config, seed uint64) *Model {
 	t.Helper()
-	return parity.RandomTrainable(t, InitTensors(c, seed), seed, func(src tensors.Map) (*Model, error) { return LoadTrainable(c, src) })
+	m, err := LoadTrainable(c, parity.RandomWeights(&c, seed))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
 }
 
 // trainBatch is a random batch with some ignored labels.
-func trainBatch(c Config, B int, seed uint64) TrainBatch {
+func trainBatch(c Config, B int, seed uint64) models.TrainBatch {
 	return parity.RandomTrainBatch(c.SeqLen, c.VocabSize, c.NumPuzzleIdentifiers, B, seed)
 }
 
@@ -65,7 +69,7 @@ func TestTrainStepGradients(t *testing.T) {
 			c.HCycles, c.LCycles = 1, 1
 			m := trainModel(t, c, uint64(20+i))
 			const B = 3
-			parity.CheckGradients(t, m, trainBatch(c, B, uint64(i)), TrainOptions{Loss: tc.loss, LossScale: 1.0 / B}, uint64(i))
+			parity.CheckGradients(t, m, trainBatch(c, B, uint64(i)), models.TrainOptions{Loss: tc.loss, LossScale: 1.0 / B}, uint64(i))
 		})
 	}
 }
@@ -90,7 +94,7 @@ func TestOneStepGradient(t *testing.T) {
 	}
 	const B = 3
 	b := trainBatch(c, B, 5)
-	opt := TrainOptions{LossScale: 1.0 / B}
+	opt := models.TrainOptions{LossScale: 1.0 / B}
 	ar := &nn.Arena{}
 
 	// m1's carry: the rows loaded, at H_init/L_init, then L, L, H, L.
@@ -109,16 +113,17 @@ func TestOneStepGradient(t *testing.T) {
 	x := make([]float32, B*TD)
 	puzzle := make([]float32, B*c.PuzzleEmbNdim)
 	for r := 0; r < B; r++ {
-		m.w.IO.PuzzleRow(puzzle[r*c.PuzzleEmbNdim:(r+1)*c.PuzzleEmbNdim], b.PuzzleIDs[r])
+		m.IO().PuzzleRow(puzzle[r*c.PuzzleEmbNdim:(r+1)*c.PuzzleEmbNdim], b.PuzzleIDs[r])
 	}
-	m.w.IO.Embed(x, b.Inputs, puzzle, B)
+	m.IO().Embed(x, b.Inputs, puzzle, []int{0, 1, 2})
+	n := m.Net().(*net)
 	inj := make([]float32, len(x))
 	nn.Add(inj, s1.ZH, x)
-	level(m.lLevel, s1.ZL, inj, B, m.T, ar)
-	level(m.lLevel, s1.ZL, inj, B, m.T, ar)
-	level(m.hLevel, s1.ZH, s1.ZL, B, m.T, ar)
+	level(n.lLevel, s1.ZL, inj, B, m.T, ar)
+	level(n.lLevel, s1.ZL, inj, B, m.T, ar)
+	level(n.hLevel, s1.ZH, s1.ZL, B, m.T, ar)
 	nn.Add(inj, s1.ZH, x)
-	level(m.lLevel, s1.ZL, inj, B, m.T, ar)
+	level(n.lLevel, s1.ZL, inj, B, m.T, ar)
 
 	s, out, out1 := m.NewTrainState(B), m.NewTrainOutput(B), m1.NewTrainOutput(B)
 	if err := m.TrainStep(s, b, opt, out, ar); err != nil {
@@ -147,71 +152,5 @@ func level(blocks []*nn.Block, h, inj []float32, n, T int, ar *nn.Arena) {
 	nn.AddInto(h, inj)
 	for _, b := range blocks {
 		b.Forward(h, n, T, ar)
-	}
-}
-
-// TestTrainable runs the shared conformance suite of trainable models.
-func TestTrainable(t *testing.T) {
-	for _, variant := range []string{"rope", "mlp_t", "learned"} {
-		t.Run(variant, func(t *testing.T) {
-			c := trainConfig(variant)
-			m := trainModel(t, c, 7)
-			parity.TrainableSuite(t, parity.Trainable{Model: m, Batch: trainBatch(c, 3, 9), HaltsOnQ: true,
-				Load: parity.FileLoader(t, func(path string) (*Model, *tensors.File, error) { return LoadFile(path, nil) })})
-		})
-	}
-}
-
-// Params lists every official parameter once, in the order of Specs, and
-// none of the buffers.
-func TestParams(t *testing.T) {
-	for _, variant := range []string{"rope", "mlp_t", "learned", "no_puzzle"} {
-		c := trainConfig(variant)
-		m := trainModel(t, c, 1)
-		var want []string
-		for _, s := range c.Specs() {
-			if !s.Buffer {
-				want = append(want, s.Name)
-			}
-		}
-		parity.CheckParams(t, variant, m, want, c.Params())
-		if (m.PuzzleEmb() != nil) != (c.PuzzleEmbNdim > 0) {
-			t.Errorf("%s: puzzle embedding %v", variant, m.PuzzleEmb())
-		}
-	}
-	inf, err := Load(trainConfig("rope"), InitTensors(trainConfig("rope"), 1))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if inf.Params() != nil || inf.PuzzleEmb() != nil {
-		t.Error("an inference model has parameters")
-	}
-	const B = 2
-	c := trainConfig("rope")
-	if err := inf.TrainStep(inf.NewTrainState(B), trainBatch(c, B, 1), TrainOptions{}, inf.NewTrainOutput(B), &nn.Arena{}); err == nil {
-		t.Error("an inference model trained")
-	}
-	if _, err := inf.Snapshot(nil); err == nil {
-		t.Error("an inference model made a snapshot")
-	}
-}
-
-// A trainable model owns its weights: training does not write into the
-// source it was loaded from.
-func TestTrainableOwnsWeights(t *testing.T) {
-	c := trainConfig("rope")
-	src := InitTensors(c, 4)
-	parity.RandomizeHeads(src, 4) // a zero puzzle table would hide shared memory
-	before := slices.Clone(src["lm_head.weight"].Data)
-	m, err := LoadTrainable(c, src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, p := range m.Params() {
-		clear(p.W)
-	}
-	clear(m.PuzzleEmb().W)
-	if !slices.Equal(src["lm_head.weight"].Data, before) || slices.Equal(src["puzzle_emb.weights"].Data, m.PuzzleEmb().W) {
-		t.Error("the model shares memory with its source")
 	}
 }

@@ -10,12 +10,6 @@ import (
 	"arceval/models/nn"
 )
 
-// CloneTrainState returns a deep copy of a training carry.
-func CloneTrainState(s *models.TrainState) *models.TrainState {
-	return &models.TrainState{B: s.B, ZH: slices.Clone(s.ZH), ZL: slices.Clone(s.ZL), Steps: slices.Clone(s.Steps),
-		Halted: slices.Clone(s.Halted), Inputs: slices.Clone(s.Inputs), Labels: slices.Clone(s.Labels), PuzzleIDs: slices.Clone(s.PuzzleIDs)}
-}
-
 // CheckGradients compares the gradients of one whole training step of m
 // with central differences of that step's loss (LossScale·total), for
 // every parameter and the puzzle table. The step runs from the carry of a
@@ -35,7 +29,7 @@ func CheckGradients(t *testing.T, m models.Trainable, b models.TrainBatch, opt m
 	if err := m.TrainStep(s, b, opt, out, ar); err != nil {
 		t.Fatal(err)
 	}
-	s0 := CloneTrainState(s)
+	s0 := s.Clone()
 	m.ZeroGrad()
 	if err := m.TrainStep(s, b, opt, out, ar); err != nil {
 		t.Fatal(err)
@@ -65,7 +59,7 @@ func CheckGradients(t *testing.T, m models.Trainable, b models.TrainBatch, opt m
 	scratch := m.NewTrainOutput(B)
 	loss := func() float64 {
 		m.Repack()
-		if err := m.TrainStep(CloneTrainState(s0), b, opt, scratch, ar); err != nil {
+		if err := m.TrainStep(s0.Clone(), b, opt, scratch, ar); err != nil {
 			t.Fatal(err)
 		}
 		qc := 0.0

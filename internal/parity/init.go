@@ -2,11 +2,13 @@ package parity
 
 import (
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
 
 	"arceval/models"
+	"arceval/models/act"
 )
 
 // truncStdRatio is the standard deviation of a standard normal truncated to
@@ -140,4 +142,38 @@ func stdDev(x []float32) float64 {
 	n := float64(len(x))
 	m := s / n
 	return math.Sqrt(max(s2/n-m*m, 0))
+}
+
+// InitProperties checks a config's fresh weights (act.InitTensors of its
+// layout): every tensor of the layout, of its shape, initialised as the
+// official constructor does (CheckOfficialInit, with the initial states in
+// their forward dtype); the same seed gives the same tensors and another
+// seed other random ones.
+func InitProperties(t *testing.T, c models.Config) {
+	specs := c.Specs()
+	a := act.InitTensors(specs, 1)
+	dtype := ""
+	for _, s := range specs {
+		v, ok := a[s.Name]
+		if !ok || !slices.Equal(v.Shape, s.Shape) || len(v.Data) != s.Elements() {
+			t.Errorf("%s: initialised as %v with %d values, the layout says %v", s.Name, v.Shape, len(v.Data), s.Shape)
+		}
+		if s.Name == "H_init" {
+			dtype = s.Dtype
+		}
+	}
+	if len(a) != len(specs) {
+		t.Errorf("%d tensors initialised, the layout has %d", len(a), len(specs))
+	}
+	CheckOfficialInit(t, a, hidden(specs), dtype)
+	b, other := act.InitTensors(specs, 1), act.InitTensors(specs, 2)
+	for name, v := range a {
+		if !slices.Equal(v.Data, b[name].Data) {
+			t.Errorf("%s: the same seed gave other values", name)
+		}
+		random := !slices.Contains([]string{"puzzle_emb.weights", "q_head.weight", "q_head.bias"}, name)
+		if same := slices.Equal(v.Data, other[name].Data); same == random {
+			t.Errorf("%s: seed 2 equal to seed 1 is %v, want %v", name, same, !random)
+		}
+	}
 }

@@ -2,7 +2,6 @@ package parity
 
 import (
 	"math/rand/v2"
-	"testing"
 
 	"arceval/models"
 	"arceval/models/nn"
@@ -40,19 +39,4 @@ func RandomTrainBatch(seqLen, vocab, puzzles, B int, seed uint64) models.TrainBa
 		b.PuzzleIDs[i] = int32(r.IntN(max(puzzles, 1)))
 	}
 	return b
-}
-
-// RandomTrainable is a trainable model with random weights for training
-// tests: load (a family's LoadTrainable with its config) gets src (the
-// family's InitTensors from seed) with the Q head and the puzzle table
-// randomized too (RandomizeHeads; the official initialisation zeros them),
-// so that every path carries gradient; it fails the test on error.
-func RandomTrainable[T ~map[string]models.Tensor, M any](t *testing.T, src T, seed uint64, load func(T) (M, error)) M {
-	t.Helper()
-	RandomizeHeads(src, seed)
-	m, err := load(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m
 }

@@ -3,6 +3,7 @@ package trm
 import (
 	"testing"
 
+	"arceval/models"
 	"arceval/models/nn"
 )
 
@@ -21,13 +22,13 @@ func BenchmarkStep(b *testing.B) {
 				b.Fatal(err)
 			}
 			B, S := tc.batch, cfg.SeqLen
-			batch := Batch{Inputs: make([]int32, B*S), PuzzleIDs: make([]int32, B)}
+			batch := models.Batch{Inputs: make([]int32, B*S), PuzzleIDs: make([]int32, B)}
 			s, out, ar := m.NewState(B), m.NewStepOutput(B), &nn.Arena{}
-			m.Step(s, batch, out, StepOptions{}, ar)
+			m.Step(s, batch, out, models.StepOptions{}, ar)
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
 				s.Halted[0] = false
-				m.Step(s, batch, out, StepOptions{}, ar)
+				m.Step(s, batch, out, models.StepOptions{}, ar)
 			}
 			sec := b.Elapsed().Seconds() / float64(b.N)
 			b.ReportMetric(float64(B)/(16*sec), "puzzles/s")

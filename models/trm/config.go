@@ -1,17 +1,23 @@
-// Package trm is the Tiny Recursion Model (TRM, arXiv 2510.04871): its
-// configuration and released presets, loading of official and native
-// weights, the batched recursive forward pass with the ACT carry, and the
-// training step with its gradients (LoadTrainable, TrainStep), exactly as the
-// official models/recursive_reasoning/trm.py and models/losses.py compute
-// them (in float32; the losses in float64).
+// Package trm is the Tiny Recursion Model (TRM, arXiv 2510.04871) as the
+// official models/recursive_reasoning/trm.py computes it, in float32: its
+// configuration and released presets, its tensor layout, and its inner
+// network — one stack of L_layers post-norm blocks applied
+// H_cycles × (L_cycles + 1) times per supervision step — with the training
+// forward and backward of the last cycle. Everything it shares with the
+// other families (the ACT carry and step, halting, the losses, the
+// embedding and heads, files) is package act's.
 package trm
 
 import (
 	"encoding/json"
 	"fmt"
-	"sort"
-	"strings"
+
+	"arceval/models/act"
+	"arceval/models/tensors"
 )
+
+// Kind is the model kind recorded in native files and run headers.
+const Kind = "trm"
 
 // Config is the official TinyRecursiveReasoningModel_ACTV1Config; JSON field
 // names are the official ones, so a fixture's or checkpoint's config dict
@@ -127,15 +133,16 @@ var Presets = map[string]Config{
 }
 
 // Preset returns a released configuration by name.
-func Preset(name string) (Config, error) {
-	c, ok := Presets[name]
-	if !ok {
-		names := make([]string, 0, len(Presets))
-		for n := range Presets {
-			names = append(names, n)
-		}
-		sort.Strings(names)
-		return c, fmt.Errorf("unknown TRM preset %q (known: %s)", name, strings.Join(names, ", "))
+func Preset(name string) (Config, error) { return act.Preset(Presets, "TRM", name) }
+
+// ReadConfigFile reads a model config: a JSON object (a bare official config
+// dict, or an object whose "config" member is one, such as a parity fixture)
+// or the official all_config.yaml (its arch section). Fields it does not set
+// keep the values of base (DefaultConfig or a preset).
+func ReadConfigFile(path string, base Config) (Config, error) {
+	c := base
+	if err := tensors.ReadConfigFile(path, &c); err != nil {
+		return base, err
 	}
 	return c, nil
 }

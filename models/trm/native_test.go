@@ -3,72 +3,33 @@ package trm
 import (
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
-	"arceval/internal/parity"
 	"arceval/internal/testenv"
+	"arceval/models/act"
+	"arceval/models/tensors"
 )
-
-// Importing an official checkpoint and loading the native file gives the
-// same outputs, bit for bit; the native file needs no config.
-func TestImportRoundTrip(t *testing.T) {
-	for _, name := range []string{"tiny_trm_att", "tiny_trm_mlp"} {
-		t.Run(name, func(t *testing.T) {
-			cfg, err := ReadConfigFile(testenv.Fixture(t, name)+".json", DefaultConfig())
-			if err != nil {
-				t.Fatal(err)
-			}
-			src, err := OpenTensors(testenv.Fixture(t, name) + ".state_dict")
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer src.Close()
-			out := filepath.Join(t.TempDir(), name+".safetensors")
-			rep, err := Import(src, cfg, out, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if rep.Prefix != "_orig_mod.model.inner." || rep.Params == 0 || rep.PuzzleRows != cfg.NumPuzzleIdentifiers {
-				t.Errorf("report %+v", rep)
-			}
-			official, err := Load(cfg, src)
-			if err != nil {
-				t.Fatal(err)
-			}
-			native, nsrc, err := LoadFile(out, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer nsrc.Close()
-			b := parity.FixedBatch(cfg.SeqLen, cfg.VocabSize, cfg.NumPuzzleIdentifiers, 3)
-			if !slices.Equal(parity.RunOutputs(t, official, b, 2), parity.RunOutputs(t, native, b, 2)) {
-				t.Error("native model's outputs differ from the official checkpoint's")
-			}
-		})
-	}
-}
 
 func TestImportMismatch(t *testing.T) {
 	cfg, err := ReadConfigFile(testenv.Fixture(t, "tiny_trm_att")+".json", DefaultConfig())
 	if err != nil {
 		t.Fatal(err)
 	}
-	src, err := OpenTensors(testenv.Fixture(t, "tiny_trm_att") + ".state_dict")
+	src, err := tensors.Open(testenv.Fixture(t, "tiny_trm_att") + ".state_dict")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer src.Close()
 	wrong := cfg
 	wrong.HiddenSize, wrong.NumHeads = 64, 2
-	_, err = Import(src, wrong, filepath.Join(t.TempDir(), "x"), nil)
+	_, err = act.Import(Family, &wrong, src, filepath.Join(t.TempDir(), "x"), nil)
 	if err == nil || !strings.Contains(err.Error(), "embed_tokens.embedding_weight has shape [7 32], the config needs [7 64]") {
 		t.Errorf("err = %v", err)
 	}
 	wrong = cfg
 	wrong.MLPT = true
-	_, err = Import(src, wrong, filepath.Join(t.TempDir(), "x"), nil)
+	_, err = act.Import(Family, &wrong, src, filepath.Join(t.TempDir(), "x"), nil)
 	if err == nil || !strings.Contains(err.Error(), "missing _orig_mod.model.inner.L_level.layers.0.mlp_t.gate_up_proj.weight") || !strings.Contains(err.Error(), "unexpected tensor _orig_mod.model.inner.L_level.layers.0.self_attn.qkv_proj.weight") {
 		t.Errorf("err = %v", err)
 	}
@@ -109,12 +70,13 @@ lr: 0.0001
 }
 
 func TestInferConfig(t *testing.T) {
-	src, err := OpenTensors(testenv.Fixture(t, "tiny_trm_mlp") + ".state_dict")
+	src, err := tensors.Open(testenv.Fixture(t, "tiny_trm_mlp") + ".state_dict")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer src.Close()
-	c := InferConfig(Config{PuzzleEmbLen: 4, Expansion: 4, NumHeads: 2}, src)
+	c := Config{PuzzleEmbLen: 4, Expansion: 4, NumHeads: 2}
+	c.Infer(src)
 	if c.VocabSize != 7 || c.HiddenSize != 32 || c.NumPuzzleIdentifiers != 3 || c.PuzzleEmbNdim != 32 || c.LLayers != 2 || !c.MLPT || c.SeqLen != 16 {
 		t.Errorf("inferred %+v", c)
 	}

@@ -12,23 +12,27 @@ import (
 	"strings"
 	"time"
 
+	"arceval/models"
+	"arceval/models/act"
 	"arceval/models/nn"
-	"arceval/models/trm"
+	"arceval/models/registry"
 )
 
-// torchTasks maps presets to the task names of the PyTorch speed anchor.
-var torchTasks = map[string]string{"sudoku-mlp": "sudoku", "sudoku-att": "sudoku-att", "maze-att": "maze", "arc1-att": "arc", "arc2-att": "arc"}
+// torchTasks maps presets ("kind/preset") to the task names of the PyTorch
+// speed anchor, which runs TRM.
+var torchTasks = map[string]string{"trm/sudoku-mlp": "sudoku", "trm/sudoku-att": "sudoku-att", "trm/maze-att": "maze", "trm/arc1-att": "arc", "trm/arc2-att": "arc"}
 
 func runBench(c *cli, args []string) error {
-	fs := c.newFlags("bench", `bench [--preset NAME ...] [--batch B] [--steps N] [--torch SCRIPT]
+	fs := c.newFlags("bench", `bench [--kind KIND] [--preset NAME ...] [--batch B] [--steps N] [--torch SCRIPT]
 
 Times full evaluation runs (every row for --steps supervision steps, 16 by
-default) of TRM at the released shapes with random weights, and prints
-puzzles/s, GFLOP/s, % of the machine's measured FMA peak, peak memory and
-the GEMM kernel in use. With --torch, runs the PyTorch speed anchor
-(shared/tools/torch_trm_bench.py) on the same shape in the same run and
-prints the ratio.`)
-	presets := fs.StringSlice("preset", []string{"sudoku-mlp"}, "presets to time (sudoku-mlp, sudoku-att, maze-att, arc1-att, …)")
+default) of a model family (TRM by default) at its released shapes with
+random weights, and prints puzzles/s, GFLOP/s, % of the machine's measured
+FMA peak, peak memory and the GEMM kernel in use. With --torch, runs the
+PyTorch speed anchor (shared/tools/torch_trm_bench.py) on the same TRM
+shape in the same run and prints the ratio.`)
+	kind := fs.String("kind", "trm", "model family: "+registry.KindList())
+	presets := fs.StringSlice("preset", []string{"sudoku-mlp"}, "presets to time — "+presetList())
 	batch := fs.Int("batch", 8, "puzzles per batch")
 	steps := fs.Int("steps", 16, "supervision steps per run")
 	reps := fs.Int("reps", 1, "timed runs (after one warm-up step)")
@@ -42,6 +46,10 @@ prints the ratio.`)
 	if *batch < 1 || *steps < 1 || *reps < 1 {
 		return usageError{"bench: --batch, --steps and --reps must be ≥ 1"}
 	}
+	fam, err := family(*kind)
+	if err != nil {
+		return err
+	}
 	nn.SetThreads(*threads)
 	// The peak is the best of a few short measurements: one can read low when
 	// another process holds a core.
@@ -51,26 +59,30 @@ prints the ratio.`)
 	}
 	fmt.Fprintf(c.stdout, "kernel %s, %d threads, measured FMA peak %.0f GFLOP/s\n\n", nn.Kernel(), *threads, peak)
 	if *train {
-		return benchTraining(c, *presets, *batch, *reps, *threads, *torch, *torchSteps)
+		return benchTraining(c, fam, *presets, *batch, *reps, *threads, *torch, *torchSteps)
 	}
 	fmt.Fprintf(c.stdout, "%-12s %5s %6s %10s %9s %8s %9s %12s %8s\n", "preset", "batch", "steps", "puzzles/s", "GFLOP/s", "%peak", "peak MB", "torch p/s", "ratio")
 	for _, name := range *presets {
-		cfg, err := trm.Preset(name)
-		if err != nil {
-			return usageError{err.Error()}
-		}
-		cfg.NumPuzzleIdentifiers = 1 // the table's size does not change the work
-		m, err := trm.Load(cfg, trm.InitTensors(cfg, 1))
+		cfg, err := benchConfig(fam, name)
 		if err != nil {
 			return err
 		}
-		rate, gflops, err := benchModel(m, *batch, *steps, *reps)
+		m, err := fam.Load(cfg, act.InitTensors(cfg.Specs(), 1))
 		if err != nil {
 			return err
+		}
+		rate, err := benchModel(m, *batch, *steps, *reps)
+		if err != nil {
+			return err
+		}
+		gflops, pct := "-", "-"
+		if fl, ok := cfg.(interface{ FLOPsPerStep() float64 }); ok {
+			g := fl.FLOPsPerStep() * rate * 16 / 1e9 // rate·16 supervision steps of one puzzle per second
+			gflops, pct = fmt.Sprintf("%.1f", g), fmt.Sprintf("%.0f%%", 100*g/peak)
 		}
 		torchRate, ratio := "-", "-"
 		if *torch != "" {
-			if task, ok := torchTasks[name]; ok {
+			if task, ok := torchTasks[fam.Kind()+"/"+name]; ok {
 				tr, err := runTorchBench(*torch, task, *batch, *torchSteps, *threads, false)
 				if err != nil {
 					return err
@@ -78,36 +90,60 @@ prints the ratio.`)
 				torchRate, ratio = fmt.Sprintf("%.4f", tr), fmt.Sprintf("%.2f×", rate/tr)
 			}
 		}
-		fmt.Fprintf(c.stdout, "%-12s %5d %6d %10.4f %9.1f %7.0f%% %9d %12s %8s\n", name, *batch, *steps, rate, gflops, 100*gflops/peak, peakRSSMB(), torchRate, ratio)
+		fmt.Fprintf(c.stdout, "%-12s %5d %6d %10.4f %9s %8s %9d %12s %8s\n", name, *batch, *steps, rate, gflops, pct, peakRSSMB(), torchRate, ratio)
 	}
 	return nil
 }
 
-// benchModel times reps full runs of steps supervision steps on a random
-// batch and returns puzzles/s and GFLOP/s.
-func benchModel(m *trm.Model, B, steps, reps int) (float64, float64, error) {
-	S := m.Cfg.SeqLen
-	b := trm.Batch{Inputs: make([]int32, B*S), PuzzleIDs: make([]int32, B)}
-	for i := range b.Inputs {
-		b.Inputs[i] = int32(1 + i%(m.Cfg.VocabSize-1))
+// benchConfig is a preset of a family with a one-row puzzle table (its size
+// does not change the work).
+func benchConfig(fam models.Family, name string) (models.Config, error) {
+	cfg, err := fam.Config(name)
+	if err != nil {
+		return nil, usageError{err.Error()}
 	}
-	out, ar := m.NewStepOutput(B), &nn.Arena{}
-	warm := m.NewState(B)
-	if err := m.Step(warm, b, out, trm.StepOptions{}, ar); err != nil { // sizes the arena
-		return 0, 0, err
+	if err := setSizes(cfg, -1, -1, 1); err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
+// stepper is a model's evaluation step on a carry it makes (the ACT
+// core's), so that timed runs reuse one arena.
+type stepper interface {
+	NewState(B int) *models.Carry
+	Step(c *models.Carry, b models.Batch, out *models.StepOutput, opt models.StepOptions, ar *nn.Arena) error
+}
+
+// benchModel times reps full runs of steps supervision steps on a random
+// batch (every row runs every step) and returns puzzles/s of a 16-step run.
+func benchModel(m models.Model, B, steps, reps int) (float64, error) {
+	sm, ok := m.(stepper)
+	if !ok {
+		return 0, fmt.Errorf("bench: a %s model has no evaluation step on a carry", m.Info().Kind)
+	}
+	info := m.Info()
+	S := info.SeqLen
+	b := models.Batch{Inputs: make([]int32, B*S), PuzzleIDs: make([]int32, B)}
+	for i := range b.Inputs {
+		b.Inputs[i] = int32(1 + i%(info.Vocab-1))
+	}
+	out, ar := models.NewStepOutput(info, B), &nn.Arena{}
+	if err := sm.Step(sm.NewState(B), b, out, models.StepOptions{}, ar); err != nil { // sizes the arena
+		return 0, err
 	}
 	start := time.Now()
 	for r := 0; r < reps; r++ {
-		s := m.NewState(B)
+		s := sm.NewState(B)
 		for k := 0; k < steps; k++ {
-			if err := m.Step(s, b, out, trm.StepOptions{}, ar); err != nil {
-				return 0, 0, err
+			if err := sm.Step(s, b, out, models.StepOptions{}, ar); err != nil {
+				return 0, err
 			}
 		}
 	}
 	sec := time.Since(start).Seconds()
 	puzzles := float64(B * reps)
-	return puzzles / sec * float64(steps) / 16, m.Cfg.FLOPsPerStep() * float64(B*steps*reps) / sec / 1e9, nil
+	return puzzles / sec * float64(steps) / 16, nil
 }
 
 // The PyTorch anchor prints its rate as key=value: puzzles/s of a 16-step

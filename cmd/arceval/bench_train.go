@@ -6,28 +6,29 @@ import (
 	"time"
 
 	"arceval/harness"
-	"arceval/models/trm"
+	"arceval/models"
+	"arceval/models/act"
 	"arceval/tasks"
 )
 
 // benchTraining times optimiser steps of the trainer (one supervision step
 // with gradients on every row, Adam-atan2, SignSGD, EMA) at a preset's shape
 // on random data, and the PyTorch anchor's training step beside it.
-func benchTraining(c *cli, presets []string, batch, reps, threads int, torch string, torchSteps int) error {
+func benchTraining(c *cli, fam models.Family, presets []string, batch, reps, threads int, torch string, torchSteps int) error {
 	fmt.Fprintf(c.stdout, "%-12s %5s %12s %9s %9s %14s %8s\n", "preset", "batch", "examples/s", "s/step", "peak MB", "torch ex/s", "ratio")
 	for _, name := range presets {
-		cfg, err := trm.Preset(name)
-		if err != nil {
-			return usageError{err.Error()}
-		}
-		cfg.NumPuzzleIdentifiers = 1
-		m, err := trm.LoadTrainable(cfg, trm.InitTensors(cfg, 1))
+		cfg, err := benchConfig(fam, name)
 		if err != nil {
 			return err
 		}
+		m, err := fam.LoadTrainable(cfg, act.InitTensors(cfg.Specs(), 1))
+		if err != nil {
+			return err
+		}
+		seqLen, vocab, _, _ := configSizes(cfg)
 		rc := harness.DefaultTrainConfig(reps + 1)
 		rc.GlobalBatch, rc.MicroBatch = batch, batch
-		tr, err := harness.NewTrainer(rc, m, randomData{cfg.SeqLen, cfg.VocabSize})
+		tr, err := harness.NewTrainer(rc, m, randomData{seqLen, vocab})
 		if err != nil {
 			return err
 		}
@@ -44,7 +45,7 @@ func benchTraining(c *cli, presets []string, batch, reps, threads int, torch str
 		rate := float64(batch) / sec
 		torchRate, ratio := "-", "-"
 		if torch != "" {
-			if task, ok := torchTasks[name]; ok {
+			if task, ok := torchTasks[fam.Kind()+"/"+name]; ok {
 				tr, err := runTorchBench(torch, task, batch, torchSteps, threads, true)
 				if err != nil {
 					return err

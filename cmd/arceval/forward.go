@@ -1,14 +1,14 @@
 package main
 
 import (
-	"arceval/internal/atomicfile"
 	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 
+	"arceval/internal/atomicfile"
+	"arceval/models"
 	"arceval/models/nn"
-	"arceval/models/trm"
 )
 
 // forwardInputs is the batch file of `arceval forward` (a parity fixture's
@@ -29,16 +29,17 @@ type forwardStep struct {
 }
 
 func runForward(c *cli, args []string) error {
-	fs := c.newFlags("forward", `forward --model FILE [--preset NAME|--config FILE] --inputs batch.json [--steps N] [--out out.json]
+	fs := c.newFlags("forward", `forward --model FILE [--kind KIND --preset NAME|--config FILE] --inputs batch.json [--steps N] [--out out.json]
 
-Runs a batch through the model and writes every supervision step's logits,
+Runs a batch through a model of any family and writes every supervision
+step's logits,
 argmax, q_halt, q_continue and halted flags as JSON ({"eval_steps": [...]},
 the parity fixtures' layout). The inputs file holds "inputs" (B×seq_len
 tokens) and "puzzle_identifiers" (B).`)
 	mf := addModelFlags(fs)
 	inputsPath := fs.String("inputs", "", "batch JSON with inputs and puzzle_identifiers")
 	steps := fs.Int("steps", 0, "supervision steps (default: the model's halt_max_steps)")
-	halt := fs.Bool("halt", false, "stop rows early when q_halt > 0")
+	halt := fs.Bool("halt", false, "stop rows early by the model's halting rule on Q (TRM: q_halt > 0; HRM, transformer baseline: q_halt > q_continue)")
 	noLogits := fs.Bool("no-logits", false, "leave logits out of the output")
 	out := fs.String("out", "-", "output JSON file (- for stdout)")
 	if err := parse(fs, args); err != nil {
@@ -47,11 +48,12 @@ tokens) and "puzzle_identifiers" (B).`)
 	if *inputsPath == "" {
 		return usageError{"forward: --inputs is required"}
 	}
-	m, done, err := mf.load()
+	m, err := mf.loadAny()
 	if err != nil {
 		return err
 	}
-	defer done()
+	defer m.Close()
+	info := m.Info()
 	data, err := os.ReadFile(*inputsPath)
 	if err != nil {
 		return err
@@ -60,11 +62,11 @@ tokens) and "puzzle_identifiers" (B).`)
 	if err := json.Unmarshal(data, &in); err != nil {
 		return fmt.Errorf("%s: %w", *inputsPath, err)
 	}
-	B, S, V := len(in.Inputs), m.Cfg.SeqLen, m.Cfg.VocabSize
+	B, S, V := len(in.Inputs), info.SeqLen, info.Vocab
 	if B == 0 || len(in.PuzzleIdentifiers) != B {
 		return fmt.Errorf("%s: %d input rows and %d puzzle_identifiers (want the same, ≥ 1)", *inputsPath, B, len(in.PuzzleIdentifiers))
 	}
-	batch := trm.Batch{PuzzleIDs: in.PuzzleIdentifiers}
+	batch := models.Batch{PuzzleIDs: in.PuzzleIdentifiers}
 	for i, row := range in.Inputs {
 		if len(row) != S {
 			return fmt.Errorf("%s: inputs[%d] has %d tokens, the model's seq_len is %d", *inputsPath, i, len(row), S)
@@ -73,18 +75,23 @@ tokens) and "puzzle_identifiers" (B).`)
 	}
 	n := *steps
 	if n <= 0 {
-		n = m.Cfg.HaltMaxSteps
+		n = info.MaxSteps
 	}
-	state, so, ar := m.NewState(B), m.NewStepOutput(B), &nn.Arena{}
+	run, so := m.NewRun(B), models.NewStepOutput(info, B)
+	carrier, ok := run.(interface{ Carry() *models.Carry })
+	if !ok {
+		return fmt.Errorf("forward: a %s run does not show its carry", info.Kind)
+	}
+	state := carrier.Carry()
 	argmax := make([]int32, B*S)
 	var result struct {
-		Model     string        `json:"model"`
-		Config    trm.Config    `json:"config"`
-		EvalSteps []forwardStep `json:"eval_steps"`
+		Model     string          `json:"model"`
+		Config    json.RawMessage `json:"config"`
+		EvalSteps []forwardStep   `json:"eval_steps"`
 	}
-	result.Model, result.Config = *mf.model, m.Cfg
+	result.Model, result.Config = *mf.model, m.Config
 	for k := 1; k <= n; k++ {
-		if err := m.Step(state, batch, so, trm.StepOptions{HaltOnQ: *halt}, ar); err != nil {
+		if err := run.Step(batch, so, models.StepOptions{HaltOnQ: *halt}); err != nil {
 			return err
 		}
 		nn.Argmax(argmax, so.Logits, B*S, V)

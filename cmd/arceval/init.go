@@ -4,18 +4,20 @@ import (
 	"fmt"
 	"strings"
 
-	"arceval/models/trm"
+	"arceval/models/act"
+	"arceval/models/registry"
 )
 
 func runInit(c *cli, args []string) error {
-	fs := c.newFlags("init", `init --preset NAME [--config FILE] [--seed S] --out model.safetensors
+	fs := c.newFlags("init", `init [--kind KIND] --preset NAME [--config FILE] [--seed S] --out model.safetensors
 
-Writes a freshly initialised TRM as a native arceval file, initialised as
-the official code does (truncated LeCun-normal weights, zero puzzle table,
-bfloat16 H_init/L_init, Q head at weight 0 and bias -5): the untrained
-baseline, and a real model file for timing `+"`arceval eval`"+` before any
-checkpoint exists.`)
-	preset := fs.String("preset", "", "TRM preset (shape)")
+Writes a freshly initialised model of any family (TRM by default) as a
+native arceval file, initialised as the official code does (truncated
+LeCun-normal weights, zero puzzle table, H_init/L_init in the forward dtype,
+Q head at weight 0 and bias -5): the untrained baseline, and a real model
+file for timing `+"`arceval eval`"+` before any checkpoint exists.`)
+	kind := fs.String("kind", "trm", "model family: "+registry.KindList())
+	preset := fs.String("preset", "", "preset (shape) — "+presetList())
 	config := fs.String("config", "", "official config file overriding the preset")
 	seed := fs.Uint64("seed", 1, "weight seed")
 	ids := fs.Int("puzzle-ids", 0, "rows of the puzzle-embedding table (default: the preset's)")
@@ -26,7 +28,11 @@ checkpoint exists.`)
 	if *out == "" {
 		return usageError{"init: --out is required"}
 	}
-	cfg, err := resolveConfig(*preset, *config)
+	fam, err := family(*kind)
+	if err != nil {
+		return err
+	}
+	cfg, err := resolveConfig(fam, *preset, *config)
 	if err != nil {
 		return err
 	}
@@ -34,9 +40,11 @@ checkpoint exists.`)
 		return usageError{"init: give --preset or --config"}
 	}
 	if *ids > 0 {
-		cfg.NumPuzzleIdentifiers = *ids
+		if err := setSizes(cfg, -1, -1, *ids); err != nil {
+			return err
+		}
 	}
-	if err := trm.WriteTensors(*out, *cfg, trm.InitTensors(*cfg, *seed), map[string]string{"arceval.init_seed": fmt.Sprint(*seed)}); err != nil {
+	if err := act.WriteInit(cfg, *seed, *out, map[string]string{"arceval.init_seed": fmt.Sprint(*seed)}); err != nil {
 		return err
 	}
 	var from []string // what the shape came from: the preset, the config file or both
@@ -45,7 +53,8 @@ checkpoint exists.`)
 			from = append(from, v)
 		}
 	}
-	shape := strings.Join(from, " + ")
-	fmt.Fprintf(c.stdout, "wrote %s: untrained TRM (%s), hidden %d, seq_len %d, vocab %d, %d puzzle ids\n", *out, shape, cfg.HiddenSize, cfg.SeqLen, cfg.VocabSize, cfg.NumPuzzleIdentifiers)
+	seqLen, vocab, hidden, nIDs := configSizes(cfg)
+	fmt.Fprintf(c.stdout, "wrote %s: untrained %s (%s), hidden %d, seq_len %d, vocab %d, %d puzzle ids\n",
+		*out, cfg.Kind(), strings.Join(from, " + "), hidden, seqLen, vocab, nIDs)
 	return nil
 }

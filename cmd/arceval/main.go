@@ -63,7 +63,7 @@ func commands() []command {
 	return []command{
 		{"quickstart", "train and compare TRM, HRM, direct and MLP on generated data (no download)", runQuickstart},
 		{"data", "benchmark data: ls, stats, show, validate, build, gen, leakage, fetch", runData},
-		{"import", "convert an official PyTorch TRM, HRM or transformer-baseline checkpoint into a native file", runImport},
+		{"import", "convert an official PyTorch checkpoint of any model family into a native file", runImport},
 		{"train", "train TRM or a baseline with the official recipe; checkpoints, resume, evaluation", runTrain},
 		{"reproduce", "the paper's evaluation protocol per benchmark, with the paper's tables beside", runReproduce},
 		{"eval", "evaluate a model on a set: per-test-input run file, ARC voting, scores", runEval},
@@ -72,9 +72,9 @@ func commands() []command {
 		{"report", "score tables of runs with CIs; --paper beside the paper; --html page", runReport},
 		{"compare", "paired comparison of two runs: deltas, p-values, ~ when not significant", runCompare},
 		{"check", "CI accuracy gate: exit 1 when a run is significantly worse than a baseline", runCheck},
-		{"init", "write an untrained TRM of a preset's shape (official initialisation)", runInit},
+		{"init", "write an untrained model of a preset's shape, any family (official initialisation)", runInit},
 		{"forward", "run a batch through a model; per-step logits, argmax and Q values as JSON", runForward},
-		{"bench", "speed of the TRM shapes (inference, or --train) beside PyTorch", runBench},
+		{"bench", "speed of a model family's released shapes (inference, or --train); TRM beside PyTorch", runBench},
 		{"version", "print version, VCS revision, Go version and kernel", runVersion},
 		{"help", "show help for a command", runHelp},
 	}

@@ -3,14 +3,15 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/pflag"
 
-	"arceval/baselines/direct"
-	"arceval/baselines/hrm"
 	"arceval/models"
+	"arceval/models/act"
 	"arceval/models/checkpoint"
-	"arceval/models/trm"
+	"arceval/models/registry"
+	"arceval/models/tensors"
 )
 
 // modelFlags are the flags that say how to read a model file.
@@ -21,49 +22,51 @@ type modelFlags struct {
 func addModelFlags(fs *pflag.FlagSet) modelFlags {
 	return modelFlags{
 		model:  fs.String("model", "", "model file: native arceval .safetensors, or an official checkpoint (needs --preset or --config)"),
-		kind:   fs.String("kind", "", "model family of an official checkpoint: trm (default), hrm, transformer_baseline or mlp_baseline (native files say it themselves)"),
-		preset: fs.String("preset", "", "preset for an official checkpoint — TRM: sudoku-mlp, sudoku-att, maze-att, arc1-att, arc2-att (+ -paper); HRM: sudoku-extreme, maze-30x30-hard, arc-1, arc-2; transformer_baseline: sudoku, maze, arc1, arc2 (+ -direct-pred); mlp_baseline: sudoku-mlp"),
+		kind:   fs.String("kind", "", "model family of an official checkpoint: "+registry.KindList()+" (default trm; native files say it themselves)"),
+		preset: fs.String("preset", "", "preset for an official checkpoint — "+presetList()),
 		config: fs.String("config", "", "official config: a JSON whose config object is the config dict (e.g. a parity fixture), or all_config.yaml"),
 	}
 }
 
-// resolveConfig returns the TRM config given by --preset and/or --config (a
-// config file overrides the preset's fields), or nil when neither is set.
-func resolveConfig(preset, config string) (*trm.Config, error) {
+// presetList lists every family's presets, for help texts.
+func presetList() string {
+	var parts []string
+	for _, f := range registry.Families {
+		parts = append(parts, f.Kind()+": "+strings.Join(f.Presets(), ", "))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// family is the registry's family of a kind ("" is TRM), a usage error
+// for an unknown one.
+func family(kind string) (models.Family, error) {
+	if kind == "" {
+		kind = "trm"
+	}
+	f, err := registry.Lookup(kind)
+	if err != nil {
+		return nil, usageError{err.Error()}
+	}
+	return f, nil
+}
+
+// resolveConfig returns a family's config given by --preset and/or
+// --config (a config file overrides the preset's fields), or nil when
+// neither is set.
+func resolveConfig(f models.Family, preset, config string) (models.Config, error) {
 	if preset == "" && config == "" {
 		return nil, nil
 	}
-	c := trm.DefaultConfig()
-	if preset != "" {
-		p, err := trm.Preset(preset)
-		if err != nil {
-			return nil, usageError{err.Error()}
-		}
-		c = p
+	c, err := f.Config(preset)
+	if err != nil {
+		return nil, usageError{err.Error()}
 	}
 	if config != "" {
-		var err error
-		if c, err = trm.ReadConfigFile(config, c); err != nil {
+		if err := tensors.ReadConfigFile(config, c); err != nil {
 			return nil, err
 		}
 	}
-	return &c, nil
-}
-
-// load opens the TRM named by the flags (forward and bench are TRM tools).
-func (f modelFlags) load() (*trm.Model, func(), error) {
-	if *f.model == "" {
-		return nil, nil, usageError{"--model is required"}
-	}
-	cfg, err := resolveConfig(*f.preset, *f.config)
-	if err != nil {
-		return nil, nil, err
-	}
-	m, src, err := trm.LoadFile(*f.model, cfg)
-	if err != nil {
-		return nil, nil, err
-	}
-	return m, func() { src.Close() }, nil
+	return c, nil
 }
 
 // loadedModel is any model behind the harness interface, with its effective
@@ -85,7 +88,8 @@ func nativeKind(path string) string {
 	return f.Metadata()[checkpoint.MetaKind]
 }
 
-// loadAny opens the model named by the flags, of any kind, for the harness.
+// loadAny opens the model named by the flags, of any family: a native
+// file's own, else --kind's (TRM by default).
 func (f modelFlags) loadAny() (loadedModel, error) {
 	if *f.model == "" {
 		return loadedModel{}, usageError{"--model is required"}
@@ -96,47 +100,19 @@ func (f modelFlags) loadAny() (loadedModel, error) {
 	} else if *f.kind != "" && *f.kind != kind {
 		return loadedModel{}, usageError{fmt.Sprintf("--kind %s, but %s is a %s model", *f.kind, *f.model, kind)}
 	}
-	var (
-		m   models.Model
-		cfg any
-		src interface{ Close() error }
-		err error
-	)
-	switch kind {
-	case "", trm.Kind:
-		var c *trm.Config
-		if c, err = resolveConfig(*f.preset, *f.config); err != nil {
-			return loadedModel{}, err
-		}
-		var tm *trm.Model
-		if tm, src, err = opened(trm.LoadFile(*f.model, c)); err == nil {
-			m, cfg = tm, tm.Cfg
-		}
-	case hrm.Kind:
-		var c *hrm.Config
-		if c, err = baselineConfig(*f.preset, *f.config, hrm.DefaultConfig, hrm.Preset, hrm.ReadConfigFile); err != nil {
-			return loadedModel{}, err
-		}
-		var hm *hrm.Model
-		if hm, src, err = opened(hrm.LoadFile(*f.model, c)); err == nil {
-			m, cfg = hm, hm.Cfg
-		}
-	case direct.Kind, "direct", direct.MLPKind:
-		var c *direct.Config
-		if c, err = baselineConfig(*f.preset, *f.config, direct.DefaultConfig, direct.Preset, direct.ReadConfigFile); err != nil {
-			return loadedModel{}, err
-		}
-		var dm *direct.Model
-		if dm, src, err = opened(direct.LoadFile(*f.model, c)); err == nil {
-			m, cfg = dm, dm.Cfg
-		}
-	default:
-		return loadedModel{}, usageError{fmt.Sprintf("model kind %q: want trm, hrm, transformer_baseline or mlp_baseline", kind)}
-	}
+	fam, err := family(kind)
 	if err != nil {
 		return loadedModel{}, err
 	}
-	raw, err := json.Marshal(cfg)
+	cfg, err := resolveConfig(fam, *f.preset, *f.config)
+	if err != nil {
+		return loadedModel{}, err
+	}
+	m, src, err := act.LoadFile(fam, *f.model, cfg)
+	if err != nil {
+		return loadedModel{}, err
+	}
+	raw, err := configJSON(m)
 	if err != nil {
 		src.Close()
 		return loadedModel{}, err
@@ -144,33 +120,41 @@ func (f modelFlags) loadAny() (loadedModel, error) {
 	return loadedModel{Model: m, Config: raw, Close: func() { src.Close() }}, nil
 }
 
-// opened turns a family's LoadFile result into a model and the closer of
-// its tensor source (nil on error).
-func opened[M any](m M, src *trm.FileTensors, err error) (M, interface{ Close() error }, error) {
-	if err != nil {
-		return m, nil, err
+// configJSON is a loaded model's config as native files store it.
+func configJSON(m models.Model) (json.RawMessage, error) {
+	c, ok := m.(interface{ ConfigJSON() ([]byte, error) })
+	if !ok {
+		return nil, fmt.Errorf("a %s model without its config", m.Info().Kind)
 	}
-	return m, src, nil
+	return c.ConfigJSON()
 }
 
-// baselineConfig resolves --preset/--config for a baseline's config type.
-func baselineConfig[C any](preset, config string, def func() C, byName func(string) (C, error), read func(string, C) (C, error)) (*C, error) {
-	if preset == "" && config == "" {
-		return nil, nil
-	}
-	c := def()
-	if preset != "" {
-		p, err := byName(preset)
-		if err != nil {
-			return nil, usageError{err.Error()}
-		}
-		c = p
-	}
-	if config != "" {
-		var err error
-		if c, err = read(config, c); err != nil {
-			return nil, err
+// setSizes sets the sizes every family's config has under its official
+// names (seq_len, vocab_size, num_puzzle_identifiers; < 0: unchanged).
+func setSizes(c models.Config, seqLen, vocab, ids int) error {
+	fields := map[string]int{}
+	for name, v := range map[string]int{"seq_len": seqLen, "vocab_size": vocab, "num_puzzle_identifiers": ids} {
+		if v >= 0 {
+			fields[name] = v
 		}
 	}
-	return &c, nil
+	raw, err := json.Marshal(fields)
+	if err != nil {
+		return err
+	}
+	return act.Override(c, raw)
+}
+
+// configSizes reads the sizes every family's config has under its
+// official names: seq_len, vocab_size, hidden_size, num_puzzle_identifiers.
+func configSizes(c models.Config) (seqLen, vocab, hidden, ids int) {
+	var s struct {
+		SeqLen int `json:"seq_len"`
+		Vocab  int `json:"vocab_size"`
+		Hidden int `json:"hidden_size"`
+		IDs    int `json:"num_puzzle_identifiers"`
+	}
+	raw, _ := json.Marshal(c)
+	json.Unmarshal(raw, &s)
+	return s.SeqLen, s.Vocab, s.Hidden, s.IDs
 }

@@ -9,52 +9,27 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"arceval/baselines/direct"
-	"arceval/baselines/hrm"
 	"arceval/harness"
-	"arceval/models/trm"
+	"arceval/models/registry"
 	"arceval/tasks"
 )
 
-// presetData is the data set each model preset was released for, by the
-// preset table it is in (trm.Presets, hrm.Presets, direct.Presets); a
-// preset's recipe is its model family's recipe for that data set.
-var presetData = map[string]map[string]tasks.Kind{
-	trm.Kind: {
-		"sudoku-mlp": tasks.Sudoku, "sudoku-att": tasks.Sudoku,
-		"maze-att": tasks.Maze, "maze-att-paper": tasks.Maze,
-		"arc1-att": tasks.ARC, "arc1-att-paper": tasks.ARC, "arc2-att": tasks.ARC, "arc2-att-paper": tasks.ARC,
-	},
-	hrm.Kind: {"sudoku-extreme": tasks.Sudoku, "maze-30x30-hard": tasks.Maze, "arc-1": tasks.ARC, "arc-2": tasks.ARC},
-	direct.Kind: {
-		"sudoku": tasks.Sudoku, "sudoku-direct-pred": tasks.Sudoku, "sudoku-mlp": tasks.Sudoku,
-		"maze": tasks.Maze, "maze-direct-pred": tasks.Maze,
-		"arc1": tasks.ARC, "arc1-direct-pred": tasks.ARC, "arc2": tasks.ARC, "arc2-direct-pred": tasks.ARC,
-	},
-}
-
-// presetTable is the preset table train --kind reads --preset from.
-func presetTable(kind string) string {
-	switch kind {
-	case direct.Kind, "direct", direct.MLPKind:
-		return direct.Kind
-	}
-	return kind
-}
-
-// presetRecipe returns the recipe of a preset of a table: the recipe of
-// the preset's model family (the MLP baseline for direct's "sudoku-mlp")
-// for its data set. ok is false for a name that is no preset of the table.
-func presetRecipe(table, preset string) (r harness.Recipe, ok bool, err error) {
-	task, ok := presetData[table][preset]
-	if !ok {
+// presetRecipe returns the recipe of a preset of a family (train --kind):
+// the recipe of the model family the preset makes (the MLP baseline for
+// the transformer baseline's "sudoku-mlp") for the data set its geometry
+// (vocabulary, sequence length) is for. ok is false for a name that is no
+// preset of the family.
+func presetRecipe(kind, preset string) (r harness.Recipe, ok bool, err error) {
+	fam, err := registry.Lookup(kind)
+	if err != nil || !slices.Contains(fam.Presets(), preset) {
 		return r, false, nil
 	}
-	family := table
-	if c, isDirect := direct.Presets[preset]; table == direct.Kind && isDirect {
-		family = c.Kind()
+	c, err := fam.Config(preset)
+	if err != nil {
+		return r, false, err
 	}
-	r, err = harness.RecipeFor(family, task)
+	seqLen, vocab, _, _ := configSizes(c)
+	r, err = harness.RecipeFor(c.Kind(), tasks.BuiltMeta{VocabSize: vocab, SeqLen: seqLen}.GuessKind())
 	return r, true, err
 }
 
@@ -130,7 +105,7 @@ func (f *recipeFlags) given() []string {
 // records the recipe's name and the flags that overrode it; about says
 // which recipe was chosen and why, for the training line.
 func (f *recipeFlags) resolve(family, kind, preset string, data tasks.Kind, steps int) (c harness.TrainConfig, about string, err error) {
-	r, ok, err := presetRecipe(presetTable(kind), preset)
+	r, ok, err := presetRecipe(kind, preset)
 	why := fmt.Sprintf("--preset %s's", preset)
 	switch {
 	case *f.name != "":
@@ -209,12 +184,13 @@ continues with them.
 
 Presets' recipes:
 `)
-	for _, table := range []string{trm.Kind, hrm.Kind, direct.Kind} {
+	for _, fam := range registry.Families {
+		table := fam.Kind()
 		byRecipe := map[string][]string{}
-		for preset := range presetData[table] {
+		for _, preset := range fam.Presets() {
 			r, _, err := presetRecipe(table, preset)
 			if err != nil {
-				panic(err) // TestPresetRecipes keeps the table and the registry in step
+				panic(err) // TestPresetRecipes checks that every preset has a recipe
 			}
 			byRecipe[r.Name] = append(byRecipe[r.Name], preset)
 		}

@@ -12,6 +12,7 @@ import (
 	"arceval/baselines/direct"
 	"arceval/baselines/hrm"
 	"arceval/harness"
+	"arceval/models/registry"
 	"arceval/models/trm"
 	"arceval/tasks"
 )
@@ -115,34 +116,37 @@ func TestRecipePrecedence(t *testing.T) {
 	}
 }
 
-// Every model preset names its recipe: it is in presetData with the data
-// set its geometry (vocab, sequence length) is for.
+// Every preset of every family has the recipe of the model it makes for
+// the data set it was released for.
 func TestPresetRecipes(t *testing.T) {
-	geometry := map[string]map[string][2]int{trm.Kind: {}, hrm.Kind: {}, direct.Kind: {}}
-	for name, c := range trm.Presets {
-		geometry[trm.Kind][name] = [2]int{c.VocabSize, c.SeqLen}
+	want := map[string]string{
+		"trm/sudoku-mlp": "trm-sudoku", "trm/maze-att": "trm-maze", "trm/arc1-att": "trm-arc", "trm/arc2-att-paper": "trm-arc",
+		"hrm/sudoku-extreme": "hrm-sudoku", "hrm/maze-30x30-hard": "hrm-maze", "hrm/arc-1": "hrm-arc",
+		"transformer_baseline/sudoku": "direct-sudoku", "transformer_baseline/maze-direct-pred": "direct-maze",
+		"transformer_baseline/arc2": "direct-arc", "transformer_baseline/sudoku-mlp": "mlp-sudoku",
+		"mlp_baseline/sudoku-mlp": "mlp-sudoku",
 	}
-	for name, c := range hrm.Presets {
-		geometry[hrm.Kind][name] = [2]int{c.VocabSize, c.SeqLen}
-	}
-	for name, c := range direct.Presets {
-		geometry[direct.Kind][name] = [2]int{c.VocabSize, c.SeqLen}
-	}
-	for table, presets := range geometry {
-		for name, g := range presets {
-			want := tasks.BuiltMeta{VocabSize: g[0], SeqLen: g[1]}.GuessKind()
-			if got, ok := presetData[table][name]; !ok || got != want {
-				t.Errorf("%s preset %s: data %v (listed %v), its geometry is %v", table, name, got, ok, want)
+	seen := 0
+	for _, f := range registry.Families {
+		for _, name := range f.Presets() {
+			r, ok, err := presetRecipe(f.Kind(), name)
+			if err != nil || !ok {
+				t.Errorf("%s preset %s: no recipe (%v)", f.Kind(), name, err)
+				continue
 			}
-			if r, _, err := presetRecipe(table, name); err != nil || r.Task != want {
-				t.Errorf("%s preset %s: recipe %q, %v", table, name, r.Name, err)
-			}
-		}
-		for name := range presetData[table] {
-			if _, ok := presets[name]; !ok {
-				t.Errorf("presetData lists %s preset %s, which does not exist", table, name)
+			if w, listed := want[f.Kind()+"/"+name]; listed {
+				seen++
+				if r.Name != w {
+					t.Errorf("%s preset %s: recipe %s, want %s", f.Kind(), name, r.Name, w)
+				}
 			}
 		}
+		if _, ok, _ := presetRecipe(f.Kind(), "no-such-preset"); ok {
+			t.Errorf("%s: a recipe for an unknown preset", f.Kind())
+		}
+	}
+	if seen != len(want) {
+		t.Errorf("%d of the %d listed presets exist", seen, len(want))
 	}
 }
 

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -14,11 +13,12 @@ import (
 	"strings"
 	"syscall"
 
-	"arceval/baselines/direct"
-	"arceval/baselines/hrm"
 	"arceval/harness"
 	"arceval/models"
+	"arceval/models/act"
 	"arceval/models/nn"
+	"arceval/models/registry"
+	"arceval/models/tensors"
 	"arceval/models/trm"
 	"arceval/results"
 	"arceval/tasks"
@@ -63,8 +63,8 @@ saved there: flags that would set them are refused), model.safetensors (the eval
 weights — EMA — as a native model for `+"`arceval eval`"+`), train.jsonl (one
 record per logged step) and eval/step-N.jsonl run files of the periodic
 evaluations.`+"\n"+recipeHelp()+ablationHelp())
-	kind := fs.String("kind", "trm", "model family: trm, hrm, transformer_baseline or mlp_baseline")
-	preset := fs.String("preset", "", "model preset — trm: sudoku-mlp, sudoku-att, maze-att, arc1-att, …; hrm: sudoku-extreme, maze-30x30-hard; transformer_baseline: sudoku, maze (+ -direct-pred); mlp_baseline: sudoku-mlp (default: fitted to the data)")
+	kind := fs.String("kind", "trm", "model family: "+registry.KindList())
+	preset := fs.String("preset", "", "model preset (default: fitted to the data) — "+presetList())
 	config := fs.String("config", "", "model config file (official dict, fixture JSON or all_config.yaml), over the preset")
 	override := fs.String("override", "", `model config fields as inline JSON over preset and file, e.g. '{"hidden_size":64,"L_cycles":2}'`)
 	set := fs.String("set", "", "training data: a built train split, or a set (name or path); ARC: several sets, comma-separated, are the subsets of one build in that order")
@@ -407,95 +407,64 @@ func trainEvalItems(stderr io.Writer, root, name string, src *trainSource, views
 }
 
 // newTrainable makes a freshly initialised model of a kind whose sequence
-// length, vocabulary and puzzle table fit the data.
+// length, vocabulary and puzzle table fit the data: the family's preset
+// and/or config file (either is needed, unless the family's defaults make a
+// model, as the MLP baseline's do), then --override, then the data's sizes;
+// TRM's ablations apply last. The weights are the official initialisation
+// (act.InitTensors).
 func newTrainable(kind, preset, config, override string, ablate func(*trm.Config), data harness.TrainData, seed uint64) (models.Trainable, error) {
-	switch kind {
-	case trm.Kind:
-		cfg, err := resolveConfig(preset, config)
-		if err != nil {
-			return nil, err
-		}
-		return initTrainable(cfg, override, data, func(c *trm.Config) (*int, *int, *int) { return &c.SeqLen, &c.VocabSize, &c.NumPuzzleIdentifiers },
-			func(c trm.Config) error { return c.Validate() }, func(c trm.Config) (models.Trainable, error) {
-				ablate(&c) // the ablations' model part, after the overrides
-				if err := c.Validate(); err != nil {
-					return nil, usageError{err.Error()}
-				}
-				return trm.LoadTrainable(c, trm.InitTensors(c, seed))
-			})
-	case hrm.Kind:
-		cfg, err := baselineConfig(preset, config, hrm.DefaultConfig, hrm.Preset, hrm.ReadConfigFile)
-		if err != nil {
-			return nil, err
-		}
-		return initTrainable(cfg, override, data, func(c *hrm.Config) (*int, *int, *int) { return &c.SeqLen, &c.VocabSize, &c.NumPuzzleIdentifiers },
-			hrm.Config.Validate, func(c hrm.Config) (models.Trainable, error) { return hrm.LoadTrainable(c, hrm.InitTensors(c, seed)) })
-	case direct.Kind, "direct", direct.MLPKind:
-		cfg, err := baselineConfig(preset, config, direct.DefaultConfig, direct.Preset, direct.ReadConfigFile)
-		if err != nil {
-			return nil, err
-		}
-		if cfg == nil && kind == direct.MLPKind {
-			c := direct.MLP(data.SeqLen(), data.Vocab(), data.NumPuzzleIDs())
-			cfg = &c
-		}
-		return initTrainable(cfg, override, data, func(c *direct.Config) (*int, *int, *int) { return &c.SeqLen, &c.VocabSize, &c.NumPuzzleIdentifiers },
-			direct.Config.Validate, func(c direct.Config) (models.Trainable, error) {
-				return direct.LoadTrainable(c, direct.InitTensors(c, seed))
-			})
+	fam, err := registry.Lookup(kind)
+	if err != nil {
+		return nil, usageError{"train: --kind: " + err.Error()}
 	}
-	return nil, usageError{fmt.Sprintf("train: --kind %q: want trm, hrm, transformer_baseline or mlp_baseline", kind)}
-}
-
-// initTrainable applies the inline overrides to a config, fits it to the
-// data, validates it and initialises the model's weights as the official
-// constructors do (the families' InitTensors).
-func initTrainable[C any](cfg *C, override string, data harness.TrainData, sizes func(*C) (*int, *int, *int), validate func(C) error, load func(C) (models.Trainable, error)) (models.Trainable, error) {
+	cfg, err := resolveConfig(fam, preset, config)
+	if err != nil {
+		return nil, err
+	}
 	if cfg == nil {
-		return nil, usageError{"train: give --preset or --config"}
+		if cfg, err = fam.Config(""); err != nil {
+			return nil, err
+		}
+		probe, _ := fam.Config("")
+		if fitToData(probe, data) != nil || probe.Validate() != nil {
+			return nil, usageError{"train: give --preset or --config"}
+		}
 	}
 	if override != "" {
-		if err := json.Unmarshal([]byte(override), cfg); err != nil {
+		if err := act.Override(cfg, []byte(override)); err != nil {
 			return nil, usageError{fmt.Sprintf("--override: %v", err)}
 		}
 	}
-	seqLen, vocab, ids := sizes(cfg)
-	fitToData(data, seqLen, vocab, ids)
-	if err := validate(*cfg); err != nil {
+	if err := fitToData(cfg, data); err != nil {
+		return nil, err
+	}
+	if err := cfg.Validate(); err != nil {
 		return nil, usageError{err.Error()}
 	}
-	return load(*cfg)
+	if tc, ok := cfg.(*trm.Config); ok {
+		ablate(tc) // the ablations' model part, after the overrides
+		if err := tc.Validate(); err != nil {
+			return nil, usageError{err.Error()}
+		}
+	}
+	return fam.LoadTrainable(cfg, act.InitTensors(cfg.Specs(), seed))
 }
 
 // fitToData sets the sequence length, vocabulary and puzzle-table size a
 // model needs for the data (a preset's values are for the official data).
-func fitToData(data harness.TrainData, seqLen, vocab, ids *int) {
-	*seqLen = data.SeqLen()
-	*vocab = data.Vocab()
-	*ids = max(data.NumPuzzleIDs(), 1)
+func fitToData(c models.Config, data harness.TrainData) error {
+	return setSizes(c, data.SeqLen(), data.Vocab(), max(data.NumPuzzleIDs(), 1))
 }
 
 // trainableFromWeights rebuilds a checkpointed model of a kind.
 func trainableFromWeights(kind string, config []byte, w map[string]models.Tensor) (models.Trainable, error) {
-	switch kind {
-	case trm.Kind:
-		c, err := trm.ParseConfig(config)
-		if err != nil {
-			return nil, err
-		}
-		return trm.LoadTrainable(c, trm.TensorMap(w))
-	case hrm.Kind:
-		c, err := hrm.ParseConfig(config)
-		if err != nil {
-			return nil, err
-		}
-		return hrm.LoadTrainable(c, trm.TensorMap(w))
-	case direct.Kind, direct.MLPKind:
-		c, err := direct.ParseConfig(config)
-		if err != nil {
-			return nil, err
-		}
-		return direct.LoadTrainable(c, trm.TensorMap(w))
+	fam, err := registry.Lookup(kind)
+	if err != nil {
+		return nil, fmt.Errorf("cannot train a %q model", kind)
 	}
-	return nil, fmt.Errorf("cannot train a %q model", kind)
+	c, err := act.ParseConfig(fam, config)
+	if err != nil {
+		return nil, err
+	}
+	return fam.LoadTrainable(c, tensors.Map(w))
 }

@@ -51,24 +51,6 @@ func decodeConfig(f models.Family, data []byte) (models.Config, error) {
 	return c, nil
 }
 
-// ReadConfig returns the config of a preset (or the family's defaults with
-// preset ""), with the fields a config file sets (file "" for none): a JSON
-// config dict, an object whose "config" member is one (a parity fixture),
-// or all_config.yaml's arch section. It is not validated: sizes may still
-// come from a checkpoint (Config.Infer) or the data.
-func ReadConfig(f models.Family, preset, file string) (models.Config, error) {
-	c, err := f.Config(preset)
-	if err != nil {
-		return nil, err
-	}
-	if file != "" {
-		if err := tensors.ReadConfigFile(file, c); err != nil {
-			return nil, err
-		}
-	}
-	return c, nil
-}
-
 // Override sets the config fields of an inline JSON object (official
 // names) in c.
 func Override(c models.Config, fields []byte) error { return json.Unmarshal(fields, c) }

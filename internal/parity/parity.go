@@ -1,11 +1,14 @@
-// Package parity reads the parity fixtures (reference outputs of the
-// official PyTorch models: the tiny ones in the repository's
-// testdata/parity, the full-size ones in $ARCEVAL_FIXTURES or
-// ../shared/fixtures/parity) and checks a model's supervision steps, and a
-// trainable model's training steps and gradients, against them with each
-// step's stored tolerances, for the models' parity tests. It also holds the checks every models.Trainable shares: whole-step
-// finite differences (CheckGradients) and a conformance suite
-// (TrainableSuite).
+// Package parity holds the checks every model family passes. The
+// conformance suite (Conformance: the official initialisation, evaluation
+// properties against the per-row reference step, training properties)
+// runs on small random models of any family, as gonum's testblas runs
+// against every BLAS implementation. FixtureParity reads the parity
+// fixtures (reference outputs of the official PyTorch models: the tiny ones
+// in the repository's testdata/parity, the full-size ones in
+// $ARCEVAL_FIXTURES or ../shared/fixtures/parity) and checks a family's
+// supervision steps, training steps and gradients against them with each
+// step's stored tolerances. Whole-step finite differences (CheckGradients)
+// check the training step where no fixture reaches.
 package parity
 
 import (

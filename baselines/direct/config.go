@@ -11,12 +11,10 @@
 package direct
 
 import (
-	"encoding/json"
 	"fmt"
 	"maps"
 
 	"arceval/models/act"
-	"arceval/models/tensors"
 )
 
 // Config is the official Model_ACTV2Config; JSON names are the official
@@ -70,11 +68,7 @@ const MLPKind = "mlp_baseline"
 // ParseConfig decodes an official config dict over DefaultConfig and
 // validates it.
 func ParseConfig(data []byte) (Config, error) {
-	c := DefaultConfig()
-	if err := json.Unmarshal(data, &c); err != nil {
-		return c, fmt.Errorf("transformer baseline config: %w", err)
-	}
-	return c, c.Validate()
+	return act.ParseInto(data, DefaultConfig(), "transformer baseline")
 }
 
 // Validate checks that the sizes are usable.
@@ -177,10 +171,4 @@ func Preset(name string) (Config, error) { return act.Preset(Presets, "transform
 // dict or an object whose "config" member is one, such as a parity fixture)
 // or the official all_config.yaml (its arch section). Fields it does not set
 // keep the values of base (DefaultConfig or a preset).
-func ReadConfigFile(path string, base Config) (Config, error) {
-	c := base
-	if err := tensors.ReadConfigFile(path, &c); err != nil {
-		return base, err
-	}
-	return c, nil
-}
+func ReadConfigFile(path string, base Config) (Config, error) { return act.ReadInto(path, base) }

@@ -6,33 +6,22 @@ import (
 	"arceval/models/tensors"
 )
 
-// Model is a loaded transformer (or MLP) baseline: the ACT core
-// (evaluation, and training when loaded with LoadTrainable) around one
-// stack of blocks.
-type Model struct {
-	Cfg Config
-	*act.Model
-	T, D int // total positions (prefix included), hidden size
-}
+// Model is a loaded transformer (or MLP) baseline: its config and the ACT core (evaluation, and
+// training when loaded with LoadTrainable) around its network.
+type Model = act.Of[Config]
 
 // Load builds an inference model from a config and a tensor source
 // (official key names with or without the "_orig_mod.model.inner." prefix,
 // or native names). Every missing, mis-shaped or unexpected tensor is
 // reported at once; weights holding NaN or ±Inf are refused, naming the
 // tensor.
-func Load(c Config, src tensors.Source) (*Model, error) { return load(c, src, false) }
+func Load(c Config, src tensors.Source) (*Model, error) { return act.LoadOf(c, c.def(), src, false) }
 
 // LoadTrainable is Load for training: the model owns copies of all weights
 // (an optimiser updates them in place through Params and PuzzleEmb), holds
 // the whole puzzle-embedding table in memory, and has gradient buffers.
-func LoadTrainable(c Config, src tensors.Source) (*Model, error) { return load(c, src, true) }
-
-func load(c Config, src tensors.Source, trainable bool) (*Model, error) {
-	m, err := act.Load(c.def(), src, trainable)
-	if err != nil {
-		return nil, err
-	}
-	return &Model{Cfg: c, Model: m, T: c.Positions(), D: c.HiddenSize}, nil
+func LoadTrainable(c Config, src tensors.Source) (*Model, error) {
+	return act.LoadOf(c, c.def(), src, true)
 }
 
 // InitTensors returns a transformer or MLP baseline of config c freshly

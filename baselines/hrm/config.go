@@ -11,11 +11,9 @@
 package hrm
 
 import (
-	"encoding/json"
 	"fmt"
 
 	"arceval/models/act"
-	"arceval/models/tensors"
 )
 
 // Config is the official HierarchicalReasoningModel_ACTV1Config; JSON names
@@ -57,13 +55,7 @@ const Kind = "hrm"
 
 // ParseConfig decodes an official config dict over DefaultConfig and
 // validates it.
-func ParseConfig(data []byte) (Config, error) {
-	c := DefaultConfig()
-	if err := json.Unmarshal(data, &c); err != nil {
-		return c, fmt.Errorf("hrm config: %w", err)
-	}
-	return c, c.Validate()
-}
+func ParseConfig(data []byte) (Config, error) { return act.ParseInto(data, DefaultConfig(), "hrm") }
 
 // Validate checks that the sizes are usable.
 func (c Config) Validate() error {
@@ -127,10 +119,4 @@ func Preset(name string) (Config, error) { return act.Preset(Presets, "HRM", nam
 // dict or an object whose "config" member is one, such as a parity fixture)
 // or the official all_config.yaml (its arch section). Fields it does not set
 // keep the values of base (DefaultConfig or a preset).
-func ReadConfigFile(path string, base Config) (Config, error) {
-	c := base
-	if err := tensors.ReadConfigFile(path, &c); err != nil {
-		return base, err
-	}
-	return c, nil
-}
+func ReadConfigFile(path string, base Config) (Config, error) { return act.ReadInto(path, base) }

@@ -7,6 +7,7 @@ import (
 
 	"arceval/internal/parity"
 	"arceval/models"
+	"arceval/models/act"
 	"arceval/models/nn"
 )
 
@@ -102,12 +103,12 @@ func TestOneStepGradient(t *testing.T) {
 	copy(s1.Inputs, b.Inputs)
 	copy(s1.Labels, b.Labels)
 	copy(s1.PuzzleIDs, b.PuzzleIDs)
-	TD := m.T * m.D
+	TD := m.IO().T * m.IO().Hidden
 	for r := 0; r < B; r++ {
 		s1.Halted[r] = false
-		for p := 0; p < m.T; p++ {
-			copy(s1.ZH[r*TD+p*m.D:], tensors["H_init"].Data)
-			copy(s1.ZL[r*TD+p*m.D:], tensors["L_init"].Data)
+		for p := 0; p < m.IO().T; p++ {
+			copy(s1.ZH[r*TD+p*m.IO().Hidden:], tensors["H_init"].Data)
+			copy(s1.ZL[r*TD+p*m.IO().Hidden:], tensors["L_init"].Data)
 		}
 	}
 	x := make([]float32, B*TD)
@@ -119,11 +120,11 @@ func TestOneStepGradient(t *testing.T) {
 	n := m.Net().(*net)
 	inj := make([]float32, len(x))
 	nn.Add(inj, s1.ZH, x)
-	level(n.lLevel, s1.ZL, inj, B, m.T, ar)
-	level(n.lLevel, s1.ZL, inj, B, m.T, ar)
-	level(n.hLevel, s1.ZH, s1.ZL, B, m.T, ar)
+	act.Level(n.lLevel, s1.ZL, inj, B, n.T, ar)
+	act.Level(n.lLevel, s1.ZL, inj, B, n.T, ar)
+	act.Level(n.hLevel, s1.ZH, s1.ZL, B, n.T, ar)
 	nn.Add(inj, s1.ZH, x)
-	level(n.lLevel, s1.ZL, inj, B, m.T, ar)
+	act.Level(n.lLevel, s1.ZL, inj, B, n.T, ar)
 
 	s, out, out1 := m.NewTrainState(B), m.NewTrainOutput(B), m1.NewTrainOutput(B)
 	if err := m.TrainStep(s, b, opt, out, ar); err != nil {
@@ -145,12 +146,5 @@ func TestOneStepGradient(t *testing.T) {
 	}
 	if !slices.Equal(m.PuzzleEmb().G, m1.PuzzleEmb().G) {
 		t.Error("puzzle-embedding gradient differs")
-	}
-}
-
-func level(blocks []*nn.Block, h, inj []float32, n, T int, ar *nn.Arena) {
-	nn.AddInto(h, inj)
-	for _, b := range blocks {
-		b.Forward(h, n, T, ar)
 	}
 }

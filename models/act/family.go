@@ -188,8 +188,8 @@ type Family[C any, P interface {
 	// defaults of the fields a config dict may omit.
 	Table   map[string]C
 	Default func() C
-	// New builds a model of a config: trainable or for inference.
-	New func(c C, src tensors.Source, trainable bool) (models.Trainable, error)
+	// Def is the model of a config for the core.
+	Def func(C) Def
 }
 
 func (f Family[C, P]) Kind() string      { return f.Name }
@@ -219,9 +219,30 @@ func (f Family[C, P]) load(c models.Config, src tensors.Source, trainable bool) 
 	if !ok || p == nil {
 		return nil, fmt.Errorf("%s: a %T is not a %s config", f.Name, c, f.Title)
 	}
-	m, err := f.New(*p, src, trainable)
+	m, err := LoadOf(*p, f.Def(*p), src, trainable)
 	if err != nil {
 		return nil, err
 	}
 	return m, nil
+}
+
+// ParseInto decodes an official config dict over base (a family's
+// defaults) and validates it; model names the family in a decoding error
+// ("hrm config: …").
+func ParseInto[C interface{ Validate() error }](data []byte, base C, model string) (C, error) {
+	if err := json.Unmarshal(data, &base); err != nil {
+		return base, fmt.Errorf("%s config: %w", model, err)
+	}
+	return base, base.Validate()
+}
+
+// ReadInto reads a model config file (tensors.ReadConfigFile) over base (a
+// family's defaults or a preset): the fields the file does not set keep
+// base's values. On an error base is returned unchanged.
+func ReadInto[C any](path string, base C) (C, error) {
+	c := base
+	if err := tensors.ReadConfigFile(path, &c); err != nil {
+		return base, err
+	}
+	return c, nil
 }

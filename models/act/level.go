@@ -37,6 +37,23 @@ func LevelBackward(blocks []*nn.Block, d []float32, n, T int, states []nn.BlockS
 	}
 }
 
+// Recur is the recursion TRM and HRM share, on n rows of T positions:
+//
+//	repeat h < H: { repeat l < L: z_L = low(z_L + (z_H + x)); z_H = high(z_H + z_L) }
+//
+// HRM's low and high are its L_level and H_level; TRM's are one stack of
+// blocks. zH, zL and x are (n, T, D); zH and zL are updated in place.
+func Recur(high, low []*nn.Block, zH, zL, x []float32, H, L, n, T int, ar *nn.Arena) {
+	inj := ar.GetRaw(len(x))
+	for h := 0; h < H; h++ {
+		for l := 0; l < L; l++ {
+			nn.Add(inj, zH, x)
+			Level(low, zL, inj, n, T, ar)
+		}
+		Level(high, zH, zL, n, T, ar)
+	}
+}
+
 // Loader reads a family's own tensors (its block stacks) while Load builds
 // the model, and records every linear layer under its official weight
 // name for training. The first error sticks (Err).

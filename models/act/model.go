@@ -124,6 +124,22 @@ func Load(def Def, src tensors.Source, trainable bool) (*Model, error) {
 	return m, nil
 }
 
+// Of is a loaded model of a family whose config type is C: the ACT core
+// and the config it was built from. A family's Model is an Of.
+type Of[C any] struct {
+	Cfg C
+	*Model
+}
+
+// LoadOf is Load of a family's model of config c, def being c's Def.
+func LoadOf[C any](c C, def Def, src tensors.Source, trainable bool) (*Of[C], error) {
+	m, err := Load(def, src, trainable)
+	if err != nil {
+		return nil, err
+	}
+	return &Of[C]{Cfg: c, Model: m}, nil
+}
+
 // Info describes the model for the harness.
 func (m *Model) Info() models.Info {
 	d := m.def.Dims

@@ -9,11 +9,9 @@
 package trm
 
 import (
-	"encoding/json"
 	"fmt"
 
 	"arceval/models/act"
-	"arceval/models/tensors"
 )
 
 // Kind is the model kind recorded in native files and run headers.
@@ -49,13 +47,7 @@ type Config struct {
 // ParseConfig decodes an official config dict, applying the official
 // defaults for fields it omits (rms_norm_eps 1e-5, rope_theta 10000,
 // puzzle_emb_len 16, no_ACT_continue true), and validates it.
-func ParseConfig(data []byte) (Config, error) {
-	c := DefaultConfig()
-	if err := json.Unmarshal(data, &c); err != nil {
-		return c, fmt.Errorf("trm config: %w", err)
-	}
-	return c, c.Validate()
-}
+func ParseConfig(data []byte) (Config, error) { return act.ParseInto(data, DefaultConfig(), "trm") }
 
 // DefaultConfig holds the official defaults of the fields an official
 // config dict may omit.
@@ -139,10 +131,4 @@ func Preset(name string) (Config, error) { return act.Preset(Presets, "TRM", nam
 // dict, or an object whose "config" member is one, such as a parity fixture)
 // or the official all_config.yaml (its arch section). Fields it does not set
 // keep the values of base (DefaultConfig or a preset).
-func ReadConfigFile(path string, base Config) (Config, error) {
-	c := base
-	if err := tensors.ReadConfigFile(path, &c); err != nil {
-		return base, err
-	}
-	return c, nil
-}
+func ReadConfigFile(path string, base Config) (Config, error) { return act.ReadInto(path, base) }

@@ -6,40 +6,28 @@ import (
 	"arceval/models/tensors"
 )
 
-// Model is a loaded TRM: the ACT core (evaluation, and training when loaded
-// with LoadTrainable) around TRM's network.
-type Model struct {
-	Cfg Config
-	*act.Model
-	T, D int // total positions (prefix included), hidden size
-}
-
-// TensorMap is an in-memory tensor source (tensors.Map).
-type TensorMap = tensors.Map
+// Model is a loaded TRM: its config and the ACT core (evaluation, and
+// training when loaded with LoadTrainable) around its network.
+type Model = act.Of[Config]
 
 // Load builds an inference model from a config and a tensor source
 // (official key names with or without the "_orig_mod.model.inner." prefix,
 // or native names). Every missing, mis-shaped or unexpected tensor is
-// reported; weights holding NaN or ±Inf are refused, naming the tensor.
-func Load(c Config, src tensors.Source) (*Model, error) { return load(c, src, false) }
+// reported at once; weights holding NaN or ±Inf are refused, naming the
+// tensor.
+func Load(c Config, src tensors.Source) (*Model, error) { return act.LoadOf(c, c.def(), src, false) }
 
 // LoadTrainable is Load for training: the model owns copies of all weights
 // (an optimiser updates them in place through Params and PuzzleEmb), holds
 // the whole puzzle-embedding table in memory, and has gradient buffers.
-func LoadTrainable(c Config, src tensors.Source) (*Model, error) { return load(c, src, true) }
-
-func load(c Config, src tensors.Source, trainable bool) (*Model, error) {
-	m, err := act.Load(c.def(), src, trainable)
-	if err != nil {
-		return nil, err
-	}
-	return &Model{Cfg: c, Model: m, T: c.Positions(), D: c.HiddenSize}, nil
+func LoadTrainable(c Config, src tensors.Source) (*Model, error) {
+	return act.LoadOf(c, c.def(), src, true)
 }
 
 // InitTensors returns a freshly initialised TRM of config c, as the official
 // constructor makes it (act.InitTensors): the weights `arceval train`
 // starts from and `arceval init` writes.
-func InitTensors(c Config, seed uint64) TensorMap { return act.InitTensors(c.Specs(), seed) }
+func InitTensors(c Config, seed uint64) tensors.Map { return act.InitTensors(c.Specs(), seed) }
 
 // def is the model of c for the ACT core. TRM's rows halt on q_halt > 0 in
 // training (no_ACT_continue, the released runs), else on q_halt >
@@ -80,28 +68,15 @@ type net struct {
 //
 //	repeat H_cycles: { repeat L_cycles: z_L = blocks(z_L + (z_H + x)); z_H = blocks(z_H + z_L) }
 func (n *net) Inner(zH, zL, x []float32, rows int, ar *nn.Arena) {
-	inj := ar.GetRaw(len(x))
-	for h := 0; h < n.H; h++ {
-		for l := 0; l < n.L; l++ {
-			nn.Add(inj, zH, x)
-			act.Level(n.blocks, zL, inj, rows, n.T, ar)
-		}
-		act.Level(n.blocks, zH, zL, rows, n.T, ar)
-	}
+	act.Recur(n.blocks, n.blocks, zH, zL, x, n.H, n.L, rows, n.T, ar)
 }
 
 // ForwardTrain is Inner with the official gradient: H_cycles−1 cycles
 // without gradient, then the last cycle's L_cycles latent updates and the
 // answer update keeping their activations.
 func (n *net) ForwardTrain(zH, zL, x []float32, rows int, ar *nn.Arena) {
+	act.Recur(n.blocks, n.blocks, zH, zL, x, n.H-1, n.L, rows, n.T, ar)
 	inj := ar.GetRaw(len(x))
-	for h := 0; h < n.H-1; h++ {
-		for l := 0; l < n.L; l++ {
-			nn.Add(inj, zH, x)
-			act.Level(n.blocks, zL, inj, rows, n.T, ar)
-		}
-		act.Level(n.blocks, zH, zL, rows, n.T, ar)
-	}
 	for l := 0; l < n.L; l++ {
 		nn.Add(inj, zH, x)
 		act.LevelTrain(n.blocks, zL, inj, rows, n.T, n.states[l], ar)
@@ -123,3 +98,7 @@ func (n *net) Backward(d []float32, rows int, ar *nn.Arena) {
 	}
 	copy(d, dx)
 }
+
+// TensorMap is an in-memory tensor source (tensors.Map), under the name
+// callers of TRM have used.
+type TensorMap = tensors.Map

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"arceval/internal/parity"
 	"arceval/models/trm"
 )
 
@@ -16,28 +17,14 @@ import (
 // transformer baseline (trm-spec §4.2): 8 blocks of 12 heads of 42
 // (qkv_proj [1512, 512], o_proj [512, 504]).
 func TestPresetParams(t *testing.T) {
-	for _, tc := range []struct {
-		preset string
-		params int
-	}{
-		{"arc1", 27_145_218},
-		{"arc2", 27_145_218},
-		{"arc2-direct-pred", 27_145_218},
-		{"sudoku", 27_145_218 - 2*512}, // vocabulary 11: embed_tokens and lm_head lose a row
-		{"maze", 27_145_218 - 6*2*512}, // vocabulary 6
-	} {
-		t.Run(tc.preset, func(t *testing.T) {
-			c, err := Preset(tc.preset)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := c.Validate(); err != nil {
-				t.Fatal(err)
-			}
-			if got := c.Params(); got != tc.params {
-				t.Errorf("params %d, want %d", got, tc.params)
-			}
-		})
+	parity.PresetParams(t, Family, map[string]int{"arc1": 27_145_218, "arc2": 27_145_218, "arc2-direct-pred": 27_145_218,
+		"sudoku": 27_145_218 - 2*512,   // vocabulary 11: embed_tokens and lm_head lose a row
+		"maze":   27_145_218 - 6*2*512, // vocabulary 6
+	})
+	for name, c := range Presets {
+		if err := c.Validate(); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
 	}
 	c, _ := Preset("arc1")
 	for _, s := range c.Specs() {

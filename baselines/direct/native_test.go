@@ -5,26 +5,10 @@ import (
 	"strings"
 	"testing"
 
-	"arceval/baselines/hrm"
 	"arceval/internal/testenv"
 	"arceval/models/act"
 	"arceval/models/tensors"
 )
-
-// A native transformer-baseline file is not an HRM.
-func TestNativeKind(t *testing.T) {
-	c := trainConfig("rope")
-	path := filepath.Join(t.TempDir(), "direct.safetensors")
-	if err := act.WriteInit(&c, 1, path, nil); err != nil {
-		t.Fatal(err)
-	}
-	if _, _, err := act.LoadFile(hrm.Family, path, nil); err == nil || !strings.Contains(err.Error(), "a transformer_baseline model, not hrm") {
-		t.Errorf("act.LoadFile(hrm.Family): err = %v", err)
-	}
-	if _, _, err := act.LoadFile(MLPFamily, path, nil); err == nil || !strings.Contains(err.Error(), "a transformer_baseline model, not mlp_baseline") {
-		t.Errorf("act.LoadFile(MLPFamily): err = %v", err)
-	}
-}
 
 // A checkpoint that does not match the config is refused with every
 // problem named.

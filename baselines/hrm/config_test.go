@@ -1,6 +1,7 @@
 package hrm
 
 import (
+	"arceval/internal/parity"
 	"os"
 	"path/filepath"
 	"strings"
@@ -8,32 +9,13 @@ import (
 )
 
 // The presets have the official parameter counts (trm-spec §4.2; Sudoku's
-// 27,275,266 is the num_params of HRM issue #12).
+// 27,275,266 is the num_params of HRM issue #12) and one puzzle slot.
 func TestPresetParams(t *testing.T) {
-	for _, tc := range []struct {
-		preset string
-		params int
-	}{
-		{"sudoku-extreme", 27_275_266},
-		{"maze-30x30-hard", 27_270_146},
-		{"arc-1", 27_276_290},
-		{"arc-2", 27_276_290},
-	} {
-		t.Run(tc.preset, func(t *testing.T) {
-			c, err := Preset(tc.preset)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got := c.Params(); got != tc.params {
-				t.Errorf("params %d, want %d", got, tc.params)
-			}
-			if c.PrefixLen() != 1 || c.Positions() != c.SeqLen+1 {
-				t.Errorf("prefix %d, positions %d", c.PrefixLen(), c.Positions())
-			}
-		})
-	}
-	if _, err := Preset("sudoku"); err == nil || !strings.Contains(err.Error(), "known: arc-1, arc-2, maze-30x30-hard, sudoku-extreme") {
-		t.Errorf("err = %v", err)
+	parity.PresetParams(t, Family, map[string]int{"sudoku-extreme": 27_275_266, "maze-30x30-hard": 27_270_146, "arc-1": 27_276_290, "arc-2": 27_276_290})
+	for name, c := range Presets {
+		if c.PrefixLen() != 1 || c.Positions() != c.SeqLen+1 {
+			t.Errorf("%s: prefix %d, positions %d", name, c.PrefixLen(), c.Positions())
+		}
 	}
 }
 

@@ -8,28 +8,7 @@ import (
 	"arceval/internal/testenv"
 	"arceval/models/act"
 	"arceval/models/tensors"
-	"arceval/models/trm"
 )
-
-// A native HRM file is not a TRM.
-func TestNativeKind(t *testing.T) {
-	c := trainConfig("rope")
-	path := filepath.Join(t.TempDir(), "hrm.safetensors")
-	if err := act.WriteInit(&c, 1, path, nil); err != nil {
-		t.Fatal(err)
-	}
-	if _, _, err := act.LoadFile(trm.Family, path, nil); err == nil || !strings.Contains(err.Error(), "a hrm model, not trm") {
-		t.Errorf("act.LoadFile(trm.Family): err = %v", err)
-	}
-	m, src, err := act.LoadFile(Family, path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer src.Close()
-	if got := m.(*Model).Cfg; got != c {
-		t.Errorf("native config %+v, written %+v", got, c)
-	}
-}
 
 // A checkpoint that does not match the config is refused with every
 // problem named, before anything is written.

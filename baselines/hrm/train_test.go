@@ -35,12 +35,7 @@ func trainConfig(variant string) Config {
 
 // trainModel is a trainable model with random weights (parity.RandomWeights).
 func trainModel(t *testing.T, c Config, seed uint64) *Model {
-	t.Helper()
-	m, err := LoadTrainable(c, parity.RandomWeights(&c, seed))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m
+	return parity.Must[*Model](t)(LoadTrainable(c, parity.RandomWeights(&c, seed)))
 }
 
 // trainBatch is a random batch with some ignored labels.

@@ -1,6 +1,8 @@
 package parity
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"math"
 	"path/filepath"
@@ -81,6 +83,19 @@ func EvalProperties(t *testing.T, f models.Family, c models.Config) {
 		b := batchFor(info, 2)
 		if !slices.Equal(RunOutputs(t, native, b, 2), RunOutputs(t, direct, b, 2)) {
 			t.Error("the native file computes something else than the tensors it was written from")
+		}
+		want, _ := json.Marshal(c)
+		if got, err := core(t, native).ConfigJSON(); err != nil || !bytes.Equal(got, want) {
+			t.Errorf("the native file's config %s, written %s", got, want)
+		}
+		// A native file of another kind is refused, naming both kinds.
+		other := filepath.Join(t.TempDir(), "other.safetensors")
+		if err := tensors.WriteNative(other, "not_"+c.Kind(), c, c.Specs(), act.InitTensors(c.Specs(), 3), nil); err != nil {
+			t.Fatal(err)
+		}
+		want2 := fmt.Sprintf("a not_%s model, not %s", c.Kind(), f.Kind())
+		if _, _, err := act.LoadFile(f, other, nil); err == nil || !strings.Contains(err.Error(), want2) {
+			t.Errorf("a file of another kind: err = %v, want %q", err, want2)
 		}
 	})
 }

@@ -9,6 +9,7 @@ import (
 
 	"arceval/models"
 	"arceval/models/act"
+	"arceval/models/tensors"
 )
 
 // truncStdRatio is the standard deviation of a standard normal truncated to
@@ -152,20 +153,16 @@ func stdDev(x []float32) float64 {
 func InitProperties(t *testing.T, c models.Config) {
 	specs := c.Specs()
 	a := act.InitTensors(specs, 1)
-	dtype := ""
 	for _, s := range specs {
 		v, ok := a[s.Name]
 		if !ok || !slices.Equal(v.Shape, s.Shape) || len(v.Data) != s.Elements() {
 			t.Errorf("%s: initialised as %v with %d values, the layout says %v", s.Name, v.Shape, len(v.Data), s.Shape)
 		}
-		if s.Name == "H_init" {
-			dtype = s.Dtype
-		}
 	}
 	if len(a) != len(specs) {
 		t.Errorf("%d tensors initialised, the layout has %d", len(a), len(specs))
 	}
-	CheckOfficialInit(t, a, hidden(specs), dtype)
+	CheckOfficialInit(t, a, hidden(specs), stateDtype(specs))
 	b, other := act.InitTensors(specs, 1), act.InitTensors(specs, 2)
 	for name, v := range a {
 		if !slices.Equal(v.Data, b[name].Data) {
@@ -176,4 +173,14 @@ func InitProperties(t *testing.T, c models.Config) {
 			t.Errorf("%s: seed 2 equal to seed 1 is %v, want %v", name, same, !random)
 		}
 	}
+}
+
+// stateDtype is the dtype a layout creates its initial states in (H_init's).
+func stateDtype(specs []tensors.Spec) string {
+	for _, s := range specs {
+		if s.Name == "H_init" {
+			return s.Dtype
+		}
+	}
+	return ""
 }

@@ -33,12 +33,7 @@ func tinyConfig(variant string) Config {
 
 // tinyModel is a trainable model with random weights (parity.RandomWeights).
 func tinyModel(t *testing.T, c Config, seed uint64) *Model {
-	t.Helper()
-	m, err := LoadTrainable(c, parity.RandomWeights(&c, seed))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m
+	return parity.Must[*Model](t)(LoadTrainable(c, parity.RandomWeights(&c, seed)))
 }
 
 // tinyBatch is a random batch with some ignored labels.

@@ -64,7 +64,7 @@ type Trainable interface {
 	NewTrainState(B int) *TrainState
 	NewTrainOutput(B int) *TrainOutput
 	// TrainStep runs one supervision step with gradients added to Params
-	// and PuzzleEmb (see trm.Model.TrainStep for the official semantics).
+	// and PuzzleEmb (see act.Model.TrainStep for the official semantics).
 	TrainStep(s *TrainState, b TrainBatch, opt TrainOptions, out *TrainOutput, ar *nn.Arena) error
 	// ExplorationProb is the config's halt exploration probability.
 	ExplorationProb() float64

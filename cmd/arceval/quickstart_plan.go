@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 )
@@ -76,9 +77,9 @@ func groupThousands(n int) string {
 }
 
 // stepTimes reads a finished probe run's train.jsonl (logged every step)
-// and returns its wall time per step, from the second logged step to the
-// last (the first one pays one-off costs), and the loop's time until the
-// last step.
+// and returns its wall time per step — the median over the steps after the
+// first (which pays one-off costs) — and the loop's time until the last
+// step.
 func stepTimes(dir string) (perStep, loop time.Duration, err error) {
 	data, err := os.ReadFile(filepath.Join(dir, "train.jsonl"))
 	if err != nil {
@@ -101,12 +102,21 @@ func stepTimes(dir string) (perStep, loop time.Duration, err error) {
 	if len(recs) < 2 {
 		return 0, 0, fmt.Errorf("%s: %d step records, want at least 2 to time a step", filepath.Join(dir, "train.jsonl"), len(recs))
 	}
-	first, last := recs[0], recs[len(recs)-1]
-	if last.Step <= first.Step {
-		return 0, 0, fmt.Errorf("%s: steps not increasing", filepath.Join(dir, "train.jsonl"))
+	var per []float64 // seconds per step between consecutive records
+	for i := 1; i < len(recs); i++ {
+		a, b := recs[i-1], recs[i]
+		if b.Step <= a.Step {
+			return 0, 0, fmt.Errorf("%s: step %d logged after step %d", filepath.Join(dir, "train.jsonl"), b.Step, a.Step)
+		}
+		per = append(per, (b.Seconds-a.Seconds)/float64(b.Step-a.Step))
 	}
-	per := (last.Seconds - first.Seconds) / float64(last.Step-first.Step)
-	return seconds(per), seconds(last.Seconds), nil
+	// The median: one step slowed by another process does not count.
+	slices.Sort(per)
+	med := per[len(per)/2]
+	if len(per)%2 == 0 {
+		med = (per[len(per)/2-1] + med) / 2
+	}
+	return seconds(med), seconds(recs[len(recs)-1].Seconds), nil
 }
 
 // seconds converts a logged number of seconds to a Duration.

@@ -82,6 +82,15 @@ func TestStepTimes(t *testing.T) {
 	if err != nil || per != 200*time.Millisecond || loop != 1900*time.Millisecond {
 		t.Fatalf("per step %v, loop %v, %v", per, loop, err)
 	}
+	// One step slowed down by another process does not count.
+	os.WriteFile(filepath.Join(dir, "train.jsonl"), []byte("{\"step\":1,\"seconds\":1}\n{\"step\":2,\"seconds\":1.1}\n{\"step\":3,\"seconds\":6.1}\n{\"step\":4,\"seconds\":6.2}\n{\"step\":5,\"seconds\":6.3}\n"), 0o644)
+	if per, _, err := stepTimes(dir); err != nil || per != 100*time.Millisecond {
+		t.Errorf("with a slow step: %v, %v", per, err)
+	}
+	os.WriteFile(filepath.Join(dir, "train.jsonl"), []byte("{\"step\":1,\"seconds\":1}\n{\"step\":2,\"seconds\":1.1}\n{\"step\":3,\"seconds\":1.3}\n"), 0o644)
+	if per, _, err := stepTimes(dir); err != nil || per != 150*time.Millisecond {
+		t.Errorf("an even count of intervals: %v, %v", per, err)
+	}
 	os.WriteFile(filepath.Join(dir, "train.jsonl"), []byte(`{"eval":{}}`+"\n"+`{"step":1,"seconds":0.5}`+"\n"), 0o644)
 	if _, _, err := stepTimes(dir); err == nil || !strings.Contains(err.Error(), "1 step records") {
 		t.Errorf("one record: %v", err)

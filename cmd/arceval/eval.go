@@ -23,14 +23,17 @@ import (
 )
 
 func runEval(c *cli, args []string) error {
-	fs := c.newFlags("eval", `eval --model FILE [--preset NAME|--config FILE] --set NAME [flags]
+	fs := c.newFlags("eval", `eval --model FILE|NAME [--preset NAME|--config FILE] --set NAME [flags]
 
 Evaluates a model on a set and writes one JSONL record per test input to
 --out (appended and flushed as items finish). ARC test inputs run as --views
 augmented views whose inverse-transformed answers vote for the two attempts;
 Sudoku and Maze puzzles run once. Scores are printed at the end (see
 `+"`arceval score`"+`). A killed run continues with --resume; --shard K/N runs
-a deterministic 1/N of the tasks for `+"`arceval merge`"+`.`)
+a deterministic 1/N of the tasks for `+"`arceval merge`"+`. --model may name a
+released checkpoint (`+"`arceval models list`"+`): its family and preset are
+used, --set defaults to its benchmark's test set (an ARC checkpoint needs its
+build's test split, whose puzzle identifiers are checked against it).`)
 	mf := addModelFlags(fs)
 	set := fs.String("set", "", "set name (see `arceval data ls`), a task folder/file/CSV, or a built split folder (its exact views and identifiers)")
 	data := fs.String("data", "", "data root (default $ARCEVAL_DATA, else ./data)")
@@ -52,8 +55,18 @@ a deterministic 1/N of the tasks for `+"`arceval merge`"+`.`)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	entry, err := mf.resolve(c)
+	if err != nil {
+		return err
+	}
 	if *set == "" {
-		return usageError{"eval: --set is required"}
+		if entry == nil {
+			return usageError{"eval: --set is required"}
+		}
+		if *set, err = defaultEvalSet(entry, tasks.DataRoot(*data)); err != nil {
+			return err
+		}
+		fmt.Fprintf(c.stderr, "evaluating %s on %s (its benchmark's test set)\n", entry.Name, *set)
 	}
 	if *format != "text" && *format != "json" {
 		return usageError{"eval: --format must be text or json"}
@@ -61,6 +74,11 @@ a deterministic 1/N of the tasks for `+"`arceval merge`"+`.`)
 	idMode, err := harness.ParsePuzzleIDMode(*puzzleIDs)
 	if err != nil {
 		return usageError{err.Error()}
+	}
+	if idMode == harness.IDsAuto {
+		if err := checkBuild(entry, *set); err != nil {
+			return err
+		}
 	}
 	shardK, shardN := 0, 0
 	if *shard != "" {
@@ -84,6 +102,9 @@ a deterministic 1/N of the tasks for `+"`arceval merge`"+`.`)
 	info := m.Info()
 	modelSum, err := fileSHA256(*mf.model)
 	if err != nil {
+		return err
+	}
+	if err := checkModelSum(c, entry, *mf.model, modelSum); err != nil {
 		return err
 	}
 	var unknownIDs atomic.Int64
@@ -119,6 +140,9 @@ a deterministic 1/N of the tasks for `+"`arceval merge`"+`.`)
 	h := newHeader(info, m.Config, es, selection, subset, *seed, proto)
 	h.ModelSHA256, h.Shard = modelSum, *shard
 	h.Flags = map[string]any{"halt": *halt, "puzzle_id": *puzzleIDs, "identifiers": *identifiers, "limit": *limit, "ids": strings.Join(*ids, ",")}
+	if entry != nil {
+		h.Flags["model_name"] = entry.Name // the catalog checkpoint evaluated
+	}
 	setName, effSteps := es.Name, proto.Steps
 
 	var w *results.Writer

@@ -47,6 +47,9 @@ tokens) and "puzzle_identifiers" (B).`)
 	if *inputsPath == "" {
 		return usageError{"forward: --inputs is required"}
 	}
+	if _, err := mf.resolve(c); err != nil {
+		return err
+	}
 	m, done, err := mf.load()
 	if err != nil {
 		return err

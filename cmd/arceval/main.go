@@ -63,6 +63,7 @@ func commands() []command {
 	return []command{
 		{"quickstart", "train and compare TRM, HRM, direct and MLP on generated data (no download)", runQuickstart},
 		{"data", "benchmark data: ls, stats, show, validate, build, gen, leakage, fetch", runData},
+		{"models", "released checkpoints by name: list, fetch (into the model cache)", runModels},
 		{"import", "convert an official PyTorch TRM, HRM or transformer-baseline checkpoint into a native file", runImport},
 		{"train", "train TRM or a baseline with the official recipe; checkpoints, resume, evaluation", runTrain},
 		{"reproduce", "the paper's evaluation protocol per benchmark, with the paper's tables beside", runReproduce},
@@ -121,8 +122,11 @@ func runHelp(c *cli, args []string) error {
 		c.usage(c.stdout)
 		return nil
 	}
-	if args[0] == "data" {
+	switch args[0] {
+	case "data":
 		return runData(c, append(args[1:], "--help"))
+	case "models":
+		return runModels(c, append(args[1:], "--help"))
 	}
 	for _, cmd := range commands() {
 		if cmd.name == args[0] {

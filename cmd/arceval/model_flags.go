@@ -9,6 +9,7 @@ import (
 	"arceval/baselines/direct"
 	"arceval/baselines/hrm"
 	"arceval/models"
+	"arceval/models/catalog"
 	"arceval/models/checkpoint"
 	"arceval/models/trm"
 )
@@ -16,15 +17,29 @@ import (
 // modelFlags are the flags that say how to read a model file.
 type modelFlags struct {
 	model, kind, preset, config *string
+	fetch                       *bool
 }
 
 func addModelFlags(fs *pflag.FlagSet) modelFlags {
 	return modelFlags{
-		model:  fs.String("model", "", "model file: native arceval .safetensors, or an official checkpoint (needs --preset or --config)"),
+		model:  fs.String("model", "", "model file: native arceval .safetensors, an official checkpoint (needs --preset or --config), or a released checkpoint's name (`arceval models list`: its family and preset are used)"),
 		kind:   fs.String("kind", "", "model family of an official checkpoint: trm (default), hrm, transformer_baseline or mlp_baseline (native files say it themselves)"),
 		preset: fs.String("preset", "", "preset for an official checkpoint — TRM: sudoku-mlp, sudoku-att, maze-att, arc1-att, arc2-att (+ -paper); HRM: sudoku-extreme, maze-30x30-hard, arc-1, arc-2; transformer_baseline: sudoku, maze, arc1, arc2 (+ -direct-pred); mlp_baseline: sudoku-mlp"),
 		config: fs.String("config", "", "official config: a JSON whose config object is the config dict (e.g. a parity fixture), or all_config.yaml"),
+		fetch:  fs.Bool("fetch", false, "download a released checkpoint named by --model into the model cache when it is not there yet"),
 	}
+}
+
+// resolve turns a catalog name given as --model into its cached file and
+// fills --kind and --preset from the entry when they are not given. It
+// returns the entry (nil for a file).
+func (f modelFlags) resolve(c *cli) (*catalog.Entry, error) {
+	path, e, err := resolveModelArg(c, *f.model, *f.fetch)
+	if err != nil {
+		return nil, err
+	}
+	*f.model = path
+	return e, applyEntry(e, f.kind, f.preset, *f.config)
 }
 
 // resolveConfig returns the TRM config given by --preset and/or --config (a

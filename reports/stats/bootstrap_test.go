@@ -6,6 +6,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	gstat "gonum.org/v1/gonum/stat"
 )
 
@@ -67,8 +68,8 @@ func TestTasksFromItems(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []TaskResult{{1, 1}, {2, 3}, {0, 1}}; !slices.Equal(got, want) {
-		t.Errorf("TasksFromItems = %v, want %v", got, want)
+	if diff := cmp.Diff([]TaskResult{{1, 1}, {2, 3}, {0, 1}}, got); diff != "" {
+		t.Errorf("TasksFromItems (-want +got):\n%s", diff)
 	}
 	for _, tc := range []struct {
 		name   string
@@ -131,8 +132,8 @@ func TestBootstrapTaskMacroPinned(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := Estimate{Value: 0.58333333333333333, CI: Interval{Lo: 0.3, Hi: 0.85, Level: 0.95}, Resamples: 2000}
-	if got != want {
-		t.Errorf("got %+v, want %+v", got, want)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
 
@@ -242,8 +243,8 @@ func TestBootstrapPairedPinned(t *testing.T) {
 		},
 		P: 0.31084457771114443, // 2·(1 + 310)/2001: 310 of 2000 δ* ≤ 0
 	}
-	if got != want {
-		t.Errorf("got  %+v\nwant %+v", got, want)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
 

@@ -9,6 +9,8 @@ import (
 	"arceval/models"
 	"arceval/results"
 	"arceval/tasks"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 func randomGrid(rng *rand.Rand, h, w int) tasks.Grid {
@@ -87,20 +89,22 @@ func TestVotingInvertsViews(t *testing.T) {
 		}
 	}
 	got := evaluate(t, f, items, Options{Batch: 4})
-	want := []struct {
-		rank, cands int
-		correct     [2]bool
-		votes       []int
-	}{
+	type outcome struct {
+		Rank, Candidates int
+		Correct          [2]bool
+		Votes            []int
+	}
+	want := []outcome{
 		{1, 2, [2]bool{true, false}, []int{3, 2}},
 		{2, 2, [2]bool{false, true}, []int{3, 2}},
 		{0, 1, [2]bool{false, false}, []int{5}},
 	}
-	for i, w := range want {
-		r := got[i]
-		if r.Rank != w.rank || r.Candidates != w.cands || r.Attempts[0].Correct != w.correct[0] || r.Attempts[1].Correct != w.correct[1] || !slices.Equal(r.Votes, w.votes) {
-			t.Errorf("item %d: rank %d cands %d correct %v/%v votes %v; want %+v", i, r.Rank, r.Candidates, r.Attempts[0].Correct, r.Attempts[1].Correct, r.Votes, w)
-		}
+	var outcomes []outcome
+	for _, r := range got {
+		outcomes = append(outcomes, outcome{r.Rank, r.Candidates, [2]bool{r.Attempts[0].Correct, r.Attempts[1].Correct}, r.Votes})
+	}
+	if diff := cmp.Diff(want, outcomes); diff != "" {
+		t.Errorf("items (-want +got):\n%s", diff)
 	}
 	// The losing answer of item 1 is the original test input: every view
 	// predicted its own input, and inverting them must agree.

@@ -4,6 +4,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 func arcItem(task string, test, tests, rank int) Item {
@@ -94,8 +96,8 @@ func TestMerge(t *testing.T) {
 	if mh.Shard != "" || len(items) != 3 || items[0].TaskID != "a" || items[2].TaskID != "b" {
 		t.Errorf("merged header shard %q, items %v", mh.Shard, items)
 	}
-	if mh.Protocol == nil || *mh.Protocol != *h.Protocol {
-		t.Errorf("merged protocol %+v, want %+v", mh.Protocol, h.Protocol)
+	if diff := cmp.Diff(h.Protocol, mh.Protocol); diff != "" {
+		t.Errorf("merged protocol (-shards' +merged):\n%s", diff)
 	}
 	other := h
 	other.Seed = 99

@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"arceval/models/trm"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // The ARC preset has the parameter count of the TRM repository's
@@ -175,7 +177,8 @@ data_paths:
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want, _ := Preset("maze"); c != want {
-		t.Errorf("got  %+v\nwant %+v", c, want)
+	want, _ := Preset("maze")
+	if diff := cmp.Diff(want, c); diff != "" {
+		t.Errorf("config (-preset +file):\n%s", diff)
 	}
 }

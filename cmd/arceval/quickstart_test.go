@@ -2,12 +2,13 @@ package main
 
 import (
 	"path/filepath"
-	"reflect"
 	"strings"
 	"testing"
 	"time"
 
 	"arceval/harness"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // The quickstart trains every contestant with one recipe, named in its
@@ -56,8 +57,8 @@ func TestQuickstartOneRecipe(t *testing.T) {
 		}
 		if i == 0 {
 			first = c
-		} else if !reflect.DeepEqual(c, first) {
-			t.Errorf("%s trained with %+v, %s with %+v", m.name, c, quickSettings["maze"].models[0].name, first)
+		} else if diff := cmp.Diff(first, c); diff != "" {
+			t.Errorf("%s trained with another config than %s (-%[2]s +%[1]s):\n%[3]s", m.name, quickSettings["maze"].models[0].name, diff)
 		}
 	}
 	if first.Steps != 1 {

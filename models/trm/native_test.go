@@ -9,6 +9,8 @@ import (
 
 	"arceval/internal/parity"
 	"arceval/internal/testenv"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // Importing an official checkpoint and loading the native file gives the
@@ -103,8 +105,8 @@ lr: 0.0001
 	}
 	want, _ := Preset("maze-att")
 	c.HaltExplorationProb, c.NoACTContinue, c.ForwardDtype = want.HaltExplorationProb, want.NoACTContinue, want.ForwardDtype
-	if c != want {
-		t.Errorf("got %+v\nwant %+v", c, want)
+	if diff := cmp.Diff(want, c); diff != "" {
+		t.Errorf("config (-preset +file):\n%s", diff)
 	}
 }
 

@@ -17,6 +17,7 @@ import (
 	"arceval/baselines/direct"
 	"arceval/baselines/hrm"
 	"arceval/harness"
+	"arceval/internal/runlock"
 	"arceval/models"
 	"arceval/models/nn"
 	"arceval/models/trm"
@@ -109,6 +110,22 @@ evaluations.`+"\n"+recipeHelp()+ablationHelp())
 	if fs.Changed("epochs-per-iter") && *epochsPerIter <= 0 {
 		return usageError{fmt.Sprintf("train: --epochs-per-iter %d: want ≥ 1 epochs per sampler iteration", *epochsPerIter)}
 	}
+	dir := *out
+	if *resume != "" {
+		dir = *resume
+		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+			return fmt.Errorf("--resume %s: not a run folder", dir)
+		}
+	} else if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	// One writer per run folder: a second train on it is refused, naming
+	// the process that writes it.
+	lock, err := runlock.Acquire(runlock.ForFolder(dir), dir)
+	if err != nil {
+		return err
+	}
+	defer lock.Release()
 	nn.SetThreads(*threads)
 	root := tasks.DataRoot(*data)
 	progress := newProgress(c.stderr)
@@ -119,9 +136,7 @@ evaluations.`+"\n"+recipeHelp()+ablationHelp())
 	}
 	trainData, dataDesc := src.data, src.desc
 	var tr *harness.Trainer
-	dir := *out
 	if *resume != "" {
-		dir = *resume
 		ck, err := harness.OpenCheckpoint(filepath.Join(dir, harness.CheckpointFile))
 		if err != nil {
 			return err

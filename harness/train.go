@@ -229,6 +229,14 @@ func (t *Trainer) TrainStep() (StepStats, error) {
 			st.MeanSteps += float64(carry.Steps[r])
 		}
 	}
+	// A diverged step changes no weight: its loss or gradients are refused
+	// before the optimiser runs.
+	if !finite32(float32(st.Loss)) {
+		return st, &DivergedError{Step: t.Step + 1, What: "loss", Value: st.Loss}
+	}
+	if err := checkGradients(t.Step+1, m.Params(), m.PuzzleEmb()); err != nil {
+		return st, err
+	}
 	t.Step++
 	st.LR = t.sched.LR(t.Step)
 	if err := t.adam.Step(m.Params(), st.LR); err != nil {
@@ -238,6 +246,9 @@ func (t *Trainer) TrainStep() (StepStats, error) {
 		if err := t.sgd.Step(pe.W, pe.Shape[1], pe.G, pe.IDs, t.psched.LR(t.Step)); err != nil {
 			return st, err
 		}
+	}
+	if err := checkWeights(t.Step, m.Params(), m.PuzzleEmb()); err != nil {
+		return st, err
 	}
 	m.Repack()
 	if t.ema != nil {

@@ -158,3 +158,28 @@ func nonFiniteTarget(t *testing.T, path string) string {
 	}
 	return target
 }
+
+// A run that diverges (an absurd learning rate) exits non-zero with
+// "loss is NaN at step N"; its folder keeps the checkpoint and model of
+// the last good step, which evaluate, and a log of valid JSON lines.
+func TestTrainDivergesCleanly(t *testing.T) {
+	mazes := "../../tasks/testdata/maze_tiny.csv"
+	run := filepath.Join(t.TempDir(), "run")
+	_, errOut, err := runCLI(t, "train", "--preset", "maze-att", "--override", tinyMazeOverride, "--set", mazes,
+		"--batch", "2", "--steps", "20", "--warmup", "0", "--lr", "1e37", "--log-every", "1", "--checkpoint-every", "1", "--out", run)
+	if err == nil || exitCode(err) != 1 || !strings.Contains(err.Error(), "loss is NaN at step ") || !strings.Contains(err.Error(), "the last good state") {
+		t.Fatalf("a diverging run: %v (exit %d)\n%s", err, exitCode(err), errOut)
+	}
+	steps := logSteps(t, filepath.Join(run, "train.jsonl"))
+	var n int
+	fmt.Sscanf(err.Error()[strings.Index(err.Error(), "at step ")+len("at step "):], "%d", &n)
+	if len(steps) != n-1 {
+		t.Errorf("log steps %v for a run that diverged at step %d", steps, n)
+	}
+	if !strings.Contains(err.Error(), fmt.Sprintf("holds step %d", n-1)) {
+		t.Errorf("%v: want the checkpoint of step %d named", err, n-1)
+	}
+	if _, errOut, err := runCLI(t, "eval", "--model", filepath.Join(run, "model.safetensors"), "--set", mazes); err != nil {
+		t.Errorf("eval of the last good model: %v\n%s", err, errOut)
+	}
+}

@@ -3,6 +3,7 @@ package harness
 import (
 	"context"
 	"fmt"
+	"math"
 	"time"
 
 	"arceval/models"
@@ -98,8 +99,9 @@ func Evaluate(ctx context.Context, m models.Model, items []*Item, opt Options, e
 				if finished[i] {
 					continue
 				}
-				nn.Argmax(argmax, o.Logits[i*S*V:(i+1)*S*V], S, V)
-				r.it.record(r.view, k, argmax, o.QHalt[i])
+				logits := o.Logits[i*S*V : (i+1)*S*V]
+				nn.Argmax(argmax, logits, S, V)
+				r.it.record(r.view, k, argmax, nonFinite(logits) || math.IsNaN(float64(o.QHalt[i])), o.QHalt[i])
 				if run.Done(i) || k == steps-1 {
 					finished[i] = true
 					r.it.finish(r.view, k+1)
@@ -222,9 +224,18 @@ type itemRun struct {
 }
 
 // record stores view v's prediction after step k (argmax tokens (S) and the
-// q_halt logit).
-func (ir *itemRun) record(v, k int, argmax []int32, qHalt float32) {
+// q_halt logit). bad marks a step whose outputs hold NaN (a diverged or
+// overflowing model): its prediction is no answer — it never votes and is
+// never exact — and is counted in the item's record (NaNViews).
+func (ir *itemRun) record(v, k int, argmax []int32, bad bool, qHalt float32) {
 	q := nn.Sigmoid(float64(qHalt))
+	if bad {
+		ir.votes[k][v] = vote{q: math.NaN(), bad: true}
+		if ir.grids == nil {
+			ir.cells = 0
+		}
+		return
+	}
 	if ir.grids != nil {
 		for i, t := range argmax {
 			ir.tokens[i] = uint8(t)
@@ -234,7 +245,7 @@ func (ir *itemRun) record(v, k int, argmax []int32, qHalt float32) {
 		if _, ok := ir.grids[key]; !ok {
 			ir.grids[key] = g
 		}
-		ir.votes[k][v] = vote{key, q}
+		ir.votes[k][v] = vote{key: key, q: q}
 		return
 	}
 	match := 0
@@ -250,7 +261,7 @@ func (ir *itemRun) record(v, k int, argmax []int32, qHalt float32) {
 	if exact {
 		key[0] = 1
 	}
-	ir.votes[k][v] = vote{key, q}
+	ir.votes[k][v] = vote{key: key, q: q}
 }
 
 // finish marks view v done after using `used` steps; later steps repeat its
@@ -268,6 +279,11 @@ func (ir *itemRun) result() results.Item {
 	it := ir.item
 	r := results.Item{TaskID: it.TaskID, TestIndex: it.TestIndex, Tests: it.Tests, Steps: ir.used, Seconds: ir.seconds, Rating: it.Rating, StepExact: make([]bool, ir.steps)}
 	last := ir.votes[ir.steps-1]
+	for _, v := range last {
+		if v.bad {
+			r.NaNViews++
+		}
+	}
 	if ir.grids == nil {
 		for k := range ir.steps {
 			r.StepExact[k] = ir.votes[k][0].key[0] == 1
@@ -280,9 +296,12 @@ func (ir *itemRun) result() results.Item {
 			}
 		}
 		ok := r.StepExact[ir.steps-1]
+		if last[0].bad {
+			grid = [][]int{} // no answer (an empty prediction, counted wrong)
+		}
 		r.Attempts = []results.Attempt{{Grid: grid, Correct: ok}}
 		r.Cells = &results.Cells{Correct: ir.cells, Total: len(ir.label)}
-		r.QHalt, r.Candidates = last[0].q, 1
+		r.QHalt, r.Candidates = results.Prob(last[0].q), 1
 		if ok {
 			r.Rank = 1
 		}
@@ -296,6 +315,11 @@ func (ir *itemRun) result() results.Item {
 	}
 	cands := rank(last)
 	r.Rank, r.Candidates = position(cands, want), len(cands)
+	if len(cands) == 0 { // every view's outputs were NaN: no answer
+		r.Attempts = []results.Attempt{{Grid: [][]int{}}, {Grid: [][]int{}}}
+		r.QHalt = results.Prob(math.NaN())
+		return r
+	}
 	for a := 0; a < 2; a++ {
 		c := cands[min(a, len(cands)-1)] // fewer than two answers: repeat the first
 		r.Attempts = append(r.Attempts, results.Attempt{Grid: ir.grids[c.key].Rows(), Correct: c.key == want})
@@ -303,6 +327,17 @@ func (ir *itemRun) result() results.Item {
 	for _, c := range cands[:min(len(cands), 10)] {
 		r.Votes = append(r.Votes, c.count)
 	}
-	r.QHalt = cands[0].meanQ()
+	r.QHalt = results.Prob(cands[0].meanQ())
 	return r
+}
+
+// nonFinite reports whether x holds a NaN (an Inf logit still has an
+// argmax; a NaN has none).
+func nonFinite(x []float32) bool {
+	for _, v := range x {
+		if v != v {
+			return true
+		}
+	}
+	return false
 }

@@ -138,7 +138,7 @@ func arcRun(name string, model string, skill float64, views int, salt uint64) *R
 			for k := range steps {
 				it.StepExact = append(it.StepExact, rank > 0 && rank <= 2 && k >= int(8*mix(uint64(i), uint64(j), 7)))
 			}
-			it.QHalt = 0.05 + 0.9*mix(uint64(i), uint64(j), salt, 3)
+			it.QHalt = results.Prob(0.05 + 0.9*mix(uint64(i), uint64(j), salt, 3))
 			if rank == 1 {
 				it.QHalt = min(0.99, it.QHalt+0.3)
 			}
@@ -191,7 +191,7 @@ func boardRun(name, kind string, model string, skill float64, salt uint64, flips
 		}
 		it := results.Item{TaskID: fmt.Sprint(i), Tests: 1, Attempts: []results.Attempt{{Grid: grid, Correct: ok}},
 			Steps: steps, Seconds: 0.01, Cells: &results.Cells{Correct: correct, Total: cells}, Rating: rating,
-			QHalt: min(0.99, 0.2+0.7*mix(uint64(i), salt, 9)+0.2*float64(b2i(ok)))}
+			QHalt: results.Prob(min(0.99, 0.2+0.7*mix(uint64(i), salt, 9)+0.2*float64(b2i(ok))))}
 		if ok {
 			it.Rank = 1
 		}

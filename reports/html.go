@@ -359,11 +359,11 @@ func calibration(items []results.Item) ([]calibPoint, float64) {
 	var n, ok [10]int
 	total := 0
 	for _, it := range items {
-		if len(it.Attempts) == 0 || math.IsNaN(it.QHalt) {
+		if len(it.Attempts) == 0 || math.IsNaN(float64(it.QHalt)) {
 			continue
 		}
 		b := min(9, max(0, int(it.QHalt*10)))
-		sum[b] += it.QHalt
+		sum[b] += float64(it.QHalt)
 		n[b]++
 		ok[b] += b2i(it.Attempts[0].Correct)
 		total++

@@ -3,6 +3,7 @@ package results
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 )
 
 // FormatVersion is written in every header. Version 2 added the protocol
@@ -55,7 +56,11 @@ type Item struct {
 	Steps     int       `json:"steps"`           // supervision steps used
 	Seconds   float64   `json:"seconds"`         // wall time spent on this item
 	Cells     *Cells    `json:"cells,omitempty"` // cell accuracy (Sudoku/Maze)
-	QHalt     float64   `json:"q_halt_prob"`     // sigmoid(q_halt) of the first attempt
+	QHalt     Prob      `json:"q_halt_prob"`     // sigmoid(q_halt) of the first attempt; NaN (written null) when no view gave an answer without NaN
+	// NaNViews counts the views whose final outputs held NaN (a diverged or
+	// overflowing model): they gave no answer and did not vote. A board
+	// puzzle's one view then records an empty attempt, counted wrong.
+	NaNViews int `json:"nan_views,omitempty"`
 	// Rank is the 1-based position of the expected answer among the voted
 	// candidates (0: not among them); pass@K holds when 0 < Rank ≤ K.
 	Rank       int `json:"rank"`
@@ -73,6 +78,32 @@ type Attempt struct {
 type Cells struct {
 	Correct int `json:"correct"`
 	Total   int `json:"total"`
+}
+
+// Prob is a probability in a run file: a JSON number, or null for NaN
+// (JSON has no NaN; a model whose outputs are NaN gives one).
+type Prob float64
+
+// MarshalJSON writes p as a number, NaN as null.
+func (p Prob) MarshalJSON() ([]byte, error) {
+	if math.IsNaN(float64(p)) {
+		return []byte("null"), nil
+	}
+	return json.Marshal(float64(p))
+}
+
+// UnmarshalJSON reads a number, null as NaN.
+func (p *Prob) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*p = Prob(math.NaN())
+		return nil
+	}
+	var f float64
+	if err := json.Unmarshal(b, &f); err != nil {
+		return err
+	}
+	*p = Prob(f)
+	return nil
 }
 
 // Key identifies an item within a run.

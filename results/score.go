@@ -24,6 +24,7 @@ type Summary struct {
 	Items        int // test inputs with a record
 	Missing      int // test inputs without a record (counted wrong)
 	Empty        int // records whose attempts hold no grid (counted wrong)
+	NaN          int // records with views whose outputs held NaN (no answer from those views)
 	Malformed    int // submission attempts that are not grids (counted wrong)
 	Solved       int // test inputs solved
 	TaskMacro    float64
@@ -70,6 +71,9 @@ func Score(h Header, items []Item) (Summary, error) {
 		}
 		if empty(it) {
 			s.Empty++
+		}
+		if it.NaNViews > 0 {
+			s.NaN++
 		}
 		for i, k := range PassKs {
 			if it.PassAt(k) {
@@ -155,11 +159,12 @@ func (s Summary) MarshalJSON() ([]byte, error) {
 		Missing      int       `json:"missing"`
 		Empty        int       `json:"empty"`
 		Malformed    int       `json:"malformed"`
+		NaN          int       `json:"nan_outputs"`
 		StepAccuracy []float64 `json:"step_accuracy,omitempty"`
 		MeanSteps    float64   `json:"mean_steps"`
 		Seconds      float64   `json:"seconds"`
 	}
-	c := common{s.TaskKind, s.Missing, s.Empty, s.Malformed, s.StepAccuracy, s.MeanSteps, s.Seconds}
+	c := common{s.TaskKind, s.Missing, s.Empty, s.Malformed, s.NaN, s.StepAccuracy, s.MeanSteps, s.Seconds}
 	if s.TaskKind == "arc" {
 		passK := map[string]float64{}
 		for k, v := range s.PassK {

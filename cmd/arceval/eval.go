@@ -16,6 +16,7 @@ import (
 
 	"arceval/harness"
 	"arceval/internal/atomicfile"
+	"arceval/internal/runlock"
 	"arceval/models"
 	"arceval/models/nn"
 	"arceval/results"
@@ -91,6 +92,15 @@ build's test split, whose puzzle identifiers are checked against it).`)
 	}
 	if *resume && *out == "" {
 		return usageError{"eval: --resume needs --out"}
+	}
+	if *out != "" {
+		// One writer per run file: a second eval on it (--resume or not)
+		// is refused, naming the process that writes it.
+		lock, err := runlock.Acquire(runlock.ForFile(*out), *out)
+		if err != nil {
+			return err
+		}
+		defer lock.Release()
 	}
 	nn.SetThreads(*threads)
 

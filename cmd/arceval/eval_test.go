@@ -287,7 +287,7 @@ func TestTrainCommand(t *testing.T) {
 		t.Fatalf("train on a built split: %v\n%s", err, errOut)
 	}
 	// A resume with other data is refused.
-	if _, errOut, err := runCLI(t, "train", "--resume", run, "--set", test); err == nil || !strings.Contains(errOut+err.Error(), "trained on") {
+	if _, errOut, err := runCLI(t, "train", "--resume", run, "--set", test); err == nil || !strings.Contains(errOut+err.Error(), "--set "+test+" (the run's: ") {
 		t.Errorf("resume on other data: %v %s", err, errOut)
 	}
 }

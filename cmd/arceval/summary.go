@@ -66,6 +66,9 @@ func printSummary(w io.Writer, h results.Header, s results.Summary, format strin
 	if s.Missing+s.Empty+s.Malformed > 0 {
 		fmt.Fprintf(w, "missing %d, empty %d, malformed %d (all counted wrong)\n", s.Missing, s.Empty, s.Malformed)
 	}
+	if s.NaN > 0 {
+		fmt.Fprintf(w, "NaN outputs     %d test inputs had views whose outputs held NaN: those views gave no answer (counted wrong; q_halt_prob null when no view answered)\n", s.NaN)
+	}
 	if len(s.StepAccuracy) > 1 {
 		var parts []string
 		for k, a := range s.StepAccuracy {

@@ -54,6 +54,13 @@ func Import(src *FileTensors, c Config, out string, meta map[string]string) (Imp
 			rep.Params += n
 		}
 	}
+	// Nothing eval would refuse is written: NaN or ±Inf anywhere (eval
+	// reads puzzle-table rows lazily, so check the whole table here).
+	for _, nt := range list {
+		if err := nt.Source.CheckFinite(); err != nil {
+			return rep, err
+		}
+	}
 	rep.Tensors = len(list)
 	cfg, err := json.Marshal(c)
 	if err != nil {

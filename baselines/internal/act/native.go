@@ -44,6 +44,13 @@ func Import(src *trm.FileTensors, model, kind string, config any, specs []Spec, 
 			rep.PuzzleRows = t.Shape[0]
 		}
 	}
+	// Nothing eval would refuse is written: NaN or ±Inf anywhere (eval
+	// reads puzzle-table rows lazily, so check the whole table here).
+	for _, nt := range list {
+		if err := nt.Source.CheckFinite(); err != nil {
+			return rep, err
+		}
+	}
 	rep.Tensors, rep.Params = len(list), Params(specs)
 	cfg, err := json.Marshal(config)
 	if err != nil {

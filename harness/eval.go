@@ -14,7 +14,7 @@ import (
 // Options control an evaluation run.
 type Options struct {
 	Batch int  // rows per model batch (views of several items share a batch)
-	Steps int  // supervision steps per view (0: the model's maximum)
+	Steps int  // supervision steps per view (0: the model's halt_max_steps; more continues the recursion)
 	Halt  bool // stop a view early when its q_halt > 0
 	// Progress, when set, is called after each batch with the items finished
 	// so far and the total.
@@ -48,8 +48,11 @@ func Evaluate(ctx context.Context, m models.Model, items []*Item, opt Options, e
 	if steps <= 0 {
 		steps = info.MaxSteps
 	}
+	// Beyond the training depth the carry goes on (test-time compute); up
+	// to it the model halts at its own depth, as it always did.
+	stepOpt := models.StepOptions{HaltOnQ: opt.Halt}
 	if steps > info.MaxSteps {
-		return fmt.Errorf("--steps %d: the model runs at most %d supervision steps (halt_max_steps)", steps, info.MaxSteps)
+		stepOpt.MaxSteps = steps
 	}
 	began := time.Now()
 	var modelTime time.Duration
@@ -89,7 +92,7 @@ func Evaluate(ctx context.Context, m models.Model, items []*Item, opt Options, e
 				return err
 			}
 			t0 := time.Now()
-			if err := run.Step(b, o, models.StepOptions{HaltOnQ: opt.Halt}); err != nil {
+			if err := run.Step(b, o, stepOpt); err != nil {
 				return err
 			}
 			modelTime += time.Since(t0)
@@ -266,11 +269,13 @@ func (ir *itemRun) finish(v, used int) {
 // result turns the accumulated predictions into the item's record.
 func (ir *itemRun) result() results.Item {
 	it := ir.item
-	r := results.Item{TaskID: it.TaskID, TestIndex: it.TestIndex, Tests: it.Tests, Steps: ir.used, Seconds: ir.seconds, Rating: it.Rating, StepExact: make([]bool, ir.steps)}
+	r := results.Item{TaskID: it.TaskID, TestIndex: it.TestIndex, Tests: it.Tests, Steps: ir.used, Seconds: ir.seconds, Rating: it.Rating,
+		StepExact: make([]bool, ir.steps), StepQHalt: make([]float64, ir.steps)}
 	last := ir.votes[ir.steps-1]
 	if ir.grids == nil {
 		for k := range ir.steps {
 			r.StepExact[k] = ir.votes[k][0].key[0] == 1
+			r.StepQHalt[k] = ir.votes[k][0].q
 		}
 		grid := make([][]int, it.Expected.H)
 		for i := range grid {
@@ -293,6 +298,7 @@ func (ir *itemRun) result() results.Item {
 		cands := rank(ir.votes[k])
 		p := position(cands, want)
 		r.StepExact[k] = p > 0 && p <= 2
+		r.StepQHalt[k] = cands[0].meanQ()
 	}
 	cands := rank(last)
 	r.Rank, r.Candidates = position(cands, want), len(cands)

@@ -153,8 +153,18 @@ func TestStepCurveAndHalting(t *testing.T) {
 			t.Errorf("halt=%v: item 1 steps %d (want %d) curve %v", halt, got[1].Steps, wantSteps, got[1].StepExact)
 		}
 	}
-	if err := Evaluate(context.Background(), f, items, Options{Steps: 5}, func(results.Item) error { return nil }); err == nil {
-		t.Error("--steps beyond the model's halt_max_steps was accepted")
+	// Beyond the model's 4 steps the harness asks the model to go on (its
+	// halting depth becomes 5) and records every step; up to 4 it leaves the
+	// model's own depth.
+	for _, tc := range []struct{ steps, depth int }{{5, 5}, {4, 4}, {2, 4}} {
+		f.depths = nil
+		got := evaluate(t, f, items, Options{Steps: tc.steps})
+		if len(got[0].StepExact) != tc.steps || got[0].Steps != tc.steps || len(got[0].StepQHalt) != tc.steps {
+			t.Errorf("--steps %d: item 0 used %d steps, curve %v, q %v", tc.steps, got[0].Steps, got[0].StepExact, got[0].StepQHalt)
+		}
+		if len(f.depths) == 0 || slices.ContainsFunc(f.depths, func(d int) bool { return d != tc.depth }) {
+			t.Errorf("--steps %d: the model halted at depths %v, want %d", tc.steps, f.depths, tc.depth)
+		}
 	}
 }
 

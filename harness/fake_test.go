@@ -14,6 +14,7 @@ type fakeModel struct {
 	answers map[string][]uint8
 	from    map[string]int
 	q       map[string]float32
+	depths  []int // opt.Depth of every Step call
 }
 
 func (f *fakeModel) Info() models.Info { return f.info }
@@ -32,6 +33,7 @@ func (r *fakeRun) Done(i int) bool { return r.done[i] }
 
 func (r *fakeRun) Step(b models.Batch, out *models.StepOutput, opt models.StepOptions) error {
 	S, V := r.f.info.SeqLen, r.f.info.Vocab
+	r.f.depths = append(r.f.depths, opt.Depth(r.f.info.MaxSteps))
 	for i := range r.steps {
 		if r.done[i] {
 			continue

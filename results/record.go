@@ -56,6 +56,11 @@ type Item struct {
 	Seconds   float64   `json:"seconds"`         // wall time spent on this item
 	Cells     *Cells    `json:"cells,omitempty"` // cell accuracy (Sudoku/Maze)
 	QHalt     float64   `json:"q_halt_prob"`     // sigmoid(q_halt) of the first attempt
+	// StepQHalt is the halting head's confidence after each supervision step:
+	// sigmoid(q_halt) of the answer that led at that step (ARC: the mean over
+	// the views that voted for the top candidate), so that reports can replay
+	// Q-halting at any threshold (HaltFrontier). Absent in older run files.
+	StepQHalt []float64 `json:"step_q_halt_prob,omitempty"`
 	// Rank is the 1-based position of the expected answer among the voted
 	// candidates (0: not among them); pass@K holds when 0 < Rank ≤ K.
 	Rank       int `json:"rank"`

@@ -224,11 +224,35 @@ func boardRun(name, kind string, model string, skill float64, salt uint64, flips
 // (10 and 100 views), another ARC model, a Sudoku and a Maze run.
 func fixtureRuns() []*Run {
 	return []*Run{
-		arcRun("arc-att-10v.jsonl", sha('a'), 0.35, 10, 1),
+		withStepQ(arcRun("arc-att-10v.jsonl", sha('a'), 0.35, 10, 1)),
 		arcRun("arc-att-100v.jsonl", sha('a'), 0.45, 100, 1),
-		boardRun("sudoku-mlp.jsonl", "sudoku", sha('c'), 0.95, 3, nil, 0),
+		withStepQ(boardRun("sudoku-mlp.jsonl", "sudoku", sha('c'), 0.95, 3, nil, 0)),
 		boardRun("maze-att.jsonl", "maze", sha('d'), 0.9, 4, nil, 2),
 	}
+}
+
+// withStepQ gives every item of r a per-step sigmoid(q_halt) that grows with
+// the step and jumps once the answer is right, as a trained halting head's
+// does (the other runs stay like run files written before it was recorded).
+func withStepQ(r *Run) *Run {
+	items := cloneItems(r.Items)
+	for i := range items {
+		it := &items[i]
+		n := len(it.StepExact)
+		it.StepQHalt = make([]float64, n)
+		for k := range n {
+			q := 0.02 + 0.6*mix(uint64(i), uint64(k), 21)*float64(k+1)/float64(n)
+			if it.StepExact[k] {
+				q += 0.35
+			}
+			it.StepQHalt[k] = min(0.999, q)
+		}
+	}
+	out, err := NewRun(r.Path, r.Header, items)
+	if err != nil {
+		panic(err)
+	}
+	return out
 }
 
 func fixtureOptions() Options { return Options{Resamples: 2000, Seed: 1} }

@@ -189,6 +189,10 @@ func figures(rep *Report) []htmlFigure {
 			Caption: "The test-time-compute curve: exact accuracy after each supervision step, over all test inputs (missing ones count wrong). ARC: the two-attempt rule applied to the views' votes at that step."})
 	}
 
+	if fig, ok := frontierFigure(rep); ok {
+		figs = append(figs, fig)
+	}
+
 	// ARC: pass@K, and accuracy vs views across runs.
 	var arc []*RunSummary
 	for _, s := range rep.Runs {

@@ -197,6 +197,9 @@ func (rep *Report) Tables() []*Table {
 			tables = append(tables, s.fullTestTable(lv))
 		}
 	}
+	if t := rep.frontierTable(); t != nil {
+		tables = append(tables, t)
+	}
 	return tables
 }
 
@@ -384,33 +387,34 @@ type jsonBucket struct {
 }
 
 type jsonRun struct {
-	Name         string            `json:"run"`
-	Path         string            `json:"path"`
-	ModelKind    string            `json:"model_kind"`
-	Method       string            `json:"method"`
-	ModelSHA256  string            `json:"model_sha256"`
-	Set          string            `json:"set"`
-	TaskKind     string            `json:"task_kind"`
-	Benchmark    string            `json:"benchmark,omitempty"`
-	Subset       string            `json:"subset,omitempty"`
-	Views        int               `json:"views"`
-	Steps        int               `json:"steps"`
-	Protocol     string            `json:"protocol"`
-	Record       *results.Protocol `json:"protocol_record,omitempty"`
-	Tasks        int               `json:"tasks"`
-	TestInputs   int               `json:"test_inputs"`
-	Items        int               `json:"items"`
-	Missing      int               `json:"missing"`
-	Empty        int               `json:"empty"`
-	Headline     jsonEstimate      `json:"headline"`
-	Secondary    []jsonEstimate    `json:"secondary"`
-	PassK        []jsonEstimate    `json:"pass_at_k,omitempty"`
-	StepAccuracy []float64         `json:"step_accuracy,omitempty"`
-	MeanSteps    float64           `json:"mean_steps"`
-	Seconds      float64           `json:"seconds"`
-	Buckets      []jsonBucket      `json:"buckets,omitempty"`
-	FullTest     *jsonEstimate     `json:"full_test_estimate,omitempty"`
-	FullTestNote string            `json:"full_test_note,omitempty"`
+	Name         string                  `json:"run"`
+	Path         string                  `json:"path"`
+	ModelKind    string                  `json:"model_kind"`
+	Method       string                  `json:"method"`
+	ModelSHA256  string                  `json:"model_sha256"`
+	Set          string                  `json:"set"`
+	TaskKind     string                  `json:"task_kind"`
+	Benchmark    string                  `json:"benchmark,omitempty"`
+	Subset       string                  `json:"subset,omitempty"`
+	Views        int                     `json:"views"`
+	Steps        int                     `json:"steps"`
+	Protocol     string                  `json:"protocol"`
+	Record       *results.Protocol       `json:"protocol_record,omitempty"`
+	Tasks        int                     `json:"tasks"`
+	TestInputs   int                     `json:"test_inputs"`
+	Items        int                     `json:"items"`
+	Missing      int                     `json:"missing"`
+	Empty        int                     `json:"empty"`
+	Headline     jsonEstimate            `json:"headline"`
+	Secondary    []jsonEstimate          `json:"secondary"`
+	PassK        []jsonEstimate          `json:"pass_at_k,omitempty"`
+	StepAccuracy []float64               `json:"step_accuracy,omitempty"`
+	MeanSteps    float64                 `json:"mean_steps"`
+	Seconds      float64                 `json:"seconds"`
+	Buckets      []jsonBucket            `json:"buckets,omitempty"`
+	FullTest     *jsonEstimate           `json:"full_test_estimate,omitempty"`
+	FullTestNote string                  `json:"full_test_note,omitempty"`
+	HaltFrontier []results.FrontierPoint `json:"halt_frontier,omitempty"`
 }
 
 func (rep *Report) jsonValue() any {
@@ -424,6 +428,7 @@ func (rep *Report) jsonValue() any {
 			Tasks: sm.Tasks, TestInputs: sm.TestInputs, Items: sm.Items, Missing: sm.Missing, Empty: sm.Empty,
 			Headline: toJSON(s.Headline.Name, s.Headline.Estimate), Secondary: metricsJSON(s.Secondary), PassK: metricsJSON(s.PassK),
 			StepAccuracy: sm.StepAccuracy, MeanSteps: sm.MeanSteps, Seconds: sm.Seconds, FullTestNote: s.FullTestGap,
+			HaltFrontier: s.Frontier,
 		}
 		for _, b := range s.Buckets {
 			jb := jsonBucket{Label: b.Label, Lo: b.Lo, TestShare: b.TestShare, N: b.N, Solved: b.Solved, Acc: toJSON("", b.Acc)}

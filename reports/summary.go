@@ -75,6 +75,9 @@ type RunSummary struct {
 	FullTest  *Metric  // Sudoku: full-test estimate from the stratified sample
 	// FullTestGap says why a stratified Sudoku run has no full-test estimate.
 	FullTestGap string
+	// Frontier is Q-halting replayed at results.DefaultHaltThresholds (nil
+	// when the run file records no per-step q_halt).
+	Frontier []results.FrontierPoint
 }
 
 // SudokuTestHistogram is the rating histogram of the official Sudoku-Extreme
@@ -103,6 +106,13 @@ func Summarize(r *Run, o Options) (*RunSummary, error) {
 	o = o.withDefaults()
 	s := r.Summary
 	rs := &RunSummary{Run: r}
+	if results.HasStepQHalt(r.Items) {
+		f, err := results.HaltFrontier(r.Header, r.Items, results.DefaultHaltThresholds)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", r.Path, err)
+		}
+		rs.Frontier = f
+	}
 	wilson := func(k, n int) Estimate {
 		if n == 0 {
 			return pointOnly(0)

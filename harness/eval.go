@@ -21,6 +21,10 @@ type Options struct {
 	Progress func(done, total int)
 	// Timing, when set, receives where the wall time went.
 	Timing *Timing
+	// CPUClock reads the CPU time used so far (nil: ProcessCPU). Each
+	// batch's CPU time is shared among its rows, like the wall time, into
+	// the records' CPU-seconds; a clock that reads 0 records none.
+	CPUClock func() time.Duration
 }
 
 // Timing splits an evaluation's wall time between the model's steps and
@@ -41,7 +45,8 @@ func (t Timing) Overhead() float64 {
 // with each item's record, in item order. Records depend only on the model,
 // the items and Steps/Halt — not on Batch, threads or which items run
 // together (rows of a batch are independent). Seconds is the item's share of
-// the wall time of the batches its views ran in.
+// the wall time of the batches its views ran in, CPUSeconds its share of
+// their CPU time (all threads).
 func Evaluate(ctx context.Context, m models.Model, items []*Item, opt Options, emit func(results.Item) error) error {
 	info := m.Info()
 	steps := opt.Steps
@@ -59,6 +64,10 @@ func Evaluate(ctx context.Context, m models.Model, items []*Item, opt Options, e
 	if opt.Timing != nil {
 		defer func() { *opt.Timing = Timing{Model: modelTime, Total: time.Since(began)} }()
 	}
+	cpuClock := opt.CPUClock
+	if cpuClock == nil {
+		cpuClock = ProcessCPU
+	}
 	B := max(opt.Batch, 1)
 	S, V := info.SeqLen, info.Vocab
 	e := &evaluator{info: info, steps: steps, emit: emit, pending: map[int]*itemRun{}, tokens: make([]uint8, S)}
@@ -73,7 +82,7 @@ func Evaluate(ctx context.Context, m models.Model, items []*Item, opt Options, e
 	argmax := make([]int32, S)
 	runBatch := func() error {
 		n := len(batch)
-		start := time.Now()
+		start, cpuStart := time.Now(), cpuClock()
 		for i, r := range batch {
 			v := r.it.views[r.view]
 			for j, t := range v.Tokens {
@@ -115,8 +124,13 @@ func Evaluate(ctx context.Context, m models.Model, items []*Item, opt Options, e
 			}
 		}
 		share := time.Since(start).Seconds() / float64(n)
+		cpuShare := 0.0
+		if cpuStart > 0 {
+			cpuShare = max(0, (cpuClock()-cpuStart).Seconds()) / float64(n)
+		}
 		for _, r := range batch {
 			r.it.seconds += share
+			r.it.cpu += cpuShare
 		}
 		batch = batch[:0]
 		return e.flush()
@@ -213,7 +227,8 @@ type itemRun struct {
 	left    int // views still running
 	steps   int
 	seconds float64
-	used    int // most supervision steps a view used
+	cpu     float64 // CPU-seconds
+	used    int     // most supervision steps a view used
 
 	tokens []uint8 // scratch shared with the evaluator (S)
 
@@ -269,7 +284,7 @@ func (ir *itemRun) finish(v, used int) {
 // result turns the accumulated predictions into the item's record.
 func (ir *itemRun) result() results.Item {
 	it := ir.item
-	r := results.Item{TaskID: it.TaskID, TestIndex: it.TestIndex, Tests: it.Tests, Steps: ir.used, Seconds: ir.seconds, Rating: it.Rating,
+	r := results.Item{TaskID: it.TaskID, TestIndex: it.TestIndex, Tests: it.Tests, Steps: ir.used, Seconds: ir.seconds, CPUSeconds: ir.cpu, Rating: it.Rating,
 		StepExact: make([]bool, ir.steps), StepQHalt: make([]float64, ir.steps)}
 	last := ir.votes[ir.steps-1]
 	if ir.grids == nil {

@@ -138,7 +138,7 @@ func arcRun(name string, model string, skill float64, views int, salt uint64) *R
 			case u < skill+0.2:
 				rank = 50
 			}
-			it := results.Item{TaskID: fmt.Sprintf("t%02d", i), TestIndex: j, Tests: n, Steps: steps, Seconds: 0.25 + float64(i)/100,
+			it := results.Item{TaskID: fmt.Sprintf("t%02d", i), TestIndex: j, Tests: n, Steps: steps, Seconds: 0.25 + float64(i)/100, CPUSeconds: 0.5 + float64(i)/50,
 				Rank: rank, Candidates: 3 + i%5, Rating: -1, Votes: []int{views - 2, 2, 1}}
 			a1, a2 := wrong, wrong
 			if rank == 1 {
@@ -202,7 +202,7 @@ func boardRun(name, kind string, model string, skill float64, salt uint64, flips
 			grid[r] = make([]int, side)
 		}
 		it := results.Item{TaskID: fmt.Sprint(i), Tests: 1, Attempts: []results.Attempt{{Grid: grid, Correct: ok}},
-			Steps: steps, Seconds: 0.01, Cells: &results.Cells{Correct: correct, Total: cells}, Rating: rating,
+			Steps: steps, Seconds: 0.01, CPUSeconds: 0.02, Cells: &results.Cells{Correct: correct, Total: cells}, Rating: rating,
 			QHalt: min(0.99, 0.2+0.7*mix(uint64(i), salt, 9)+0.2*float64(b2i(ok)))}
 		if ok {
 			it.Rank = 1

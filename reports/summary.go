@@ -16,6 +16,9 @@ type Options struct {
 	Alpha     float64 // significance level of tests (0: 0.05)
 	Resamples int     // bootstrap resamples (0: 10000)
 	Seed      uint64  // bootstrap seed
+	// PricePerCPUHour, when above zero, adds each run's cost in money beside
+	// its CPU-seconds.
+	PricePerCPUHour float64
 }
 
 func (o Options) withDefaults() Options {

@@ -54,8 +54,12 @@ type Item struct {
 	StepExact []bool    `json:"step_exact"`      // exact accuracy after each supervision step
 	Steps     int       `json:"steps"`           // supervision steps used
 	Seconds   float64   `json:"seconds"`         // wall time spent on this item
-	Cells     *Cells    `json:"cells,omitempty"` // cell accuracy (Sudoku/Maze)
-	QHalt     float64   `json:"q_halt_prob"`     // sigmoid(q_halt) of the first attempt
+	// CPUSeconds is the item's share of the CPU time (user + system, every
+	// thread) of the batches its views ran in: what the item cost on any
+	// machine, where Seconds depends on its cores. 0: not measured.
+	CPUSeconds float64 `json:"cpu_seconds,omitempty"`
+	Cells      *Cells  `json:"cells,omitempty"` // cell accuracy (Sudoku/Maze)
+	QHalt      float64 `json:"q_halt_prob"`     // sigmoid(q_halt) of the first attempt
 	// StepQHalt is the halting head's confidence after each supervision step:
 	// sigmoid(q_halt) of the answer that led at that step (ARC: the mean over
 	// the views that voted for the top candidate), so that reports can replay

@@ -49,7 +49,11 @@ a deterministic 1/N of the tasks for `+"`arceval merge`"+`.`)
 	resume := fs.Bool("resume", false, "continue an existing --out run file, skipping finished test inputs")
 	submission := fs.String("submission", "", "ARC: also write an ARC Prize submission JSON (one entry per test input, both attempts)")
 	format := fs.String("format", "text", "summary format: text or json")
+	price := priceFlag(fs)
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := checkPrice("eval", *price); err != nil {
 		return err
 	}
 	if *set == "" {
@@ -199,7 +203,7 @@ a deterministic 1/N of the tasks for `+"`arceval merge`"+`.`)
 	if err != nil {
 		return err
 	}
-	return printSummary(c.stdout, h, s, *format)
+	return printSummary(c.stdout, h, s, *format, *price)
 }
 
 // newHeader starts a run header: provenance (build, kernel, machine), the

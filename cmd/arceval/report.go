@@ -72,8 +72,12 @@ page with the tables, plots and an ARC gallery (grids from --data).`)
 	data := fs.String("data", "", "data root for the ARC gallery's grids (default $ARCEVAL_DATA, else ./data)")
 	galleryN := fs.Int("gallery", 12, "ARC test inputs drawn per run in the HTML gallery (0: none)")
 	title := fs.String("title", "", "title of the HTML report")
+	price := priceFlag(fs)
 	sf := addStatFlags(fs)
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := checkPrice("report", *price); err != nil {
 		return err
 	}
 	f, err := parseFormat("report", *format)
@@ -84,6 +88,7 @@ page with the tables, plots and an ARC gallery (grids from --data).`)
 	if err != nil {
 		return err
 	}
+	o.PricePerCPUHour = *price
 	if fs.NArg() == 0 {
 		return usageError{"report: want one or more run files"}
 	}

@@ -68,6 +68,7 @@ func commands() []command {
 		{"reproduce", "the paper's evaluation protocol per benchmark, with the paper's tables beside", runReproduce},
 		{"eval", "evaluate a model on a set: per-test-input run file, ARC voting, scores", runEval},
 		{"score", "score a run file, or an ARC Prize submission against a set", runScore},
+		{"submission", "ARC Prize submissions: validate a file with the competition's format checks", runSubmission},
 		{"merge", "join the shards of a run into one run file", runMerge},
 		{"report", "score tables of runs with CIs; --paper beside the paper; --html page", runReport},
 		{"compare", "paired comparison of two runs: deltas, p-values, ~ when not significant", runCompare},
@@ -123,6 +124,9 @@ func runHelp(c *cli, args []string) error {
 	}
 	if args[0] == "data" {
 		return runData(c, append(args[1:], "--help"))
+	}
+	if args[0] == "submission" {
+		return runSubmission(c, append(args[1:], "--help"))
 	}
 	for _, cmd := range commands() {
 		if cmd.name == args[0] {

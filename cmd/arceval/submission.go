@@ -107,4 +107,3 @@ func readBounded(path string, limit int64) ([]byte, error) {
 	}
 	return data, nil
 }
-

@@ -71,6 +71,7 @@ func commands() []command {
 		{"submission", "ARC Prize submissions: validate a file with the competition's format checks", runSubmission},
 		{"merge", "join the shards of a run into one run file", runMerge},
 		{"report", "score tables of runs with CIs; --paper beside the paper; --html page", runReport},
+		{"show", "one task of a run in the terminal: input, expected output and both attempts", runShow},
 		{"compare", "paired comparison of two runs: deltas, p-values, ~ when not significant", runCompare},
 		{"check", "CI accuracy gate: exit 1 when a run is significantly worse than a baseline", runCheck},
 		{"init", "write an untrained TRM of a preset's shape (official initialisation)", runInit},

@@ -135,8 +135,8 @@ page with the tables, plots and an ARC gallery (grids from --data).`)
 }
 
 // loadGalleryGrids loads the test inputs and expected outputs of the ARC sets
-// the runs name, for the HTML gallery. A set that cannot be loaded is drawn
-// with its attempts only (and a warning).
+// the runs name, for the HTML gallery and task views. A set that cannot be
+// loaded is drawn with its attempts only (and a warning).
 func loadGalleryGrids(c *cli, runs []*reports.Run, data string) (map[string]map[string]reports.PairGrids, string) {
 	out := map[string]map[string]reports.PairGrids{}
 	note := ""
@@ -146,19 +146,29 @@ func loadGalleryGrids(c *cli, runs []*reports.Run, data string) (map[string]map[
 		if r.Header.TaskKind != "arc" || out[set] != nil {
 			continue
 		}
-		s, err := tasks.LoadSet(root, set)
+		grids, err := loadSetGrids(root, set)
 		if err != nil {
 			fmt.Fprintf(c.stderr, "warning: gallery of %s without inputs and expected outputs: %v\n", set, err)
 			note = "data root " + root + " does not hold it; pass --data"
 			continue
 		}
-		grids := map[string]reports.PairGrids{}
-		for _, t := range s.Tasks {
-			for i, p := range t.Test {
-				grids[fmt.Sprintf("%s#%d", t.ID, i)] = reports.PairGrids{Input: p.Input.Rows(), Expected: p.Output.Rows()}
-			}
-		}
 		out[set] = grids
 	}
 	return out, note
+}
+
+// loadSetGrids loads a set's test inputs and expected outputs by item key
+// ("task#test"), as run records name them.
+func loadSetGrids(root, set string) (map[string]reports.PairGrids, error) {
+	s, err := tasks.LoadSet(root, set)
+	if err != nil {
+		return nil, err
+	}
+	grids := map[string]reports.PairGrids{}
+	for _, t := range s.Tasks {
+		for i, p := range t.Test {
+			grids[fmt.Sprintf("%s#%d", t.ID, i)] = reports.PairGrids{Input: p.Input.Rows(), Expected: p.Output.Rows()}
+		}
+	}
+	return grids, nil
 }

@@ -256,8 +256,10 @@ func TestHTMLInChromium(t *testing.T) {
 		title: document.title,
 		tables: document.querySelectorAll("table").length,
 		rows: document.querySelectorAll("tbody tr").length,
-		svgs: document.querySelectorAll("svg").length,
-		shown: [...document.querySelectorAll("svg")].filter(e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0 }).length,
+		svgs: [...document.querySelectorAll("svg")].filter(e => !e.closest(".taskview")).length,
+		shown: [...document.querySelectorAll("svg")].filter(e => { const r = e.getBoundingClientRect(); return !e.closest(".taskview") && r.width > 0 && r.height > 0 }).length,
+		taskViews: document.querySelectorAll(".taskview").length,
+		taskShown: [...document.querySelectorAll(".taskview")].filter(e => e.getBoundingClientRect().height > 0).length,
 		plots: [...document.querySelectorAll("figure svg")].filter(e => e.querySelectorAll("polyline, rect, circle").length > 3).length,
 		galleryGrids: document.querySelectorAll(".gallery svg").length,
 		banner: (document.querySelector(".banner") || {}).textContent || "",
@@ -270,6 +272,7 @@ func TestHTMLInChromium(t *testing.T) {
 		Title                            string
 		Tables, Rows, Svgs, Shown, Plots int
 		GalleryGrids                     int
+		TaskViews, TaskShown             int
 		Banner                           string
 		Height                           int
 	}
@@ -288,6 +291,31 @@ func TestHTMLInChromium(t *testing.T) {
 	}
 	if !strings.Contains(got.Banner, "SUBSET") {
 		t.Errorf("no SUBSET banner: %q", got.Banner)
+	}
+	// Task views are hidden until their link is followed; then exactly that
+	// one shows, with its grids drawn.
+	if got.TaskViews < 20 || got.TaskShown != 0 {
+		t.Errorf("task views: %d, %d shown before any link is followed", got.TaskViews, got.TaskShown)
+	}
+	const follow = `(() => {
+		const a = document.querySelector(".tasklinks a");
+		location.hash = a.getAttribute("href");
+		const shown = [...document.querySelectorAll(".taskview")].filter(e => e.getBoundingClientRect().height > 0);
+		const grids = shown.length ? [...shown[0].querySelectorAll("svg")].filter(e => e.getBoundingClientRect().width > 0).length : 0;
+		return JSON.stringify({href: a.getAttribute("href"), shown: shown.length, id: shown.length ? shown[0].id : "", grids: grids});
+	})()`
+	if err := c.call(ctx, s, "Runtime.evaluate", map[string]any{"expression": follow, "returnByValue": true}, &eval); err != nil {
+		t.Fatal(err)
+	}
+	var view struct {
+		Href, ID     string
+		Shown, Grids int
+	}
+	if err := json.Unmarshal([]byte(eval.Result.Value), &view); err != nil {
+		t.Fatalf("follow: %v in %q", err, eval.Result.Value)
+	}
+	if view.Shown != 1 || "#"+view.ID != view.Href || view.Grids < 4 {
+		t.Errorf("following a task link: %+v", view)
 	}
 
 	// Screenshot of the page (up to 6000 px of it).

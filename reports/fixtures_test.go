@@ -276,7 +276,7 @@ func fixtureHTMLOptions(rep *Report) HTMLOptions {
 		}
 	}
 	ref := mustPaper(rep)
-	return HTMLOptions{Gallery: 6, Grids: map[string]map[string]PairGrids{"arc-agi-1/evaluation": grids}, Paper: ref}
+	return HTMLOptions{Gallery: 6, Grids: map[string]map[string]PairGrids{"arc-agi-1/evaluation": grids}, Paper: ref, TaskViews: true}
 }
 
 type (

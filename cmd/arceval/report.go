@@ -65,12 +65,14 @@ Tables 4 and 5 with our numbers beside them — only runs whose recorded
 protocol is the paper's; the others are listed apart with what differs. A
 folder stands for its *.jsonl run files but shards (merge them with
 `+"`arceval merge`"+`; a shard named as a file is reported). --html writes a self-contained
-page with the tables, plots and an ARC gallery (grids from --data).`)
+page with the tables, plots, an ARC gallery and every ARC task linked to its
+view (grids from --data). --price-per-cpu-hour adds each run's cost.`)
 	format := fs.String("format", "text", "text, markdown, csv or json")
 	withPaper := fs.Bool("paper", false, "print the paper's tables with our measurements beside them")
 	htmlOut := fs.String("html", "", "write a self-contained HTML report to this file")
 	data := fs.String("data", "", "data root for the ARC gallery's grids (default $ARCEVAL_DATA, else ./data)")
 	galleryN := fs.Int("gallery", 12, "ARC test inputs drawn per run in the HTML gallery (0: none)")
+	taskViews := fs.Bool("task-views", true, "HTML: index every ARC task, each linked to its view (input, expected, both attempts, as `arceval show` prints it)")
 	title := fs.String("title", "", "title of the HTML report")
 	price := priceFlag(fs)
 	sf := addStatFlags(fs)
@@ -116,10 +118,11 @@ page with the tables, plots and an ARC gallery (grids from --data).`)
 		return err
 	}
 	if *htmlOut != "" {
-		ho := reports.HTMLOptions{Title: *title, Gallery: *galleryN, Paper: pr}
+		ho := reports.HTMLOptions{Title: *title, Gallery: *galleryN, Paper: pr, TaskViews: *taskViews}
 		if *galleryN <= 0 {
 			ho.Gallery = -1
-		} else {
+		}
+		if *galleryN > 0 || *taskViews {
 			ho.Grids, ho.GridsNote = loadGalleryGrids(c, runs, *data)
 		}
 		if err := atomicfile.Write(*htmlOut, func(w io.Writer) error { return reports.WriteHTML(w, rep, ho) }); err != nil {

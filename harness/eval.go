@@ -2,7 +2,6 @@ package harness
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"arceval/models"
@@ -178,16 +177,8 @@ func (e *evaluator) start(idx int, it *Item) (*itemRun, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(views) == 0 {
-		return nil, fmt.Errorf("task %s test %d: no views", it.TaskID, it.TestIndex)
-	}
-	for _, v := range views {
-		if len(v.Tokens) != e.info.SeqLen {
-			return nil, fmt.Errorf("task %s test %d: %d input tokens, the model reads %d (is this the right set for the model?)", it.TaskID, it.TestIndex, len(v.Tokens), e.info.SeqLen)
-		}
-		if e.info.PuzzleIDs > 0 && int(v.PuzzleID) >= e.info.PuzzleIDs {
-			return nil, fmt.Errorf("task %s test %d: puzzle identifier %d outside the model's %d rows", it.TaskID, it.TestIndex, v.PuzzleID, e.info.PuzzleIDs)
-		}
+	if err := checkViews(e.info, it, views); err != nil {
+		return nil, err
 	}
 	ir := &itemRun{item: it, views: views, left: len(views), steps: e.steps, tokens: e.tokens}
 	ir.votes = make([][]vote, e.steps)

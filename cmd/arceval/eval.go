@@ -30,7 +30,9 @@ Evaluates a model on a set and writes one JSONL record per test input to
 augmented views whose inverse-transformed answers vote for the two attempts;
 Sudoku and Maze puzzles run once. Scores are printed at the end (see
 `+"`arceval score`"+`). A killed run continues with --resume; --shard K/N runs
-a deterministic 1/N of the tasks for `+"`arceval merge`"+`.`)
+a deterministic 1/N of the tasks for `+"`arceval merge`"+`. --dry-run checks the
+set and model, times a few steps and prints the work (test inputs × views ×
+steps) and the estimated wall time, here and for --shards N machines.`)
 	mf := addModelFlags(fs)
 	set := fs.String("set", "", "set name (see `arceval data ls`), a task folder/file/CSV, or a built split folder (its exact views and identifiers)")
 	data := fs.String("data", "", "data root (default $ARCEVAL_DATA, else ./data)")
@@ -50,8 +52,16 @@ a deterministic 1/N of the tasks for `+"`arceval merge`"+`.`)
 	submission := fs.String("submission", "", "ARC: also write an ARC Prize submission JSON (one entry per test input, both attempts)")
 	format := fs.String("format", "text", "summary format: text or json")
 	price := priceFlag(fs)
+	dryRun := fs.Bool("dry-run", false, "preflight: check the set and model, time a few steps and print the work and estimated wall time; evaluate nothing")
+	shards := fs.Int("shards", 0, "with --dry-run: also estimate the time of each of N shards (eval --shard K/N on N machines)")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if *shards != 0 && !*dryRun {
+		return usageError{"eval: --shards is for --dry-run (to run a shard, use --shard K/N)"}
+	}
+	if *shards < 0 {
+		return usageError{fmt.Sprintf("eval: --shards %d: want N ≥ 1", *shards)}
 	}
 	if err := checkPrice("eval", *price); err != nil {
 		return err
@@ -124,6 +134,11 @@ a deterministic 1/N of the tasks for `+"`arceval merge`"+`.`)
 	h.ModelSHA256, h.Shard = modelSum, *shard
 	h.Flags = map[string]any{"halt": *halt, "puzzle_id": *puzzleIDs, "identifiers": *identifiers, "limit": *limit, "ids": strings.Join(*ids, ",")}
 	setName, effSteps := es.Name, proto.Steps
+	if *dryRun {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		return runPreflight(ctx, c, m, items, preflightRun{Header: h, Info: info, Batch: max(*batch, 1), Halt: *halt}, effSteps, *shards, *format)
+	}
 
 	var w *results.Writer
 	done := map[string]bool{}

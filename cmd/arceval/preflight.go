@@ -53,8 +53,8 @@ func printPlan(w io.Writer, p harness.Plan, pr preflightRun, format string) erro
 			harness.Work
 		}
 		out := struct {
-			Set             string  `json:"set"`
-			Subset          string  `json:"subset,omitempty"`
+			Set             string `json:"set"`
+			Subset          string `json:"subset,omitempty"`
 			Work            harness.Work
 			PerViewStep     float64 `json:"seconds_per_view_step"`
 			Wall            float64 `json:"estimated_seconds"`
@@ -146,4 +146,3 @@ func humanDuration(d time.Duration) string {
 	}
 	return fmt.Sprintf("%d h %02d min", int(d.Hours()), int(d.Minutes())%60)
 }
-

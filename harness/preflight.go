@@ -10,10 +10,11 @@ import (
 
 // Work is what evaluating a selection asks of the model.
 type Work struct {
-	Tasks, TestInputs int
-	Views             int   // views over all test inputs (rows through the model)
-	Steps             int   // supervision steps per view (the most, with early halting)
-	ViewSteps         int64 // Views × Steps: model steps on one row
+	Tasks      int   `json:"tasks"`
+	TestInputs int   `json:"test_inputs"`
+	Views      int   `json:"views"`      // views over all test inputs (rows through the model)
+	Steps      int   `json:"steps"`      // supervision steps per view (the most, with early halting)
+	ViewSteps  int64 `json:"view_steps"` // Views × Steps: model steps on one row
 }
 
 // Plan is a preflight estimate: the work of the whole selection and of each

@@ -53,17 +53,17 @@ func printPlan(w io.Writer, p harness.Plan, pr preflightRun, format string) erro
 			harness.Work
 		}
 		out := struct {
-			Set             string `json:"set"`
-			Subset          string `json:"subset,omitempty"`
-			Work            harness.Work
-			PerViewStep     float64 `json:"seconds_per_view_step"`
-			Wall            float64 `json:"estimated_seconds"`
-			Shards          []shard `json:"shards,omitempty"`
-			ShardWall       float64 `json:"estimated_seconds_per_shard,omitempty"`
-			Batch           int     `json:"batch"`
-			Threads         int     `json:"threads"`
-			Machine         string  `json:"machine"`
-			EarlyHaltBounds bool    `json:"upper_bound"`
+			Set             string       `json:"set"`
+			Subset          string       `json:"subset,omitempty"`
+			Work            harness.Work `json:"work"`
+			PerViewStep     float64      `json:"seconds_per_view_step"`
+			Wall            float64      `json:"estimated_seconds"`
+			Shards          []shard      `json:"shards,omitempty"`
+			ShardWall       float64      `json:"estimated_seconds_per_shard,omitempty"`
+			Batch           int          `json:"batch"`
+			Threads         int          `json:"threads"`
+			Machine         string       `json:"machine"`
+			EarlyHaltBounds bool         `json:"upper_bound"`
 		}{Set: h.Set, Subset: h.Subset, Work: wk, PerViewStep: p.PerViewStep.Seconds(), Wall: p.Wall().Seconds(),
 			Batch: pr.Batch, Threads: pr.Threads, Machine: h.Machine, EarlyHaltBounds: pr.Halt}
 		for i, s := range p.Shards {

@@ -558,7 +558,7 @@ func taskSection(i int, r *Run, o HTMLOptions) htmlTasks {
 		sec.Links = append(sec.Links, htmlTaskLink{Href: "#" + anchor, Task: id, Score: fmt.Sprintf("%d/%d", v.Solved, v.Tests), Status: status})
 		summary := fmt.Sprintf("%d of %d test input(s) solved", v.Solved, v.Tests)
 		if v.CPUSeconds > 0 {
-			summary += fmt.Sprintf(" · %.2f CPU-s", v.CPUSeconds)
+			summary += " · " + CPUSeconds(v.CPUSeconds) + " CPU-s"
 		}
 		hv := htmlTaskView{ID: anchor, Task: id, Summary: summary}
 		for _, tv := range v.Inputs {

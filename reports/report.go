@@ -134,7 +134,21 @@ func (s *RunSummary) cpuPerTask() string {
 	if sm.CPUSeconds == 0 {
 		return "—"
 	}
-	return fmt.Sprintf("%.2f", sm.CPUPerTask())
+	return CPUSeconds(sm.CPUPerTask())
+}
+
+// CPUSeconds formats CPU-seconds with three significant digits below 100
+// (0.00433, 0.95, 12.3), whole seconds above.
+func CPUSeconds(v float64) string {
+	switch {
+	case v >= 100:
+		return fmt.Sprintf("%.0f", v)
+	case v >= 10:
+		return fmt.Sprintf("%.1f", v)
+	case v >= 1:
+		return fmt.Sprintf("%.2f", v)
+	}
+	return strconv.FormatFloat(v, 'g', 3, 64)
 }
 
 // costPerTask is cpuPerTask at a price per CPU-hour.

@@ -121,7 +121,7 @@ func recordDetail(it results.Item, kind string) string {
 	}
 	parts = append(parts, fmt.Sprintf("%d steps", it.Steps), fmt.Sprintf("sigmoid(q_halt) %.3f", it.QHalt))
 	if it.CPUSeconds > 0 {
-		parts = append(parts, fmt.Sprintf("%.2f CPU-s", it.CPUSeconds))
+		parts = append(parts, CPUSeconds(it.CPUSeconds)+" CPU-s")
 	}
 	return strings.Join(parts, ", ")
 }
@@ -162,7 +162,7 @@ func (v *TaskView) WriteText(w io.Writer, o TextOptions) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s · task %s (%s) · %d of %d test input(s) solved", v.Run, v.Task, v.Set, v.Solved, v.Tests)
 	if v.CPUSeconds > 0 {
-		fmt.Fprintf(&b, " · %.2f CPU-s", v.CPUSeconds)
+		fmt.Fprintf(&b, " · %s CPU-s", CPUSeconds(v.CPUSeconds))
 	}
 	b.WriteString("\n")
 	if v.Note != "" {

@@ -34,7 +34,7 @@ func TestScoreCost(t *testing.T) {
 		t.Errorf("cost fields of %s", out)
 	}
 	text, _, err := runCLI(t, "score", path, "--price-per-cpu-hour", "2")
-	if err != nil || !strings.Contains(text, "cost            720.0 CPU-s, 360.00 CPU-s per task (2 tasks), $0.400 total, $0.200 per task at $2.00 per CPU-hour") {
+	if err != nil || !strings.Contains(text, "cost            720 CPU-s, 360 CPU-s per task (2 tasks), $0.400 total, $0.200 per task at $2.00 per CPU-hour") {
 		t.Errorf("%v: %s", err, text)
 	}
 	if _, _, err := runCLI(t, "score", path, "--price-per-cpu-hour", "-1"); err == nil {

@@ -94,7 +94,7 @@ func printSummary(w io.Writer, h results.Header, s results.Summary, format strin
 // costLine describes a run's cost: CPU-seconds in total and per task, and
 // their price when one is given.
 func costLine(s results.Summary, price float64) string {
-	line := fmt.Sprintf("%.1f CPU-s, %.2f CPU-s per task (%d tasks)", s.CPUSeconds, s.CPUPerTask(), s.Recorded)
+	line := fmt.Sprintf("%s CPU-s, %s CPU-s per task (%d tasks)", reports.CPUSeconds(s.CPUSeconds), reports.CPUSeconds(s.CPUPerTask()), s.Recorded)
 	if price > 0 {
 		line += fmt.Sprintf(", %s total, %s per task at %s per CPU-hour", reports.Money(results.Cost(s.CPUSeconds, price)), reports.Money(results.Cost(s.CPUPerTask(), price)), reports.Money(price))
 	}

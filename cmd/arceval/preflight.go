@@ -89,7 +89,7 @@ func printPlan(w io.Writer, p harness.Plan, pr preflightRun, format string) erro
 	}
 	ids := "no puzzle-embedding table"
 	if pr.Info.PuzzleIDs > 0 {
-		ids = fmt.Sprintf("%d puzzle identifiers", pr.Info.PuzzleIDs)
+		ids = plural(pr.Info.PuzzleIDs, "puzzle identifier")
 	}
 	fmt.Fprintf(w, "checked    %s, %s, %s: every view fits the model (seq_len %d, %s)\n",
 		plural(wk.Tasks, "task"), plural(wk.TestInputs, "test input"), plural(wk.Views, "view"), pr.Info.SeqLen, ids)

@@ -68,7 +68,7 @@ func commands() []command {
 		{"reproduce", "the paper's evaluation protocol per benchmark, with the paper's tables beside", runReproduce},
 		{"eval", "evaluate a model on a set: per-test-input run file, ARC voting, scores", runEval},
 		{"score", "score a run file, or an ARC Prize submission against a set", runScore},
-		{"submission", "ARC Prize submissions: validate a file with the competition's format checks", runSubmission},
+		{"submission", "ARC Prize submissions: validate a file (the competition's checks), write one from a run", runSubmission},
 		{"merge", "join the shards of a run into one run file", runMerge},
 		{"report", "score tables of runs with CIs; --paper beside the paper; --html page", runReport},
 		{"show", "one task of a run in the terminal: input, expected output and both attempts", runShow},

@@ -6,6 +6,8 @@ import (
 	"os"
 
 	"arceval/harness"
+	"arceval/internal/atomicfile"
+	"arceval/results"
 	"arceval/tasks"
 )
 
@@ -22,17 +24,62 @@ func runSubmission(c *cli, args []string) error {
 		if len(args) == 0 {
 			w = c.stderr
 		}
-		fmt.Fprintln(w, "Usage: arceval submission validate FILE [--set NAME] [--data DIR]")
+		fmt.Fprintln(w, "Usage: arceval submission validate FILE [--set NAME] [--data DIR]\n       arceval submission write RUN.jsonl --out FILE")
 		fmt.Fprintln(w, "\nSubcommands:\n  validate  the ARC Prize's format checks on a submission JSON, with an error per problem")
+		fmt.Fprintln(w, "  write     the submission of an ARC run file (e.g. merged shards): both attempts per test input")
 		if len(args) == 0 {
 			return usageError{"submission: no subcommand given"}
 		}
 		return nil
 	}
-	if args[0] != "validate" {
-		return usageError{fmt.Sprintf("submission: unknown subcommand %q (want validate)", args[0])}
+	switch args[0] {
+	case "validate":
+		return runSubmissionValidate(c, args[1:])
+	case "write":
+		return runSubmissionWrite(c, args[1:])
 	}
-	return runSubmissionValidate(c, args[1:])
+	return usageError{fmt.Sprintf("submission: unknown subcommand %q (want validate or write)", args[0])}
+}
+
+func runSubmissionWrite(c *cli, args []string) error {
+	fs := c.newFlags("submission write", `submission write RUN.jsonl --out FILE
+
+Writes the ARC Prize submission of an ARC run file — the way to get one from
+shards merged with `+"`arceval merge`"+` (eval --submission writes it for a single
+run): one entry per test input of every task with a record, in order, both
+attempts, [[0]] standing in for an empty answer. Tasks of the run's selection
+without any record cannot be named from the run: they are counted on stderr
+(check with `+"`arceval submission validate FILE --set NAME`"+`).`)
+	out := fs.String("out", "", "submission JSON to write")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 || *out == "" {
+		return usageError{"submission write: want one run file and --out"}
+	}
+	run, err := results.Read(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	if run.Header.TaskKind != "arc" {
+		return usageError{fmt.Sprintf("submission write: %s is a %s run; submissions are for ARC", run.Path, run.Header.TaskKind)}
+	}
+	if run.Header.Shard != "" {
+		return fmt.Errorf("%s: shard %s only; merge the shards with `arceval merge` first", run.Path, run.Header.Shard)
+	}
+	tests := map[string]int{}
+	for _, it := range run.Items {
+		tests[it.TaskID] = it.Tests
+	}
+	if missing := run.Header.Tasks - len(tests); missing > 0 {
+		fmt.Fprintf(c.stderr, "warning: %d of the run's %d tasks have no record and are not in the submission\n", missing, run.Header.Tasks)
+	}
+	sub := harness.NewSubmission(run.Items, tests)
+	if err := atomicfile.Write(*out, sub.Write); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "wrote %s: %d tasks, %d test inputs with a record\n", *out, len(tests), len(run.Items))
+	return nil
 }
 
 func runSubmissionValidate(c *cli, args []string) error {

@@ -69,3 +69,40 @@ func TestSubmissionValidateCLI(t *testing.T) {
 		t.Error("a missing file was accepted")
 	}
 }
+
+// submission write turns merged shards into the submission a single eval
+// --submission writes, byte for byte.
+func TestSubmissionWriteFromMergedShards(t *testing.T) {
+	data := testenv.DataRoot(t)
+	model := tinyModel(t, 900, 12)
+	dir := t.TempDir()
+	args := []string{"eval", "--model", model, "--set", "concept-arc/minimal", "--data", data, "--limit", "4", "--views", "2", "--seed", "3"}
+	whole := filepath.Join(dir, "whole.json")
+	if _, errOut, err := runCLI(t, append(args, "--out", filepath.Join(dir, "whole.jsonl"), "--submission", whole)...); err != nil {
+		t.Fatalf("%v\n%s", err, errOut)
+	}
+	var shards []string
+	for _, k := range []string{"1/2", "2/2"} {
+		p := filepath.Join(dir, "shard"+k[:1]+".jsonl")
+		if _, errOut, err := runCLI(t, append(args, "--shard", k, "--out", p)...); err != nil {
+			t.Fatalf("%v\n%s", err, errOut)
+		}
+		shards = append(shards, p)
+	}
+	merged := filepath.Join(dir, "merged.jsonl")
+	if _, errOut, err := runCLI(t, append(append([]string{"merge"}, shards...), "--out", merged)...); err != nil {
+		t.Fatalf("%v\n%s", err, errOut)
+	}
+	written := filepath.Join(dir, "written.json")
+	if _, errOut, err := runCLI(t, "submission", "write", merged, "--out", written); err != nil {
+		t.Fatalf("%v\n%s", err, errOut)
+	}
+	a, _ := os.ReadFile(whole)
+	b, _ := os.ReadFile(written)
+	if len(a) == 0 || string(a) != string(b) {
+		t.Errorf("the submission of the merged shards differs from eval's:\n%s\nvs\n%s", b, a)
+	}
+	if _, _, err := runCLI(t, "submission", "write", shards[0], "--out", written); err == nil || !strings.Contains(err.Error(), "merge") {
+		t.Errorf("a lone shard: %v", err)
+	}
+}

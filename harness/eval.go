@@ -2,7 +2,6 @@ package harness
 
 import (
 	"context"
-	"fmt"
 	"math"
 	"time"
 
@@ -15,13 +14,17 @@ import (
 // Options control an evaluation run.
 type Options struct {
 	Batch int  // rows per model batch (views of several items share a batch)
-	Steps int  // supervision steps per view (0: the model's maximum)
+	Steps int  // supervision steps per view (0: the model's halt_max_steps; more continues the recursion)
 	Halt  bool // stop a view early when its q_halt > 0
 	// Progress, when set, is called after each batch with the items finished
 	// so far and the total.
 	Progress func(done, total int)
 	// Timing, when set, receives where the wall time went.
 	Timing *Timing
+	// CPUClock reads the CPU time used so far (nil: ProcessCPU). Each
+	// batch's CPU time is shared among its rows, like the wall time, into
+	// the records' CPU-seconds; a clock that reads 0 records none.
+	CPUClock func() time.Duration
 }
 
 // Timing splits an evaluation's wall time between the model's steps and
@@ -42,20 +45,28 @@ func (t Timing) Overhead() float64 {
 // with each item's record, in item order. Records depend only on the model,
 // the items and Steps/Halt — not on Batch, threads or which items run
 // together (rows of a batch are independent). Seconds is the item's share of
-// the wall time of the batches its views ran in.
+// the wall time of the batches its views ran in, CPUSeconds its share of
+// their CPU time (all threads).
 func Evaluate(ctx context.Context, m models.Model, items []*Item, opt Options, emit func(results.Item) error) error {
 	info := m.Info()
 	steps := opt.Steps
 	if steps <= 0 {
 		steps = info.MaxSteps
 	}
+	// Beyond the training depth the carry goes on (test-time compute); up
+	// to it the model halts at its own depth, as it always did.
+	stepOpt := models.StepOptions{HaltOnQ: opt.Halt}
 	if steps > info.MaxSteps {
-		return fmt.Errorf("--steps %d: the model runs at most %d supervision steps (halt_max_steps)", steps, info.MaxSteps)
+		stepOpt.MaxSteps = steps
 	}
 	began := time.Now()
 	var modelTime time.Duration
 	if opt.Timing != nil {
 		defer func() { *opt.Timing = Timing{Model: modelTime, Total: time.Since(began)} }()
+	}
+	cpuClock := opt.CPUClock
+	if cpuClock == nil {
+		cpuClock = ProcessCPU
 	}
 	B := max(opt.Batch, 1)
 	S, V := info.SeqLen, info.Vocab
@@ -71,7 +82,7 @@ func Evaluate(ctx context.Context, m models.Model, items []*Item, opt Options, e
 	argmax := make([]int32, S)
 	runBatch := func() error {
 		n := len(batch)
-		start := time.Now()
+		start, cpuStart := time.Now(), cpuClock()
 		for i, r := range batch {
 			v := r.it.views[r.view]
 			for j, t := range v.Tokens {
@@ -90,7 +101,7 @@ func Evaluate(ctx context.Context, m models.Model, items []*Item, opt Options, e
 				return err
 			}
 			t0 := time.Now()
-			if err := run.Step(b, o, models.StepOptions{HaltOnQ: opt.Halt}); err != nil {
+			if err := run.Step(b, o, stepOpt); err != nil {
 				return err
 			}
 			modelTime += time.Since(t0)
@@ -114,8 +125,13 @@ func Evaluate(ctx context.Context, m models.Model, items []*Item, opt Options, e
 			}
 		}
 		share := time.Since(start).Seconds() / float64(n)
+		cpuShare := 0.0
+		if cpuStart > 0 {
+			cpuShare = max(0, (cpuClock()-cpuStart).Seconds()) / float64(n)
+		}
 		for _, r := range batch {
 			r.it.seconds += share
+			r.it.cpu += cpuShare
 		}
 		batch = batch[:0]
 		return e.flush()
@@ -163,16 +179,8 @@ func (e *evaluator) start(idx int, it *Item) (*itemRun, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(views) == 0 {
-		return nil, fmt.Errorf("task %s test %d: no views", it.TaskID, it.TestIndex)
-	}
-	for _, v := range views {
-		if len(v.Tokens) != e.info.SeqLen {
-			return nil, fmt.Errorf("task %s test %d: %d input tokens, the model reads %d (is this the right set for the model?)", it.TaskID, it.TestIndex, len(v.Tokens), e.info.SeqLen)
-		}
-		if e.info.PuzzleIDs > 0 && int(v.PuzzleID) >= e.info.PuzzleIDs {
-			return nil, fmt.Errorf("task %s test %d: puzzle identifier %d outside the model's %d rows", it.TaskID, it.TestIndex, v.PuzzleID, e.info.PuzzleIDs)
-		}
+	if err := checkViews(e.info, it, views); err != nil {
+		return nil, err
 	}
 	ir := &itemRun{item: it, views: views, left: len(views), steps: e.steps, tokens: e.tokens}
 	ir.votes = make([][]vote, e.steps)
@@ -212,7 +220,8 @@ type itemRun struct {
 	left    int // views still running
 	steps   int
 	seconds float64
-	used    int // most supervision steps a view used
+	cpu     float64 // CPU-seconds
+	used    int     // most supervision steps a view used
 
 	tokens []uint8 // scratch shared with the evaluator (S)
 
@@ -277,7 +286,8 @@ func (ir *itemRun) finish(v, used int) {
 // result turns the accumulated predictions into the item's record.
 func (ir *itemRun) result() results.Item {
 	it := ir.item
-	r := results.Item{TaskID: it.TaskID, TestIndex: it.TestIndex, Tests: it.Tests, Steps: ir.used, Seconds: ir.seconds, Rating: it.Rating, StepExact: make([]bool, ir.steps)}
+	r := results.Item{TaskID: it.TaskID, TestIndex: it.TestIndex, Tests: it.Tests, Steps: ir.used, Seconds: ir.seconds, CPUSeconds: ir.cpu, Rating: it.Rating,
+		StepExact: make([]bool, ir.steps), StepQHalt: make([]results.Prob, ir.steps)}
 	last := ir.votes[ir.steps-1]
 	for _, v := range last {
 		if v.bad {
@@ -287,6 +297,7 @@ func (ir *itemRun) result() results.Item {
 	if ir.grids == nil {
 		for k := range ir.steps {
 			r.StepExact[k] = ir.votes[k][0].key[0] == 1
+			r.StepQHalt[k] = results.Prob(ir.votes[k][0].q)
 		}
 		grid := make([][]int, it.Expected.H)
 		for i := range grid {
@@ -312,6 +323,10 @@ func (ir *itemRun) result() results.Item {
 		cands := rank(ir.votes[k])
 		p := position(cands, want)
 		r.StepExact[k] = p > 0 && p <= 2
+		r.StepQHalt[k] = results.Prob(math.NaN()) // no view without NaN: no leading answer
+		if len(cands) > 0 {
+			r.StepQHalt[k] = results.Prob(cands[0].meanQ())
+		}
 	}
 	cands := rank(last)
 	r.Rank, r.Candidates = position(cands, want), len(cands)

@@ -18,6 +18,7 @@ type fakeModel struct {
 	q       map[string]float32
 	nan     map[string]bool // inputs whose logits are all NaN
 	nanQ    map[string]bool // inputs whose q_halt logit is NaN
+	depths  []int           // opt.Depth of every Step call
 }
 
 func (f *fakeModel) Info() models.Info { return f.info }
@@ -36,6 +37,7 @@ func (r *fakeRun) Done(i int) bool { return r.done[i] }
 
 func (r *fakeRun) Step(b models.Batch, out *models.StepOutput, opt models.StepOptions) error {
 	S, V := r.f.info.SeqLen, r.f.info.Vocab
+	r.f.depths = append(r.f.depths, opt.Depth(r.f.info.MaxSteps))
 	for i := range r.steps {
 		if r.done[i] {
 			continue

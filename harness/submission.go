@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strings"
 
 	"arceval/results"
 	"arceval/tasks"
@@ -179,32 +178,4 @@ func ScoreSubmission(path string, data []byte, set *tasks.Set) (SubmissionScore,
 }
 
 // parseAttempt reads one attempt as an ARC grid, or says what is wrong.
-func parseAttempt(raw json.RawMessage) (tasks.Grid, string) {
-	var rows [][]json.Number
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	if err := dec.Decode(&rows); err != nil {
-		return tasks.Grid{}, "not a list of rows of numbers"
-	}
-	if len(rows) == 0 || len(rows) > tasks.MaxARCSide {
-		return tasks.Grid{}, fmt.Sprintf("%d rows (want 1–30)", len(rows))
-	}
-	w := len(rows[0])
-	if w == 0 || w > tasks.MaxARCSide {
-		return tasks.Grid{}, fmt.Sprintf("row 0 has %d cells (want 1–30)", w)
-	}
-	g := tasks.NewGrid(len(rows), w)
-	for r, row := range rows {
-		if len(row) != w {
-			return tasks.Grid{}, fmt.Sprintf("row %d has %d cells, row 0 has %d", r, len(row), w)
-		}
-		for c, n := range row {
-			v, err := n.Int64()
-			if err != nil || v < 0 || v > 9 || strings.ContainsAny(n.String(), ".eE") {
-				return tasks.Grid{}, fmt.Sprintf("row %d col %d: %s is not a colour 0–9", r, c, n)
-			}
-			g.Set(r, c, uint8(v))
-		}
-	}
-	return g, ""
-}
+func parseAttempt(raw json.RawMessage) (tasks.Grid, string) { return parseGridJSON(raw) }

@@ -102,12 +102,33 @@ type rendered struct {
 	Plots        int      `json:"plots"`     // figure SVGs with more than 3 marks
 	GalleryGrids int      `json:"galleryGrids"`
 	Banner       string   `json:"banner"`
+	TaskViews    int      `json:"taskViews"` // per-task views (hidden until their link is followed)
+	TaskShown    int      `json:"taskShown"` // task views shown
 }
+
+// followed is what following the first task link showed.
+type followed struct {
+	Href  string `json:"href"`
+	ID    string `json:"id"`    // the task view shown
+	Shown int    `json:"shown"` // task views shown
+	Grids int    `json:"grids"` // drawn grids in the view shown
+}
+
+// follow follows the report's first task link (if any) and reads which task
+// view shows.
+const follow = `(() => {
+	const a = document.querySelector(".tasklinks a");
+	if (!a) return {href: "", id: "", shown: 0, grids: 0};
+	location.hash = a.getAttribute("href");
+	const shown = [...document.querySelectorAll(".taskview")].filter(e => e.getBoundingClientRect().height > 0);
+	const grids = shown.length ? [...shown[0].querySelectorAll("svg")].filter(e => e.getBoundingClientRect().width > 0).length : 0;
+	return {href: a.getAttribute("href"), id: shown.length ? shown[0].id : "", shown: shown.length, grids: grids};
+})()`
 
 // probe measures the page: every SVG's bounding box (named by its figure
 // caption, or its index), the plots' marks, the tables and the gallery.
 const probe = `(() => {
-	const svgs = [...document.querySelectorAll("svg")];
+	const svgs = [...document.querySelectorAll("svg")].filter(e => !e.closest(".taskview"));
 	const name = (e, i) => {
 		const f = e.closest("figure");
 		const c = f && f.querySelector("figcaption");
@@ -122,12 +143,15 @@ const probe = `(() => {
 		plots: [...document.querySelectorAll("figure svg")].filter(e => e.querySelectorAll("polyline, rect, circle").length > 3).length,
 		galleryGrids: document.querySelectorAll(".gallery svg").length,
 		banner: (document.querySelector(".banner") || {}).textContent || "",
+		taskViews: document.querySelectorAll(".taskview").length,
+		taskShown: [...document.querySelectorAll(".taskview")].filter(e => e.getBoundingClientRect().height > 0).length,
 	};
 })()`
 
 // chromiumPage is what loadInChromium saw of a page.
 type chromiumPage struct {
 	rendered
+	followed           followed // after following the first task link
 	problems, requests []string
 	png                []byte // full-page screenshot
 }
@@ -181,6 +205,9 @@ func loadInChromium(t *testing.T, html []byte) chromiumPage {
 	if p.png, err = chromedp.Run(ctx, chromedp.FullScreenshot(100)); err != nil { // quality 100: PNG
 		t.Fatalf("screenshot: %v", err)
 	}
+	if p.followed, err = chromedp.Run(ctx, chromedp.Evaluate[followed](follow)); err != nil {
+		t.Fatalf("following a task link: %v", err)
+	}
 	if !bytes.HasPrefix(p.png, []byte("\x89PNG")) {
 		t.Fatalf("the screenshot is not a PNG (%d bytes)", len(p.png))
 	}
@@ -224,6 +251,14 @@ func TestHTMLInChromium(t *testing.T) {
 	}
 	if len(got.requests) > 0 {
 		t.Errorf("the page made network requests: %q", got.requests)
+	}
+	// Task views are hidden until their link is followed; then exactly that
+	// one shows, with its grids drawn.
+	if got.TaskViews < 20 || got.TaskShown != 0 {
+		t.Errorf("task views: %d, %d shown before any link is followed", got.TaskViews, got.TaskShown)
+	}
+	if v := got.followed; v.Shown != 1 || "#"+v.ID != v.Href || v.Grids < 4 {
+		t.Errorf("following a task link: %+v", v)
 	}
 
 	artifacts := os.Getenv(ArtifactsEnv)

@@ -126,7 +126,7 @@ func arcRun(name string, model string, skill float64, views int, salt uint64) *R
 			case u < skill+0.2:
 				rank = 50
 			}
-			it := results.Item{TaskID: fmt.Sprintf("t%02d", i), TestIndex: j, Tests: n, Steps: steps, Seconds: 0.25 + float64(i)/100,
+			it := results.Item{TaskID: fmt.Sprintf("t%02d", i), TestIndex: j, Tests: n, Steps: steps, Seconds: 0.25 + float64(i)/100, CPUSeconds: 0.5 + float64(i)/50,
 				Rank: rank, Candidates: 3 + i%5, Rating: -1, Votes: []int{views - 2, 2, 1}}
 			a1, a2 := wrong, wrong
 			if rank == 1 {
@@ -190,7 +190,7 @@ func boardRun(name, kind string, model string, skill float64, salt uint64, flips
 			grid[r] = make([]int, side)
 		}
 		it := results.Item{TaskID: fmt.Sprint(i), Tests: 1, Attempts: []results.Attempt{{Grid: grid, Correct: ok}},
-			Steps: steps, Seconds: 0.01, Cells: &results.Cells{Correct: correct, Total: cells}, Rating: rating,
+			Steps: steps, Seconds: 0.01, CPUSeconds: 0.02, Cells: &results.Cells{Correct: correct, Total: cells}, Rating: rating,
 			QHalt: results.Prob(min(0.99, 0.2+0.7*mix(uint64(i), salt, 9)+0.2*float64(b2i(ok))))}
 		if ok {
 			it.Rank = 1
@@ -212,11 +212,35 @@ func boardRun(name, kind string, model string, skill float64, salt uint64, flips
 // (10 and 100 views), another ARC model, a Sudoku and a Maze run.
 func fixtureRuns() []*Run {
 	return []*Run{
-		arcRun("arc-att-10v.jsonl", sha('a'), 0.35, 10, 1),
+		withStepQ(arcRun("arc-att-10v.jsonl", sha('a'), 0.35, 10, 1)),
 		arcRun("arc-att-100v.jsonl", sha('a'), 0.45, 100, 1),
-		boardRun("sudoku-mlp.jsonl", "sudoku", sha('c'), 0.95, 3, nil, 0),
+		withStepQ(boardRun("sudoku-mlp.jsonl", "sudoku", sha('c'), 0.95, 3, nil, 0)),
 		boardRun("maze-att.jsonl", "maze", sha('d'), 0.9, 4, nil, 2),
 	}
+}
+
+// withStepQ gives every item of r a per-step sigmoid(q_halt) that grows with
+// the step and jumps once the answer is right, as a trained halting head's
+// does (the other runs stay like run files written before it was recorded).
+func withStepQ(r *Run) *Run {
+	items := cloneItems(r.Items)
+	for i := range items {
+		it := &items[i]
+		n := len(it.StepExact)
+		it.StepQHalt = make([]results.Prob, n)
+		for k := range n {
+			q := 0.02 + 0.6*mix(uint64(i), uint64(k), 21)*float64(k+1)/float64(n)
+			if it.StepExact[k] {
+				q += 0.35
+			}
+			it.StepQHalt[k] = results.Prob(min(0.999, q))
+		}
+	}
+	out, err := NewRun(r.Path, r.Header, items)
+	if err != nil {
+		panic(err)
+	}
+	return out
 }
 
 func fixtureOptions() Options { return Options{Resamples: 2000, Seed: 1} }
@@ -240,7 +264,7 @@ func fixtureHTMLOptions(rep *Report) HTMLOptions {
 		}
 	}
 	ref := mustPaper(rep)
-	return HTMLOptions{Gallery: 6, Grids: map[string]map[string]PairGrids{"arc-agi-1/evaluation": grids}, Paper: ref}
+	return HTMLOptions{Gallery: 6, Grids: map[string]map[string]PairGrids{"arc-agi-1/evaluation": grids}, Paper: ref, TaskViews: true}
 }
 
 type (

@@ -55,12 +55,22 @@ type Item struct {
 	StepExact []bool    `json:"step_exact"`      // exact accuracy after each supervision step
 	Steps     int       `json:"steps"`           // supervision steps used
 	Seconds   float64   `json:"seconds"`         // wall time spent on this item
-	Cells     *Cells    `json:"cells,omitempty"` // cell accuracy (Sudoku/Maze)
-	QHalt     Prob      `json:"q_halt_prob"`     // sigmoid(q_halt) of the first attempt; NaN (written null) when no view gave an answer without NaN
+	// CPUSeconds is the item's share of the CPU time (user + system, every
+	// thread) of the batches its views ran in: what the item cost on any
+	// machine, where Seconds depends on its cores. 0: not measured.
+	CPUSeconds float64 `json:"cpu_seconds,omitempty"`
+	Cells      *Cells  `json:"cells,omitempty"` // cell accuracy (Sudoku/Maze)
+	QHalt      Prob    `json:"q_halt_prob"`     // sigmoid(q_halt) of the first attempt; NaN (written null) when no view gave an answer without NaN
 	// NaNViews counts the views whose final outputs held NaN (a diverged or
 	// overflowing model): they gave no answer and did not vote. A board
 	// puzzle's one view then records an empty attempt, counted wrong.
 	NaNViews int `json:"nan_views,omitempty"`
+	// StepQHalt is the halting head's confidence after each supervision step:
+	// sigmoid(q_halt) of the answer that led at that step (ARC: the mean over
+	// the views that voted for the top candidate), so that reports can replay
+	// Q-halting at any threshold (HaltFrontier); NaN (null) where it was NaN.
+	// Absent in older run files.
+	StepQHalt []Prob `json:"step_q_halt_prob,omitempty"`
 	// Rank is the 1-based position of the expected answer among the voted
 	// candidates (0: not among them); pass@K holds when 0 < Rank ≤ K.
 	Rank       int `json:"rank"`

@@ -36,7 +36,21 @@ type Summary struct {
 	StepAccuracy []float64       // micro accuracy after each supervision step
 	MeanSteps    float64         // supervision steps used per view, averaged over items
 	Seconds      float64         // wall time summed over items
+	CPUSeconds   float64         // CPU time (all threads) summed over items; 0: not measured
+	Recorded     int             // tasks with at least one record
 }
+
+// CPUPerTask is the mean CPU-seconds of a task with a record (0: not
+// measured): the cost that compares runs across machines.
+func (s Summary) CPUPerTask() float64 {
+	if s.Recorded == 0 {
+		return 0
+	}
+	return s.CPUSeconds / float64(s.Recorded)
+}
+
+// Cost converts CPU-seconds into money at a price per CPU-hour.
+func Cost(cpuSeconds, pricePerCPUHour float64) float64 { return cpuSeconds / 3600 * pricePerCPUHour }
 
 // Score computes the summary of a run's items against its header's selection.
 // Duplicate items are an error (merge shards with Merge).
@@ -94,7 +108,9 @@ func Score(h Header, items []Item) (Summary, error) {
 		}
 		steps += float64(it.Steps)
 		s.Seconds += it.Seconds
+		s.CPUSeconds += it.CPUSeconds
 	}
+	s.Recorded = len(perTask)
 	if len(perTask) > s.Tasks || s.Items > s.TestInputs {
 		return s, fmt.Errorf("run holds %d test inputs of %d tasks, more than its header's selection (%d of %d)", s.Items, len(perTask), s.TestInputs, s.Tasks)
 	}
@@ -163,8 +179,10 @@ func (s Summary) MarshalJSON() ([]byte, error) {
 		StepAccuracy []float64 `json:"step_accuracy,omitempty"`
 		MeanSteps    float64   `json:"mean_steps"`
 		Seconds      float64   `json:"seconds"`
+		CPUSeconds   float64   `json:"cpu_seconds,omitempty"`
+		CPUPerTask   float64   `json:"cpu_seconds_per_task,omitempty"`
 	}
-	c := common{s.TaskKind, s.Missing, s.Empty, s.Malformed, s.NaN, s.StepAccuracy, s.MeanSteps, s.Seconds}
+	c := common{s.TaskKind, s.Missing, s.Empty, s.Malformed, s.NaN, s.StepAccuracy, s.MeanSteps, s.Seconds, s.CPUSeconds, s.CPUPerTask()}
 	if s.TaskKind == "arc" {
 		passK := map[string]float64{}
 		for k, v := range s.PassK {

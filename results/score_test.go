@@ -129,3 +129,23 @@ func TestMerge(t *testing.T) {
 		t.Error("WriteFile replaced an existing file without overwrite")
 	}
 }
+
+// CPU-seconds add up over items; per task they are divided by the tasks
+// that have a record (a missing task costs nothing and is not averaged in).
+func TestScoreCPUSeconds(t *testing.T) {
+	h := Header{TaskKind: "arc", Tasks: 3, TestInputs: 4}
+	items := []Item{arcItem("a", 0, 2, 1), arcItem("a", 1, 2, 0), arcItem("b", 0, 1, 2)}
+	for i, c := range []float64{1.5, 2.5, 2} {
+		items[i].CPUSeconds = c
+	}
+	s, err := Score(h, items)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.CPUSeconds != 6 || s.Recorded != 2 || s.CPUPerTask() != 3 {
+		t.Errorf("CPU-seconds %v over %d tasks, %v per task; want 6, 2, 3", s.CPUSeconds, s.Recorded, s.CPUPerTask())
+	}
+	if got := Cost(7200, 0.05); got != 0.1 {
+		t.Errorf("2 CPU-hours at 0.05 cost %v", got)
+	}
+}

@@ -34,13 +34,16 @@ Sudoku and Maze puzzles run once. Scores are printed at the end (see
 a deterministic 1/N of the tasks for `+"`arceval merge`"+`. --model may name a
 released checkpoint (`+"`arceval models list`"+`): its family and preset are
 used, --set defaults to its benchmark's test set (an ARC checkpoint needs its
-build's test split, whose puzzle identifiers are checked against it).`)
+build's test split, whose puzzle identifiers are checked against it).
+--dry-run checks the set and model, times a few steps and prints the work
+(test inputs × views × steps) and the estimated wall time, here and for
+--shards N machines.`)
 	mf := addModelFlags(fs)
 	set := fs.String("set", "", "set name (see `arceval data ls`), a task folder/file/CSV, or a built split folder (its exact views and identifiers)")
 	data := fs.String("data", "", "data root (default $ARCEVAL_DATA, else ./data)")
 	limit := fs.Int("limit", 0, "evaluate the first N tasks only")
 	ids := fs.StringSlice("ids", nil, "evaluate only these task ids")
-	steps := fs.Int("steps", 0, "supervision steps (default: the model's halt_max_steps, 16)")
+	steps := fs.Int("steps", 0, "supervision steps (default: the model's halt_max_steps, 16); more continues the recursion past the training depth")
 	halt := fs.Bool("halt", false, "stop a view early when its q_halt > 0")
 	views := fs.Int("views", 1, "ARC: augmented views per test input (1 = canonical only; with a built split, its first N views, 0 = all)")
 	batch := fs.Int("batch", 8, "rows per model batch")
@@ -53,7 +56,19 @@ build's test split, whose puzzle identifiers are checked against it).`)
 	resume := fs.Bool("resume", false, "continue an existing --out run file, skipping finished test inputs")
 	submission := fs.String("submission", "", "ARC: also write an ARC Prize submission JSON (one entry per test input, both attempts)")
 	format := fs.String("format", "text", "summary format: text or json")
+	price := priceFlag(fs)
+	dryRun := fs.Bool("dry-run", false, "preflight: check the set and model, time a few steps and print the work and estimated wall time; evaluate nothing")
+	shards := fs.Int("shards", 0, "with --dry-run: also estimate the time of each of N shards (eval --shard K/N on N machines)")
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *shards != 0 && !*dryRun {
+		return usageError{"eval: --shards is for --dry-run (to run a shard, use --shard K/N)"}
+	}
+	if *shards < 0 {
+		return usageError{fmt.Sprintf("eval: --shards %d: want N ≥ 1", *shards)}
+	}
+	if err := checkPrice("eval", *price); err != nil {
 		return err
 	}
 	entry, err := mf.resolve(c)
@@ -154,6 +169,11 @@ build's test split, whose puzzle identifiers are checked against it).`)
 		h.Flags["model_name"] = entry.Name // the catalog checkpoint evaluated
 	}
 	setName, effSteps := es.Name, proto.Steps
+	if *dryRun {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		return runPreflight(ctx, c, m, items, preflightRun{Header: h, Info: info, Batch: max(*batch, 1), Halt: *halt}, effSteps, *shards, *format)
+	}
 
 	var w *results.Writer
 	done := map[string]bool{}
@@ -233,7 +253,7 @@ build's test split, whose puzzle identifiers are checked against it).`)
 	if err != nil {
 		return err
 	}
-	return printSummary(c.stdout, h, s, *format)
+	return printSummary(c.stdout, h, s, *format, *price)
 }
 
 // newHeader starts a run header: provenance (build, kernel, machine), the

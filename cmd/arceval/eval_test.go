@@ -59,7 +59,7 @@ func normalizedRun(t *testing.T, path string) []byte {
 	enc := json.NewEncoder(&b)
 	enc.Encode(h)
 	for _, it := range run.Items {
-		it.Seconds = 0
+		it.Seconds, it.CPUSeconds = 0, 0
 		enc.Encode(it)
 	}
 	return b.Bytes()
@@ -83,14 +83,16 @@ func golden(t *testing.T, name string, got []byte) {
 	}
 }
 
-// dropTiming removes the wall-time field from a JSON summary.
+// dropTiming removes the wall-time and CPU-time fields from a JSON summary.
 func dropTiming(t *testing.T, out string) []byte {
 	t.Helper()
 	var obj map[string]any
 	if err := json.Unmarshal([]byte(out), &obj); err != nil {
 		t.Fatalf("%v in %q", err, out)
 	}
-	delete(obj, "seconds")
+	for _, k := range []string{"seconds", "cpu_seconds", "cpu_seconds_per_task"} {
+		delete(obj, k)
+	}
 	b, _ := json.MarshalIndent(obj, "", "  ")
 	return append(b, '\n')
 }

@@ -4,15 +4,19 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"strings"
 
 	"arceval/reports"
 	"arceval/results"
+
+	"github.com/spf13/pflag"
 )
 
 // printSummary prints a run's scores as text or JSON, with the run's
-// protocol. A partial selection gets its subset banner in both.
-func printSummary(w io.Writer, h results.Header, s results.Summary, format string) error {
+// protocol and its cost (CPU-seconds, and money at price per CPU-hour when
+// price > 0). A partial selection gets its subset banner in both.
+func printSummary(w io.Writer, h results.Header, s results.Summary, format string, price float64) error {
 	if format == "json" {
 		b, err := json.Marshal(s)
 		if err != nil {
@@ -27,6 +31,11 @@ func printSummary(w io.Writer, h results.Header, s results.Summary, format strin
 		}
 		if h.Subset != "" {
 			obj["subset"] = h.Subset
+		}
+		if price > 0 && s.CPUSeconds > 0 {
+			obj["price_per_cpu_hour"] = price
+			obj["cost"] = results.Cost(s.CPUSeconds, price)
+			obj["cost_per_task"] = results.Cost(s.CPUPerTask(), price)
 		}
 		b, err = json.MarshalIndent(obj, "", "  ")
 		if err != nil {
@@ -78,6 +87,32 @@ func printSummary(w io.Writer, h results.Header, s results.Summary, format strin
 	}
 	if s.Items > 0 && s.Seconds > 0 {
 		fmt.Fprintf(w, "time            %.1f s, %.3f s per test input, %.1f steps per view\n", s.Seconds, s.Seconds/float64(s.Items), s.MeanSteps)
+	}
+	if s.CPUSeconds > 0 {
+		fmt.Fprintf(w, "cost            %s\n", costLine(s, price))
+	}
+	return nil
+}
+
+// costLine describes a run's cost: CPU-seconds in total and per task, and
+// their price when one is given.
+func costLine(s results.Summary, price float64) string {
+	line := fmt.Sprintf("%s CPU-s, %s CPU-s per task (%d tasks)", reports.CPUSeconds(s.CPUSeconds), reports.CPUSeconds(s.CPUPerTask()), s.Recorded)
+	if price > 0 {
+		line += fmt.Sprintf(", %s total, %s per task at %s per CPU-hour", reports.Money(results.Cost(s.CPUSeconds, price)), reports.Money(results.Cost(s.CPUPerTask(), price)), reports.Money(price))
+	}
+	return line
+}
+
+// priceFlag adds --price-per-cpu-hour.
+func priceFlag(fs *pflag.FlagSet) *float64 {
+	return fs.Float64("price-per-cpu-hour", 0, "price of one CPU-hour: the cost is also given in money (CPU-seconds are always given)")
+}
+
+// checkPrice refuses a negative or non-finite price.
+func checkPrice(cmd string, p float64) error {
+	if p < 0 || math.IsNaN(p) || math.IsInf(p, 0) {
+		return usageError{fmt.Sprintf("%s: --price-per-cpu-hour %v: want a price ≥ 0", cmd, p)}
 	}
 	return nil
 }

@@ -106,6 +106,7 @@ func (m *Model) Step(s *State, b Batch, out *StepOutput, opt StepOptions, ar *nn
 			copy(puzzle[i*nd:(i+1)*nd], s.Puzzle[r*nd:(r+1)*nd])
 		}
 	}
+	depth := opt.Depth(m.Cfg.HaltMaxSteps)
 	x := ar.GetRaw(n * TD)
 	if err := m.embedInputs(x, inputs, puzzle, n); err != nil {
 		return err
@@ -121,7 +122,7 @@ func (m *Model) Step(s *State, b Batch, out *StepOutput, opt StepOptions, ar *nn
 		}
 		out.QHalt[r], out.QContinue[r] = q[2*i], q[2*i+1]
 		s.Steps[r]++
-		s.Halted[r] = s.Steps[r] >= m.Cfg.HaltMaxSteps
+		s.Halted[r] = s.Steps[r] >= depth
 		if opt.HaltOnQ && q[2*i] > 0 {
 			s.Halted[r] = true
 			s.Done[r] = true

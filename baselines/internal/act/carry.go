@@ -65,16 +65,17 @@ func (w *Wrapper) NewCarry(B int) *Carry {
 // Step runs one supervision step (one call of the official ACT wrapper):
 // halted rows are reset to their initial states and load their row of b;
 // every row that is not Done runs Inner once; rows halt after MaxSteps
-// steps, or, with opt.HaltOnQ or w.HaltOnQ (the official training rule,
+// steps (opt.MaxSteps when set: the recursion continues past the training
+// depth), or, with opt.HaltOnQ or w.HaltOnQ (the official training rule,
 // with MaxSteps > 1), when q_halt > q_continue, which also makes them Done.
 func (w *Wrapper) Step(c *Carry, b models.Batch, out *models.StepOutput, opt models.StepOptions, ar *nn.Arena) error {
-	if err := w.step(c, b, out, opt.HaltOnQ || w.HaltOnQ, ar); err != nil {
+	if err := w.step(c, b, out, opt.HaltOnQ || w.HaltOnQ, opt.Depth(w.MaxSteps), ar); err != nil {
 		return fmt.Errorf("%s: %w", w.Name, err)
 	}
 	return nil
 }
 
-func (w *Wrapper) step(c *Carry, b models.Batch, out *models.StepOutput, haltOnQ bool, ar *nn.Arena) error {
+func (w *Wrapper) step(c *Carry, b models.Batch, out *models.StepOutput, haltOnQ bool, depth int, ar *nn.Arena) error {
 	io := w.IO
 	S, V, D, nd := io.SeqLen, io.Vocab, io.Hidden, io.PuzzleNdim
 	TD := io.T * D
@@ -144,7 +145,7 @@ func (w *Wrapper) step(c *Carry, b models.Batch, out *models.StepOutput, haltOnQ
 		}
 		out.QHalt[r], out.QContinue[r] = q[2*i], q[2*i+1]
 		c.Steps[r]++
-		c.Halted[r] = c.Steps[r] >= w.MaxSteps
+		c.Halted[r] = c.Steps[r] >= depth
 		if haltOnQ && w.MaxSteps > 1 && q[2*i] > q[2*i+1] {
 			c.Halted[r] = true
 			c.Done[r] = true

@@ -189,19 +189,34 @@ func DetectFormat(path string) (Format, Kind, error) {
 }
 
 // isTaskFile reports whether a JSON file is one ARC task (top-level "train"
-// or "test" keys) rather than a Kaggle map of tasks.
+// or "test" keys) rather than a Kaggle map of tasks, from its first keys: a
+// task's members are lists or scalars (ConceptARC's "name"), a Kaggle
+// file's are task objects. Only the values before the deciding key are
+// read.
 func isTaskFile(path string) bool {
-	data, err := readLimited(path, maxJSONBytes)
+	f, _, err := openJSON(path)
 	if err != nil {
 		return false
 	}
-	members, err := decodeObject(data)
-	if err != nil {
+	defer f.Close()
+	in := newJSONIn(f)
+	if t, ok := in.next(); !ok || !isDelim(t, '{') {
 		return false
 	}
-	for _, m := range members {
-		if m.Key == "train" || m.Key == "test" {
+	for in.more() {
+		key, ok := in.next()
+		if !ok {
+			return false
+		}
+		if key == "train" || key == "test" {
 			return true
+		}
+		v, ok := in.next()
+		if !ok || isDelim(v, '{') {
+			return false
+		}
+		if !in.skip(v, nil) {
+			return false
 		}
 	}
 	return false

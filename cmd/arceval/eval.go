@@ -16,6 +16,7 @@ import (
 
 	"arceval/harness"
 	"arceval/internal/atomicfile"
+	"arceval/internal/userfile"
 	"arceval/models"
 	"arceval/models/nn"
 	"arceval/results"
@@ -224,7 +225,7 @@ func isBuilt(path string) bool { return harness.IsBuilt(path) }
 func builtFingerprint(split *tasks.BuiltSplit) string { return harness.BuiltFingerprint(split) }
 
 func fileSHA256(path string) (string, error) {
-	f, err := os.Open(path)
+	f, err := userfile.Open(path)
 	if err != nil {
 		return "", err
 	}

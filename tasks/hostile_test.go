@@ -159,3 +159,69 @@ func TestHostileARCLiterals(t *testing.T) {
 		})
 	}
 }
+
+// A CSV line of 64 MB is refused at a bounded length, naming the line; the
+// old reader read it whole, twice (the line and the record).
+func TestHostileCSVLine(t *testing.T) {
+	for _, kind := range []string{"sudoku", "maze"} {
+		t.Run(kind, func(t *testing.T) {
+			path := writeHostile(t, kind+".csv", func(w *bufio.Writer) {
+				w.WriteString(csvHeader)
+				w.WriteString("s,")
+				repeat(w, "#", 64<<20)
+				w.WriteString(",x,1\n")
+			})
+			load := LoadSudokuCSV
+			if kind == "maze" {
+				load = LoadMazeCSV
+			}
+			var err error
+			// Tighter than the issue's bound: the old reader held twice the
+			// line.
+			testenv.MaxHeap(t, 32<<20, path, func() { _, err = load(path) })
+			wantFileErr(t, err, path, "line 2: a record longer than "+strconv.Itoa(maxCSVRecord)+" bytes")
+		})
+	}
+	// A quoted field cannot hide a long record behind newlines.
+	path := writeHostile(t, "quoted.csv", func(w *bufio.Writer) {
+		w.WriteString(csvHeader + "s,\"")
+		repeat(w, "#\n", 1<<20)
+		w.WriteString("\",x,1\n")
+	})
+	_, err := LoadMazeCSV(path)
+	wantFileErr(t, err, path, "line 2: a record longer than "+strconv.Itoa(maxCSVRecord)+" bytes")
+}
+
+// The kind of a board CSV comes from its characters, never its lengths: a
+// 9×9 maze has 81 characters, as a Sudoku board (data gen maze --size 9
+// wrote files arceval then read as Sudoku).
+func TestSniffCSVByContent(t *testing.T) {
+	q := "S       G" + strings.Repeat("#", 72)
+	a := "SoooooooG" + strings.Repeat("#", 72)
+	sq, sa := sudokuRow()
+	for _, tc := range []struct {
+		name, data string
+		kind       Kind
+		want       string
+	}{
+		{"maze-9x9", csvHeader + "m," + q + "," + a + ",8\n", Maze, ""},
+		{"sudoku", csvHeader + "s," + sq + "," + sa + ",1\n", Sudoku, ""},
+		{"neither", csvHeader + "s,abc,abc,1\n", 0, `line 2: question "abc" is neither a Sudoku board`},
+		{"empty-question", csvHeader + "s,,abc,1\n", 0, "line 2: question is empty"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := writeHostile(t, "set.csv", func(w *bufio.Writer) { w.WriteString(tc.data) })
+			set, err := LoadPath(path)
+			if tc.want != "" {
+				wantFileErr(t, err, path, tc.want)
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if set.Kind != tc.kind || len(set.Tasks) != 1 {
+				t.Fatalf("loaded as %s with %d tasks, want %s", set.Kind, len(set.Tasks), tc.kind)
+			}
+		})
+	}
+}

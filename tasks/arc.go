@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"arceval/internal/jsontok"
 	"arceval/internal/userfile"
 )
 
@@ -34,7 +35,7 @@ const (
 // arcIn is one ARC JSON document being read: its tokens, its problems and
 // how many grids it has given.
 type arcIn struct {
-	*jsonIn
+	*jsontok.Reader
 	pl    *problemList
 	grids int
 }
@@ -45,18 +46,18 @@ type arcIn struct {
 // a larger grid is counted (for the message) up to maxGridTokens tokens,
 // and reading stops there.
 func (a *arcIn) parseGrid(item, field string, maxValue int) (Grid, bool) {
-	t, ok := a.next()
+	t, ok := a.Next()
 	if !ok {
 		return Grid{}, false
 	}
-	if !isDelim(t, '[') {
+	if !jsontok.IsDelim(t, '[') {
 		a.pl.add(item, field, "not a list of rows")
-		a.skip(t, nil)
+		a.Skip(t, nil)
 		return Grid{}, false
 	}
 	if a.grids++; a.grids > maxGridsPerFile {
 		a.pl.add(item, field, "more than %d grids in the file; stopped reading", maxGridsPerFile)
-		a.stop()
+		a.Stop()
 		return Grid{}, false
 	}
 	var cells [MaxARCSide * MaxARCSide]uint8
@@ -66,52 +67,52 @@ func (a *arcIn) parseGrid(item, field string, maxValue int) (Grid, bool) {
 	badCell := false // a cell is not a colour: the grid is unusable, its other cells are still checked
 	overflow := func(msg string, args ...any) (Grid, bool) {
 		a.pl.add(item, field, msg+"; stopped reading", args...)
-		a.stop()
+		a.Stop()
 		return Grid{}, false
 	}
-	for a.more() {
+	for a.More() {
 		if budget--; budget < 0 {
 			return overflow("grid has more than %d rows and cells", maxGridTokens)
 		}
-		t, ok := a.next()
+		t, ok := a.Next()
 		if !ok {
 			return Grid{}, false
 		}
-		if !isDelim(t, '[') {
+		if !jsontok.IsDelim(t, '[') {
 			if !bad {
 				a.pl.add(item, field, "row %d is not a list of numbers", h)
 				bad = true
 			}
-			if !a.skip(t, &budget) {
+			if !a.Skip(t, &budget) {
 				return overflow("grid has more than %d rows and cells", maxGridTokens)
 			}
 			h++
 			continue
 		}
 		n := 0
-		for a.more() {
+		for a.More() {
 			if budget--; budget < 0 {
 				return overflow("row %d has more than %d cells", h, maxGridTokens)
 			}
-			t, ok := a.next()
+			t, ok := a.Next()
 			if !ok {
 				return Grid{}, false
 			}
 			if !bad && h < MaxARCSide && n < MaxARCSide {
 				v, isInt := cellValue(t)
 				if !isInt || v < 0 || v > maxValue {
-					a.pl.add(item, field, "row %d, column %d: value %s is not an integer in 0..%d", h, n, truncate(describeJSON(t), 20), maxValue)
+					a.pl.add(item, field, "row %d, column %d: value %s is not an integer in 0..%d", h, n, truncate(jsontok.Describe(t), 20), maxValue)
 					badCell = true
 				} else {
 					cells[h*MaxARCSide+n] = uint8(v)
 				}
 			}
-			if !a.skip(t, &budget) {
+			if !a.Skip(t, &budget) {
 				return overflow("row %d has more than %d cells", h, maxGridTokens)
 			}
 			n++
 		}
-		if !a.end() {
+		if !a.End() {
 			return Grid{}, false
 		}
 		switch {
@@ -130,7 +131,7 @@ func (a *arcIn) parseGrid(item, field string, maxValue int) (Grid, bool) {
 		}
 		h++
 	}
-	if !a.end() {
+	if !a.End() {
 		return Grid{}, false
 	}
 	switch {
@@ -163,36 +164,36 @@ func cellValue(t json.Token) (int, bool) {
 // parsePairs reads a list of {"input", "output"} objects. When needOutput
 // is false a missing output becomes the official dummy [[0]].
 func (a *arcIn) parsePairs(item, list string, needOutput bool) []Pair {
-	t, ok := a.next()
+	t, ok := a.Next()
 	if !ok {
 		return nil
 	}
-	if !isDelim(t, '[') {
+	if !jsontok.IsDelim(t, '[') {
 		a.pl.add(item, list, "not a list of {\"input\", \"output\"} objects")
-		a.skip(t, nil)
+		a.Skip(t, nil)
 		return nil
 	}
 	var pairs []Pair
-	for i := 0; a.more(); i++ {
+	for i := 0; a.More(); i++ {
 		if i == maxPairs {
 			a.pl.add(item, list, "more than %d pairs; stopped reading", maxPairs)
-			a.stop()
+			a.Stop()
 			return nil
 		}
 		field := fmt.Sprintf("%s[%d]", list, i)
-		t, ok := a.next()
+		t, ok := a.Next()
 		if !ok {
 			return nil
 		}
-		if !isDelim(t, '{') {
+		if !jsontok.IsDelim(t, '{') {
 			a.pl.add(item, field, "not an object")
-			a.skip(t, nil)
+			a.Skip(t, nil)
 			continue
 		}
 		var p Pair
 		hasIn, hasOut := false, false
-		for a.more() {
-			key, ok := a.next()
+		for a.More() {
+			key, ok := a.Next()
 			if !ok {
 				return nil
 			}
@@ -204,12 +205,12 @@ func (a *arcIn) parsePairs(item, list string, needOutput bool) []Pair {
 				p.Output, _ = a.parseGrid(item, field+".output", arcMaxColour)
 				hasOut = true
 			default:
-				if v, ok := a.next(); !ok || !a.skip(v, nil) {
+				if v, ok := a.Next(); !ok || !a.Skip(v, nil) {
 					return nil
 				}
 			}
 		}
-		if !a.end() {
+		if !a.End() {
 			return nil
 		}
 		if !hasIn {
@@ -224,7 +225,7 @@ func (a *arcIn) parsePairs(item, list string, needOutput bool) []Pair {
 		}
 		pairs = append(pairs, p)
 	}
-	a.end()
+	a.End()
 	return pairs
 }
 
@@ -232,19 +233,19 @@ func (a *arcIn) parsePairs(item, list string, needOutput bool) []Pair {
 // keys (ConceptARC's "name") are skipped. It returns nil when the value is
 // not an object.
 func (a *arcIn) parseTask(id string, needTestOutput bool) *Task {
-	t, ok := a.next()
+	t, ok := a.Next()
 	if !ok {
 		return nil
 	}
-	if !isDelim(t, '{') {
+	if !jsontok.IsDelim(t, '{') {
 		a.pl.add(id, "", "task is not a JSON object: expected a JSON object, found %s", describeToken(t))
-		a.skip(t, nil)
+		a.Skip(t, nil)
 		return nil
 	}
 	task := &Task{ID: id, Kind: ARC, HasSolutions: needTestOutput, Rating: -1}
 	seen := map[string]bool{}
-	for a.more() {
-		key, ok := a.next()
+	for a.More() {
+		key, ok := a.Next()
 		if !ok {
 			return nil
 		}
@@ -256,13 +257,13 @@ func (a *arcIn) parseTask(id string, needTestOutput bool) *Task {
 			task.Test = a.parsePairs(id, "test", needTestOutput)
 			task.TestFirst = !seen["train"]
 		default:
-			if v, ok := a.next(); !ok || !a.skip(v, nil) {
+			if v, ok := a.Next(); !ok || !a.Skip(v, nil) {
 				return nil
 			}
 		}
 		seen[k] = true
 	}
-	if !a.end() {
+	if !a.End() {
 		return nil
 	}
 	for _, key := range []string{"train", "test"} {
@@ -277,12 +278,12 @@ func (a *arcIn) parseTask(id string, needTestOutput bool) *Task {
 // decoding failure replaces every problem found before it by one message
 // (with its line and column; data gives the document again for that).
 func (a *arcIn) finish(data func() ([]byte, error)) {
-	if !a.stopped {
-		a.atEOF()
+	if !a.Stopped() {
+		a.AtEOF()
 	}
-	if a.failure != nil {
+	if a.Failure() != nil {
 		a.pl.reset()
-		a.pl.add("", "", "%s", failureMsg(a.failure, data))
+		a.pl.add("", "", "%s", jsontok.FailureMsg(a.Failure(), data))
 	}
 }
 
@@ -316,14 +317,14 @@ func LoadARCFile(path string) (*Task, error) {
 }
 
 func parseARCFile(path string, data []byte) (*Task, error) {
-	return readARCFile(path, bytes.NewReader(data), bytesSource(data))
+	return readARCFile(path, bytes.NewReader(data), jsontok.BytesSource(data))
 }
 
 func readARCFile(path string, r io.Reader, source func() ([]byte, error)) (*Task, error) {
-	a := &arcIn{jsonIn: newJSONIn(r), pl: &problemList{file: path}}
+	a := &arcIn{Reader: jsontok.NewReader(r), pl: &problemList{file: path}}
 	t := a.parseTask("", true)
 	a.finish(source)
-	if t != nil && !a.stopped {
+	if t != nil && !a.Stopped() {
 		t.ID = strings.TrimSuffix(filepath.Base(path), ".json")
 		validateARC(t, a.pl, "")
 	}
@@ -402,23 +403,23 @@ func LoadKaggle(challengesPath, solutionsPath string) ([]*Task, error) {
 }
 
 func parseKaggle(challengesPath string, data []byte, solutionsPath string, sols []byte) ([]*Task, error) {
-	return readKaggle(challengesPath, bytes.NewReader(data), bytesSource(data), solutionsPath, bytes.NewReader(sols), bytesSource(sols))
+	return readKaggle(challengesPath, bytes.NewReader(data), jsontok.BytesSource(data), solutionsPath, bytes.NewReader(sols), jsontok.BytesSource(sols))
 }
 
 func readKaggle(challengesPath string, r io.Reader, source func() ([]byte, error), solutionsPath string, sr io.Reader, ssource func() ([]byte, error)) ([]*Task, error) {
-	a := &arcIn{jsonIn: newJSONIn(r), pl: &problemList{file: challengesPath}}
+	a := &arcIn{Reader: jsontok.NewReader(r), pl: &problemList{file: challengesPath}}
 	var tasks []*Task
 	index := map[string]*Task{}
 	if a.openObject("") {
-		for a.more() {
-			key, ok := a.next()
+		for a.More() {
+			key, ok := a.Next()
 			if !ok {
 				break
 			}
 			id, _ := key.(string)
 			if _, dup := index[id]; dup {
 				a.pl.add(id, "", "task id appears twice")
-				if v, ok := a.next(); !ok || !a.skip(v, nil) {
+				if v, ok := a.Next(); !ok || !a.Skip(v, nil) {
 					break
 				}
 				continue
@@ -428,7 +429,7 @@ func readKaggle(challengesPath string, r io.Reader, source func() ([]byte, error
 				index[id] = t
 			}
 		}
-		a.end()
+		a.End()
 	}
 	a.finish(source)
 	if err := a.pl.err(); err != nil {
@@ -448,13 +449,13 @@ func readKaggle(challengesPath string, r io.Reader, source func() ([]byte, error
 // openObject reads the '{' that starts a top-level object, else records
 // "invalid JSON: expected a JSON object, found …" and skips the value.
 func (a *arcIn) openObject(item string) bool {
-	t, ok := a.next()
+	t, ok := a.Next()
 	if !ok {
 		return false
 	}
-	if !isDelim(t, '{') {
+	if !jsontok.IsDelim(t, '{') {
 		a.pl.add(item, "", "invalid JSON: expected a JSON object, found %s", describeToken(t))
-		a.skip(t, nil)
+		a.Skip(t, nil)
 		return false
 	}
 	return true
@@ -462,29 +463,29 @@ func (a *arcIn) openObject(item string) bool {
 
 // attachSolutions fills test outputs from a Kaggle solutions file.
 func attachSolutions(path string, r io.Reader, source func() ([]byte, error), tasks []*Task, index map[string]*Task) error {
-	a := &arcIn{jsonIn: newJSONIn(r), pl: &problemList{file: path}}
+	a := &arcIn{Reader: jsontok.NewReader(r), pl: &problemList{file: path}}
 	got := map[string]bool{}
 	if a.openObject("") {
-		for a.more() {
-			key, ok := a.next()
+		for a.More() {
+			key, ok := a.Next()
 			if !ok {
 				break
 			}
 			id, _ := key.(string)
 			t, known := index[id]
-			v, ok := a.next()
+			v, ok := a.Next()
 			if !ok {
 				break
 			}
 			if !known {
 				a.pl.add(id, "", "task not in the challenges file")
-				a.skip(v, nil)
+				a.Skip(v, nil)
 				continue
 			}
 			got[id] = true
-			if !isDelim(v, '[') {
+			if !jsontok.IsDelim(v, '[') {
 				a.pl.add(id, "", "not a list of output grids")
-				a.skip(v, nil)
+				a.Skip(v, nil)
 				continue
 			}
 			// The grids' own problems are kept aside: when the count is
@@ -494,10 +495,10 @@ func attachSolutions(path string, r io.Reader, source func() ([]byte, error), ta
 			a.pl = own
 			var grids []Grid
 			n := 0
-			for ; a.more(); n++ {
+			for ; a.More(); n++ {
 				if n == maxPairs {
 					own.add(id, "", "more than %d solutions; stopped reading", maxPairs)
-					a.stop()
+					a.Stop()
 					break
 				}
 				g, ok := a.parseGrid(id, fmt.Sprintf("[%d]", n), arcMaxColour)
@@ -509,11 +510,11 @@ func attachSolutions(path string, r io.Reader, source func() ([]byte, error), ta
 				}
 			}
 			a.pl = outer
-			if a.stopped {
+			if a.Stopped() {
 				a.pl.merge(own)
 				break
 			}
-			if !a.end() {
+			if !a.End() {
 				break
 			}
 			if n != len(t.Test) {
@@ -528,10 +529,10 @@ func attachSolutions(path string, r io.Reader, source func() ([]byte, error), ta
 			}
 			t.HasSolutions = true
 		}
-		a.end()
+		a.End()
 	}
 	a.finish(source)
-	if a.failure == nil && !a.stopped {
+	if a.Failure() == nil && !a.Stopped() {
 		for _, t := range tasks {
 			if !got[t.ID] {
 				a.pl.add(t.ID, "", "no solutions for this task")

@@ -1,11 +1,10 @@
 package tasks
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 
+	"arceval/internal/jsontok"
 	"arceval/internal/userfile"
 )
 
@@ -21,28 +20,7 @@ func readLimited(path string, limit int64) ([]byte, error) {
 }
 
 // jsonSyntaxMsg turns a decoding error into a message with line and column.
-func jsonSyntaxMsg(data []byte, err error) string {
-	var se *json.SyntaxError
-	var te *json.UnmarshalTypeError
-	off := int64(-1)
-	switch {
-	case errors.As(err, &se):
-		off = se.Offset
-	case errors.As(err, &te):
-		off = te.Offset
-	}
-	if off < 0 || off > int64(len(data)) {
-		return "invalid JSON: " + err.Error()
-	}
-	// Offset counts the bytes read up to and including the offending one;
-	// point at that byte (or at the last byte for an unexpected end).
-	if off > 0 {
-		off--
-	}
-	line := 1 + bytes.Count(data[:off], []byte{'\n'})
-	col := off - int64(bytes.LastIndexByte(data[:off], '\n'))
-	return fmt.Sprintf("invalid JSON at line %d, column %d: %v", line, col, err)
-}
+func jsonSyntaxMsg(data []byte, err error) string { return jsontok.SyntaxMsg(data, err) }
 
 func describeToken(tok json.Token) string {
 	switch v := tok.(type) {

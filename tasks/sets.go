@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"arceval/internal/jsontok"
 	"arceval/internal/userfile"
 )
 
@@ -202,23 +203,23 @@ func isTaskFile(path string) bool {
 		return false
 	}
 	defer f.Close()
-	in := newJSONIn(f)
-	if t, ok := in.next(); !ok || !isDelim(t, '{') {
+	in := jsontok.NewReader(f)
+	if t, ok := in.Next(); !ok || !jsontok.IsDelim(t, '{') {
 		return false
 	}
-	for in.more() {
-		key, ok := in.next()
+	for in.More() {
+		key, ok := in.Next()
 		if !ok {
 			return false
 		}
 		if key == "train" || key == "test" {
 			return true
 		}
-		v, ok := in.next()
-		if !ok || isDelim(v, '{') {
+		v, ok := in.Next()
+		if !ok || jsontok.IsDelim(v, '{') {
 			return false
 		}
-		if !in.skip(v, nil) {
+		if !in.Skip(v, nil) {
 			return false
 		}
 	}

@@ -3,9 +3,9 @@ package trm
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 	"strings"
 
+	"arceval/internal/userfile"
 	"arceval/models/checkpoint"
 )
 
@@ -180,11 +180,16 @@ func WriteTensors(path string, c Config, t TensorMap, meta map[string]string) er
 	return checkpoint.WriteNative(path, Kind, cfg, list, meta)
 }
 
+// maxConfigBytes bounds a model config file: a config dict or an
+// all_config.yaml is a few KB, a parity fixture's JSON (read whole for its
+// config member) at most 300 KB.
+const maxConfigBytes = 4 << 20
+
 // ReadConfigDict reads the official config dict of a model config file, as
 // ReadConfigFile does, without decoding it into a TRM Config (the baselines
 // use it for their own configs).
 func ReadConfigDict(path string) (map[string]any, error) {
-	data, err := os.ReadFile(path)
+	data, err := userfile.ReadFile(path, maxConfigBytes)
 	if err != nil {
 		return nil, err
 	}

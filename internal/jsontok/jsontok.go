@@ -1,4 +1,10 @@
-package tasks
+// Package jsontok reads JSON one token at a time with bounded memory, for
+// parsers of untrusted files: what a document makes a reader hold is one
+// token (a guard under the decoder bounds every string and bare literal,
+// the only tokens the decoder buffers whole), never the document as a tree.
+// The first failure (invalid JSON, a guard refusal) or a Stop ends reading;
+// FailureMsg turns the failure into a message with a line and column.
+package jsontok
 
 import (
 	"bytes"
@@ -8,15 +14,10 @@ import (
 	"io"
 )
 
-// The ARC readers decode JSON one token at a time (jsonIn), so that what a
-// file makes them hold is one token, one grid of at most 30×30 cells and the
-// tasks kept — never the file's values as a tree: an ARC row of 50 M cells
-// is refused at its 31st cell, not decoded first. A guard under the decoder
-// bounds every string and bare literal, the only tokens the decoder itself
-// would buffer whole.
+// Bounds of the guard.
 const (
-	maxJSONString  = 1 << 16 // bytes of one string literal (task ids, keys, ConceptARC names)
-	maxJSONLiteral = 1 << 10 // bytes of one number, true, false or null
+	MaxString  = 1 << 16 // bytes of one string literal (task ids, keys, names)
+	MaxLiteral = 1 << 10 // bytes of one number, true, false or null
 )
 
 // literalError is the guard's refusal of an over-long string or literal.
@@ -59,8 +60,8 @@ func (g *guardReader) Read(p []byte) (int, error) {
 			case c == '"':
 				g.inString, g.run = false, 0
 			}
-			if g.run > maxJSONString {
-				g.err = &literalError{g.startL, g.startC, "a string", maxJSONString}
+			if g.run > MaxString {
+				g.err = &literalError{g.startL, g.startC, "a string", MaxString}
 				return i, g.err
 			}
 		} else {
@@ -74,8 +75,8 @@ func (g *guardReader) Read(p []byte) (int, error) {
 					g.startL, g.startC = g.line, g.col
 				}
 				g.run++
-				if g.run > maxJSONLiteral {
-					g.err = &literalError{g.startL, g.startC, "a number or literal", maxJSONLiteral}
+				if g.run > MaxLiteral {
+					g.err = &literalError{g.startL, g.startC, "a number or literal", MaxLiteral}
 					return i, g.err
 				}
 			}
@@ -89,23 +90,32 @@ func (g *guardReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// jsonIn reads a JSON document token by token. The first decoding failure
-// (invalid JSON, a guard refusal) or a Stop ends reading: every later call
-// reports false, and the reader's caller turns Failure into a message.
-type jsonIn struct {
+// Reader reads a JSON document token by token; numbers come as
+// json.Number. The first decoding failure (invalid JSON, a guard refusal)
+// or a Stop ends reading: every later call reports false, and the caller
+// turns Failure into a message with FailureMsg.
+type Reader struct {
 	dec     *json.Decoder
 	failure error // what stopped decoding (nil: not stopped by the decoder)
 	stopped bool  // reading ended (failure, or Stop)
 }
 
-func newJSONIn(r io.Reader) *jsonIn {
+// NewReader reads the document from r.
+func NewReader(r io.Reader) *Reader {
 	dec := json.NewDecoder(newGuardReader(r))
 	dec.UseNumber()
-	return &jsonIn{dec: dec}
+	return &Reader{dec: dec}
 }
 
-// next returns the next token; false when reading has ended.
-func (in *jsonIn) next() (json.Token, bool) {
+// Failure is what stopped decoding; nil when the document was read, or
+// reading was stopped by the caller.
+func (in *Reader) Failure() error { return in.failure }
+
+// Stopped reports whether reading has ended (a failure, or Stop).
+func (in *Reader) Stopped() bool { return in.stopped }
+
+// Next returns the next token; false when reading has ended.
+func (in *Reader) Next() (json.Token, bool) {
 	if in.stopped {
 		return nil, false
 	}
@@ -120,20 +130,20 @@ func (in *jsonIn) next() (json.Token, bool) {
 	return t, true
 }
 
-// more reports whether the current array or object has another element.
-func (in *jsonIn) more() bool { return !in.stopped && in.dec.More() }
+// More reports whether the current array or object has another element.
+func (in *Reader) More() bool { return !in.stopped && in.dec.More() }
 
-// stop ends reading after a problem that makes the rest not worth reading.
-func (in *jsonIn) stop() { in.stopped = true }
+// Stop ends reading after a problem that makes the rest not worth reading.
+func (in *Reader) Stop() { in.stopped = true }
 
-// end reads the closing delimiter of the current array or object.
-func (in *jsonIn) end() bool {
-	_, ok := in.next()
+// End reads the closing delimiter of the current array or object.
+func (in *Reader) End() bool {
+	_, ok := in.Next()
 	return ok
 }
 
-// atEOF checks that nothing follows the top-level value.
-func (in *jsonIn) atEOF() bool {
+// AtEOF checks that nothing follows the top-level value.
+func (in *Reader) AtEOF() bool {
 	if in.stopped {
 		return false
 	}
@@ -150,10 +160,10 @@ func (in *jsonIn) atEOF() bool {
 // errTrailing is a second value after the top-level one.
 var errTrailing = errors.New("data after the top-level value")
 
-// skip reads the rest of a value whose first token is t, holding nothing.
+// Skip reads the rest of a value whose first token is t, holding nothing.
 // budget, when not nil, bounds the tokens read; false when it runs out (the
 // reader is then stopped) or reading ended.
-func (in *jsonIn) skip(t json.Token, budget *int) bool {
+func (in *Reader) Skip(t json.Token, budget *int) bool {
 	d, ok := t.(json.Delim)
 	if !ok || d == ']' || d == '}' {
 		return true
@@ -161,12 +171,12 @@ func (in *jsonIn) skip(t json.Token, budget *int) bool {
 	for depth := 1; depth > 0; {
 		if budget != nil {
 			if *budget <= 0 {
-				in.stop()
+				in.Stop()
 				return false
 			}
 			*budget--
 		}
-		t, ok := in.next()
+		t, ok := in.Next()
 		if !ok {
 			return false
 		}
@@ -181,16 +191,16 @@ func (in *jsonIn) skip(t json.Token, budget *int) bool {
 	return true
 }
 
-// isDelim reports whether t is the delimiter d.
-func isDelim(t json.Token, d json.Delim) bool {
+// IsDelim reports whether t is the delimiter d.
+func IsDelim(t json.Token, d json.Delim) bool {
 	x, ok := t.(json.Delim)
 	return ok && x == d
 }
 
-// failureMsg says why decoding failed: a guard refusal names its place; a
+// FailureMsg says why decoding failed: a guard refusal names its place; a
 // syntax error is located in data (the whole document, read again only on
 // this path) as "invalid JSON at line L, column C: …".
-func failureMsg(failure error, data func() ([]byte, error)) string {
+func FailureMsg(failure error, data func() ([]byte, error)) string {
 	var le *literalError
 	if errors.As(failure, &le) {
 		return le.Error()
@@ -207,20 +217,20 @@ func failureMsg(failure error, data func() ([]byte, error)) string {
 	// carries an offset in b, and decoding into an empty struct keeps
 	// nothing of a valid document.
 	if err := json.Unmarshal(b, &struct{}{}); errors.As(err, &se) {
-		return jsonSyntaxMsg(b, err)
+		return SyntaxMsg(b, err)
 	}
 	return "invalid JSON: " + failure.Error()
 }
 
-// bytesSource returns data, for failureMsg on in-memory input.
-func bytesSource(data []byte) func() ([]byte, error) {
+// BytesSource returns data, for FailureMsg on in-memory input.
+func BytesSource(data []byte) func() ([]byte, error) {
 	return func() ([]byte, error) { return data, nil }
 }
 
-// describeJSON renders a token for a message about a value that is not
+// Describe renders a token for a message about a value that is not
 // what was wanted: a number or literal as written, a string quoted, a list
 // or object abbreviated.
-func describeJSON(t json.Token) string {
+func Describe(t json.Token) string {
 	switch v := t.(type) {
 	case json.Delim:
 		if v == '[' {
@@ -238,4 +248,29 @@ func describeJSON(t json.Token) string {
 		return "null"
 	}
 	return fmt.Sprint(t)
+}
+
+// SyntaxMsg turns a decoding error of data (a *json.SyntaxError or
+// *json.UnmarshalTypeError) into a message with line and column.
+func SyntaxMsg(data []byte, err error) string {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	off := int64(-1)
+	switch {
+	case errors.As(err, &se):
+		off = se.Offset
+	case errors.As(err, &te):
+		off = te.Offset
+	}
+	if off < 0 || off > int64(len(data)) {
+		return "invalid JSON: " + err.Error()
+	}
+	// Offset counts the bytes read up to and including the offending one;
+	// point at that byte (or at the last byte for an unexpected end).
+	if off > 0 {
+		off--
+	}
+	line := 1 + bytes.Count(data[:off], []byte{'\n'})
+	col := off - int64(bytes.LastIndexByte(data[:off], '\n'))
+	return fmt.Sprintf("invalid JSON at line %d, column %d: %v", line, col, err)
 }

@@ -35,10 +35,13 @@ type View struct {
 	Aug      tasks.ARCAug // ARC: the augmentation that made this view from the original
 }
 
-// Select applies limit and ids to the items (whole tasks are kept or
-// dropped) and returns the selection with a description of the subset ("" for
+// Select applies limit (0: no limit; negative is an error) and ids to the
+// items (whole tasks are kept or dropped) and returns the selection with a description of the subset ("" for
 // the whole set). Unknown ids are an error naming them.
 func Select(items []*Item, limit int, ids []string) ([]*Item, string, error) {
+	if limit < 0 {
+		return nil, "", fmt.Errorf("limit %d: want a number of tasks ≥ 1, or 0 for all of them", limit)
+	}
 	total := countTasks(items)
 	subset := ""
 	if len(ids) > 0 {

@@ -3,10 +3,8 @@ package harness
 import (
 	"crypto/sha256"
 	"encoding/binary"
-	"encoding/json"
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -52,15 +50,14 @@ type ViewOptions struct {
 }
 
 // ReadIdentifiers reads a built dataset's identifiers.json (a list of puzzle
-// names, index = identifier) into a name → identifier map.
-func ReadIdentifiers(path string) (map[string]int32, error) {
-	data, err := os.ReadFile(path)
+// names, index = identifier) into a name → identifier map. A list longer
+// than maxCount (the model's puzzle-embedding rows: an identifier past them
+// could not be looked up) is refused while it is read, and the file's size
+// is checked against it first.
+func ReadIdentifiers(path string, maxCount int) (map[string]int32, error) {
+	names, err := tasks.ReadIdentifiers(path, maxCount, "the model's puzzle-embedding rows")
 	if err != nil {
 		return nil, err
-	}
-	var names []string
-	if err := json.Unmarshal(data, &names); err != nil {
-		return nil, fmt.Errorf("%s: want a JSON list of puzzle names: %v", path, err)
 	}
 	ids := make(map[string]int32, len(names))
 	for i, n := range names {

@@ -23,7 +23,7 @@ const (
 	MaxLayers       = 1 << 6  // layers of one level
 	MaxBlockCalls   = 1 << 12 // block applications of one supervision step (TRM 3×7×2 = 42)
 	MaxHaltSteps    = 1 << 10 // supervision steps (16)
-	MaxPuzzleIDs    = 1 << 24 // rows of the puzzle-embedding table
+	MaxPuzzleIDs    = 1 << 22 // rows of the puzzle-embedding table (ARC-AGI-2: 1.19 M)
 	MaxPuzzleTable  = 1 << 30 // elements of the table (ARC-AGI-2: 1.19 M × 512 = 610 M)
 	MaxDenseWeights = 1 << 28 // elements of every other weight (TRM 7 M, HRM 27 M)
 )

@@ -70,6 +70,9 @@ func parse(path string, data []byte) (*Run, error) {
 		if err := strictUnmarshal(text, &it); err != nil {
 			return nil, fmt.Errorf("%s: line %d: %v", path, line, err)
 		}
+		if err := it.check(); err != nil {
+			return nil, fmt.Errorf("%s: line %d: %v", path, line, err)
+		}
 		r.Items = append(r.Items, it)
 	}
 	return r, nil

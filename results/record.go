@@ -75,6 +75,17 @@ type Cells struct {
 	Total   int `json:"total"`
 }
 
+// check refuses values no run writes: a negative wall time or step count.
+func (it Item) check() error {
+	switch {
+	case it.Seconds < 0:
+		return fmt.Errorf("test input %s: seconds %g is negative", it.Key(), it.Seconds)
+	case it.Steps < 0:
+		return fmt.Errorf("test input %s: steps %d is negative", it.Key(), it.Steps)
+	}
+	return nil
+}
+
 // Key identifies an item within a run.
 func (it Item) Key() string { return fmt.Sprintf("%s#%d", it.TaskID, it.TestIndex) }
 

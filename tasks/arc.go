@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -290,7 +291,7 @@ func (a *arcIn) finish(data func() ([]byte, error)) {
 // openJSON opens a user's JSON file for streaming, refusing special files
 // and files over maxJSONBytes; source reads it whole again to locate a
 // syntax error.
-func openJSON(path string) (io.ReadCloser, func() ([]byte, error), error) {
+func openJSON(path string) (*os.File, func() ([]byte, error), error) {
 	f, err := userfile.Open(path)
 	if err != nil {
 		return nil, nil, err

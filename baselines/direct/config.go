@@ -102,6 +102,15 @@ func (c Config) Kind() string {
 // puzzle_emb_len (1 for the released configs).
 func (c Config) PrefixLen() int { return c.dims().PrefixLen() }
 
+// puzzleRows is the number of rows of the puzzle-embedding table: 0
+// without one (puzzle_emb_ndim 0), whatever num_puzzle_identifiers says.
+func (c Config) puzzleRows() int {
+	if c.PuzzleEmbNdim == 0 {
+		return 0
+	}
+	return c.NumPuzzleIdentifiers
+}
+
 // Positions is T = P + seq_len.
 func (c Config) Positions() int { return c.PrefixLen() + c.SeqLen }
 

@@ -59,6 +59,9 @@ a deterministic 1/N of the tasks for `+"`arceval merge`"+`.`)
 	if *format != "text" && *format != "json" {
 		return usageError{"eval: --format must be text or json"}
 	}
+	if *limit < 0 {
+		return usageError{fmt.Sprintf("eval: --limit %d: want a number of tasks ≥ 1, or 0 for all of them", *limit)}
+	}
 	idMode, err := harness.ParsePuzzleIDMode(*puzzleIDs)
 	if err != nil {
 		return usageError{err.Error()}
@@ -90,7 +93,10 @@ a deterministic 1/N of the tasks for `+"`arceval merge`"+`.`)
 	var unknownIDs atomic.Int64
 	vo := harness.ViewOptions{Views: *views, Seed: *seed, IDs: idMode, NumIDs: info.PuzzleIDs, Unknown: &unknownIDs}
 	if *identifiers != "" {
-		if vo.Identifiers, err = harness.ReadIdentifiers(*identifiers); err != nil {
+		if info.PuzzleIDs == 0 {
+			return usageError{fmt.Sprintf("eval: --identifiers: %s has no puzzle-embedding table", *mf.model)}
+		}
+		if vo.Identifiers, err = harness.ReadIdentifiers(*identifiers, info.PuzzleIDs); err != nil {
 			return err
 		}
 	}

@@ -63,7 +63,7 @@ func TestHostileModelConfigs(t *testing.T) {
 	}{
 		{"seq_len", 100_000_000, "seq_len 100000000 outside 1..4096", false},
 		{"vocab_size", big, "vocab_size 1099511627776 outside 1..4096", false},
-		{"num_puzzle_identifiers", big, "num_puzzle_identifiers 1099511627776 outside 0..16777216", false},
+		{"num_puzzle_identifiers", big, "num_puzzle_identifiers 1099511627776 outside 0..4194304", false},
 		{"puzzle_emb_len", big, "puzzle_emb_len 1099511627776 outside 0..256", true},
 		{"hidden_size", 1 << 20, "hidden_size 1048576 outside 1..8192", true},
 		{"num_heads", 1 << 20, "must be a positive multiple of num_heads 1048576", true},

@@ -67,14 +67,29 @@ func printSummary(w io.Writer, h results.Header, s results.Summary, format strin
 		fmt.Fprintf(w, "missing %d, empty %d, malformed %d (all counted wrong)\n", s.Missing, s.Empty, s.Malformed)
 	}
 	if len(s.StepAccuracy) > 1 {
-		var parts []string
-		for k, a := range s.StepAccuracy {
-			parts = append(parts, fmt.Sprintf("%d:%.1f", k+1, 100*a))
-		}
-		fmt.Fprintf(w, "by step (%%)     %s\n", strings.Join(parts, " "))
+		fmt.Fprintf(w, "by step (%%)     %s\n", byStep(s.StepAccuracy))
 	}
 	if s.Items > 0 && s.Seconds > 0 {
-		fmt.Fprintf(w, "time            %.1f s, %.3f s per test input, %.1f steps per view\n", s.Seconds, s.Seconds/float64(s.Items), s.MeanSteps)
+		fmt.Fprintf(w, "time            %s, %s per test input, %.1f steps per view\n", results.FormatSeconds(s.Seconds, 1), results.FormatSeconds(s.Seconds/float64(s.Items), 3), s.MeanSteps)
 	}
 	return nil
+}
+
+// maxStepsListed bounds the steps the summary lists one by one.
+const maxStepsListed = 32
+
+// byStep lists the accuracy after each step ("1:0.0 2:8.3"); past
+// maxStepsListed steps, the first steps, "…" and the last ones.
+func byStep(acc []float64) string {
+	var parts []string
+	for k, a := range acc {
+		if len(acc) > maxStepsListed && k == maxStepsListed-4 {
+			parts = append(parts, fmt.Sprintf("… (%d steps)", len(acc)-maxStepsListed+1))
+		}
+		if len(acc) > maxStepsListed && k >= maxStepsListed-4 && k < len(acc)-3 {
+			continue
+		}
+		parts = append(parts, fmt.Sprintf("%d:%.1f", k+1, 100*a))
+	}
+	return strings.Join(parts, " ")
 }

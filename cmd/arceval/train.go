@@ -103,6 +103,9 @@ evaluations.`+"\n"+recipeHelp()+ablationHelp())
 	if (*out == "") == (*resume == "") {
 		return usageError{"train: give --out for a new run or --resume DIR"}
 	}
+	if *evalLimit < 0 {
+		return usageError{fmt.Sprintf("train: --eval-limit %d: want a number of tasks ≥ 1, or 0 for all of them", *evalLimit)}
+	}
 	if *numAug < -1 {
 		return usageError{fmt.Sprintf("train: --num-aug %d: want ≥ 0 augmented copies, or -1 for the official build's", *numAug)}
 	}

@@ -76,12 +76,19 @@ func LoadFile(path string, cfg *Config) (*Model, *FileTensors, error) {
 	}
 	var c Config
 	switch md := src.File.Metadata(); {
-	case md[checkpoint.MetaKind] != "":
-		if k := md[checkpoint.MetaKind]; k != Kind {
+	case checkpoint.IsNative(md):
+		// AsNative checks the format version, kind and config first: a
+		// file of a newer format is refused, not read as if it were ours.
+		n, err := checkpoint.AsNative(src.File)
+		if err != nil {
 			src.Close()
-			return nil, nil, fmt.Errorf("%s: a %s model, not %s", path, k, Kind)
+			return nil, nil, err
 		}
-		if c, err = ParseConfig([]byte(md[checkpoint.MetaConfig])); err != nil {
+		if n.Kind != Kind {
+			src.Close()
+			return nil, nil, fmt.Errorf("%s: a %s model, not %s", path, n.Kind, Kind)
+		}
+		if c, err = ParseConfig(n.Config); err != nil {
 			src.Close()
 			return nil, nil, fmt.Errorf("%s: %w", path, err)
 		}

@@ -225,3 +225,35 @@ func TestSniffCSVByContent(t *testing.T) {
 		})
 	}
 }
+
+// An identifiers.json is checked for size against the names it may hold
+// before it is parsed, and for count and name length while it is read; the
+// old readers read up to 1 GB and parsed it whole.
+func TestHostileIdentifiers(t *testing.T) {
+	const maxCount = 1000
+	for _, tc := range []struct {
+		name string
+		fill func(w *bufio.Writer)
+		want string
+	}{
+		{"too-large", func(w *bufio.Writer) { w.WriteString("["); repeat(w, `"abc", `, 1_000_000); w.WriteString(`"x"]`) },
+			"bytes, more than a list of 1000 puzzle names (test) can take"},
+		{"too-many", func(w *bufio.Writer) { w.WriteString("["); repeat(w, `"a",`, maxCount); w.WriteString(`"b"]`) },
+			"more than 1000 puzzle names (test)"},
+		{"long-name", func(w *bufio.Writer) { w.WriteString(`["` + strings.Repeat("n", 2000) + `"]`) },
+			"element 0: a puzzle name of 2000 bytes, more than 1024"},
+		{"not-a-name", func(w *bufio.Writer) { w.WriteString(`["a", 7]`) }, "element 1: 7 is not a puzzle name"},
+		{"syntax", func(w *bufio.Writer) { w.WriteString("[\"a\",\n]") }, "invalid JSON at line 2, column 1"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := writeHostile(t, "identifiers.json", tc.fill)
+			var err error
+			testenv.MaxHeap(t, hostileHeap, path, func() { _, err = ReadIdentifiers(path, maxCount, "test") })
+			wantFileErr(t, err, path, tc.want)
+		})
+	}
+	path := writeHostile(t, "identifiers.json", func(w *bufio.Writer) { w.WriteString(`["<blank>", "a|||t0", "b"]`) })
+	if names, err := ReadIdentifiers(path, 3, "test"); err != nil || strings.Join(names, ",") != "<blank>,a|||t0,b" {
+		t.Errorf("valid list: %q, %v", names, err)
+	}
+}

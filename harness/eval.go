@@ -288,17 +288,24 @@ func (ir *itemRun) result() results.Item {
 		}
 		return r
 	}
+	// Without an answer (a hidden test set) nothing is correct or ranked:
+	// the attempts are predictions only.
 	want := keyOf(it.Expected)
+	pos := func(cands []candidate) int {
+		if it.NoAnswer {
+			return 0
+		}
+		return position(cands, want)
+	}
 	for k := range ir.steps {
-		cands := rank(ir.votes[k])
-		p := position(cands, want)
+		p := pos(rank(ir.votes[k]))
 		r.StepExact[k] = p > 0 && p <= 2
 	}
 	cands := rank(last)
-	r.Rank, r.Candidates = position(cands, want), len(cands)
+	r.Rank, r.Candidates = pos(cands), len(cands)
 	for a := 0; a < 2; a++ {
 		c := cands[min(a, len(cands)-1)] // fewer than two answers: repeat the first
-		r.Attempts = append(r.Attempts, results.Attempt{Grid: ir.grids[c.key].Rows(), Correct: c.key == want})
+		r.Attempts = append(r.Attempts, results.Attempt{Grid: ir.grids[c.key].Rows(), Correct: !it.NoAnswer && c.key == want})
 	}
 	for _, c := range cands[:min(len(cands), 10)] {
 		r.Votes = append(r.Votes, c.count)

@@ -15,8 +15,13 @@ type Item struct {
 	Tests     int // test inputs of the task
 	Kind      tasks.Kind
 	Expected  tasks.Grid // the answer in the original frame
-	Rating    int        // Sudoku difficulty / maze path length; -1 unknown
-	Task      int        // index of the task in the set (selection and shards go by task)
+	// NoAnswer marks a test input whose answer is not known (an ARC
+	// challenges file without solutions, such as a hidden test set):
+	// Expected is a placeholder, and its predictions are never correct.
+	NoAnswer bool
+	input    tasks.Grid // the test input of a NoAnswer item (its identity)
+	Rating   int        // Sudoku difficulty / maze path length; -1 unknown
+	Task     int        // index of the task in the set (selection and shards go by task)
 	// views returns the item's views; it is called when the item is
 	// scheduled, so a thousand views per test input are never all in memory.
 	views func() ([]View, error)

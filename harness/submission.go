@@ -94,6 +94,11 @@ type SubmissionScore struct {
 // equal length with cells 0–9 as malformed (and wrong); entries are matched
 // to test inputs by position, so a shifted list scores what it says.
 func ScoreSubmission(path string, data []byte, set *tasks.Set) (SubmissionScore, error) {
+	for _, t := range set.Tasks {
+		if !t.HasSolutions {
+			return SubmissionScore{}, fmt.Errorf("%s: task %s has no test outputs: a set without answers cannot score a submission", set.Name, t.ID)
+		}
+	}
 	var top map[string]json.RawMessage
 	if err := json.Unmarshal(data, &top); err != nil {
 		return SubmissionScore{}, fmt.Errorf("%s: not a submission (want {\"task_id\": [{\"attempt_1\": grid, \"attempt_2\": grid}, …]}): %v", path, err)

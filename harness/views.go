@@ -69,7 +69,7 @@ func ReadIdentifiers(path string, maxCount int) (map[string]int32, error) {
 }
 
 // FromSet makes the items of a loaded set: one per test input, in the set's
-// order. ARC items get opt.Views views — the original, then distinct random
+// order; the test inputs of ARC tasks without solutions are NoAnswer. ARC items get opt.Views views — the original, then distinct random
 // dihedral × colour-permutation copies (black fixed) drawn per task as the
 // official builder draws them; Sudoku and Maze items get their one view.
 func FromSet(set *tasks.Set, opt ViewOptions) ([]*Item, error) {
@@ -79,15 +79,18 @@ func FromSet(set *tasks.Set, opt ViewOptions) ([]*Item, error) {
 		if len(t.Test) == 0 {
 			return nil, fmt.Errorf("%s: task %s has no test input", set.Name, t.ID)
 		}
-		if !t.HasSolutions {
-			return nil, fmt.Errorf("%s: task %s has no test outputs (a challenges file without solutions cannot be scored)", set.Name, t.ID)
+		if !t.HasSolutions && t.Kind != tasks.ARC {
+			return nil, fmt.Errorf("%s: task %s has no test outputs", set.Name, t.ID)
 		}
 		var augs func() []tasks.ARCAug // drawn once per task, when its first view is needed
 		if t.Kind == tasks.ARC {
 			augs = sync.OnceValue(func() []tasks.ARCAug { return drawARCAugs(t, opt.Views, opt.Seed) })
 		}
 		for j, p := range t.Test {
-			it := &Item{TaskID: t.ID, TestIndex: j, Tests: len(t.Test), Kind: t.Kind, Expected: p.Output, Rating: t.Rating, Task: ti}
+			it := &Item{TaskID: t.ID, TestIndex: j, Tests: len(t.Test), Kind: t.Kind, Expected: p.Output, NoAnswer: !t.HasSolutions, Rating: t.Rating, Task: ti}
+			if it.NoAnswer {
+				it.input = p.Input
+			}
 			switch t.Kind {
 			case tasks.ARC:
 				if p.Input.H > tasks.MaxARCSide || p.Input.W > tasks.MaxARCSide {

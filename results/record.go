@@ -38,6 +38,10 @@ type Header struct {
 	Subset     string `json:"subset,omitempty"` // why the selection is not the whole set ("first 20 of 1200 tasks")
 	Views      int    `json:"views"`            // views per test input (ARC voting)
 	Steps      int    `json:"steps"`            // supervision steps per view (the maximum with halting)
+	// NoAnswers marks a run on a set whose answers are not known (an ARC
+	// challenges file without solutions: a hidden test set). Its records
+	// hold predictions only; it has no scores, it makes a submission.
+	NoAnswers bool `json:"no_answers,omitempty"`
 
 	// Protocol is how the run measured (nil in files written before it was
 	// recorded: the protocol is then unknown).

@@ -35,12 +35,15 @@ type Summary struct {
 	StepAccuracy []float64       // micro accuracy after each supervision step
 	MeanSteps    float64         // supervision steps used per view, averaged over items
 	Seconds      float64         // wall time summed over items
+	// NoAnswers: the set has no known answers (Header.NoAnswers); every
+	// accuracy above is meaningless and is neither printed nor written.
+	NoAnswers bool
 }
 
 // Score computes the summary of a run's items against its header's selection.
 // Duplicate items are an error (merge shards with Merge).
 func Score(h Header, items []Item) (Summary, error) {
-	s := Summary{TaskKind: h.TaskKind, Tasks: h.Tasks, TestInputs: h.TestInputs, PassK: map[int]float64{}}
+	s := Summary{TaskKind: h.TaskKind, Tasks: h.Tasks, TestInputs: h.TestInputs, PassK: map[int]float64{}, NoAnswers: h.NoAnswers}
 	type taskScore struct {
 		tests, solved int
 		passK         []int
@@ -160,6 +163,17 @@ func (s Summary) MarshalJSON() ([]byte, error) {
 		Seconds      float64   `json:"seconds"`
 	}
 	c := common{s.TaskKind, s.Missing, s.Empty, s.Malformed, s.StepAccuracy, s.MeanSteps, s.Seconds}
+	if s.NoAnswers {
+		// No answers, no accuracies: what was predicted, and nothing else.
+		c.StepAccuracy = nil
+		return json.Marshal(struct {
+			NoAnswers  bool `json:"no_answers"`
+			Tasks      int  `json:"tasks"`
+			TestInputs int  `json:"test_inputs"`
+			Predicted  int  `json:"predicted"`
+			common
+		}{true, s.Tasks, s.TestInputs, s.Items, c})
+	}
 	if s.TaskKind == "arc" {
 		passK := map[string]float64{}
 		for k, v := range s.PassK {

@@ -48,7 +48,7 @@ a deterministic 1/N of the tasks for `+"`arceval merge`"+`.`)
 	shard := fs.String("shard", "", "evaluate shard K/N of the tasks")
 	out := fs.String("out", "", "run file (JSONL) to write")
 	resume := fs.Bool("resume", false, "continue an existing --out run file, skipping finished test inputs")
-	submission := fs.String("submission", "", "ARC: also write an ARC Prize submission JSON (one entry per test input, both attempts)")
+	submission := fs.String("submission", "", "ARC: also write an ARC Prize submission JSON (one entry per test input, both attempts); a set without answers (a challenges file without solutions: a hidden test set) is evaluated for it, with no scores")
 	format := fs.String("format", "text", "summary format: text or json")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -105,6 +105,9 @@ a deterministic 1/N of the tasks for `+"`arceval merge`"+`.`)
 		return err
 	}
 	kind := es.Kind
+	if es.Identity.NoAnswers && *submission == "" && *out == "" {
+		return usageError{fmt.Sprintf("eval: %s has no answers (a challenges file without solutions): nothing can be scored; pass --submission FILE (and/or --out) to keep the predictions", es.Name)}
+	}
 	if info.PuzzleIDs > 1 && idMode == harness.IDsAuto && *identifiers == "" && !es.Built {
 		fmt.Fprintf(c.stderr, "warning: the model has a %d-row puzzle-embedding table but no identifiers were given; every view runs with the blank id 0 (pass --identifiers, a built split, or --puzzle-id blank to silence this)\n", info.PuzzleIDs)
 	}
@@ -220,7 +223,7 @@ func newHeader(info models.Info, cfg json.RawMessage, es *harness.EvalSet, selec
 		Version: bi.Version, Revision: bi.Revision, GoVersion: bi.GoVersion, Kernel: nn.Kernel(), Machine: machine(),
 		ModelKind: info.Kind, ModelConfig: cfg, Set: es.Name, Fingerprint: es.Fingerprint, Seed: seed,
 		TaskKind: es.Kind.String(), Tasks: nTasks, TestInputs: nInputs, Subset: subset, Views: p.Views, Steps: p.Steps,
-		Protocol: &p,
+		Protocol: &p, NoAnswers: es.Identity.NoAnswers,
 	}
 }
 

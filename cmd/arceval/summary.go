@@ -48,6 +48,13 @@ func printSummary(w io.Writer, h results.Header, s results.Summary, format strin
 	}
 	fmt.Fprintf(w, "protocol %s\n", reports.ProtocolLine(h))
 	pct := func(v float64) string { return fmt.Sprintf("%6.2f%%", 100*v) }
+	if s.NoAnswers {
+		fmt.Fprintf(w, "no answers      the set has no test outputs: nothing is scored (%d of %d test inputs predicted, %d tasks)\n", s.Items, s.TestInputs, s.Tasks)
+		if s.Items > 0 && s.Seconds > 0 {
+			fmt.Fprintf(w, "time            %s, %s per test input, %.1f steps per view\n", results.FormatSeconds(s.Seconds, 1), results.FormatSeconds(s.Seconds/float64(s.Items), 3), s.MeanSteps)
+		}
+		return nil
+	}
 	if s.TaskKind == "arc" {
 		fmt.Fprintf(w, "task-macro      %s   (headline: per task solved/test inputs, mean over %d tasks)\n", pct(s.TaskMacro), s.Tasks)
 		fmt.Fprintf(w, "micro           %s   (%d of %d test inputs)\n", pct(s.Micro), s.Solved, s.TestInputs)

@@ -403,6 +403,9 @@ func trainEvalItems(stderr io.Writer, root, name string, src *trainSource, views
 	if err != nil {
 		return nil, err
 	}
+	if es.Identity.NoAnswers {
+		return nil, usageError{fmt.Sprintf("train: --eval-set %s has no answers (a challenges file without solutions): nothing to evaluate", es.Name)}
+	}
 	if es.Kind == tasks.ARC && !es.Built {
 		fmt.Fprintf(stderr, "warning: %s is evaluated with the blank puzzle id 0, not ids the model trained with; evaluate the build's test split (the --eval-set of a built train split) or train from ARC sets\n", es.Name)
 	}

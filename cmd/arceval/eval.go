@@ -59,6 +59,9 @@ a deterministic 1/N of the tasks for `+"`arceval merge`"+`.`)
 	if *format != "text" && *format != "json" {
 		return usageError{"eval: --format must be text or json"}
 	}
+	if *steps < 0 || *steps > models.MaxHaltSteps {
+		return usageError{fmt.Sprintf("eval: --steps %d: want 0 (the model's) to %d", *steps, models.MaxHaltSteps)}
+	}
 	if *limit < 0 {
 		return usageError{fmt.Sprintf("eval: --limit %d: want a number of tasks ≥ 1, or 0 for all of them", *limit)}
 	}

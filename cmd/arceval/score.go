@@ -12,7 +12,7 @@ import (
 
 // maxSubmissionBytes bounds an ARC Prize submission read for scoring (two
 // 30×30 attempts per test input take a few KB; a full set a few MB).
-const maxSubmissionBytes = 64 << 20
+const maxSubmissionBytes = 16 << 20
 
 func runScore(c *cli, args []string) error {
 	fs := c.newFlags("score", `score RUN.jsonl | score --submission FILE.json --set NAME

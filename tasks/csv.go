@@ -149,6 +149,7 @@ func LoadSudokuCSV(path string) ([]*Task, error) {
 func readSudokuCSV(path string, r io.Reader) ([]*Task, error) {
 	pl := &problemList{file: path}
 	var out []*Task
+	rows := 0
 	err := csvRows(path, r, func(line int, rec []string) bool {
 		item := fmt.Sprintf("line %d", line)
 		q, okQ := parseSudokuCells(rec[1], pl, item, "question", true)
@@ -157,19 +158,33 @@ func readSudokuCSV(path string, r io.Reader) ([]*Task, error) {
 		if okQ && okA {
 			checkSudoku(q, a, pl, item)
 		}
-		out = append(out, &Task{
-			ID: fmt.Sprintf("%d", len(out)), Kind: Sudoku, Source: rec[0], Rating: rating, HasSolutions: true,
+		out = keepTask(out, pl, &Task{
+			ID: fmt.Sprintf("%d", rows), Kind: Sudoku, Source: rec[0], Rating: rating, HasSolutions: true,
 			Test: []Pair{{Input: q, Output: a}},
 		})
+		rows++
 		return true
 	})
 	if err != nil {
 		return nil, err
 	}
-	if len(out) == 0 {
+	if rows == 0 {
 		return nil, fmt.Errorf("%s: no puzzles after the header", path)
 	}
-	return out, pl.err()
+	if err := pl.err(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// keepTask appends t while the file has no problem; after the first one the
+// file is an error, so its rows are checked but no longer kept (a file of
+// millions of bad rows costs the problem list, not a task per row).
+func keepTask(out []*Task, pl *problemList, t *Task) []*Task {
+	if pl.count() > 0 {
+		return nil
+	}
+	return append(out, t)
 }
 
 // parseSudokuCells reads an 81-character row-major board.
@@ -276,7 +291,7 @@ func LoadMazeCSV(path string) ([]*Task, error) {
 func readMazeCSV(path string, r io.Reader) ([]*Task, error) {
 	pl := &problemList{file: path}
 	var out []*Task
-	side := 0
+	rows, side := 0, 0
 	err := csvRows(path, r, func(line int, rec []string) bool {
 		item := fmt.Sprintf("line %d", line)
 		n := intSqrt(len(rec[1]))
@@ -298,19 +313,23 @@ func readMazeCSV(path string, r io.Reader) ([]*Task, error) {
 				pl.add(item, "answer", "%s", msg)
 			}
 		}
-		out = append(out, &Task{
-			ID: fmt.Sprintf("%d", len(out)), Kind: Maze, Source: rec[0], Rating: rating, HasSolutions: true,
+		out = keepTask(out, pl, &Task{
+			ID: fmt.Sprintf("%d", rows), Kind: Maze, Source: rec[0], Rating: rating, HasSolutions: true,
 			Test: []Pair{{Input: q, Output: a}},
 		})
+		rows++
 		return true
 	})
 	if err != nil {
 		return nil, err
 	}
-	if len(out) == 0 && len(pl.list) == 0 {
+	if err := pl.err(); err != nil {
+		return nil, err
+	}
+	if rows == 0 {
 		return nil, fmt.Errorf("%s: no mazes after the header", path)
 	}
-	return out, pl.err()
+	return out, nil
 }
 
 // ParseMaze reads a question and an answer given as row-major strings over

@@ -257,3 +257,16 @@ func TestHostileIdentifiers(t *testing.T) {
 		t.Errorf("valid list: %q, %v", names, err)
 	}
 }
+
+// A CSV of many bad rows keeps the first problems and no rows: the file is
+// an error, so memory does not grow with it (a task was kept per row).
+func TestHostileCSVManyBadRows(t *testing.T) {
+	const rows = 300_000
+	path := writeHostile(t, "bad.csv", func(w *bufio.Writer) {
+		w.WriteString(csvHeader)
+		repeat(w, "s,1,1,1\n", rows)
+	})
+	var err error
+	testenv.MaxHeap(t, 16<<20, path, func() { _, err = LoadSudokuCSV(path) })
+	wantFileErr(t, err, path, strconv.Itoa(2*rows)+" problems:", "line 2: question: 1 characters, want 81")
+}

@@ -318,10 +318,18 @@ func (ir *itemRun) result() results.Item {
 		}
 		return r
 	}
+	// Without an answer (a hidden test set) nothing is correct or ranked:
+	// the attempts are predictions only.
 	want := keyOf(it.Expected)
+	pos := func(cands []candidate) int {
+		if it.NoAnswer {
+			return 0
+		}
+		return position(cands, want)
+	}
 	for k := range ir.steps {
 		cands := rank(ir.votes[k])
-		p := position(cands, want)
+		p := pos(cands)
 		r.StepExact[k] = p > 0 && p <= 2
 		r.StepQHalt[k] = results.Prob(math.NaN()) // no view without NaN: no leading answer
 		if len(cands) > 0 {
@@ -329,7 +337,7 @@ func (ir *itemRun) result() results.Item {
 		}
 	}
 	cands := rank(last)
-	r.Rank, r.Candidates = position(cands, want), len(cands)
+	r.Rank, r.Candidates = pos(cands), len(cands)
 	if len(cands) == 0 { // every view's outputs were NaN: no answer
 		r.Attempts = []results.Attempt{{Grid: [][]int{}}, {Grid: [][]int{}}}
 		r.QHalt = results.Prob(math.NaN())
@@ -337,7 +345,7 @@ func (ir *itemRun) result() results.Item {
 	}
 	for a := 0; a < 2; a++ {
 		c := cands[min(a, len(cands)-1)] // fewer than two answers: repeat the first
-		r.Attempts = append(r.Attempts, results.Attempt{Grid: ir.grids[c.key].Rows(), Correct: c.key == want})
+		r.Attempts = append(r.Attempts, results.Attempt{Grid: ir.grids[c.key].Rows(), Correct: !it.NoAnswer && c.key == want})
 	}
 	for _, c := range cands[:min(len(cands), 10)] {
 		r.Votes = append(r.Votes, c.count)

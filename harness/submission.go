@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 
+	"arceval/internal/jsontok"
 	"arceval/results"
 	"arceval/tasks"
 )
@@ -93,6 +95,11 @@ type SubmissionScore struct {
 // equal length with cells 0–9 as malformed (and wrong); entries are matched
 // to test inputs by position, so a shifted list scores what it says.
 func ScoreSubmission(path string, data []byte, set *tasks.Set) (SubmissionScore, error) {
+	for _, t := range set.Tasks {
+		if !t.HasSolutions {
+			return SubmissionScore{}, fmt.Errorf("%s: task %s has no test outputs: a set without answers cannot score a submission", set.Name, t.ID)
+		}
+	}
 	var top map[string]json.RawMessage
 	if err := json.Unmarshal(data, &top); err != nil {
 		return SubmissionScore{}, fmt.Errorf("%s: not a submission (want {\"task_id\": [{\"attempt_1\": grid, \"attempt_2\": grid}, …]}): %v", path, err)
@@ -177,5 +184,69 @@ func ScoreSubmission(path string, data []byte, set *tasks.Set) (SubmissionScore,
 	return sc, nil
 }
 
-// parseAttempt reads one attempt as an ARC grid, or says what is wrong.
-func parseAttempt(raw json.RawMessage) (tasks.Grid, string) { return parseGridJSON(raw) }
+// parseAttempt reads one attempt as an ARC grid, or says what is wrong. It
+// reads the rows token by token and stops at the 31st row or cell, so an
+// attempt of 10000×10000 cells costs nothing before it is refused.
+func parseAttempt(raw json.RawMessage) (tasks.Grid, string) {
+	in := jsontok.NewReader(bytes.NewReader(raw))
+	const notGrid = "not a list of rows of numbers"
+	t, ok := in.Next()
+	if !ok || !jsontok.IsDelim(t, '[') {
+		return tasks.Grid{}, notGrid
+	}
+	var cells [tasks.MaxARCSide][tasks.MaxARCSide]uint8
+	h, w := 0, 0
+	for ; in.More(); h++ {
+		if h == tasks.MaxARCSide {
+			return tasks.Grid{}, fmt.Sprintf("more than %d rows (want 1–30)", tasks.MaxARCSide)
+		}
+		t, ok := in.Next()
+		if !ok || !jsontok.IsDelim(t, '[') {
+			return tasks.Grid{}, notGrid
+		}
+		n := 0
+		for ; in.More(); n++ {
+			if n == tasks.MaxARCSide {
+				return tasks.Grid{}, fmt.Sprintf("row %d has more than %d cells (want 1–30)", h, tasks.MaxARCSide)
+			}
+			t, ok := in.Next()
+			if !ok {
+				return tasks.Grid{}, notGrid
+			}
+			num, isNum := t.(json.Number)
+			if !isNum {
+				if d, isDelim := t.(json.Delim); isDelim && (d == '[' || d == '{') {
+					return tasks.Grid{}, notGrid
+				}
+				return tasks.Grid{}, fmt.Sprintf("row %d col %d: %s is not a colour 0–9", h, n, jsontok.Describe(t))
+			}
+			v, err := num.Int64()
+			if err != nil || v < 0 || v > 9 || strings.ContainsAny(num.String(), ".eE") {
+				return tasks.Grid{}, fmt.Sprintf("row %d col %d: %s is not a colour 0–9", h, n, num)
+			}
+			cells[h][n] = uint8(v)
+		}
+		if !in.End() {
+			return tasks.Grid{}, notGrid
+		}
+		switch {
+		case h == 0 && n == 0:
+			return tasks.Grid{}, "row 0 has 0 cells (want 1–30)"
+		case h == 0:
+			w = n
+		case n != w:
+			return tasks.Grid{}, fmt.Sprintf("row %d has %d cells, row 0 has %d", h, n, w)
+		}
+	}
+	if !in.End() || !in.AtEOF() {
+		return tasks.Grid{}, notGrid
+	}
+	if h == 0 {
+		return tasks.Grid{}, "0 rows (want 1–30)"
+	}
+	g := tasks.NewGrid(h, w)
+	for r := 0; r < h; r++ {
+		copy(g.Cells[r*w:(r+1)*w], cells[r][:w])
+	}
+	return g, ""
+}

@@ -217,19 +217,18 @@ func figures(rep *Report) []htmlFigure {
 		maxSteps = max(maxSteps, len(s.Run.Summary.StepAccuracy))
 	}
 	if maxSteps > 0 {
-		var cats []string
-		for k := 1; k <= maxSteps; k++ {
-			cats = append(cats, strconv.Itoa(k))
-		}
+		cats, group := stepGroups(maxSteps)
 		var ss []series
 		for _, s := range rep.Runs {
-			y := nanSlice(maxSteps)
-			copy(y, s.Run.Summary.StepAccuracy)
-			ss = append(ss, series{Name: s.Run.Name, Y: y})
+			ss = append(ss, series{Name: s.Run.Name, Y: group(s.Run.Summary.StepAccuracy)})
+		}
+		caption := "The test-time-compute curve: exact accuracy after each supervision step, over all test inputs (missing ones count wrong). ARC: the two-attempt rule applied to the views' votes at that step."
+		if len(cats) < maxSteps {
+			caption += fmt.Sprintf(" %d steps are shown as %d points: the mean accuracy over each range of steps.", maxSteps, len(cats))
 		}
 		figs = append(figs, htmlFigure{ID: "steps", Title: "Accuracy vs supervision step",
 			SVG:     lineChart("exact accuracy after each supervision step", "supervision step", "exact accuracy (micro)", cats, ss),
-			Caption: "The test-time-compute curve: exact accuracy after each supervision step, over all test inputs (missing ones count wrong). ARC: the two-attempt rule applied to the views' votes at that step."})
+			Caption: caption})
 	}
 
 	if fig, ok := frontierFigure(rep); ok {
@@ -388,6 +387,45 @@ func viewsFigure(arc []*RunSummary) htmlFigure {
 	fig.SVG = lineChart("ARC accuracy vs views", "views per test input (voting)", "task-macro (pass@2)", cats, ss)
 	fig.Caption = "Task-macro accuracy of runs of the same model that differ only in --views, with bootstrap whiskers."
 	return fig
+}
+
+// maxCurvePoints bounds the points of a per-step curve: a run whose items
+// record a million steps would otherwise draw a million points (a page of
+// over 100 MB).
+const maxCurvePoints = 64
+
+// stepGroups returns the x categories of a per-step curve over n steps and
+// a function that maps a run's per-step values onto them: one point per
+// step up to maxCurvePoints steps, else consecutive ranges of steps ("1–16")
+// averaged. Steps a run lacks are NaN (not drawn).
+func stepGroups(n int) ([]string, func([]float64) []float64) {
+	size := (n + maxCurvePoints - 1) / maxCurvePoints
+	var cats []string
+	for lo := 0; lo < n; lo += size {
+		hi := min(lo+size, n)
+		if size == 1 {
+			cats = append(cats, strconv.Itoa(lo+1))
+		} else {
+			cats = append(cats, fmt.Sprintf("%d–%d", lo+1, hi))
+		}
+	}
+	group := func(v []float64) []float64 {
+		y := nanSlice(len(cats))
+		for g := range y {
+			sum, cnt := 0.0, 0
+			for k := g * size; k < min((g+1)*size, len(v)); k++ {
+				if !math.IsNaN(v[k]) {
+					sum += v[k]
+					cnt++
+				}
+			}
+			if cnt > 0 {
+				y[g] = sum / float64(cnt)
+			}
+		}
+		return y
+	}
+	return cats, group
 }
 
 func nanSlice(n int) []float64 {

@@ -125,7 +125,7 @@ func (s *RunSummary) timePerItem() string {
 	if sm.Items == 0 || sm.Seconds == 0 {
 		return "—"
 	}
-	return fmt.Sprintf("%.3f s", sm.Seconds/float64(sm.Items))
+	return results.FormatSeconds(sm.Seconds/float64(sm.Items), 3)
 }
 
 // cpuPerTask is the run's mean CPU-seconds per task, "—" when not recorded.

@@ -39,6 +39,10 @@ type Header struct {
 	Subset     string `json:"subset,omitempty"` // why the selection is not the whole set ("first 20 of 1200 tasks")
 	Views      int    `json:"views"`            // views per test input (ARC voting)
 	Steps      int    `json:"steps"`            // supervision steps per view (the maximum with halting)
+	// NoAnswers marks a run on a set whose answers are not known (an ARC
+	// challenges file without solutions: a hidden test set). Its records
+	// hold predictions only; it has no scores, it makes a submission.
+	NoAnswers bool `json:"no_answers,omitempty"`
 
 	// Protocol is how the run measured (nil in files written before it was
 	// recorded: the protocol is then unknown).
@@ -113,6 +117,17 @@ func (p *Prob) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	*p = Prob(f)
+	return nil
+}
+
+// check refuses values no run writes: a negative wall time or step count.
+func (it Item) check() error {
+	switch {
+	case it.Seconds < 0:
+		return fmt.Errorf("test input %s: seconds %g is negative", it.Key(), it.Seconds)
+	case it.Steps < 0:
+		return fmt.Errorf("test input %s: steps %d is negative", it.Key(), it.Steps)
+	}
 	return nil
 }
 

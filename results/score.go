@@ -38,6 +38,9 @@ type Summary struct {
 	Seconds      float64         // wall time summed over items
 	CPUSeconds   float64         // CPU time (all threads) summed over items; 0: not measured
 	Recorded     int             // tasks with at least one record
+	// NoAnswers: the set has no known answers (Header.NoAnswers); every
+	// accuracy above is meaningless and is neither printed nor written.
+	NoAnswers bool
 }
 
 // CPUPerTask is the mean CPU-seconds of a task with a record (0: not
@@ -55,7 +58,7 @@ func Cost(cpuSeconds, pricePerCPUHour float64) float64 { return cpuSeconds / 360
 // Score computes the summary of a run's items against its header's selection.
 // Duplicate items are an error (merge shards with Merge).
 func Score(h Header, items []Item) (Summary, error) {
-	s := Summary{TaskKind: h.TaskKind, Tasks: h.Tasks, TestInputs: h.TestInputs, PassK: map[int]float64{}}
+	s := Summary{TaskKind: h.TaskKind, Tasks: h.Tasks, TestInputs: h.TestInputs, PassK: map[int]float64{}, NoAnswers: h.NoAnswers}
 	type taskScore struct {
 		tests, solved int
 		passK         []int
@@ -183,6 +186,17 @@ func (s Summary) MarshalJSON() ([]byte, error) {
 		CPUPerTask   float64   `json:"cpu_seconds_per_task,omitempty"`
 	}
 	c := common{s.TaskKind, s.Missing, s.Empty, s.Malformed, s.NaN, s.StepAccuracy, s.MeanSteps, s.Seconds, s.CPUSeconds, s.CPUPerTask()}
+	if s.NoAnswers {
+		// No answers, no accuracies: what was predicted, and nothing else.
+		c.StepAccuracy = nil
+		return json.Marshal(struct {
+			NoAnswers  bool `json:"no_answers"`
+			Tasks      int  `json:"tasks"`
+			TestInputs int  `json:"test_inputs"`
+			Predicted  int  `json:"predicted"`
+			common
+		}{true, s.Tasks, s.TestInputs, s.Items, c})
+	}
 	if s.TaskKind == "arc" {
 		passK := map[string]float64{}
 		for k, v := range s.PassK {

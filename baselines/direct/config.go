@@ -16,6 +16,7 @@ import (
 	"maps"
 
 	"arceval/baselines/internal/act"
+	"arceval/models"
 )
 
 // Config is the official Model_ACTV2Config; JSON names are the official
@@ -71,8 +72,17 @@ func (c Config) Validate() error {
 	var layers error
 	if c.HLayers < 1 {
 		layers = fmt.Errorf("transformer baseline config: H_layers %d must be ≥ 1", c.HLayers)
+	} else {
+		// H_cycles is not used (one pass of H_level per step), but bounded.
+		layers = act.CheckCycles("transformer baseline", c.HLayers, models.Range{Name: "H_layers", Value: c.HLayers})
+		if layers == nil && (c.HCycles < 0 || c.HCycles > models.MaxCycles) {
+			layers = models.CheckRanges("transformer baseline", models.Range{Name: "H_cycles", Value: c.HCycles, Min: 0, Max: models.MaxCycles})
+		}
 	}
-	return c.arch().Validate("transformer baseline", layers, "")
+	if err := c.arch().Validate("transformer baseline", layers, ""); err != nil {
+		return err
+	}
+	return act.CheckSpecs("transformer baseline", c.Specs())
 }
 
 // arch is the part of c that act.Arch validates.
@@ -91,6 +101,15 @@ func (c Config) Kind() string {
 // PrefixLen is P = ceil(puzzle_emb_ndim / hidden_size), the official
 // puzzle_emb_len (1 for the released configs).
 func (c Config) PrefixLen() int { return c.dims().PrefixLen() }
+
+// puzzleRows is the number of rows of the puzzle-embedding table: 0
+// without one (puzzle_emb_ndim 0), whatever num_puzzle_identifiers says.
+func (c Config) puzzleRows() int {
+	if c.PuzzleEmbNdim == 0 {
+		return 0
+	}
+	return c.NumPuzzleIdentifiers
+}
 
 // Positions is T = P + seq_len.
 func (c Config) Positions() int { return c.PrefixLen() + c.SeqLen }

@@ -103,7 +103,7 @@ func (m *Model) Step(s *State, b Batch, out *StepOutput, opt StepOptions, ar *nn
 
 // Info describes the model for the harness.
 func (m *Model) Info() models.Info {
-	return models.Info{Kind: m.Cfg.Kind(), SeqLen: m.Cfg.SeqLen, Vocab: m.Cfg.VocabSize, MaxSteps: m.Cfg.HaltMaxSteps, PuzzleIDs: m.Cfg.NumPuzzleIdentifiers}
+	return models.Info{Kind: m.Cfg.Kind(), SeqLen: m.Cfg.SeqLen, Vocab: m.Cfg.VocabSize, MaxSteps: m.Cfg.HaltMaxSteps, PuzzleIDs: m.Cfg.puzzleRows()}
 }
 
 // NewRun starts a batch's carry with its own arena (models.Model).

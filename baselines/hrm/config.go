@@ -14,6 +14,7 @@ import (
 	"fmt"
 
 	"arceval/baselines/internal/act"
+	"arceval/models"
 )
 
 // Config is the official HierarchicalReasoningModel_ACTV1Config; JSON names
@@ -59,8 +60,16 @@ func (c Config) Validate() error {
 	var layers error
 	if c.HCycles < 1 || c.LCycles < 1 || c.HLayers < 1 || c.LLayers < 1 {
 		layers = fmt.Errorf("hrm config: H_cycles %d, L_cycles %d, H_layers %d, L_layers %d must be ≥ 1", c.HCycles, c.LCycles, c.HLayers, c.LLayers)
+	} else {
+		// Per step: H_cycles × (L_cycles × L_layers + H_layers) blocks.
+		layers = act.CheckCycles("hrm", c.HCycles*(c.LCycles*c.LLayers+c.HLayers),
+			models.Range{Name: "H_cycles", Value: c.HCycles}, models.Range{Name: "L_cycles", Value: c.LCycles},
+			models.Range{Name: "H_layers", Value: c.HLayers}, models.Range{Name: "L_layers", Value: c.LLayers})
 	}
-	return c.arch().Validate("hrm", layers, "; presets without it take it from the checkpoint")
+	if err := c.arch().Validate("hrm", layers, "; presets without it take it from the checkpoint"); err != nil {
+		return err
+	}
+	return act.CheckSpecs("hrm", c.Specs())
 }
 
 // arch is the part of c that act.Arch validates.
@@ -71,6 +80,15 @@ func (c Config) arch() act.Arch {
 // PrefixLen is P = ceil(puzzle_emb_ndim / hidden_size), the official
 // puzzle_emb_len (1 for the released configs).
 func (c Config) PrefixLen() int { return c.dims().PrefixLen() }
+
+// puzzleRows is the number of rows of the puzzle-embedding table: 0
+// without one (puzzle_emb_ndim 0), whatever num_puzzle_identifiers says.
+func (c Config) puzzleRows() int {
+	if c.PuzzleEmbNdim == 0 {
+		return 0
+	}
+	return c.NumPuzzleIdentifiers
+}
 
 // Positions is T = P + seq_len.
 func (c Config) Positions() int { return c.PrefixLen() + c.SeqLen }

@@ -150,7 +150,7 @@ func (m *Model) TargetQContinue(s *State, dst []float32, ar *nn.Arena) error {
 
 // Info describes the model for the harness.
 func (m *Model) Info() models.Info {
-	return models.Info{Kind: Kind, SeqLen: m.Cfg.SeqLen, Vocab: m.Cfg.VocabSize, MaxSteps: m.Cfg.HaltMaxSteps, PuzzleIDs: m.Cfg.NumPuzzleIdentifiers}
+	return models.Info{Kind: Kind, SeqLen: m.Cfg.SeqLen, Vocab: m.Cfg.VocabSize, MaxSteps: m.Cfg.HaltMaxSteps, PuzzleIDs: m.Cfg.puzzleRows()}
 }
 
 // NewRun starts a batch's carry with its own arena (models.Model).

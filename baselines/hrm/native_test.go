@@ -1,6 +1,7 @@
 package hrm
 
 import (
+	"maps"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -8,6 +9,7 @@ import (
 
 	"arceval/internal/parity"
 	"arceval/internal/testenv"
+	"arceval/models/checkpoint"
 	"arceval/models/trm"
 )
 
@@ -115,5 +117,40 @@ func TestLoadFileOfficial(t *testing.T) {
 	}
 	if _, _, err := LoadFile(path, nil); err == nil || !strings.Contains(err.Error(), "has no config inside") {
 		t.Errorf("err = %v", err)
+	}
+}
+
+// A native HRM file of a format this build does not know is refused (the
+// families' LoadFile skipped AsNative's version check).
+func TestLoadFileChecksNativeFormat(t *testing.T) {
+	cfg, err := ReadConfigFile(testenv.Fixture(t, "tiny_hrm")+".json", DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := openTensors(t, testenv.Fixture(t, "tiny_hrm")+".state_dict")
+	out := filepath.Join(t.TempDir(), "tiny_hrm.safetensors")
+	if _, err := Import(src, cfg, out, map[string]string{"note": "test"}); err != nil {
+		t.Fatal(err)
+	}
+	f, err := checkpoint.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var list []checkpoint.NamedTensor
+	for _, k := range f.Keys() {
+		tn, _ := f.Tensor(k)
+		nt := checkpoint.FromTensor(tn)
+		nt.Name = k
+		list = append(list, nt)
+	}
+	defer f.Close()
+	md := maps.Clone(f.Metadata())
+	md[checkpoint.MetaFormat] = "2"
+	newer := filepath.Join(t.TempDir(), "newer.safetensors")
+	if err := checkpoint.WriteSafetensors(newer, list, md); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := LoadFile(newer, nil); err == nil || !strings.Contains(err.Error(), newer) || !strings.Contains(err.Error(), `arceval.format is "2", this build reads "1"`) {
+		t.Errorf("error %v, want the format refused naming the file", err)
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"arceval/harness"
 	"arceval/internal/atomicfile"
 	"arceval/internal/runlock"
+	"arceval/internal/userfile"
 	"arceval/models"
 	"arceval/models/nn"
 	"arceval/results"
@@ -54,7 +55,7 @@ build's test split, whose puzzle identifiers are checked against it).
 	shard := fs.String("shard", "", "evaluate shard K/N of the tasks")
 	out := fs.String("out", "", "run file (JSONL) to write")
 	resume := fs.Bool("resume", false, "continue an existing --out run file, skipping finished test inputs")
-	submission := fs.String("submission", "", "ARC: also write an ARC Prize submission JSON (one entry per test input, both attempts)")
+	submission := fs.String("submission", "", "ARC: also write an ARC Prize submission JSON (one entry per test input, both attempts); a set without answers (a challenges file without solutions: a hidden test set) is evaluated for it, with no scores")
 	format := fs.String("format", "text", "summary format: text or json")
 	price := priceFlag(fs)
 	dryRun := fs.Bool("dry-run", false, "preflight: check the set and model, time a few steps and print the work and estimated wall time; evaluate nothing")
@@ -86,6 +87,12 @@ build's test split, whose puzzle identifiers are checked against it).
 	}
 	if *format != "text" && *format != "json" {
 		return usageError{"eval: --format must be text or json"}
+	}
+	if *steps < 0 || *steps > models.MaxHaltSteps {
+		return usageError{fmt.Sprintf("eval: --steps %d: want 0 (the model's) to %d", *steps, models.MaxHaltSteps)}
+	}
+	if *limit < 0 {
+		return usageError{fmt.Sprintf("eval: --limit %d: want a number of tasks ≥ 1, or 0 for all of them", *limit)}
 	}
 	idMode, err := harness.ParsePuzzleIDMode(*puzzleIDs)
 	if err != nil {
@@ -135,7 +142,10 @@ build's test split, whose puzzle identifiers are checked against it).
 	var unknownIDs atomic.Int64
 	vo := harness.ViewOptions{Views: *views, Seed: *seed, IDs: idMode, NumIDs: info.PuzzleIDs, Unknown: &unknownIDs}
 	if *identifiers != "" {
-		if vo.Identifiers, err = harness.ReadIdentifiers(*identifiers); err != nil {
+		if info.PuzzleIDs == 0 {
+			return usageError{fmt.Sprintf("eval: --identifiers: %s has no puzzle-embedding table", *mf.model)}
+		}
+		if vo.Identifiers, err = harness.ReadIdentifiers(*identifiers, info.PuzzleIDs); err != nil {
 			return err
 		}
 	}
@@ -144,6 +154,9 @@ build's test split, whose puzzle identifiers are checked against it).
 		return err
 	}
 	kind := es.Kind
+	if es.Identity.NoAnswers && *submission == "" && *out == "" {
+		return usageError{fmt.Sprintf("eval: %s has no answers (a challenges file without solutions): nothing can be scored; pass --submission FILE (and/or --out) to keep the predictions", es.Name)}
+	}
 	if info.PuzzleIDs > 1 && idMode == harness.IDsAuto && *identifiers == "" && !es.Built {
 		fmt.Fprintf(c.stderr, "warning: the model has a %d-row puzzle-embedding table but no identifiers were given; every view runs with the blank id 0 (pass --identifiers, a built split, or --puzzle-id blank to silence this)\n", info.PuzzleIDs)
 	}
@@ -267,7 +280,7 @@ func newHeader(info models.Info, cfg json.RawMessage, es *harness.EvalSet, selec
 		Version: bi.Version, Revision: bi.Revision, GoVersion: bi.GoVersion, Kernel: nn.Kernel(), Machine: machine(),
 		ModelKind: info.Kind, ModelConfig: cfg, Set: es.Name, Fingerprint: es.Fingerprint, Seed: seed,
 		TaskKind: es.Kind.String(), Tasks: nTasks, TestInputs: nInputs, Subset: subset, Views: p.Views, Steps: p.Steps,
-		Protocol: &p,
+		Protocol: &p, NoAnswers: es.Identity.NoAnswers,
 	}
 }
 
@@ -278,7 +291,7 @@ func isBuilt(path string) bool { return harness.IsBuilt(path) }
 func builtFingerprint(split *tasks.BuiltSplit) string { return harness.BuiltFingerprint(split) }
 
 func fileSHA256(path string) (string, error) {
-	f, err := os.Open(path)
+	f, err := userfile.Open(path)
 	if err != nil {
 		return "", err
 	}

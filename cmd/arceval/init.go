@@ -36,6 +36,10 @@ checkpoint exists.`)
 	if *ids > 0 {
 		cfg.NumPuzzleIdentifiers = *ids
 	}
+	// Checked before the weights are allocated (WriteTensors checks again).
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
 	if err := trm.WriteTensors(*out, *cfg, trm.InitTensors(*cfg, *seed), map[string]string{"arceval.init_seed": fmt.Sprint(*seed)}); err != nil {
 		return err
 	}

@@ -59,6 +59,9 @@ table.`)
 	if fs.NArg() != 1 {
 		return usageError{"reproduce: name one benchmark: sudoku, maze, arc1 or arc2"}
 	}
+	if *limit < 0 {
+		return usageError{fmt.Sprintf("reproduce: --limit %d: want a number of tasks ≥ 1, or 0 for all of them", *limit)}
+	}
 	bench := fs.Arg(0)
 	p, ok := protocols[bench]
 	if !ok {

@@ -2,13 +2,17 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"strings"
 
 	"arceval/harness"
+	"arceval/internal/userfile"
 	"arceval/results"
 	"arceval/tasks"
 )
+
+// maxSubmissionBytes bounds an ARC Prize submission read for scoring (two
+// 30×30 attempts per test input take a few KB; a full set a few MB).
+const maxSubmissionBytes = 16 << 20
 
 func runScore(c *cli, args []string) error {
 	fs := c.newFlags("score", `score RUN.jsonl | score --submission FILE.json --set NAME
@@ -43,7 +47,7 @@ Maze: exact and cell accuracy.`)
 		if s.Kind != tasks.ARC {
 			return usageError{fmt.Sprintf("score: %s is a %s set; submissions are for ARC", s.Name, s.Kind)}
 		}
-		raw, err := os.ReadFile(*submission)
+		raw, err := userfile.ReadFile(*submission, maxSubmissionBytes)
 		if err != nil {
 			return err
 		}

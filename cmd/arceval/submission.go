@@ -2,18 +2,13 @@ package main
 
 import (
 	"fmt"
-	"io"
-	"os"
 
 	"arceval/harness"
 	"arceval/internal/atomicfile"
+	"arceval/internal/userfile"
 	"arceval/results"
 	"arceval/tasks"
 )
-
-// maxSubmissionBytes bounds a submission file: a full ARC-AGI evaluation
-// answered with two 30×30 grids per test input is a few MB.
-const maxSubmissionBytes = 256 << 20
 
 // maxProblemsShown caps the problems listed (the count is always given).
 const maxProblemsShown = 200
@@ -102,7 +97,7 @@ status is 1 when there is any.`)
 		return usageError{"submission validate: want one submission file"}
 	}
 	path := fs.Arg(0)
-	raw, err := readBounded(path, maxSubmissionBytes)
+	raw, err := userfile.ReadFile(path, maxSubmissionBytes)
 	if err != nil {
 		return err
 	}
@@ -132,25 +127,4 @@ status is 1 when there is any.`)
 	}
 	fmt.Fprintf(c.stdout, "%s: valid, %s: %d tasks, %d test inputs, two attempts each\n", path, against, sc.Tasks, sc.TestInputs)
 	return nil
-}
-
-// readBounded reads a whole file, refusing one larger than limit bytes
-// before reading it.
-func readBounded(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.Size() > limit {
-		return nil, fmt.Errorf("%s: %d bytes, more than the %d a submission may have", path, st.Size(), limit)
-	}
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("%s: more than the %d bytes a submission may have", path, limit)
-	}
-	return data, nil
 }

@@ -57,6 +57,13 @@ func printSummary(w io.Writer, h results.Header, s results.Summary, format strin
 	}
 	fmt.Fprintf(w, "protocol %s\n", reports.ProtocolLine(h))
 	pct := func(v float64) string { return fmt.Sprintf("%6.2f%%", 100*v) }
+	if s.NoAnswers {
+		fmt.Fprintf(w, "no answers      the set has no test outputs: nothing is scored (%d of %d test inputs predicted, %d tasks)\n", s.Items, s.TestInputs, s.Tasks)
+		if s.Items > 0 && s.Seconds > 0 {
+			fmt.Fprintf(w, "time            %s, %s per test input, %.1f steps per view\n", results.FormatSeconds(s.Seconds, 1), results.FormatSeconds(s.Seconds/float64(s.Items), 3), s.MeanSteps)
+		}
+		return nil
+	}
 	if s.TaskKind == "arc" {
 		fmt.Fprintf(w, "task-macro      %s   (headline: per task solved/test inputs, mean over %d tasks)\n", pct(s.TaskMacro), s.Tasks)
 		fmt.Fprintf(w, "micro           %s   (%d of %d test inputs)\n", pct(s.Micro), s.Solved, s.TestInputs)
@@ -79,14 +86,10 @@ func printSummary(w io.Writer, h results.Header, s results.Summary, format strin
 		fmt.Fprintf(w, "NaN outputs     %d test inputs had views whose outputs held NaN: those views gave no answer (counted wrong; q_halt_prob null when no view answered)\n", s.NaN)
 	}
 	if len(s.StepAccuracy) > 1 {
-		var parts []string
-		for k, a := range s.StepAccuracy {
-			parts = append(parts, fmt.Sprintf("%d:%.1f", k+1, 100*a))
-		}
-		fmt.Fprintf(w, "by step (%%)     %s\n", strings.Join(parts, " "))
+		fmt.Fprintf(w, "by step (%%)     %s\n", byStep(s.StepAccuracy))
 	}
 	if s.Items > 0 && s.Seconds > 0 {
-		fmt.Fprintf(w, "time            %.1f s, %.3f s per test input, %.1f steps per view\n", s.Seconds, s.Seconds/float64(s.Items), s.MeanSteps)
+		fmt.Fprintf(w, "time            %s, %s per test input, %.1f steps per view\n", results.FormatSeconds(s.Seconds, 1), results.FormatSeconds(s.Seconds/float64(s.Items), 3), s.MeanSteps)
 	}
 	if s.CPUSeconds > 0 {
 		fmt.Fprintf(w, "cost            %s\n", costLine(s, price))
@@ -115,4 +118,23 @@ func checkPrice(cmd string, p float64) error {
 		return usageError{fmt.Sprintf("%s: --price-per-cpu-hour %v: want a price ≥ 0", cmd, p)}
 	}
 	return nil
+}
+
+// maxStepsListed bounds the steps the summary lists one by one.
+const maxStepsListed = 32
+
+// byStep lists the accuracy after each step ("1:0.0 2:8.3"); past
+// maxStepsListed steps, the first steps, "…" and the last ones.
+func byStep(acc []float64) string {
+	var parts []string
+	for k, a := range acc {
+		if len(acc) > maxStepsListed && k == maxStepsListed-4 {
+			parts = append(parts, fmt.Sprintf("… (%d steps)", len(acc)-maxStepsListed+1))
+		}
+		if len(acc) > maxStepsListed && k >= maxStepsListed-4 && k < len(acc)-3 {
+			continue
+		}
+		parts = append(parts, fmt.Sprintf("%d:%.1f", k+1, 100*a))
+	}
+	return strings.Join(parts, " ")
 }

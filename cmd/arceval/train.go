@@ -104,6 +104,9 @@ evaluations.`+"\n"+recipeHelp()+ablationHelp())
 	if (*out == "") == (*resume == "") {
 		return usageError{"train: give --out for a new run or --resume DIR"}
 	}
+	if *evalLimit < 0 {
+		return usageError{fmt.Sprintf("train: --eval-limit %d: want a number of tasks ≥ 1, or 0 for all of them", *evalLimit)}
+	}
 	if *numAug < -1 {
 		return usageError{fmt.Sprintf("train: --num-aug %d: want ≥ 0 augmented copies, or -1 for the official build's", *numAug)}
 	}
@@ -440,6 +443,9 @@ func trainEvalItems(stderr io.Writer, root, name string, src *trainSource, views
 	es, err := harness.LoadEvalSet(root, name, vo)
 	if err != nil {
 		return nil, err
+	}
+	if es.Identity.NoAnswers {
+		return nil, usageError{fmt.Sprintf("train: --eval-set %s has no answers (a challenges file without solutions): nothing to evaluate", es.Name)}
 	}
 	if es.Kind == tasks.ARC && !es.Built {
 		fmt.Fprintf(stderr, "warning: %s is evaluated with the blank puzzle id 0, not ids the model trained with; evaluate the build's test split (the --eval-set of a built train split) or train from ARC sets\n", es.Name)

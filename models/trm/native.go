@@ -3,9 +3,9 @@ package trm
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 	"strings"
 
+	"arceval/internal/userfile"
 	"arceval/models/checkpoint"
 )
 
@@ -83,12 +83,19 @@ func LoadFile(path string, cfg *Config) (*Model, *FileTensors, error) {
 	}
 	var c Config
 	switch md := src.File.Metadata(); {
-	case md[checkpoint.MetaKind] != "":
-		if k := md[checkpoint.MetaKind]; k != Kind {
+	case checkpoint.IsNative(md):
+		// AsNative checks the format version, kind and config first: a
+		// file of a newer format is refused, not read as if it were ours.
+		n, err := checkpoint.AsNative(src.File)
+		if err != nil {
 			src.Close()
-			return nil, nil, fmt.Errorf("%s: a %s model, not %s", path, k, Kind)
+			return nil, nil, err
 		}
-		if c, err = ParseConfig([]byte(md[checkpoint.MetaConfig])); err != nil {
+		if n.Kind != Kind {
+			src.Close()
+			return nil, nil, fmt.Errorf("%s: a %s model, not %s", path, n.Kind, Kind)
+		}
+		if c, err = ParseConfig(n.Config); err != nil {
 			src.Close()
 			return nil, nil, fmt.Errorf("%s: %w", path, err)
 		}
@@ -187,11 +194,16 @@ func WriteTensors(path string, c Config, t TensorMap, meta map[string]string) er
 	return checkpoint.WriteNative(path, Kind, cfg, list, meta)
 }
 
+// maxConfigBytes bounds a model config file: a config dict or an
+// all_config.yaml is a few KB, a parity fixture's JSON (read whole for its
+// config member) at most 300 KB.
+const maxConfigBytes = 4 << 20
+
 // ReadConfigDict reads the official config dict of a model config file, as
 // ReadConfigFile does, without decoding it into a TRM Config (the baselines
 // use it for their own configs).
 func ReadConfigDict(path string) (map[string]any, error) {
-	data, err := os.ReadFile(path)
+	data, err := userfile.ReadFile(path, maxConfigBytes)
 	if err != nil {
 		return nil, err
 	}

@@ -95,11 +95,20 @@ func LoadFile[C, M any](path string, kinds []string, cfg *C, parse func([]byte) 
 	}
 	var c C
 	md := src.File.Metadata()
-	switch k := md[checkpoint.MetaKind]; {
-	case k != "" && !slices.Contains(kinds, k):
-		err = fmt.Errorf("a %s model, not %s", k, strings.Join(kinds, " or "))
-	case k != "":
-		c, err = parse([]byte(md[checkpoint.MetaConfig]))
+	var n *checkpoint.Native
+	if checkpoint.IsNative(md) {
+		// The format version, kind and config are checked first: a file of
+		// a newer format is refused, not read as if it were ours.
+		if n, err = checkpoint.AsNative(src.File); err != nil {
+			src.Close()
+			return zero, nil, err
+		}
+	}
+	switch {
+	case n != nil && !slices.Contains(kinds, n.Kind):
+		err = fmt.Errorf("a %s model, not %s", n.Kind, strings.Join(kinds, " or "))
+	case n != nil:
+		c, err = parse(n.Config)
 	case cfg != nil:
 		c = infer(*cfg, src)
 	default:

@@ -2,7 +2,7 @@ package harness
 
 import (
 	"context"
-	"fmt"
+	"math"
 	"time"
 
 	"arceval/models"
@@ -14,13 +14,17 @@ import (
 // Options control an evaluation run.
 type Options struct {
 	Batch int  // rows per model batch (views of several items share a batch)
-	Steps int  // supervision steps per view (0: the model's maximum)
+	Steps int  // supervision steps per view (0: the model's halt_max_steps; more continues the recursion)
 	Halt  bool // stop a view early when its q_halt > 0
 	// Progress, when set, is called after each batch with the items finished
 	// so far and the total.
 	Progress func(done, total int)
 	// Timing, when set, receives where the wall time went.
 	Timing *Timing
+	// CPUClock reads the CPU time used so far (nil: ProcessCPU). Each
+	// batch's CPU time is shared among its rows, like the wall time, into
+	// the records' CPU-seconds; a clock that reads 0 records none.
+	CPUClock func() time.Duration
 }
 
 // Timing splits an evaluation's wall time between the model's steps and
@@ -41,20 +45,28 @@ func (t Timing) Overhead() float64 {
 // with each item's record, in item order. Records depend only on the model,
 // the items and Steps/Halt — not on Batch, threads or which items run
 // together (rows of a batch are independent). Seconds is the item's share of
-// the wall time of the batches its views ran in.
+// the wall time of the batches its views ran in, CPUSeconds its share of
+// their CPU time (all threads).
 func Evaluate(ctx context.Context, m models.Model, items []*Item, opt Options, emit func(results.Item) error) error {
 	info := m.Info()
 	steps := opt.Steps
 	if steps <= 0 {
 		steps = info.MaxSteps
 	}
+	// Beyond the training depth the carry goes on (test-time compute); up
+	// to it the model halts at its own depth, as it always did.
+	stepOpt := models.StepOptions{HaltOnQ: opt.Halt}
 	if steps > info.MaxSteps {
-		return fmt.Errorf("--steps %d: the model runs at most %d supervision steps (halt_max_steps)", steps, info.MaxSteps)
+		stepOpt.MaxSteps = steps
 	}
 	began := time.Now()
 	var modelTime time.Duration
 	if opt.Timing != nil {
 		defer func() { *opt.Timing = Timing{Model: modelTime, Total: time.Since(began)} }()
+	}
+	cpuClock := opt.CPUClock
+	if cpuClock == nil {
+		cpuClock = ProcessCPU
 	}
 	B := max(opt.Batch, 1)
 	S, V := info.SeqLen, info.Vocab
@@ -70,7 +82,7 @@ func Evaluate(ctx context.Context, m models.Model, items []*Item, opt Options, e
 	argmax := make([]int32, S)
 	runBatch := func() error {
 		n := len(batch)
-		start := time.Now()
+		start, cpuStart := time.Now(), cpuClock()
 		for i, r := range batch {
 			v := r.it.views[r.view]
 			for j, t := range v.Tokens {
@@ -89,7 +101,7 @@ func Evaluate(ctx context.Context, m models.Model, items []*Item, opt Options, e
 				return err
 			}
 			t0 := time.Now()
-			if err := run.Step(b, o, models.StepOptions{HaltOnQ: opt.Halt}); err != nil {
+			if err := run.Step(b, o, stepOpt); err != nil {
 				return err
 			}
 			modelTime += time.Since(t0)
@@ -98,8 +110,9 @@ func Evaluate(ctx context.Context, m models.Model, items []*Item, opt Options, e
 				if finished[i] {
 					continue
 				}
-				nn.Argmax(argmax, o.Logits[i*S*V:(i+1)*S*V], S, V)
-				r.it.record(r.view, k, argmax, o.QHalt[i])
+				logits := o.Logits[i*S*V : (i+1)*S*V]
+				nn.Argmax(argmax, logits, S, V)
+				r.it.record(r.view, k, argmax, nonFinite(logits) || math.IsNaN(float64(o.QHalt[i])), o.QHalt[i])
 				if run.Done(i) || k == steps-1 {
 					finished[i] = true
 					r.it.finish(r.view, k+1)
@@ -112,8 +125,13 @@ func Evaluate(ctx context.Context, m models.Model, items []*Item, opt Options, e
 			}
 		}
 		share := time.Since(start).Seconds() / float64(n)
+		cpuShare := 0.0
+		if cpuStart > 0 {
+			cpuShare = max(0, (cpuClock()-cpuStart).Seconds()) / float64(n)
+		}
 		for _, r := range batch {
 			r.it.seconds += share
+			r.it.cpu += cpuShare
 		}
 		batch = batch[:0]
 		return e.flush()
@@ -161,16 +179,8 @@ func (e *evaluator) start(idx int, it *Item) (*itemRun, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(views) == 0 {
-		return nil, fmt.Errorf("task %s test %d: no views", it.TaskID, it.TestIndex)
-	}
-	for _, v := range views {
-		if len(v.Tokens) != e.info.SeqLen {
-			return nil, fmt.Errorf("task %s test %d: %d input tokens, the model reads %d (is this the right set for the model?)", it.TaskID, it.TestIndex, len(v.Tokens), e.info.SeqLen)
-		}
-		if e.info.PuzzleIDs > 0 && int(v.PuzzleID) >= e.info.PuzzleIDs {
-			return nil, fmt.Errorf("task %s test %d: puzzle identifier %d outside the model's %d rows", it.TaskID, it.TestIndex, v.PuzzleID, e.info.PuzzleIDs)
-		}
+	if err := checkViews(e.info, it, views); err != nil {
+		return nil, err
 	}
 	ir := &itemRun{item: it, views: views, left: len(views), steps: e.steps, tokens: e.tokens}
 	ir.votes = make([][]vote, e.steps)
@@ -210,7 +220,8 @@ type itemRun struct {
 	left    int // views still running
 	steps   int
 	seconds float64
-	used    int // most supervision steps a view used
+	cpu     float64 // CPU-seconds
+	used    int     // most supervision steps a view used
 
 	tokens []uint8 // scratch shared with the evaluator (S)
 
@@ -222,9 +233,18 @@ type itemRun struct {
 }
 
 // record stores view v's prediction after step k (argmax tokens (S) and the
-// q_halt logit).
-func (ir *itemRun) record(v, k int, argmax []int32, qHalt float32) {
+// q_halt logit). bad marks a step whose outputs hold NaN (a diverged or
+// overflowing model): its prediction is no answer — it never votes and is
+// never exact — and is counted in the item's record (NaNViews).
+func (ir *itemRun) record(v, k int, argmax []int32, bad bool, qHalt float32) {
 	q := nn.Sigmoid(float64(qHalt))
+	if bad {
+		ir.votes[k][v] = vote{q: math.NaN(), bad: true}
+		if ir.grids == nil {
+			ir.cells = 0
+		}
+		return
+	}
 	if ir.grids != nil {
 		for i, t := range argmax {
 			ir.tokens[i] = uint8(t)
@@ -234,7 +254,7 @@ func (ir *itemRun) record(v, k int, argmax []int32, qHalt float32) {
 		if _, ok := ir.grids[key]; !ok {
 			ir.grids[key] = g
 		}
-		ir.votes[k][v] = vote{key, q}
+		ir.votes[k][v] = vote{key: key, q: q}
 		return
 	}
 	match := 0
@@ -250,7 +270,7 @@ func (ir *itemRun) record(v, k int, argmax []int32, qHalt float32) {
 	if exact {
 		key[0] = 1
 	}
-	ir.votes[k][v] = vote{key, q}
+	ir.votes[k][v] = vote{key: key, q: q}
 }
 
 // finish marks view v done after using `used` steps; later steps repeat its
@@ -266,11 +286,18 @@ func (ir *itemRun) finish(v, used int) {
 // result turns the accumulated predictions into the item's record.
 func (ir *itemRun) result() results.Item {
 	it := ir.item
-	r := results.Item{TaskID: it.TaskID, TestIndex: it.TestIndex, Tests: it.Tests, Steps: ir.used, Seconds: ir.seconds, Rating: it.Rating, StepExact: make([]bool, ir.steps)}
+	r := results.Item{TaskID: it.TaskID, TestIndex: it.TestIndex, Tests: it.Tests, Steps: ir.used, Seconds: ir.seconds, CPUSeconds: ir.cpu, Rating: it.Rating,
+		StepExact: make([]bool, ir.steps), StepQHalt: make([]results.Prob, ir.steps)}
 	last := ir.votes[ir.steps-1]
+	for _, v := range last {
+		if v.bad {
+			r.NaNViews++
+		}
+	}
 	if ir.grids == nil {
 		for k := range ir.steps {
 			r.StepExact[k] = ir.votes[k][0].key[0] == 1
+			r.StepQHalt[k] = results.Prob(ir.votes[k][0].q)
 		}
 		grid := make([][]int, it.Expected.H)
 		for i := range grid {
@@ -280,29 +307,60 @@ func (ir *itemRun) result() results.Item {
 			}
 		}
 		ok := r.StepExact[ir.steps-1]
+		if last[0].bad {
+			grid = [][]int{} // no answer (an empty prediction, counted wrong)
+		}
 		r.Attempts = []results.Attempt{{Grid: grid, Correct: ok}}
 		r.Cells = &results.Cells{Correct: ir.cells, Total: len(ir.label)}
-		r.QHalt, r.Candidates = last[0].q, 1
+		r.QHalt, r.Candidates = results.Prob(last[0].q), 1
 		if ok {
 			r.Rank = 1
 		}
 		return r
 	}
+	// Without an answer (a hidden test set) nothing is correct or ranked:
+	// the attempts are predictions only.
 	want := keyOf(it.Expected)
+	pos := func(cands []candidate) int {
+		if it.NoAnswer {
+			return 0
+		}
+		return position(cands, want)
+	}
 	for k := range ir.steps {
 		cands := rank(ir.votes[k])
-		p := position(cands, want)
+		p := pos(cands)
 		r.StepExact[k] = p > 0 && p <= 2
+		r.StepQHalt[k] = results.Prob(math.NaN()) // no view without NaN: no leading answer
+		if len(cands) > 0 {
+			r.StepQHalt[k] = results.Prob(cands[0].meanQ())
+		}
 	}
 	cands := rank(last)
-	r.Rank, r.Candidates = position(cands, want), len(cands)
+	r.Rank, r.Candidates = pos(cands), len(cands)
+	if len(cands) == 0 { // every view's outputs were NaN: no answer
+		r.Attempts = []results.Attempt{{Grid: [][]int{}}, {Grid: [][]int{}}}
+		r.QHalt = results.Prob(math.NaN())
+		return r
+	}
 	for a := 0; a < 2; a++ {
 		c := cands[min(a, len(cands)-1)] // fewer than two answers: repeat the first
-		r.Attempts = append(r.Attempts, results.Attempt{Grid: ir.grids[c.key].Rows(), Correct: c.key == want})
+		r.Attempts = append(r.Attempts, results.Attempt{Grid: ir.grids[c.key].Rows(), Correct: !it.NoAnswer && c.key == want})
 	}
 	for _, c := range cands[:min(len(cands), 10)] {
 		r.Votes = append(r.Votes, c.count)
 	}
-	r.QHalt = cands[0].meanQ()
+	r.QHalt = results.Prob(cands[0].meanQ())
 	return r
+}
+
+// nonFinite reports whether x holds a NaN (an Inf logit still has an
+// argmax; a NaN has none).
+func nonFinite(x []float32) bool {
+	for _, v := range x {
+		if v != v {
+			return true
+		}
+	}
+	return false
 }

@@ -5,10 +5,13 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+	"time"
 
 	"arceval/models"
 	"arceval/results"
 	"arceval/tasks"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 func randomGrid(rng *rand.Rand, h, w int) tasks.Grid {
@@ -87,20 +90,22 @@ func TestVotingInvertsViews(t *testing.T) {
 		}
 	}
 	got := evaluate(t, f, items, Options{Batch: 4})
-	want := []struct {
-		rank, cands int
-		correct     [2]bool
-		votes       []int
-	}{
+	type outcome struct {
+		Rank, Candidates int
+		Correct          [2]bool
+		Votes            []int
+	}
+	want := []outcome{
 		{1, 2, [2]bool{true, false}, []int{3, 2}},
 		{2, 2, [2]bool{false, true}, []int{3, 2}},
 		{0, 1, [2]bool{false, false}, []int{5}},
 	}
-	for i, w := range want {
-		r := got[i]
-		if r.Rank != w.rank || r.Candidates != w.cands || r.Attempts[0].Correct != w.correct[0] || r.Attempts[1].Correct != w.correct[1] || !slices.Equal(r.Votes, w.votes) {
-			t.Errorf("item %d: rank %d cands %d correct %v/%v votes %v; want %+v", i, r.Rank, r.Candidates, r.Attempts[0].Correct, r.Attempts[1].Correct, r.Votes, w)
-		}
+	var outcomes []outcome
+	for _, r := range got {
+		outcomes = append(outcomes, outcome{r.Rank, r.Candidates, [2]bool{r.Attempts[0].Correct, r.Attempts[1].Correct}, r.Votes})
+	}
+	if diff := cmp.Diff(want, outcomes); diff != "" {
+		t.Errorf("items (-want +got):\n%s", diff)
 	}
 	// The losing answer of item 1 is the original test input: every view
 	// predicted its own input, and inverting them must agree.
@@ -153,8 +158,18 @@ func TestStepCurveAndHalting(t *testing.T) {
 			t.Errorf("halt=%v: item 1 steps %d (want %d) curve %v", halt, got[1].Steps, wantSteps, got[1].StepExact)
 		}
 	}
-	if err := Evaluate(context.Background(), f, items, Options{Steps: 5}, func(results.Item) error { return nil }); err == nil {
-		t.Error("--steps beyond the model's halt_max_steps was accepted")
+	// Beyond the model's 4 steps the harness asks the model to go on (its
+	// halting depth becomes 5) and records every step; up to 4 it leaves the
+	// model's own depth.
+	for _, tc := range []struct{ steps, depth int }{{5, 5}, {4, 4}, {2, 4}} {
+		f.depths = nil
+		got := evaluate(t, f, items, Options{Steps: tc.steps})
+		if len(got[0].StepExact) != tc.steps || got[0].Steps != tc.steps || len(got[0].StepQHalt) != tc.steps {
+			t.Errorf("--steps %d: item 0 used %d steps, curve %v, q %v", tc.steps, got[0].Steps, got[0].StepExact, got[0].StepQHalt)
+		}
+		if len(f.depths) == 0 || slices.ContainsFunc(f.depths, func(d int) bool { return d != tc.depth }) {
+			t.Errorf("--steps %d: the model halted at depths %v, want %d", tc.steps, f.depths, tc.depth)
+		}
 	}
 }
 
@@ -291,5 +306,29 @@ func TestSelectAndShards(t *testing.T) {
 	}
 	if s1 := ShardOf(items, 1, 3); len(s1) != 3 || s1[0].TaskID != "a" || s1[2].TaskID != "d" {
 		t.Errorf("shard 1/3 holds %d items", len(s1))
+	}
+}
+
+// Each batch's CPU time is shared equally among its rows: with a clock that
+// advances one second per batch, 3 items × 3 views in batches of 2 cost
+// 1.5, 1.5 and 2 CPU-seconds (the last batch holds one view alone).
+func TestCPUSecondsShared(t *testing.T) {
+	items, err := FromSet(arcSet(), ViewOptions{Views: 3, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &fakeModel{info: arcInfo(), answers: map[string][]uint8{}, from: map[string]int{}, q: map[string]float32{}}
+	var ticks int64
+	clock := func() time.Duration { ticks++; return time.Duration(ticks) * time.Second } // +1 s per batch: read at its start and end
+	got := evaluate(t, f, items, Options{Batch: 2, CPUClock: clock})
+	for i, want := range []float64{1.5, 1.5, 2} {
+		if got[i].CPUSeconds != want {
+			t.Errorf("item %d: %v CPU-seconds, want %v", i, got[i].CPUSeconds, want)
+		}
+	}
+	// A clock that cannot be read records nothing.
+	got = evaluate(t, f, items, Options{Batch: 2, CPUClock: func() time.Duration { return 0 }})
+	if got[0].CPUSeconds != 0 {
+		t.Errorf("CPU-seconds %v without a clock", got[0].CPUSeconds)
 	}
 }

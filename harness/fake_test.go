@@ -1,6 +1,8 @@
 package harness
 
 import (
+	"math"
+
 	"arceval/models"
 )
 
@@ -14,6 +16,9 @@ type fakeModel struct {
 	answers map[string][]uint8
 	from    map[string]int
 	q       map[string]float32
+	nan     map[string]bool // inputs whose logits are all NaN
+	nanQ    map[string]bool // inputs whose q_halt logit is NaN
+	depths  []int           // opt.Depth of every Step call
 }
 
 func (f *fakeModel) Info() models.Info { return f.info }
@@ -32,6 +37,7 @@ func (r *fakeRun) Done(i int) bool { return r.done[i] }
 
 func (r *fakeRun) Step(b models.Batch, out *models.StepOutput, opt models.StepOptions) error {
 	S, V := r.f.info.SeqLen, r.f.info.Vocab
+	r.f.depths = append(r.f.depths, opt.Depth(r.f.info.MaxSteps))
 	for i := range r.steps {
 		if r.done[i] {
 			continue
@@ -51,9 +57,17 @@ func (r *fakeRun) Step(b models.Batch, out *models.StepOutput, opt models.StepOp
 		for j, t := range pred {
 			logits[j*V+int(t)] = 1
 		}
+		if r.f.nan[key] {
+			for j := range logits {
+				logits[j] = float32(math.NaN())
+			}
+		}
 		q, ok := r.f.q[key]
 		if !ok {
 			q = -1
+		}
+		if r.f.nanQ[key] {
+			q = float32(math.NaN())
 		}
 		out.QHalt[i] = q
 		if opt.HaltOnQ && q > 0 {

@@ -20,6 +20,7 @@ type SetIdentity struct {
 	Hash       string           // digest (16 hex digits) of the sorted per-test-input keys
 	Known      results.KnownSet // zero when the set is not a known one
 	Match      string           // results.MatchContent or results.MatchSize; "" when unknown
+	NoAnswers  bool             // some test inputs have no known answer (a hidden test set)
 }
 
 // Identify computes the identity of a set from its items (all of them:
@@ -31,7 +32,8 @@ type SetIdentity struct {
 //     — the task ids, how many test inputs each has (the 167- and 172-input
 //     copies of ARC-AGI-2 evaluation share their 120 ids) and the answers.
 //     A built split's items carry the task id parsed from the group's puzzle
-//     names and the answer inverted to the original frame (FromBuilt).
+//     names and the answer inverted to the original frame (FromBuilt). A
+//     test input without an answer is keyed by its input grid instead.
 //   - Sudoku, Maze: one key per puzzle, sha256 of its input tokens and its
 //     solution: row numbers are not content, and a CSV and its built split
 //     number the same puzzles alike only by chance.
@@ -48,6 +50,13 @@ func Identify(items []*Item) (SetIdentity, error) {
 	for _, it := range items {
 		if it.Kind != id.Kind {
 			return id, fmt.Errorf("identify: test input %s is %s in a %s set", it.Key(), it.Kind, id.Kind)
+		}
+		if id.Kind == tasks.ARC && it.NoAnswer {
+			// No answer: the test input stands for it (a hidden test set is
+			// identified by what it asks).
+			keys = append(keys, fmt.Sprintf("%s#%d/%d:input %s", it.TaskID, it.TestIndex, it.Tests, it.input.Hash()))
+			id.NoAnswers = true
+			continue
 		}
 		if id.Kind == tasks.ARC {
 			keys = append(keys, fmt.Sprintf("%s#%d/%d:%s", it.TaskID, it.TestIndex, it.Tests, it.Expected.Hash()))
@@ -69,7 +78,9 @@ func Identify(items []*Item) (SetIdentity, error) {
 	fmt.Fprintf(h, "%s\n%d\n", id.Kind, len(keys))
 	h.Write([]byte(strings.Join(keys, "\n")))
 	id.Hash = hex.EncodeToString(h.Sum(nil))[:16]
-	if k, match, ok := results.IdentifySet(id.Kind.String(), id.Tasks, id.TestInputs, id.Hash); ok {
+	// A set without answers is none of the known (scored) sets, whatever
+	// its size.
+	if k, match, ok := results.IdentifySet(id.Kind.String(), id.Tasks, id.TestInputs, id.Hash); ok && !id.NoAnswers {
 		id.Known, id.Match = k, match
 	}
 	return id, nil

@@ -15,8 +15,13 @@ type Item struct {
 	Tests     int // test inputs of the task
 	Kind      tasks.Kind
 	Expected  tasks.Grid // the answer in the original frame
-	Rating    int        // Sudoku difficulty / maze path length; -1 unknown
-	Task      int        // index of the task in the set (selection and shards go by task)
+	// NoAnswer marks a test input whose answer is not known (an ARC
+	// challenges file without solutions, such as a hidden test set):
+	// Expected is a placeholder, and its predictions are never correct.
+	NoAnswer bool
+	input    tasks.Grid // the test input of a NoAnswer item (its identity)
+	Rating   int        // Sudoku difficulty / maze path length; -1 unknown
+	Task     int        // index of the task in the set (selection and shards go by task)
 	// views returns the item's views; it is called when the item is
 	// scheduled, so a thousand views per test input are never all in memory.
 	views func() ([]View, error)
@@ -35,10 +40,13 @@ type View struct {
 	Aug      tasks.ARCAug // ARC: the augmentation that made this view from the original
 }
 
-// Select applies limit and ids to the items (whole tasks are kept or
-// dropped) and returns the selection with a description of the subset ("" for
+// Select applies limit (0: no limit; negative is an error) and ids to the
+// items (whole tasks are kept or dropped) and returns the selection with a description of the subset ("" for
 // the whole set). Unknown ids are an error naming them.
 func Select(items []*Item, limit int, ids []string) ([]*Item, string, error) {
+	if limit < 0 {
+		return nil, "", fmt.Errorf("limit %d: want a number of tasks ≥ 1, or 0 for all of them", limit)
+	}
 	total := countTasks(items)
 	subset := ""
 	if len(ids) > 0 {

@@ -37,6 +37,9 @@ func (s *EvalSet) Protocol(info models.Info, o ProtocolOptions) results.Protocol
 	}
 	if s.Kind == tasks.ARC {
 		p.Scoring = results.ScoreTaskMacro
+		if id.NoAnswers {
+			p.Scoring = results.ScoreNone
+		}
 		switch {
 		case s.Built:
 			p.ViewSource, p.BuildViews, p.Views = results.ViewsBuild, s.BuildViews, s.BuildViews

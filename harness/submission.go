@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"arceval/internal/jsontok"
 	"arceval/results"
 	"arceval/tasks"
 )
@@ -94,6 +95,11 @@ type SubmissionScore struct {
 // equal length with cells 0–9 as malformed (and wrong); entries are matched
 // to test inputs by position, so a shifted list scores what it says.
 func ScoreSubmission(path string, data []byte, set *tasks.Set) (SubmissionScore, error) {
+	for _, t := range set.Tasks {
+		if !t.HasSolutions {
+			return SubmissionScore{}, fmt.Errorf("%s: task %s has no test outputs: a set without answers cannot score a submission", set.Name, t.ID)
+		}
+	}
 	var top map[string]json.RawMessage
 	if err := json.Unmarshal(data, &top); err != nil {
 		return SubmissionScore{}, fmt.Errorf("%s: not a submission (want {\"task_id\": [{\"attempt_1\": grid, \"attempt_2\": grid}, …]}): %v", path, err)
@@ -178,33 +184,69 @@ func ScoreSubmission(path string, data []byte, set *tasks.Set) (SubmissionScore,
 	return sc, nil
 }
 
-// parseAttempt reads one attempt as an ARC grid, or says what is wrong.
+// parseAttempt reads one attempt as an ARC grid, or says what is wrong. It
+// reads the rows token by token and stops at the 31st row or cell, so an
+// attempt of 10000×10000 cells costs nothing before it is refused.
 func parseAttempt(raw json.RawMessage) (tasks.Grid, string) {
-	var rows [][]json.Number
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	if err := dec.Decode(&rows); err != nil {
-		return tasks.Grid{}, "not a list of rows of numbers"
+	in := jsontok.NewReader(bytes.NewReader(raw))
+	const notGrid = "not a list of rows of numbers"
+	t, ok := in.Next()
+	if !ok || !jsontok.IsDelim(t, '[') {
+		return tasks.Grid{}, notGrid
 	}
-	if len(rows) == 0 || len(rows) > tasks.MaxARCSide {
-		return tasks.Grid{}, fmt.Sprintf("%d rows (want 1–30)", len(rows))
-	}
-	w := len(rows[0])
-	if w == 0 || w > tasks.MaxARCSide {
-		return tasks.Grid{}, fmt.Sprintf("row 0 has %d cells (want 1–30)", w)
-	}
-	g := tasks.NewGrid(len(rows), w)
-	for r, row := range rows {
-		if len(row) != w {
-			return tasks.Grid{}, fmt.Sprintf("row %d has %d cells, row 0 has %d", r, len(row), w)
+	var cells [tasks.MaxARCSide][tasks.MaxARCSide]uint8
+	h, w := 0, 0
+	for ; in.More(); h++ {
+		if h == tasks.MaxARCSide {
+			return tasks.Grid{}, fmt.Sprintf("more than %d rows (want 1–30)", tasks.MaxARCSide)
 		}
-		for c, n := range row {
-			v, err := n.Int64()
-			if err != nil || v < 0 || v > 9 || strings.ContainsAny(n.String(), ".eE") {
-				return tasks.Grid{}, fmt.Sprintf("row %d col %d: %s is not a colour 0–9", r, c, n)
+		t, ok := in.Next()
+		if !ok || !jsontok.IsDelim(t, '[') {
+			return tasks.Grid{}, notGrid
+		}
+		n := 0
+		for ; in.More(); n++ {
+			if n == tasks.MaxARCSide {
+				return tasks.Grid{}, fmt.Sprintf("row %d has more than %d cells (want 1–30)", h, tasks.MaxARCSide)
 			}
-			g.Set(r, c, uint8(v))
+			t, ok := in.Next()
+			if !ok {
+				return tasks.Grid{}, notGrid
+			}
+			num, isNum := t.(json.Number)
+			if !isNum {
+				if d, isDelim := t.(json.Delim); isDelim && (d == '[' || d == '{') {
+					return tasks.Grid{}, notGrid
+				}
+				return tasks.Grid{}, fmt.Sprintf("row %d col %d: %s is not a colour 0–9", h, n, jsontok.Describe(t))
+			}
+			v, err := num.Int64()
+			if err != nil || v < 0 || v > 9 || strings.ContainsAny(num.String(), ".eE") {
+				return tasks.Grid{}, fmt.Sprintf("row %d col %d: %s is not a colour 0–9", h, n, num)
+			}
+			cells[h][n] = uint8(v)
 		}
+		if !in.End() {
+			return tasks.Grid{}, notGrid
+		}
+		switch {
+		case h == 0 && n == 0:
+			return tasks.Grid{}, "row 0 has 0 cells (want 1–30)"
+		case h == 0:
+			w = n
+		case n != w:
+			return tasks.Grid{}, fmt.Sprintf("row %d has %d cells, row 0 has %d", h, n, w)
+		}
+	}
+	if !in.End() || !in.AtEOF() {
+		return tasks.Grid{}, notGrid
+	}
+	if h == 0 {
+		return tasks.Grid{}, "0 rows (want 1–30)"
+	}
+	g := tasks.NewGrid(h, w)
+	for r := 0; r < h; r++ {
+		copy(g.Cells[r*w:(r+1)*w], cells[r][:w])
 	}
 	return g, ""
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"arceval/internal/testenv"
 	"arceval/results"
 	"arceval/tasks"
 )
@@ -145,4 +146,29 @@ func FuzzScoreSubmission(f *testing.F) {
 			t.Fatalf("score out of range: %+v", sc.Summary)
 		}
 	})
+}
+
+// An attempt of thousands of rows and cells is refused at its 31st row or
+// cell without being decoded first (it was decoded whole: over 100 MB of
+// numbers for these 6 M cells).
+func TestScoreSubmissionHugeAttempt(t *testing.T) {
+	var b bytes.Buffer
+	row := "[" + strings.TrimSuffix(strings.Repeat("0,", 3000), ",") + "]"
+	b.WriteString(`{"s": [{"attempt_1": [`)
+	for r := range 2000 {
+		if r > 0 {
+			b.WriteString(",")
+		}
+		b.WriteString(row)
+	}
+	b.WriteString(`], "attempt_2": [[7], [8]]}]}`)
+	var sc SubmissionScore
+	var err error
+	testenv.MaxHeap(t, 80<<20, "12 MB submission", func() { sc, err = ScoreSubmission("sub.json", b.Bytes(), scoringSet()) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sc.Problems) != 1 || sc.Problems[0] != "s[0].attempt_1: row 0 has more than 30 cells (want 1–30)" || sc.Solved != 1 {
+		t.Errorf("problems %q, solved %d", sc.Problems, sc.Solved)
+	}
 }

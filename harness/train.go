@@ -3,6 +3,7 @@ package harness
 import (
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 
 	"arceval/models"
@@ -63,9 +64,14 @@ func (c TrainConfig) Validate() error {
 		return fmt.Errorf("train: global batch %d must be a positive multiple of the micro batch %d", c.GlobalBatch, c.MicroBatch)
 	case c.Steps < 1:
 		return fmt.Errorf("train: steps %d must be ≥ 1", c.Steps)
-	case c.LR <= 0 || c.Warmup < 0 || c.LRMinRatio < 0 || c.LRMinRatio > 1:
-		return fmt.Errorf("train: lr %g, warm-up %d and lr_min_ratio %g must be positive, ≥ 0 and in [0, 1]", c.LR, c.Warmup, c.LRMinRatio)
-	case c.EMA < 0 || c.EMA >= 1:
+	case !(c.LR > 0) || math.IsInf(c.LR, 1) || c.Warmup < 0 || !(c.LRMinRatio >= 0 && c.LRMinRatio <= 1):
+		return fmt.Errorf("train: lr %g, warm-up %d and lr_min_ratio %g must be positive and finite, ≥ 0 and in [0, 1]", c.LR, c.Warmup, c.LRMinRatio)
+	case !(c.Beta1 >= 0 && c.Beta1 < 1) || !(c.Beta2 >= 0 && c.Beta2 < 1):
+		// β = 1 makes Adam's bias correction 1 − βᵗ zero: every update infinite.
+		return fmt.Errorf("train: beta1 %g and beta2 %g must be in [0, 1)", c.Beta1, c.Beta2)
+	case !finiteNonNeg(c.WeightDecay) || !finiteNonNeg(c.PuzzleLR) || !finiteNonNeg(c.PuzzleWD):
+		return fmt.Errorf("train: weight_decay %g, puzzle_emb_lr %g and puzzle_emb_weight_decay %g must be finite and ≥ 0", c.WeightDecay, c.PuzzleLR, c.PuzzleWD)
+	case !(c.EMA >= 0 && c.EMA < 1):
 		return fmt.Errorf("train: ema_rate %g must be in [0, 1)", c.EMA)
 	case c.EpochsPerIter < 1:
 		return fmt.Errorf("train: epochs per iteration %d must be ≥ 1", c.EpochsPerIter)
@@ -75,6 +81,8 @@ func (c TrainConfig) Validate() error {
 	_, err := nn.ParseLossKind(c.Loss)
 	return err
 }
+
+func finiteNonNeg(x float64) bool { return x >= 0 && !math.IsInf(x, 1) }
 
 // Trainer runs the official deep-supervision training loop on any
 // models.Trainable: the global batch is split into micro-batches, each with
@@ -221,6 +229,14 @@ func (t *Trainer) TrainStep() (StepStats, error) {
 			st.MeanSteps += float64(carry.Steps[r])
 		}
 	}
+	// A diverged step changes no weight: its loss or gradients are refused
+	// before the optimiser runs.
+	if !finite32(float32(st.Loss)) {
+		return st, &DivergedError{Step: t.Step + 1, What: "loss", Value: st.Loss}
+	}
+	if err := checkGradients(t.Step+1, m.Params(), m.PuzzleEmb()); err != nil {
+		return st, err
+	}
 	t.Step++
 	st.LR = t.sched.LR(t.Step)
 	if err := t.adam.Step(m.Params(), st.LR); err != nil {
@@ -230,6 +246,9 @@ func (t *Trainer) TrainStep() (StepStats, error) {
 		if err := t.sgd.Step(pe.W, pe.Shape[1], pe.G, pe.IDs, t.psched.LR(t.Step)); err != nil {
 			return st, err
 		}
+	}
+	if err := checkWeights(t.Step, m.Params(), m.PuzzleEmb()); err != nil {
+		return st, err
 	}
 	m.Repack()
 	if t.ema != nil {

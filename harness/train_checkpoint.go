@@ -146,41 +146,50 @@ func OpenCheckpoint(path string) (*Checkpoint, error) {
 func (c *Checkpoint) Close() error { return c.file.Close() }
 
 // ResumeTrainer continues a checkpointed run on model (rebuilt from
-// c.Weights by the caller) with the same data.
+// c.Weights by the caller) with the same data. Everything read back is
+// validated (checkpoint_check.go) before it is used: a corrupt or tampered
+// checkpoint is an error naming the file and the field, never a panic, a
+// huge allocation or a run that continues from NaN.
 func ResumeTrainer(c *Checkpoint, m models.Trainable, data TrainData) (*Trainer, error) {
 	if c.meta.Config.EpochsPerIter == 0 {
 		return nil, fmt.Errorf("%s: written before the official sampler (cut puzzles, dropped last batch of an iteration); it cannot be resumed bit-identically, start a new run", c.Path)
 	}
-	t, err := NewTrainer(c.meta.Config, m, data)
-	if err != nil {
-		return nil, err
+	if err := c.meta.Config.Validate(); err != nil {
+		return nil, fmt.Errorf("%s: %s: config: %w", c.Path, MetaTrain, err)
 	}
 	if err := c.checkPosition(data.Groups()); err != nil {
 		return nil, err
 	}
-	if c.meta.Carries != len(t.carries) {
-		return nil, fmt.Errorf("%s: %d carries for %d micro-batches", c.Path, c.meta.Carries, len(t.carries))
+	if err := c.checkLayout(data.SeqLen()); err != nil {
+		return nil, err
+	}
+	t, err := NewTrainer(c.meta.Config, m, data)
+	if err != nil {
+		return nil, err
 	}
 	read := func(name string, n int) ([]float32, error) {
 		tn, ok := c.file.Tensor(name)
 		if !ok {
 			return nil, fmt.Errorf("%s: no tensor %s", c.Path, name)
 		}
-		v, err := tn.Float32()
-		if err == nil && len(v) != n {
-			err = fmt.Errorf("tensor %s has %d values, want %d", name, len(v), n)
+		if tn.NumElements() != n {
+			return nil, fmt.Errorf("%s: tensor %s has %d values, want %d", c.Path, name, tn.NumElements(), n)
 		}
+		v, err := tn.Float32()
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", c.Path, err)
 		}
 		return v, nil
 	}
-	loadState := func(prefix string, counters map[string]int64) (optim.State, error) {
+	loadState := func(prefix string, counters map[string]int64, check func(name string, v []float32) error) (optim.State, error) {
 		s := optim.State{Tensors: map[string][]float32{}, Counters: counters}
 		for _, name := range c.file.Keys() {
 			if rest, ok := strings.CutPrefix(name, prefix); ok {
 				tn, _ := c.file.Tensor(name)
 				v, err := read(name, tn.NumElements())
+				if err == nil {
+					err = check(name, v)
+				}
 				if err != nil {
 					return s, err
 				}
@@ -189,19 +198,20 @@ func ResumeTrainer(c *Checkpoint, m models.Trainable, data TrainData) (*Trainer,
 		}
 		return s, nil
 	}
-	as, err := loadState(prefixAdam, c.meta.AdamCounters)
+	as, err := loadState(prefixAdam, c.meta.AdamCounters, c.checkMoment)
 	if err == nil {
 		err = t.adam.LoadState(as, m.Params())
 	}
 	if err == nil && t.ema != nil {
 		var es optim.State
-		if es, err = loadState(prefixEMA, c.meta.EMACounters); err == nil {
+		if es, err = loadState(prefixEMA, c.meta.EMACounters, c.checkFinite); err == nil {
 			err = t.ema.LoadState(es)
 		}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", c.Path, err)
 	}
+	bounds := carryBounds(m.Info(), data)
 	for k, carry := range t.carries {
 		p := fmt.Sprintf("%s%d/", prefixCarry, k)
 		for _, f := range []struct {
@@ -214,6 +224,9 @@ func ResumeTrainer(c *Checkpoint, m models.Trainable, data TrainData) (*Trainer,
 				continue
 			}
 			v, err := read(p+f.name, n)
+			if err == nil {
+				err = c.checkCarry(p+f.name, f.name, v, bounds)
+			}
 			if err != nil {
 				return nil, err
 			}
@@ -221,29 +234,11 @@ func ResumeTrainer(c *Checkpoint, m models.Trainable, data TrainData) (*Trainer,
 		}
 	}
 	if err := t.pcg.UnmarshalBinary(c.meta.RNG); err != nil {
-		return nil, fmt.Errorf("%s: exploration stream: %v", c.Path, err)
+		return nil, fmt.Errorf("%s: %s: rng: exploration stream: %v", c.Path, MetaTrain, err)
 	}
 	t.rng = rand.New(t.pcg)
 	t.Step, t.samp.Epoch, t.samp.Offset = c.meta.Step, c.meta.Epoch, c.meta.Offset
 	return t, nil
-}
-
-// checkPosition checks the run's position read from the file against the
-// recipe and the data (groups per epoch), so that a corrupt or hand-edited
-// checkpoint is an error naming the field, not a panic in the sampler.
-func (c *Checkpoint) checkPosition(groups int) error {
-	bad := func(field string, v int, want string) error {
-		return fmt.Errorf("%s: %s: %s %d is outside %s", c.Path, MetaTrain, field, v, want)
-	}
-	switch m := c.meta; {
-	case m.Step < 0 || m.Step > m.Config.Steps:
-		return bad("step", m.Step, fmt.Sprintf("0..%d (the run's steps)", m.Config.Steps))
-	case m.Epoch < 0:
-		return bad("epoch", m.Epoch, "0..")
-	case m.Offset < 0 || m.Offset > groups:
-		return bad("offset", m.Offset, fmt.Sprintf("0..%d (the groups of an epoch of the training data)", groups))
-	}
-	return nil
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -106,6 +107,15 @@ func (t *Trainer) Run(ctx context.Context, o RunOptions) error {
 		}
 		return nil
 	}
+	// The step the checkpoint on disk holds: a resumed run's, or step 0,
+	// saved now so that a run that diverges before its first periodic
+	// checkpoint still leaves a usable one.
+	saved := t.Step
+	if t.Step == 0 {
+		if err := save(); err != nil {
+			return err
+		}
+	}
 	if t.Step == 0 && o.Eval != nil {
 		// The untrained model's score: the baseline every curve starts from.
 		res, err := evaluate()
@@ -128,6 +138,10 @@ func (t *Trainer) Run(ctx context.Context, o RunOptions) error {
 		}
 		t0 := time.Now()
 		st, err := t.TrainStep()
+		var diverged *DivergedError
+		if errors.As(err, &diverged) {
+			return fmt.Errorf("%w: training diverged; %s holds step %d, the last good state (nothing later was saved)", err, filepath.Join(o.Dir, CheckpointFile), saved)
+		}
 		if err != nil {
 			return fmt.Errorf("step %d: %w", t.Step+1, err)
 		}
@@ -154,6 +168,7 @@ func (t *Trainer) Run(ctx context.Context, o RunOptions) error {
 			if err := save(); err != nil {
 				return err
 			}
+			saved = t.Step
 		}
 		if last {
 			break

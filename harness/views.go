@@ -3,10 +3,8 @@ package harness
 import (
 	"crypto/sha256"
 	"encoding/binary"
-	"encoding/json"
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -52,15 +50,14 @@ type ViewOptions struct {
 }
 
 // ReadIdentifiers reads a built dataset's identifiers.json (a list of puzzle
-// names, index = identifier) into a name → identifier map.
-func ReadIdentifiers(path string) (map[string]int32, error) {
-	data, err := os.ReadFile(path)
+// names, index = identifier) into a name → identifier map. A list longer
+// than maxCount (the model's puzzle-embedding rows: an identifier past them
+// could not be looked up) is refused while it is read, and the file's size
+// is checked against it first.
+func ReadIdentifiers(path string, maxCount int) (map[string]int32, error) {
+	names, err := tasks.ReadIdentifiers(path, maxCount, "the model's puzzle-embedding rows")
 	if err != nil {
 		return nil, err
-	}
-	var names []string
-	if err := json.Unmarshal(data, &names); err != nil {
-		return nil, fmt.Errorf("%s: want a JSON list of puzzle names: %v", path, err)
 	}
 	ids := make(map[string]int32, len(names))
 	for i, n := range names {
@@ -72,7 +69,7 @@ func ReadIdentifiers(path string) (map[string]int32, error) {
 }
 
 // FromSet makes the items of a loaded set: one per test input, in the set's
-// order. ARC items get opt.Views views — the original, then distinct random
+// order; the test inputs of ARC tasks without solutions are NoAnswer. ARC items get opt.Views views — the original, then distinct random
 // dihedral × colour-permutation copies (black fixed) drawn per task as the
 // official builder draws them; Sudoku and Maze items get their one view.
 func FromSet(set *tasks.Set, opt ViewOptions) ([]*Item, error) {
@@ -82,15 +79,18 @@ func FromSet(set *tasks.Set, opt ViewOptions) ([]*Item, error) {
 		if len(t.Test) == 0 {
 			return nil, fmt.Errorf("%s: task %s has no test input", set.Name, t.ID)
 		}
-		if !t.HasSolutions {
-			return nil, fmt.Errorf("%s: task %s has no test outputs (a challenges file without solutions cannot be scored)", set.Name, t.ID)
+		if !t.HasSolutions && t.Kind != tasks.ARC {
+			return nil, fmt.Errorf("%s: task %s has no test outputs", set.Name, t.ID)
 		}
 		var augs func() []tasks.ARCAug // drawn once per task, when its first view is needed
 		if t.Kind == tasks.ARC {
 			augs = sync.OnceValue(func() []tasks.ARCAug { return drawARCAugs(t, opt.Views, opt.Seed) })
 		}
 		for j, p := range t.Test {
-			it := &Item{TaskID: t.ID, TestIndex: j, Tests: len(t.Test), Kind: t.Kind, Expected: p.Output, Rating: t.Rating, Task: ti}
+			it := &Item{TaskID: t.ID, TestIndex: j, Tests: len(t.Test), Kind: t.Kind, Expected: p.Output, NoAnswer: !t.HasSolutions, Rating: t.Rating, Task: ti}
+			if it.NoAnswer {
+				it.input = p.Input
+			}
 			switch t.Kind {
 			case tasks.ARC:
 				if p.Input.H > tasks.MaxARCSide || p.Input.W > tasks.MaxARCSide {

@@ -22,10 +22,12 @@ func keyOf(g tasks.Grid) gridKey {
 }
 
 // vote is one view's prediction: the inverse-transformed grid's key and the
-// view's sigmoid(q_halt).
+// view's sigmoid(q_halt); bad marks a prediction from NaN outputs, which
+// does not vote.
 type vote struct {
 	key gridKey
 	q   float64
+	bad bool
 }
 
 // candidate is one distinct answer with its vote count and summed q.
@@ -41,10 +43,14 @@ func (c candidate) meanQ() float64 { return c.sumQ / float64(c.count) }
 // rank orders the distinct answers of a test input as the official ARC
 // evaluator does: by vote count, then mean sigmoid(q_halt), both descending;
 // remaining ties keep the order in which the views first proposed them.
+// Predictions from NaN outputs are no candidates.
 func rank(votes []vote) []candidate {
 	index := map[gridKey]int{}
 	var cands []candidate
 	for i, v := range votes {
+		if v.bad {
+			continue
+		}
 		j, ok := index[v.key]
 		if !ok {
 			j = len(cands)

@@ -43,6 +43,20 @@ type StepOptions struct {
 	// than one step (evaluation normally runs every row for MaxSteps).
 	// Finished rows are Done and skipped afterwards.
 	HaltOnQ bool
+	// MaxSteps, when above zero, replaces halt_max_steps as the step after
+	// which a row halts (and is reset at the next Step). Above the model's
+	// halt_max_steps the carry goes on past the training depth (test-time
+	// compute); 0 keeps the model's own depth.
+	MaxSteps int
+}
+
+// Depth is the step after which a row halts: opt.MaxSteps when set, else the
+// model's halt_max_steps.
+func (o StepOptions) Depth(haltMaxSteps int) int {
+	if o.MaxSteps > 0 {
+		return o.MaxSteps
+	}
+	return haltMaxSteps
 }
 
 // Model runs supervision steps on batches of encoded puzzles.

@@ -1,11 +1,8 @@
 package reports
 
 import (
-	"bufio"
 	"bytes"
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -15,11 +12,18 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+
 	"arceval/internal/testenv"
 )
 
-// screenshotPath is where the browser test leaves its screenshot of the page.
-const screenshotPath = "/tmp/arceval-report.png"
+// ArtifactsEnv names the directory where the browser test leaves its
+// screenshot; without it the screenshot goes to the test's t.TempDir(), which
+// is removed when the test ends.
+const ArtifactsEnv = "ARCEVAL_ARTIFACTS"
 
 // findChromium returns a Chromium binary: $ARCEVAL_CHROMIUM, else the usual
 // names on $PATH.
@@ -35,253 +39,206 @@ func findChromium() string {
 	return ""
 }
 
-// cdp is a minimal Chrome DevTools Protocol client over
-// --remote-debugging-pipe: JSON messages separated by NUL bytes, commands
-// written to the browser's fd 3, replies and events read from its fd 4.
-type cdp struct {
-	w       *os.File
-	mu      sync.Mutex
-	nextID  int
-	pending map[int]chan cdpMsg
-	events  chan cdpMsg
+// pageEvents collects what the page must not do: console errors and
+// warnings, uncaught exceptions, browser log errors, and network requests
+// other than the page itself.
+type pageEvents struct {
+	page string // the file:// URL of the report
+
+	mu       sync.Mutex
+	problems []string
+	requests []string
 }
 
-type cdpMsg struct {
-	ID        int             `json:"id,omitempty"`
-	SessionID string          `json:"sessionId,omitempty"`
-	Method    string          `json:"method,omitempty"`
-	Params    json.RawMessage `json:"params,omitempty"`
-	Result    json.RawMessage `json:"result,omitempty"`
-	Error     *struct {
-		Message string `json:"message"`
-	} `json:"error,omitempty"`
-}
-
-func (c *cdp) readLoop(r *os.File) {
-	br := bufio.NewReaderSize(r, 1<<20)
-	for {
-		b, err := br.ReadBytes(0)
-		if err != nil {
-			close(c.events)
-			return
+// handle is the chromedp.Listen callback: it runs on the reader of the
+// browser's messages, so it only records.
+func (p *pageEvents) handle(ev any) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	switch ev := ev.(type) {
+	case *network.EventRequestWillBeSent:
+		if ev.Request.URL != p.page {
+			p.requests = append(p.requests, ev.Request.URL)
 		}
-		var m cdpMsg
-		if json.Unmarshal(b[:len(b)-1], &m) != nil {
-			continue
-		}
-		if m.ID != 0 {
-			c.mu.Lock()
-			ch := c.pending[m.ID]
-			delete(c.pending, m.ID)
-			c.mu.Unlock()
-			if ch != nil {
-				ch <- m
+	case *runtime.EventConsoleAPICalled:
+		if ev.Type == runtime.ConsoleAPICalledTypeError || ev.Type == runtime.ConsoleAPICalledTypeWarning || ev.Type == runtime.ConsoleAPICalledTypeAssert {
+			var args []string
+			for _, a := range ev.Args {
+				s := a.Description // objects; primitives have a Value
+				if s == "" {
+					s = string(a.Value)
+				}
+				args = append(args, s)
 			}
-			continue
+			p.problems = append(p.problems, fmt.Sprintf("console.%s: %s", ev.Type, strings.Join(args, " ")))
 		}
-		c.events <- m
+	case *runtime.EventExceptionThrown:
+		d := ev.ExceptionDetails
+		text := d.Text
+		if d.Exception != nil {
+			text += " " + d.Exception.Description
+		}
+		p.problems = append(p.problems, fmt.Sprintf("exception at %s:%d: %s", d.URL, d.LineNumber+1, text))
+	case *log.EventEntryAdded:
+		if e := ev.Entry; e.Level == log.EntryLevelError || e.Level == log.EntryLevelWarning {
+			p.problems = append(p.problems, fmt.Sprintf("log %s (%s): %s %s", e.Level, e.Source, e.Text, e.URL))
+		}
 	}
 }
 
-// call sends a command and waits for its reply.
-func (c *cdp) call(ctx context.Context, session, method string, params any, result any) error {
-	c.mu.Lock()
-	c.nextID++
-	id := c.nextID
-	ch := make(chan cdpMsg, 1)
-	c.pending[id] = ch
-	c.mu.Unlock()
-	msg := map[string]any{"id": id, "method": method}
-	if params != nil {
-		msg["params"] = params
-	}
-	if session != "" {
-		msg["sessionId"] = session
-	}
-	b, _ := json.Marshal(msg)
-	if _, err := c.w.Write(append(b, 0)); err != nil {
-		return err
-	}
-	select {
-	case m := <-ch:
-		if m.Error != nil {
-			return fmt.Errorf("%s: %s", method, m.Error.Message)
-		}
-		if result != nil {
-			return json.Unmarshal(m.Result, result)
-		}
-		return nil
-	case <-ctx.Done():
-		return fmt.Errorf("%s: %w", method, ctx.Err())
-	}
+func (p *pageEvents) result() (problems, requests []string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]string(nil), p.problems...), append([]string(nil), p.requests...)
 }
 
-// TestHTMLInChromium loads the HTML report in headless Chromium and checks
-// that it renders its tables, SVG plots and gallery with no console error,
-// no exception and no network request; it writes a screenshot to
-// /tmp/arceval-report.png. Skipped when no Chromium is installed (a
-// failure under $ARCEVAL_REQUIRE=browser, as in CI).
-func TestHTMLInChromium(t *testing.T) {
-	if testing.Short() {
-		t.Skip("-short: skipping the browser test")
-	}
+// rendered is what the probe script reads from the loaded page.
+type rendered struct {
+	Title        string   `json:"title"`
+	Tables       int      `json:"tables"`
+	Rows         int      `json:"rows"`
+	SVGs         int      `json:"svgs"`
+	EmptySVGs    []string `json:"emptySVGs"` // SVGs with a zero-width or zero-height bounding box
+	Plots        int      `json:"plots"`     // figure SVGs with more than 3 marks
+	GalleryGrids int      `json:"galleryGrids"`
+	Banner       string   `json:"banner"`
+	TaskViews    int      `json:"taskViews"` // per-task views (hidden until their link is followed)
+	TaskShown    int      `json:"taskShown"` // task views shown
+}
+
+// followed is what following the first task link showed.
+type followed struct {
+	Href  string `json:"href"`
+	ID    string `json:"id"`    // the task view shown
+	Shown int    `json:"shown"` // task views shown
+	Grids int    `json:"grids"` // drawn grids in the view shown
+}
+
+// follow follows the report's first task link (if any) and reads which task
+// view shows.
+const follow = `(() => {
+	const a = document.querySelector(".tasklinks a");
+	if (!a) return {href: "", id: "", shown: 0, grids: 0};
+	location.hash = a.getAttribute("href");
+	const shown = [...document.querySelectorAll(".taskview")].filter(e => e.getBoundingClientRect().height > 0);
+	const grids = shown.length ? [...shown[0].querySelectorAll("svg")].filter(e => e.getBoundingClientRect().width > 0).length : 0;
+	return {href: a.getAttribute("href"), id: shown.length ? shown[0].id : "", shown: shown.length, grids: grids};
+})()`
+
+// probe measures the page: every SVG's bounding box (named by its figure
+// caption, or its index), the plots' marks, the tables and the gallery.
+const probe = `(() => {
+	const svgs = [...document.querySelectorAll("svg")].filter(e => !e.closest(".taskview"));
+	const name = (e, i) => {
+		const f = e.closest("figure");
+		const c = f && f.querySelector("figcaption");
+		return (c ? c.textContent.trim().slice(0, 60) : "svg") + " #" + i;
+	};
+	return {
+		title: document.title,
+		tables: document.querySelectorAll("table").length,
+		rows: document.querySelectorAll("tbody tr").length,
+		svgs: svgs.length,
+		emptySVGs: svgs.map((e, i) => [e, i]).filter(([e]) => { const r = e.getBoundingClientRect(); return !(r.width > 0 && r.height > 0); }).map(([e, i]) => name(e, i)),
+		plots: [...document.querySelectorAll("figure svg")].filter(e => e.querySelectorAll("polyline, rect, circle").length > 3).length,
+		galleryGrids: document.querySelectorAll(".gallery svg").length,
+		banner: (document.querySelector(".banner") || {}).textContent || "",
+		taskViews: document.querySelectorAll(".taskview").length,
+		taskShown: [...document.querySelectorAll(".taskview")].filter(e => e.getBoundingClientRect().height > 0).length,
+	};
+})()`
+
+// chromiumPage is what loadInChromium saw of a page.
+type chromiumPage struct {
+	rendered
+	followed           followed // after following the first task link
+	problems, requests []string
+	png                []byte // full-page screenshot
+}
+
+// loadInChromium writes html to a file, loads it from its file:// URL in
+// headless Chromium (driven by chromedp), probes it and takes a full-page
+// screenshot. It skips, or fails under $ARCEVAL_REQUIRE=browser, when no
+// Chromium is installed.
+func loadInChromium(t *testing.T, html []byte) chromiumPage {
+	t.Helper()
 	bin := findChromium()
 	if bin == "" {
 		testenv.Missing(t, testenv.Browser, "no Chromium on $PATH: install Debian's chromium (apt-get install chromium) or set $ARCEVAL_CHROMIUM")
 	}
 	dir := t.TempDir()
-	page := filepath.Join(dir, "report.html")
-	var buf bytes.Buffer
-	rep := fixtureReport(t)
-	if err := WriteHTML(&buf, rep, fixtureHTMLOptions(rep)); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(page, buf.Bytes(), 0o644); err != nil {
+	file := filepath.Join(dir, "page.html")
+	if err := os.WriteFile(file, html, 0o644); err != nil {
 		t.Fatal(err)
 	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	cmdR, cmdW, err := os.Pipe() // we write commands, the browser reads fd 3
-	if err != nil {
-		t.Fatal(err)
-	}
-	evR, evW, err := os.Pipe() // the browser writes fd 4, we read
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.CommandContext(ctx, bin, "--headless", "--remote-debugging-pipe", "--no-sandbox", "--disable-gpu",
-		"--no-first-run", "--no-default-browser-check", "--disable-extensions", "--disable-background-networking",
-		"--disable-sync", "--disable-component-update", "--mute-audio", "--hide-scrollbars",
-		"--user-data-dir="+filepath.Join(dir, "profile"), "about:blank")
-	cmd.ExtraFiles = []*os.File{cmdR, evW}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting %s: %v", bin, err)
-	}
-	cmdR.Close()
-	evW.Close()
-	defer func() {
-		cmdW.Close()
-		done := make(chan struct{})
-		go func() { cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			cmd.Process.Kill()
-			<-done
-		}
-	}()
-	c := &cdp{w: cmdW, pending: map[int]chan cdpMsg{}, events: make(chan cdpMsg, 1024)}
-	go c.readLoop(evR)
+	var browserOut bytes.Buffer
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(bin),
+		chromedp.NoSandbox, // CI runs as root, where Chromium's sandbox refuses to start
+		chromedp.UserDataDir(filepath.Join(dir, "profile")),
+		chromedp.WindowSize(1280, 900),
+		chromedp.CombinedOutput(&browserOut),
+	)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
+	defer cancelAlloc()
+	ctx, cancelTab := chromedp.NewContext(allocCtx)
+	defer cancelTab()
 
-	var target struct {
-		TargetID string `json:"targetId"`
+	// Listen (not the Events iterators): it sees every event the browser sent
+	// before the reply to a later command, so after the last command below
+	// nothing that happened during the load can still be in flight.
+	events := &pageEvents{page: "file://" + file}
+	if err := chromedp.Listen(ctx, events.handle); err != nil {
+		t.Fatalf("starting %s: %v\n%s", bin, err, browserOut.String())
 	}
-	if err := c.call(ctx, "", "Target.createTarget", map[string]any{"url": "about:blank"}, &target); err != nil {
-		t.Fatalf("%v\nchromium stderr:\n%s", err, stderr.String())
+	if err := chromedp.Do(ctx, chromedp.Navigate(events.page)); err != nil {
+		t.Fatalf("loading %s: %v\n%s", events.page, err, browserOut.String())
 	}
-	var attach struct {
-		SessionID string `json:"sessionId"`
+	var p chromiumPage
+	var err error
+	if p.rendered, err = chromedp.Run(ctx, chromedp.Evaluate[rendered](probe)); err != nil {
+		t.Fatalf("probe: %v", err)
 	}
-	if err := c.call(ctx, "", "Target.attachToTarget", map[string]any{"targetId": target.TargetID, "flatten": true}, &attach); err != nil {
-		t.Fatal(err)
+	if p.png, err = chromedp.Run(ctx, chromedp.FullScreenshot(100)); err != nil { // quality 100: PNG
+		t.Fatalf("screenshot: %v", err)
 	}
-	s := attach.SessionID
-	for _, m := range []string{"Runtime.enable", "Log.enable", "Network.enable", "Page.enable"} {
-		if err := c.call(ctx, s, m, nil, nil); err != nil {
-			t.Fatal(err)
-		}
+	if p.followed, err = chromedp.Run(ctx, chromedp.Evaluate[followed](follow)); err != nil {
+		t.Fatalf("following a task link: %v", err)
 	}
-	if err := c.call(ctx, s, "Emulation.setDeviceMetricsOverride", map[string]any{"width": 1280, "height": 900, "deviceScaleFactor": 1, "mobile": false}, nil); err != nil {
-		t.Fatal(err)
+	if !bytes.HasPrefix(p.png, []byte("\x89PNG")) {
+		t.Fatalf("the screenshot is not a PNG (%d bytes)", len(p.png))
 	}
+	p.problems, p.requests = events.result()
+	return p
+}
 
-	// Collect events until the page has loaded.
-	url := "file://" + page
-	var problems, requests []string
-	loaded := false
-	handle := func(m cdpMsg) {
-		switch m.Method {
-		case "Page.loadEventFired":
-			loaded = true
-		case "Runtime.exceptionThrown":
-			problems = append(problems, "exception: "+string(m.Params))
-		case "Runtime.consoleAPICalled":
-			var p struct{ Type string }
-			json.Unmarshal(m.Params, &p)
-			if p.Type == "error" || p.Type == "warning" || p.Type == "assert" {
-				problems = append(problems, "console "+p.Type+": "+string(m.Params))
-			}
-		case "Log.entryAdded":
-			var p struct {
-				Entry struct{ Level, Text, Source, URL string }
-			}
-			json.Unmarshal(m.Params, &p)
-			if p.Entry.Level == "error" || p.Entry.Level == "warning" {
-				problems = append(problems, fmt.Sprintf("log %s (%s): %s %s", p.Entry.Level, p.Entry.Source, p.Entry.Text, p.Entry.URL))
-			}
-		case "Network.requestWillBeSent":
-			var p struct {
-				Request struct{ URL string }
-			}
-			json.Unmarshal(m.Params, &p)
-			if p.Request.URL != url {
-				requests = append(requests, p.Request.URL)
-			}
-		}
+// TestHTMLInChromium loads the HTML report from a file:// URL in headless
+// Chromium and checks that its tables, SVG charts and gallery render (every
+// SVG has a non-empty bounding box), with no console error or warning, no
+// exception and no network request. It saves the full-page screenshot,
+// report-chromium.png, in $ARCEVAL_ARTIFACTS, or else in t.TempDir(), and
+// logs the path. Skipped when no Chromium is installed, and under -short,
+// unless $ARCEVAL_REQUIRE names browser (as in CI).
+func TestHTMLInChromium(t *testing.T) {
+	if testing.Short() && !testenv.Required(t, testenv.Browser) {
+		t.Skip("-short: skipping the browser test")
 	}
-	if err := c.call(ctx, s, "Page.navigate", map[string]any{"url": url}, nil); err != nil {
+	var buf bytes.Buffer
+	rep := fixtureReport(t)
+	if err := WriteHTML(&buf, rep, fixtureHTMLOptions(rep)); err != nil {
 		t.Fatal(err)
 	}
-	for !loaded {
-		select {
-		case m, ok := <-c.events:
-			if !ok {
-				t.Fatalf("browser closed the pipe\n%s", stderr.String())
-			}
-			handle(m)
-		case <-ctx.Done():
-			t.Fatalf("page did not load: %v", ctx.Err())
-		}
-	}
+	got := loadInChromium(t, buf.Bytes())
 
-	var eval struct {
-		Result struct {
-			Value string `json:"value"`
-		} `json:"result"`
-	}
-	const probe = `JSON.stringify({
-		title: document.title,
-		tables: document.querySelectorAll("table").length,
-		rows: document.querySelectorAll("tbody tr").length,
-		svgs: document.querySelectorAll("svg").length,
-		shown: [...document.querySelectorAll("svg")].filter(e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0 }).length,
-		plots: [...document.querySelectorAll("figure svg")].filter(e => e.querySelectorAll("polyline, rect, circle").length > 3).length,
-		galleryGrids: document.querySelectorAll(".gallery svg").length,
-		banner: (document.querySelector(".banner") || {}).textContent || "",
-		height: document.documentElement.scrollHeight
-	})`
-	if err := c.call(ctx, s, "Runtime.evaluate", map[string]any{"expression": probe, "returnByValue": true}, &eval); err != nil {
-		t.Fatal(err)
-	}
-	var got struct {
-		Title                            string
-		Tables, Rows, Svgs, Shown, Plots int
-		GalleryGrids                     int
-		Banner                           string
-		Height                           int
-	}
-	if err := json.Unmarshal([]byte(eval.Result.Value), &got); err != nil {
-		t.Fatalf("probe: %v in %q", err, eval.Result.Value)
-	}
-	t.Logf("rendered: %+v", got)
+	t.Logf("rendered: %d tables (%d rows), %d SVGs (%d plots, %d gallery grids)", got.Tables, got.Rows, got.SVGs, got.Plots, got.GalleryGrids)
 	if got.Title != "arceval report" || got.Tables < 5 || got.Rows < 10 {
-		t.Errorf("tables did not render: %+v", got)
+		t.Errorf("tables did not render: title %q, %d tables, %d rows", got.Title, got.Tables, got.Rows)
 	}
-	if got.Svgs == 0 || got.Shown != got.Svgs || got.Plots < 5 {
-		t.Errorf("SVGs did not render: %d of %d have a size, %d plots with marks", got.Shown, got.Svgs, got.Plots)
+	if got.SVGs == 0 || len(got.EmptySVGs) > 0 || got.Plots < 5 {
+		t.Errorf("charts did not render: %d SVGs, %d plots with marks; empty bounding boxes: %q", got.SVGs, got.Plots, got.EmptySVGs)
 	}
 	if got.GalleryGrids < 8 {
 		t.Errorf("gallery: %d grids drawn", got.GalleryGrids)
@@ -289,43 +246,57 @@ func TestHTMLInChromium(t *testing.T) {
 	if !strings.Contains(got.Banner, "SUBSET") {
 		t.Errorf("no SUBSET banner: %q", got.Banner)
 	}
+	if len(got.problems) > 0 {
+		t.Errorf("console errors, warnings or exceptions:\n%s", strings.Join(got.problems, "\n"))
+	}
+	if len(got.requests) > 0 {
+		t.Errorf("the page made network requests: %q", got.requests)
+	}
+	// Task views are hidden until their link is followed; then exactly that
+	// one shows, with its grids drawn.
+	if got.TaskViews < 20 || got.TaskShown != 0 {
+		t.Errorf("task views: %d, %d shown before any link is followed", got.TaskViews, got.TaskShown)
+	}
+	if v := got.followed; v.Shown != 1 || "#"+v.ID != v.Href || v.Grids < 4 {
+		t.Errorf("following a task link: %+v", v)
+	}
 
-	// Screenshot of the page (up to 6000 px of it).
-	var shot struct {
-		Data string `json:"data"`
+	artifacts := os.Getenv(ArtifactsEnv)
+	if artifacts == "" {
+		artifacts = t.TempDir()
+	} else if err := os.MkdirAll(artifacts, 0o755); err != nil {
+		t.Fatalf("$%s: %v", ArtifactsEnv, err)
 	}
-	clip := map[string]any{"x": 0, "y": 0, "width": 1280, "height": min(max(got.Height, 900), 6000), "scale": 1}
-	if err := c.call(ctx, s, "Page.captureScreenshot", map[string]any{"format": "png", "captureBeyondViewport": true, "clip": clip}, &shot); err != nil {
-		t.Fatal(err)
-	}
-	png, err := base64.StdEncoding.DecodeString(shot.Data)
-	if err != nil || !bytes.HasPrefix(png, []byte("\x89PNG")) {
-		t.Fatalf("screenshot is not a PNG (%v)", err)
-	}
-	if err := os.WriteFile(screenshotPath, png, 0o644); err != nil {
+	shot := filepath.Join(artifacts, "report-chromium.png")
+	if err := os.WriteFile(shot, got.png, 0o644); err != nil {
 		t.Errorf("writing the screenshot: %v", err)
 	} else {
-		t.Logf("screenshot: %s (%d bytes)", screenshotPath, len(png))
+		t.Logf("screenshot: %s (%d bytes)", shot, len(got.png))
 	}
+}
 
-	// Drain late events, then judge.
-	for drained := false; !drained; {
-		select {
-		case m, ok := <-c.events:
-			if !ok {
-				drained = true
-				break
-			}
-			handle(m)
-		case <-time.After(300 * time.Millisecond):
-			drained = true
+// TestChromiumProbeCatchesFaults runs the same probe on a page with every
+// fault the report test looks for, so that test cannot pass because an event
+// stopped arriving (say chromedp no longer enabled the Network domain).
+func TestChromiumProbeCatchesFaults(t *testing.T) {
+	if testing.Short() && !testenv.Required(t, testenv.Browser) {
+		t.Skip("-short: skipping the browser test")
+	}
+	const bad = `<!doctype html><title>faults</title>
+<figure><svg width="0" height="40"></svg><figcaption>collapsed chart</figcaption></figure>
+<img src="missing.png" alt="">
+<script>console.error("boom"); console.warn("careful"); null.x;</script>`
+	got := loadInChromium(t, []byte(bad))
+	if len(got.EmptySVGs) != 1 || !strings.HasPrefix(got.EmptySVGs[0], "collapsed chart") {
+		t.Errorf("empty SVGs %q, want the collapsed chart", got.EmptySVGs)
+	}
+	problems := strings.Join(got.problems, "\n")
+	for _, want := range []string{`console.error: "boom"`, `console.warning: "careful"`, "exception", "log error"} {
+		if !strings.Contains(problems, want) {
+			t.Errorf("no %q among the problems:\n%s", want, problems)
 		}
 	}
-	c.call(ctx, "", "Browser.close", nil, nil)
-	if len(problems) > 0 {
-		t.Errorf("console errors or exceptions:\n%s", strings.Join(problems, "\n"))
-	}
-	if len(requests) > 0 {
-		t.Errorf("the page made network requests: %v", requests)
+	if len(got.requests) != 1 || !strings.HasSuffix(got.requests[0], "/missing.png") {
+		t.Errorf("requests %q, want the image", got.requests)
 	}
 }

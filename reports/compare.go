@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 
+	mstats "github.com/montanaflynn/stats"
+
 	"arceval/reports/stats"
 	"arceval/results"
 )
@@ -184,11 +186,16 @@ func (c *Comparison) pair() ([]sharedItem, error) {
 	return out, nil
 }
 
-// seedStats returns the mean and sd (NaN for one value) of per-run values.
+// seedStats returns the mean and the sample sd (NaN for one value, where it
+// is undefined) of per-run values, e.g. the accuracies of several seeds.
 func seedStats(vals []float64) (float64, float64) {
-	m, sd, err := stats.MeanSD(vals)
+	m, err := mstats.Mean(vals)
 	if err != nil {
 		return math.NaN(), math.NaN()
+	}
+	sd, err := mstats.StandardDeviationSample(vals)
+	if err != nil {
+		sd = math.NaN()
 	}
 	return m, sd
 }

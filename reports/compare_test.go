@@ -8,6 +8,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	gstat "gonum.org/v1/gonum/stat"
+
 	"arceval/reports/stats"
 )
 
@@ -94,9 +98,10 @@ func TestCompareStatistics(t *testing.T) {
 	})
 	t.Run("swap mirrors", func(t *testing.T) {
 		s := mustCompare(t, []*Run{b}, []*Run{a})
-		if s.Rows[0].P != exact.P || s.Rows[0].Delta.Value != -exact.Delta.Value ||
-			math.Abs(s.Rows[0].Delta.Lo+exact.Delta.Hi) > 1e-9 || math.Abs(s.Rows[0].Delta.Hi+exact.Delta.Lo) > 1e-9 {
-			t.Errorf("swapped %+v, original %+v", s.Rows[0], exact)
+		d := exact.Delta
+		mirror := Estimate{Value: -d.Value, Lo: -d.Hi, Hi: -d.Lo, Method: d.Method}
+		if diff := cmp.Diff(mirror, s.Rows[0].Delta, cmpopts.EquateApprox(0, 1e-9)); diff != "" || s.Rows[0].P != exact.P {
+			t.Errorf("swapped p %v, original %v; delta (-mirrored +swapped):\n%s", s.Rows[0].P, exact.P, diff)
 		}
 	})
 	t.Run("identical runs", func(t *testing.T) {
@@ -131,7 +136,7 @@ func TestCompareStatistics(t *testing.T) {
 		for _, r := range runs {
 			accs = append(accs, r.Summary.Exact)
 		}
-		m, sd, _ := stats.MeanSD(accs)
+		m, sd := gstat.MeanStdDev(accs, nil) // an independent implementation
 		r := c.Rows[0]
 		if math.Abs(r.A.Value-m) > 1e-12 || math.Abs(r.ASD-sd) > 1e-12 || !math.IsNaN(r.BSD) || r.B.Value != runs[0].Summary.Exact {
 			t.Errorf("row %+v, want A %v ± %v", r, m, sd)

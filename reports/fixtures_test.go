@@ -1,7 +1,6 @@
 package reports
 
 import (
-	"bytes"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -11,6 +10,8 @@ import (
 	"testing"
 
 	"arceval/results"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -29,21 +30,8 @@ func golden(t *testing.T, name string, got []byte) {
 	if err != nil {
 		t.Fatalf("%v (run go test -update to create it)", err)
 	}
-	if !bytes.Equal(got, want) {
-		gl, wl := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
-		for i := range max(len(gl), len(wl)) {
-			var g, w string
-			if i < len(gl) {
-				g = gl[i]
-			}
-			if i < len(wl) {
-				w = wl[i]
-			}
-			if g != w {
-				t.Errorf("%s differs from the golden file at line %d (go test -update rewrites it):\n got: %.300s\nwant: %.300s", name, i+1, g, w)
-				return
-			}
-		}
+	if diff := cmp.Diff(string(want), string(got)); diff != "" {
+		t.Errorf("%s differs from the golden file (-want +got; go test -update rewrites it):\n%s", name, diff)
 	}
 }
 
@@ -138,7 +126,7 @@ func arcRun(name string, model string, skill float64, views int, salt uint64) *R
 			case u < skill+0.2:
 				rank = 50
 			}
-			it := results.Item{TaskID: fmt.Sprintf("t%02d", i), TestIndex: j, Tests: n, Steps: steps, Seconds: 0.25 + float64(i)/100,
+			it := results.Item{TaskID: fmt.Sprintf("t%02d", i), TestIndex: j, Tests: n, Steps: steps, Seconds: 0.25 + float64(i)/100, CPUSeconds: 0.5 + float64(i)/50,
 				Rank: rank, Candidates: 3 + i%5, Rating: -1, Votes: []int{views - 2, 2, 1}}
 			a1, a2 := wrong, wrong
 			if rank == 1 {
@@ -150,7 +138,7 @@ func arcRun(name string, model string, skill float64, views int, salt uint64) *R
 			for k := range steps {
 				it.StepExact = append(it.StepExact, rank > 0 && rank <= 2 && k >= int(8*mix(uint64(i), uint64(j), 7)))
 			}
-			it.QHalt = 0.05 + 0.9*mix(uint64(i), uint64(j), salt, 3)
+			it.QHalt = results.Prob(0.05 + 0.9*mix(uint64(i), uint64(j), salt, 3))
 			if rank == 1 {
 				it.QHalt = min(0.99, it.QHalt+0.3)
 			}
@@ -202,8 +190,8 @@ func boardRun(name, kind string, model string, skill float64, salt uint64, flips
 			grid[r] = make([]int, side)
 		}
 		it := results.Item{TaskID: fmt.Sprint(i), Tests: 1, Attempts: []results.Attempt{{Grid: grid, Correct: ok}},
-			Steps: steps, Seconds: 0.01, Cells: &results.Cells{Correct: correct, Total: cells}, Rating: rating,
-			QHalt: min(0.99, 0.2+0.7*mix(uint64(i), salt, 9)+0.2*float64(b2i(ok)))}
+			Steps: steps, Seconds: 0.01, CPUSeconds: 0.02, Cells: &results.Cells{Correct: correct, Total: cells}, Rating: rating,
+			QHalt: results.Prob(min(0.99, 0.2+0.7*mix(uint64(i), salt, 9)+0.2*float64(b2i(ok))))}
 		if ok {
 			it.Rank = 1
 		}
@@ -224,11 +212,35 @@ func boardRun(name, kind string, model string, skill float64, salt uint64, flips
 // (10 and 100 views), another ARC model, a Sudoku and a Maze run.
 func fixtureRuns() []*Run {
 	return []*Run{
-		arcRun("arc-att-10v.jsonl", sha('a'), 0.35, 10, 1),
+		withStepQ(arcRun("arc-att-10v.jsonl", sha('a'), 0.35, 10, 1)),
 		arcRun("arc-att-100v.jsonl", sha('a'), 0.45, 100, 1),
-		boardRun("sudoku-mlp.jsonl", "sudoku", sha('c'), 0.95, 3, nil, 0),
+		withStepQ(boardRun("sudoku-mlp.jsonl", "sudoku", sha('c'), 0.95, 3, nil, 0)),
 		boardRun("maze-att.jsonl", "maze", sha('d'), 0.9, 4, nil, 2),
 	}
+}
+
+// withStepQ gives every item of r a per-step sigmoid(q_halt) that grows with
+// the step and jumps once the answer is right, as a trained halting head's
+// does (the other runs stay like run files written before it was recorded).
+func withStepQ(r *Run) *Run {
+	items := cloneItems(r.Items)
+	for i := range items {
+		it := &items[i]
+		n := len(it.StepExact)
+		it.StepQHalt = make([]results.Prob, n)
+		for k := range n {
+			q := 0.02 + 0.6*mix(uint64(i), uint64(k), 21)*float64(k+1)/float64(n)
+			if it.StepExact[k] {
+				q += 0.35
+			}
+			it.StepQHalt[k] = results.Prob(min(0.999, q))
+		}
+	}
+	out, err := NewRun(r.Path, r.Header, items)
+	if err != nil {
+		panic(err)
+	}
+	return out
 }
 
 func fixtureOptions() Options { return Options{Resamples: 2000, Seed: 1} }
@@ -252,7 +264,7 @@ func fixtureHTMLOptions(rep *Report) HTMLOptions {
 		}
 	}
 	ref := mustPaper(rep)
-	return HTMLOptions{Gallery: 6, Grids: map[string]map[string]PairGrids{"arc-agi-1/evaluation": grids}, Paper: ref}
+	return HTMLOptions{Gallery: 6, Grids: map[string]map[string]PairGrids{"arc-agi-1/evaluation": grids}, Paper: ref, TaskViews: true}
 }
 
 type (

@@ -37,6 +37,10 @@ type HTMLOptions struct {
 	GridsNote string
 	// Paper adds the paper tables.
 	Paper *PaperReport
+	// TaskViews adds, per ARC run, an index of its tasks, each linked to an
+	// anchor holding the task's view (the panels of `arceval show`); the
+	// gallery links there too.
+	TaskViews bool
 }
 
 type htmlTable struct {
@@ -97,7 +101,32 @@ type htmlGrid struct {
 type htmlGalleryItem struct {
 	Key    string
 	Status string // solved / unsolved
+	Href   string // the task view's anchor ("" without task views)
 	Grids  []htmlGrid
+}
+
+// htmlTasks is one ARC run's task index and task views.
+type htmlTasks struct {
+	Run   string
+	Set   string
+	Note  string
+	Links []htmlTaskLink
+	Views []htmlTaskView
+}
+
+type htmlTaskLink struct {
+	Href, Task, Score, Status string
+}
+
+// htmlTaskView is a TaskView in HTML, shown when its anchor is the target.
+type htmlTaskView struct {
+	ID, Task, Summary string
+	Inputs            []htmlTestView
+}
+
+type htmlTestView struct {
+	Title string
+	Grids []htmlGrid
 }
 
 type htmlGallery struct {
@@ -115,6 +144,7 @@ type htmlPage struct {
 	Paper      []htmlTable
 	Figures    []htmlFigure
 	Galleries  []htmlGallery
+	Tasks      []htmlTasks
 	Provenance htmlTable
 }
 
@@ -151,9 +181,22 @@ func WriteHTML(w io.Writer, rep *Report, o HTMLOptions) error {
 		if n == 0 {
 			n = 12
 		}
-		for _, s := range rep.Runs {
+		for i, s := range rep.Runs {
 			if s.Run.Header.TaskKind == "arc" {
-				page.Galleries = append(page.Galleries, gallery(s.Run, n, o))
+				g := gallery(s.Run, n, o)
+				if o.TaskViews {
+					for j := range g.Items {
+						g.Items[j].Href = "#" + taskAnchor(i, strings.SplitN(g.Items[j].Key, "#", 2)[0])
+					}
+				}
+				page.Galleries = append(page.Galleries, g)
+			}
+		}
+	}
+	if o.TaskViews {
+		for i, s := range rep.Runs {
+			if s.Run.Header.TaskKind == "arc" {
+				page.Tasks = append(page.Tasks, taskSection(i, s.Run, o))
 			}
 		}
 	}
@@ -174,19 +217,22 @@ func figures(rep *Report) []htmlFigure {
 		maxSteps = max(maxSteps, len(s.Run.Summary.StepAccuracy))
 	}
 	if maxSteps > 0 {
-		var cats []string
-		for k := 1; k <= maxSteps; k++ {
-			cats = append(cats, strconv.Itoa(k))
-		}
+		cats, group := stepGroups(maxSteps)
 		var ss []series
 		for _, s := range rep.Runs {
-			y := nanSlice(maxSteps)
-			copy(y, s.Run.Summary.StepAccuracy)
-			ss = append(ss, series{Name: s.Run.Name, Y: y})
+			ss = append(ss, series{Name: s.Run.Name, Y: group(s.Run.Summary.StepAccuracy)})
+		}
+		caption := "The test-time-compute curve: exact accuracy after each supervision step, over all test inputs (missing ones count wrong). ARC: the two-attempt rule applied to the views' votes at that step."
+		if len(cats) < maxSteps {
+			caption += fmt.Sprintf(" %d steps are shown as %d points: the mean accuracy over each range of steps.", maxSteps, len(cats))
 		}
 		figs = append(figs, htmlFigure{ID: "steps", Title: "Accuracy vs supervision step",
 			SVG:     lineChart("exact accuracy after each supervision step", "supervision step", "exact accuracy (micro)", cats, ss),
-			Caption: "The test-time-compute curve: exact accuracy after each supervision step, over all test inputs (missing ones count wrong). ARC: the two-attempt rule applied to the views' votes at that step."})
+			Caption: caption})
+	}
+
+	if fig, ok := frontierFigure(rep); ok {
+		figs = append(figs, fig)
 	}
 
 	// ARC: pass@K, and accuracy vs views across runs.
@@ -343,6 +389,45 @@ func viewsFigure(arc []*RunSummary) htmlFigure {
 	return fig
 }
 
+// maxCurvePoints bounds the points of a per-step curve: a run whose items
+// record a million steps would otherwise draw a million points (a page of
+// over 100 MB).
+const maxCurvePoints = 64
+
+// stepGroups returns the x categories of a per-step curve over n steps and
+// a function that maps a run's per-step values onto them: one point per
+// step up to maxCurvePoints steps, else consecutive ranges of steps ("1–16")
+// averaged. Steps a run lacks are NaN (not drawn).
+func stepGroups(n int) ([]string, func([]float64) []float64) {
+	size := (n + maxCurvePoints - 1) / maxCurvePoints
+	var cats []string
+	for lo := 0; lo < n; lo += size {
+		hi := min(lo+size, n)
+		if size == 1 {
+			cats = append(cats, strconv.Itoa(lo+1))
+		} else {
+			cats = append(cats, fmt.Sprintf("%d–%d", lo+1, hi))
+		}
+	}
+	group := func(v []float64) []float64 {
+		y := nanSlice(len(cats))
+		for g := range y {
+			sum, cnt := 0.0, 0
+			for k := g * size; k < min((g+1)*size, len(v)); k++ {
+				if !math.IsNaN(v[k]) {
+					sum += v[k]
+					cnt++
+				}
+			}
+			if cnt > 0 {
+				y[g] = sum / float64(cnt)
+			}
+		}
+		return y
+	}
+	return cats, group
+}
+
 func nanSlice(n int) []float64 {
 	s := make([]float64, n)
 	for i := range s {
@@ -359,11 +444,11 @@ func calibration(items []results.Item) ([]calibPoint, float64) {
 	var n, ok [10]int
 	total := 0
 	for _, it := range items {
-		if len(it.Attempts) == 0 || math.IsNaN(it.QHalt) {
+		if len(it.Attempts) == 0 || math.IsNaN(float64(it.QHalt)) {
 			continue
 		}
 		b := min(9, max(0, int(it.QHalt*10)))
-		sum[b] += it.QHalt
+		sum[b] += float64(it.QHalt)
 		n[b]++
 		ok[b] += b2i(it.Attempts[0].Correct)
 		total++
@@ -455,4 +540,80 @@ func provenance(rep *Report) htmlTable {
 			strconv.FormatUint(h.Seed, 10), strings.TrimSpace(ver+" "+h.GoVersion), h.Kernel, h.Machine)
 	}
 	return toHTMLTable(t)
+}
+
+// taskAnchor is the HTML id of task id's view in run i: letters, digits, _
+// and - kept, anything else as _.
+func taskAnchor(i int, id string) string {
+	clean := strings.Map(func(r rune) rune {
+		if r < 128 && (r == '-' || r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+			return r
+		}
+		return '_'
+	}, id)
+	return fmt.Sprintf("run%d-task-%s", i, clean)
+}
+
+// taskSection lists every task of ARC run i (in task order), each linked to
+// its view: the TaskView of `arceval show`, drawn in SVG.
+func taskSection(i int, r *Run, o HTMLOptions) htmlTasks {
+	sec := htmlTasks{Run: r.Name, Set: r.Header.Set}
+	grids := o.Grids[r.Header.Set]
+	if grids == nil {
+		sec.Note = "Inputs and expected outputs are not drawn: the set " + r.Header.Set + " was not loaded; the views hold the attempts only."
+	}
+	var ids []string
+	seen := map[string]bool{}
+	for _, it := range r.Items {
+		if !seen[it.TaskID] {
+			seen[it.TaskID] = true
+			ids = append(ids, it.TaskID)
+		}
+	}
+	slices.SortFunc(ids, compareIDs)
+	for _, id := range ids {
+		// Only this task's grids: the view counts test inputs from them.
+		var tg map[string]PairGrids
+		if grids != nil {
+			tg = map[string]PairGrids{}
+			for key, pg := range grids {
+				if t, _, _ := strings.Cut(key, "#"); t == id {
+					tg[key] = pg
+				}
+			}
+		}
+		v, err := NewTaskView(r, id, tg)
+		if err != nil {
+			continue // cannot happen: the task has records
+		}
+		anchor := taskAnchor(i, id)
+		status := "unsolved"
+		if v.Solved == v.Tests {
+			status = "solved"
+		} else if v.Solved > 0 {
+			status = "partly"
+		}
+		sec.Links = append(sec.Links, htmlTaskLink{Href: "#" + anchor, Task: id, Score: fmt.Sprintf("%d/%d", v.Solved, v.Tests), Status: status})
+		summary := fmt.Sprintf("%d of %d test input(s) solved", v.Solved, v.Tests)
+		if v.CPUSeconds > 0 {
+			summary += " · " + CPUSeconds(v.CPUSeconds) + " CPU-s"
+		}
+		hv := htmlTaskView{ID: anchor, Task: id, Summary: summary}
+		for _, tv := range v.Inputs {
+			t := htmlTestView{Title: fmt.Sprintf("test %d · %s", tv.Index, tv.Status)}
+			if tv.Detail != "" {
+				t.Title += " · " + tv.Detail
+			}
+			for _, p := range tv.Panels {
+				label := p.Label
+				if p.Note != "" {
+					label += " (" + p.Note + ")"
+				}
+				t.Grids = append(t.Grids, htmlGrid{Label: label, SVG: gridSVG(p.Grid, fmt.Sprintf("%s#%d %s", id, tv.Index, label)), Mark: p.Mark})
+			}
+			hv.Inputs = append(hv.Inputs, t)
+		}
+		sec.Views = append(sec.Views, hv)
+	}
+	return sec
 }

@@ -125,26 +125,85 @@ func (s *RunSummary) timePerItem() string {
 	if sm.Items == 0 || sm.Seconds == 0 {
 		return "—"
 	}
-	return fmt.Sprintf("%.3f s", sm.Seconds/float64(sm.Items))
+	return results.FormatSeconds(sm.Seconds/float64(sm.Items), 3)
+}
+
+// cpuPerTask is the run's mean CPU-seconds per task, "—" when not recorded.
+func (s *RunSummary) cpuPerTask() string {
+	sm := s.Run.Summary
+	if sm.CPUSeconds == 0 {
+		return "—"
+	}
+	return CPUSeconds(sm.CPUPerTask())
+}
+
+// CPUSeconds formats CPU-seconds with three significant digits below 100
+// (0.00433, 0.95, 12.3), whole seconds above.
+func CPUSeconds(v float64) string {
+	switch {
+	case v >= 100:
+		return fmt.Sprintf("%.0f", v)
+	case v >= 10:
+		return fmt.Sprintf("%.1f", v)
+	case v >= 1:
+		return fmt.Sprintf("%.2f", v)
+	}
+	return strconv.FormatFloat(v, 'g', 3, 64)
+}
+
+// costPerTask is cpuPerTask at a price per CPU-hour.
+func (s *RunSummary) costPerTask(price float64) string {
+	sm := s.Run.Summary
+	if sm.CPUSeconds == 0 {
+		return "—"
+	}
+	return Money(results.Cost(sm.CPUPerTask(), price))
+}
+
+// Money formats an amount: cents from 1 up, else three significant digits in
+// fixed notation (a per-task cost of $0.000412 stays readable).
+func Money(v float64) string {
+	if v <= 0 || v >= 1 {
+		return fmt.Sprintf("$%.2f", v)
+	}
+	d := min(12, int(math.Ceil(-math.Log10(v)))+2)
+	return fmt.Sprintf("$%.*f", d, v)
 }
 
 // Tables returns the report as tables, in the order printed.
 func (rep *Report) Tables() []*Table {
 	lv := levelPct(rep.Options.Level)
 	main := &Table{
-		Header: []string{"run", "model", "set", "n", "metric", "accuracy", lv + " CI", "secondary", "steps", "time/item"},
-		Align:  []Align{Left, Left, Left, Right, Left, Right, Left, Left, Right, Right},
+		Header: []string{"run", "model", "set", "n", "metric", "accuracy", lv + " CI", "secondary", "steps", "time/item", "CPU-s/task"},
+		Align:  []Align{Left, Left, Left, Right, Left, Right, Left, Left, Right, Right, Right},
 		Banner: subsetBanners(rep.runs()),
 	}
+	price := rep.Options.PricePerCPUHour
+	if price > 0 {
+		main.Header = append(main.Header, "cost/task")
+		main.Align = append(main.Align, Right)
+	}
+	var costs []string
 	var arc, boot, wilson bool
 	for _, s := range rep.Runs {
 		var sec []string
 		for _, m := range s.Secondary {
 			sec = append(sec, m.Name+" "+withCI(m.Estimate))
 		}
-		main.AddRow(s.Run.Name, s.Run.Model(), s.Run.Header.Set, s.size(), s.Headline.Name,
-			pct(s.Headline.Value), ci(s.Headline.Estimate), strings.Join(sec, ", "), s.steps(), s.timePerItem())
+		row := []string{s.Run.Name, s.Run.Model(), s.Run.Header.Set, s.size(), s.Headline.Name,
+			pct(s.Headline.Value), ci(s.Headline.Estimate), strings.Join(sec, ", "), s.steps(), s.timePerItem(), s.cpuPerTask()}
+		if price > 0 {
+			row = append(row, s.costPerTask(price))
+		}
+		main.AddRow(row...)
 		sm := s.Run.Summary
+		if sm.CPUSeconds > 0 {
+			c := fmt.Sprintf("%s %.1f CPU-s over %d tasks", s.Run.Name, sm.CPUSeconds, sm.Recorded)
+			if price > 0 {
+				c += " = " + Money(results.Cost(sm.CPUSeconds, price))
+			}
+			costs = append(costs, c)
+		}
 		if sm.Missing+sm.Empty+sm.Malformed > 0 {
 			main.Notes = append(main.Notes, fmt.Sprintf("%s: %d missing, %d empty test inputs (counted wrong)", s.Run.Name, sm.Missing, sm.Empty))
 		}
@@ -165,6 +224,13 @@ func (rep *Report) Tables() []*Table {
 		how = append(how, "exact: Wilson")
 	}
 	main.Notes = append(main.Notes, lv+" CIs — "+strings.Join(how, "; ")+".")
+	if len(costs) > 0 {
+		note := "CPU-s/task: CPU time of every thread (user + system) per task with a record, comparable across machines; in total: " + strings.Join(costs, ", ")
+		if price > 0 {
+			note += fmt.Sprintf(" (at %s per CPU-hour)", Money(price))
+		}
+		main.Notes = append(main.Notes, note+".")
+	}
 	tables := []*Table{main, rep.protocolTable()}
 
 	if arc {
@@ -196,6 +262,9 @@ func (rep *Report) Tables() []*Table {
 		if s.Run.StratifiedSudoku() {
 			tables = append(tables, s.fullTestTable(lv))
 		}
+	}
+	if t := rep.frontierTable(); t != nil {
+		tables = append(tables, t)
 	}
 	return tables
 }
@@ -310,7 +379,7 @@ func (rep *Report) csvTable() *Table {
 	t := &Table{Header: []string{"run", "path", "model_kind", "method", "model_sha256", "set", "task_kind", "subset",
 		"views", "steps", "tasks", "test_inputs", "missing", "metric", "value", "ci_lo", "ci_hi", "ci_method",
 		"micro", "all_or_nothing", "cell_accuracy", "pass_at_1", "pass_at_2", "full_test_estimate", "full_test_lo", "full_test_hi",
-		"mean_steps", "seconds_per_item",
+		"mean_steps", "seconds_per_item", "cpu_seconds", "cpu_seconds_per_task", "cost", "cost_per_task",
 		"benchmark", "set_id", "set_hash", "view_source", "build_views", "puzzle_ids", "train_depth", "early_halt", "precision", "scoring", "protocol"}}
 	for _, s := range rep.Runs {
 		r, sm := s.Run, s.Run.Summary
@@ -332,6 +401,14 @@ func (rep *Report) csvTable() *Table {
 			spi = num(sm.Seconds / float64(sm.Items))
 		}
 		row = append(row, num(sm.MeanSteps), spi)
+		cpu, cpuTask, cost, costTask := "", "", "", ""
+		if sm.CPUSeconds > 0 {
+			cpu, cpuTask = num(sm.CPUSeconds), num(sm.CPUPerTask())
+			if price := rep.Options.PricePerCPUHour; price > 0 {
+				cost, costTask = num(results.Cost(sm.CPUSeconds, price)), num(results.Cost(sm.CPUPerTask(), price))
+			}
+		}
+		row = append(row, cpu, cpuTask, cost, costTask)
 		if p := r.Header.Protocol; p != nil {
 			row = append(row, p.Benchmark, p.SetID, p.SetHash, p.ViewSource, strconv.Itoa(p.BuildViews), p.PuzzleIDs, strconv.Itoa(p.TrainDepth),
 				strconv.FormatBool(p.EarlyHalt), p.Precision, p.Scoring)
@@ -384,33 +461,38 @@ type jsonBucket struct {
 }
 
 type jsonRun struct {
-	Name         string            `json:"run"`
-	Path         string            `json:"path"`
-	ModelKind    string            `json:"model_kind"`
-	Method       string            `json:"method"`
-	ModelSHA256  string            `json:"model_sha256"`
-	Set          string            `json:"set"`
-	TaskKind     string            `json:"task_kind"`
-	Benchmark    string            `json:"benchmark,omitempty"`
-	Subset       string            `json:"subset,omitempty"`
-	Views        int               `json:"views"`
-	Steps        int               `json:"steps"`
-	Protocol     string            `json:"protocol"`
-	Record       *results.Protocol `json:"protocol_record,omitempty"`
-	Tasks        int               `json:"tasks"`
-	TestInputs   int               `json:"test_inputs"`
-	Items        int               `json:"items"`
-	Missing      int               `json:"missing"`
-	Empty        int               `json:"empty"`
-	Headline     jsonEstimate      `json:"headline"`
-	Secondary    []jsonEstimate    `json:"secondary"`
-	PassK        []jsonEstimate    `json:"pass_at_k,omitempty"`
-	StepAccuracy []float64         `json:"step_accuracy,omitempty"`
-	MeanSteps    float64           `json:"mean_steps"`
-	Seconds      float64           `json:"seconds"`
-	Buckets      []jsonBucket      `json:"buckets,omitempty"`
-	FullTest     *jsonEstimate     `json:"full_test_estimate,omitempty"`
-	FullTestNote string            `json:"full_test_note,omitempty"`
+	Name         string                  `json:"run"`
+	Path         string                  `json:"path"`
+	ModelKind    string                  `json:"model_kind"`
+	Method       string                  `json:"method"`
+	ModelSHA256  string                  `json:"model_sha256"`
+	Set          string                  `json:"set"`
+	TaskKind     string                  `json:"task_kind"`
+	Benchmark    string                  `json:"benchmark,omitempty"`
+	Subset       string                  `json:"subset,omitempty"`
+	Views        int                     `json:"views"`
+	Steps        int                     `json:"steps"`
+	Protocol     string                  `json:"protocol"`
+	Record       *results.Protocol       `json:"protocol_record,omitempty"`
+	Tasks        int                     `json:"tasks"`
+	TestInputs   int                     `json:"test_inputs"`
+	Items        int                     `json:"items"`
+	Missing      int                     `json:"missing"`
+	Empty        int                     `json:"empty"`
+	Headline     jsonEstimate            `json:"headline"`
+	Secondary    []jsonEstimate          `json:"secondary"`
+	PassK        []jsonEstimate          `json:"pass_at_k,omitempty"`
+	StepAccuracy []float64               `json:"step_accuracy,omitempty"`
+	MeanSteps    float64                 `json:"mean_steps"`
+	Seconds      float64                 `json:"seconds"`
+	CPUSeconds   float64                 `json:"cpu_seconds,omitempty"`
+	CPUPerTask   float64                 `json:"cpu_seconds_per_task,omitempty"`
+	Cost         *float64                `json:"cost,omitempty"`
+	CostPerTask  *float64                `json:"cost_per_task,omitempty"`
+	Buckets      []jsonBucket            `json:"buckets,omitempty"`
+	FullTest     *jsonEstimate           `json:"full_test_estimate,omitempty"`
+	FullTestNote string                  `json:"full_test_note,omitempty"`
+	HaltFrontier []results.FrontierPoint `json:"halt_frontier,omitempty"`
 }
 
 func (rep *Report) jsonValue() any {
@@ -424,6 +506,11 @@ func (rep *Report) jsonValue() any {
 			Tasks: sm.Tasks, TestInputs: sm.TestInputs, Items: sm.Items, Missing: sm.Missing, Empty: sm.Empty,
 			Headline: toJSON(s.Headline.Name, s.Headline.Estimate), Secondary: metricsJSON(s.Secondary), PassK: metricsJSON(s.PassK),
 			StepAccuracy: sm.StepAccuracy, MeanSteps: sm.MeanSteps, Seconds: sm.Seconds, FullTestNote: s.FullTestGap,
+			HaltFrontier: s.Frontier, CPUSeconds: sm.CPUSeconds, CPUPerTask: sm.CPUPerTask(),
+		}
+		if price := rep.Options.PricePerCPUHour; price > 0 && sm.CPUSeconds > 0 {
+			cost, perTask := results.Cost(sm.CPUSeconds, price), results.Cost(sm.CPUPerTask(), price)
+			j.Cost, j.CostPerTask = &cost, &perTask
 		}
 		for _, b := range s.Buckets {
 			jb := jsonBucket{Label: b.Label, Lo: b.Lo, TestShare: b.TestShare, N: b.N, Solved: b.Solved, Acc: toJSON("", b.Acc)}
@@ -443,6 +530,7 @@ func (rep *Report) jsonValue() any {
 		Level     float64   `json:"level"`
 		Resamples int       `json:"resamples"`
 		Seed      uint64    `json:"seed"`
+		Price     float64   `json:"price_per_cpu_hour,omitempty"`
 		Runs      []jsonRun `json:"runs"`
-	}{rep.Options.Level, rep.Options.Resamples, rep.Options.Seed, runs}
+	}{rep.Options.Level, rep.Options.Resamples, rep.Options.Seed, rep.Options.PricePerCPUHour, runs}
 }

@@ -35,8 +35,13 @@ func LoadRun(path string) (*Run, error) {
 	return r, nil
 }
 
-// NewRun scores the items of a run.
+// NewRun scores the items of a run. A run on a set without answers (a
+// hidden test set) has nothing to report, compare or gate on: it is refused,
+// naming what it is for.
 func NewRun(path string, h results.Header, items []results.Item) (*Run, error) {
+	if h.NoAnswers {
+		return nil, fmt.Errorf("%s: a run on a set without answers (%s): it holds predictions, no scores; its use is the submission (eval --submission)", path, h.Set)
+	}
 	s, err := results.Score(h, items)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)

@@ -16,6 +16,9 @@ type Options struct {
 	Alpha     float64 // significance level of tests (0: 0.05)
 	Resamples int     // bootstrap resamples (0: 10000)
 	Seed      uint64  // bootstrap seed
+	// PricePerCPUHour, when above zero, adds each run's cost in money beside
+	// its CPU-seconds.
+	PricePerCPUHour float64
 }
 
 func (o Options) withDefaults() Options {
@@ -75,6 +78,9 @@ type RunSummary struct {
 	FullTest  *Metric  // Sudoku: full-test estimate from the stratified sample
 	// FullTestGap says why a stratified Sudoku run has no full-test estimate.
 	FullTestGap string
+	// Frontier is Q-halting replayed at results.DefaultHaltThresholds (nil
+	// when the run file records no per-step q_halt).
+	Frontier []results.FrontierPoint
 }
 
 // SudokuTestHistogram is the rating histogram of the official Sudoku-Extreme
@@ -103,6 +109,13 @@ func Summarize(r *Run, o Options) (*RunSummary, error) {
 	o = o.withDefaults()
 	s := r.Summary
 	rs := &RunSummary{Run: r}
+	if results.HasStepQHalt(r.Items) {
+		f, err := results.HaltFrontier(r.Header, r.Items, results.DefaultHaltThresholds)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", r.Path, err)
+		}
+		rs.Frontier = f
+	}
 	wilson := func(k, n int) Estimate {
 		if n == 0 {
 			return pointOnly(0)

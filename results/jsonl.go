@@ -8,7 +8,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"arceval/internal/userfile"
 )
+
+// maxRunBytes bounds a run file read whole: the full Sudoku-Extreme test
+// set (422,786 records of a few hundred bytes) needs about 150 MB.
+const maxRunBytes = 4 << 30
 
 // maxLine bounds one record (a 30×30 grid pair with votes is a few KB).
 const maxLine = 16 << 20
@@ -26,7 +32,7 @@ type Run struct {
 // writing) is ignored and reported in TornBytes; any other malformed line is
 // an error naming the file and the line.
 func Read(path string) (*Run, error) {
-	data, err := os.ReadFile(path)
+	data, err := userfile.ReadFile(path, maxRunBytes)
 	if err != nil {
 		return nil, err
 	}
@@ -62,6 +68,9 @@ func parse(path string, data []byte) (*Run, error) {
 		}
 		var it Item
 		if err := strictUnmarshal(text, &it); err != nil {
+			return nil, fmt.Errorf("%s: line %d: %v", path, line, err)
+		}
+		if err := it.check(); err != nil {
 			return nil, fmt.Errorf("%s: line %d: %v", path, line, err)
 		}
 		r.Items = append(r.Items, it)

@@ -32,7 +32,7 @@ type Protocol struct {
 	TrainDepth int  `json:"train_depth"` // the model's halt_max_steps: the steps it was trained to use
 
 	Precision string `json:"precision"` // numeric precision of the forward pass ("float32")
-	Scoring   string `json:"scoring"`   // the rule of the run's headline: ScoreTaskMacro or ScoreExact
+	Scoring   string `json:"scoring"`   // the rule of the run's headline: ScoreTaskMacro, ScoreExact or ScoreNone
 }
 
 // Values of Protocol.SetMatch.
@@ -61,6 +61,7 @@ const (
 const (
 	ScoreTaskMacro = "task-macro pass@2" // ARC: two attempts by votes over the views; per task solved inputs / inputs, mean over tasks
 	ScoreExact     = "exact accuracy"    // Sudoku, Maze: every cell of the last step's answer right
+	ScoreNone      = "no answers"        // a set without answers (a hidden test set): predictions only
 )
 
 // PrecisionFloat32 is the precision of arceval's engine. The paper's models

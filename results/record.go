@@ -3,6 +3,7 @@ package results
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 )
 
 // FormatVersion is written in every header. Version 2 added the protocol
@@ -38,6 +39,10 @@ type Header struct {
 	Subset     string `json:"subset,omitempty"` // why the selection is not the whole set ("first 20 of 1200 tasks")
 	Views      int    `json:"views"`            // views per test input (ARC voting)
 	Steps      int    `json:"steps"`            // supervision steps per view (the maximum with halting)
+	// NoAnswers marks a run on a set whose answers are not known (an ARC
+	// challenges file without solutions: a hidden test set). Its records
+	// hold predictions only; it has no scores, it makes a submission.
+	NoAnswers bool `json:"no_answers,omitempty"`
 
 	// Protocol is how the run measured (nil in files written before it was
 	// recorded: the protocol is then unknown).
@@ -54,8 +59,22 @@ type Item struct {
 	StepExact []bool    `json:"step_exact"`      // exact accuracy after each supervision step
 	Steps     int       `json:"steps"`           // supervision steps used
 	Seconds   float64   `json:"seconds"`         // wall time spent on this item
-	Cells     *Cells    `json:"cells,omitempty"` // cell accuracy (Sudoku/Maze)
-	QHalt     float64   `json:"q_halt_prob"`     // sigmoid(q_halt) of the first attempt
+	// CPUSeconds is the item's share of the CPU time (user + system, every
+	// thread) of the batches its views ran in: what the item cost on any
+	// machine, where Seconds depends on its cores. 0: not measured.
+	CPUSeconds float64 `json:"cpu_seconds,omitempty"`
+	Cells      *Cells  `json:"cells,omitempty"` // cell accuracy (Sudoku/Maze)
+	QHalt      Prob    `json:"q_halt_prob"`     // sigmoid(q_halt) of the first attempt; NaN (written null) when no view gave an answer without NaN
+	// NaNViews counts the views whose final outputs held NaN (a diverged or
+	// overflowing model): they gave no answer and did not vote. A board
+	// puzzle's one view then records an empty attempt, counted wrong.
+	NaNViews int `json:"nan_views,omitempty"`
+	// StepQHalt is the halting head's confidence after each supervision step:
+	// sigmoid(q_halt) of the answer that led at that step (ARC: the mean over
+	// the views that voted for the top candidate), so that reports can replay
+	// Q-halting at any threshold (HaltFrontier); NaN (null) where it was NaN.
+	// Absent in older run files.
+	StepQHalt []Prob `json:"step_q_halt_prob,omitempty"`
 	// Rank is the 1-based position of the expected answer among the voted
 	// candidates (0: not among them); pass@K holds when 0 < Rank ≤ K.
 	Rank       int `json:"rank"`
@@ -73,6 +92,43 @@ type Attempt struct {
 type Cells struct {
 	Correct int `json:"correct"`
 	Total   int `json:"total"`
+}
+
+// Prob is a probability in a run file: a JSON number, or null for NaN
+// (JSON has no NaN; a model whose outputs are NaN gives one).
+type Prob float64
+
+// MarshalJSON writes p as a number, NaN as null.
+func (p Prob) MarshalJSON() ([]byte, error) {
+	if math.IsNaN(float64(p)) {
+		return []byte("null"), nil
+	}
+	return json.Marshal(float64(p))
+}
+
+// UnmarshalJSON reads a number, null as NaN.
+func (p *Prob) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*p = Prob(math.NaN())
+		return nil
+	}
+	var f float64
+	if err := json.Unmarshal(b, &f); err != nil {
+		return err
+	}
+	*p = Prob(f)
+	return nil
+}
+
+// check refuses values no run writes: a negative wall time or step count.
+func (it Item) check() error {
+	switch {
+	case it.Seconds < 0:
+		return fmt.Errorf("test input %s: seconds %g is negative", it.Key(), it.Seconds)
+	case it.Steps < 0:
+		return fmt.Errorf("test input %s: steps %d is negative", it.Key(), it.Steps)
+	}
+	return nil
 }
 
 // Key identifies an item within a run.

@@ -24,6 +24,7 @@ type Summary struct {
 	Items        int // test inputs with a record
 	Missing      int // test inputs without a record (counted wrong)
 	Empty        int // records whose attempts hold no grid (counted wrong)
+	NaN          int // records with views whose outputs held NaN (no answer from those views)
 	Malformed    int // submission attempts that are not grids (counted wrong)
 	Solved       int // test inputs solved
 	TaskMacro    float64
@@ -35,12 +36,29 @@ type Summary struct {
 	StepAccuracy []float64       // micro accuracy after each supervision step
 	MeanSteps    float64         // supervision steps used per view, averaged over items
 	Seconds      float64         // wall time summed over items
+	CPUSeconds   float64         // CPU time (all threads) summed over items; 0: not measured
+	Recorded     int             // tasks with at least one record
+	// NoAnswers: the set has no known answers (Header.NoAnswers); every
+	// accuracy above is meaningless and is neither printed nor written.
+	NoAnswers bool
 }
+
+// CPUPerTask is the mean CPU-seconds of a task with a record (0: not
+// measured): the cost that compares runs across machines.
+func (s Summary) CPUPerTask() float64 {
+	if s.Recorded == 0 {
+		return 0
+	}
+	return s.CPUSeconds / float64(s.Recorded)
+}
+
+// Cost converts CPU-seconds into money at a price per CPU-hour.
+func Cost(cpuSeconds, pricePerCPUHour float64) float64 { return cpuSeconds / 3600 * pricePerCPUHour }
 
 // Score computes the summary of a run's items against its header's selection.
 // Duplicate items are an error (merge shards with Merge).
 func Score(h Header, items []Item) (Summary, error) {
-	s := Summary{TaskKind: h.TaskKind, Tasks: h.Tasks, TestInputs: h.TestInputs, PassK: map[int]float64{}}
+	s := Summary{TaskKind: h.TaskKind, Tasks: h.Tasks, TestInputs: h.TestInputs, PassK: map[int]float64{}, NoAnswers: h.NoAnswers}
 	type taskScore struct {
 		tests, solved int
 		passK         []int
@@ -71,6 +89,9 @@ func Score(h Header, items []Item) (Summary, error) {
 		if empty(it) {
 			s.Empty++
 		}
+		if it.NaNViews > 0 {
+			s.NaN++
+		}
 		for i, k := range PassKs {
 			if it.PassAt(k) {
 				ts.passK[i]++
@@ -90,7 +111,9 @@ func Score(h Header, items []Item) (Summary, error) {
 		}
 		steps += float64(it.Steps)
 		s.Seconds += it.Seconds
+		s.CPUSeconds += it.CPUSeconds
 	}
+	s.Recorded = len(perTask)
 	if len(perTask) > s.Tasks || s.Items > s.TestInputs {
 		return s, fmt.Errorf("run holds %d test inputs of %d tasks, more than its header's selection (%d of %d)", s.Items, len(perTask), s.TestInputs, s.Tasks)
 	}
@@ -155,11 +178,25 @@ func (s Summary) MarshalJSON() ([]byte, error) {
 		Missing      int       `json:"missing"`
 		Empty        int       `json:"empty"`
 		Malformed    int       `json:"malformed"`
+		NaN          int       `json:"nan_outputs"`
 		StepAccuracy []float64 `json:"step_accuracy,omitempty"`
 		MeanSteps    float64   `json:"mean_steps"`
 		Seconds      float64   `json:"seconds"`
+		CPUSeconds   float64   `json:"cpu_seconds,omitempty"`
+		CPUPerTask   float64   `json:"cpu_seconds_per_task,omitempty"`
 	}
-	c := common{s.TaskKind, s.Missing, s.Empty, s.Malformed, s.StepAccuracy, s.MeanSteps, s.Seconds}
+	c := common{s.TaskKind, s.Missing, s.Empty, s.Malformed, s.NaN, s.StepAccuracy, s.MeanSteps, s.Seconds, s.CPUSeconds, s.CPUPerTask()}
+	if s.NoAnswers {
+		// No answers, no accuracies: what was predicted, and nothing else.
+		c.StepAccuracy = nil
+		return json.Marshal(struct {
+			NoAnswers  bool `json:"no_answers"`
+			Tasks      int  `json:"tasks"`
+			TestInputs int  `json:"test_inputs"`
+			Predicted  int  `json:"predicted"`
+			common
+		}{true, s.Tasks, s.TestInputs, s.Items, c})
+	}
 	if s.TaskKind == "arc" {
 		passK := map[string]float64{}
 		for k, v := range s.PassK {

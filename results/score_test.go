@@ -4,6 +4,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 func arcItem(task string, test, tests, rank int) Item {
@@ -94,8 +96,8 @@ func TestMerge(t *testing.T) {
 	if mh.Shard != "" || len(items) != 3 || items[0].TaskID != "a" || items[2].TaskID != "b" {
 		t.Errorf("merged header shard %q, items %v", mh.Shard, items)
 	}
-	if mh.Protocol == nil || *mh.Protocol != *h.Protocol {
-		t.Errorf("merged protocol %+v, want %+v", mh.Protocol, h.Protocol)
+	if diff := cmp.Diff(h.Protocol, mh.Protocol); diff != "" {
+		t.Errorf("merged protocol (-shards' +merged):\n%s", diff)
 	}
 	other := h
 	other.Seed = 99
@@ -125,5 +127,25 @@ func TestMerge(t *testing.T) {
 	}
 	if err := WriteFile(filepath.Join(dir, "s1"), h, nil, false); err == nil {
 		t.Error("WriteFile replaced an existing file without overwrite")
+	}
+}
+
+// CPU-seconds add up over items; per task they are divided by the tasks
+// that have a record (a missing task costs nothing and is not averaged in).
+func TestScoreCPUSeconds(t *testing.T) {
+	h := Header{TaskKind: "arc", Tasks: 3, TestInputs: 4}
+	items := []Item{arcItem("a", 0, 2, 1), arcItem("a", 1, 2, 0), arcItem("b", 0, 1, 2)}
+	for i, c := range []float64{1.5, 2.5, 2} {
+		items[i].CPUSeconds = c
+	}
+	s, err := Score(h, items)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.CPUSeconds != 6 || s.Recorded != 2 || s.CPUPerTask() != 3 {
+		t.Errorf("CPU-seconds %v over %d tasks, %v per task; want 6, 2, 3", s.CPUSeconds, s.Recorded, s.CPUPerTask())
+	}
+	if got := Cost(7200, 0.05); got != 0.1 {
+		t.Errorf("2 CPU-hours at 0.05 cost %v", got)
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // arcTask renders a per-task ARC JSON file from the JSON of its parts.
@@ -182,14 +184,8 @@ func TestARCFileManyProblems(t *testing.T) {
 		{"t.json", "", "train[1].output", "row 0, column 0: value -3 is not an integer in 0..9"},
 		{"t.json", "", "test[0].output", "missing"},
 	}
-	got := fileProblems(t, err)
-	if len(got) != len(want) {
-		t.Fatalf("%d problems, want %d:\n%v", len(got), len(want), err)
-	}
-	for i := range want {
-		if got[i] != want[i] {
-			t.Errorf("problem %d = %+v, want %+v", i, got[i], want[i])
-		}
+	if diff := cmp.Diff(want, fileProblems(t, err)); diff != "" {
+		t.Errorf("problems (-want +got):\n%s\n%v", diff, err)
 	}
 	wantErr(t, err, "t.json: 4 problems:\n  t.json: train[0].input: row 1 has 2 cells, row 0 has 3\n")
 }

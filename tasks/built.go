@@ -56,8 +56,8 @@ func parseBuiltMeta(path string, data []byte) (BuiltMeta, error) {
 		return m, fmt.Errorf("%s: seq_len %d out of range", path, m.SeqLen)
 	case m.VocabSize <= 1 || m.VocabSize > 256:
 		return m, fmt.Errorf("%s: vocab_size %d out of range 2..256", path, m.VocabSize)
-	case m.NumPuzzleIdentifiers < 1:
-		return m, fmt.Errorf("%s: num_puzzle_identifiers %d, want ≥ 1", path, m.NumPuzzleIdentifiers)
+	case m.NumPuzzleIdentifiers < 1 || m.NumPuzzleIdentifiers > MaxPuzzleIdentifiers:
+		return m, fmt.Errorf("%s: num_puzzle_identifiers %d out of range 1..%d", path, m.NumPuzzleIdentifiers, MaxPuzzleIdentifiers)
 	}
 	return m, nil
 }
@@ -136,9 +136,10 @@ func OpenBuilt(dir string) (*BuiltSplit, error) {
 		}
 	}
 	idPath := filepath.Join(filepath.Dir(filepath.Clean(dir)), "identifiers.json")
-	if data, err := readLimited(idPath, 1<<30); err == nil {
-		if err := json.Unmarshal(data, &b.Identifiers); err != nil {
-			return nil, fmt.Errorf("%s: %s", idPath, jsonSyntaxMsg(data, err))
+	if _, err := os.Stat(idPath); err == nil {
+		// More names than dataset.json's count is refused while reading.
+		if b.Identifiers, err = ReadIdentifiers(idPath, meta.NumPuzzleIdentifiers, "dataset.json's num_puzzle_identifiers"); err != nil {
+			return nil, err
 		}
 		if len(b.Identifiers) != meta.NumPuzzleIdentifiers {
 			return nil, fmt.Errorf("%s: %d identifiers, dataset.json says num_puzzle_identifiers %d", idPath, len(b.Identifiers), meta.NumPuzzleIdentifiers)

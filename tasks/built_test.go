@@ -234,7 +234,7 @@ func TestBuiltRealCorrupt(t *testing.T) {
 		{"no-identifiers", func(t *testing.T, dir string) {
 			writeFile(t, dir, "dataset.json", []byte(strings.Replace(meta, `"num_puzzle_identifiers": 1`, `"num_puzzle_identifiers": 0`, 1)))
 		}, func(dir string) string {
-			return filepath.Join(dir, "dataset.json") + ": num_puzzle_identifiers 0, want ≥ 1"
+			return filepath.Join(dir, "dataset.json") + ": num_puzzle_identifiers 0 out of range 1..4194304"
 		}},
 		{"dataset-json-syntax", func(t *testing.T, dir string) {
 			writeFile(t, dir, "dataset.json", []byte("{\n\"seq_len\": 900,,\n}"))
@@ -255,7 +255,7 @@ func TestBuiltRealCorrupt(t *testing.T) {
 		{"identifiers-json", func(t *testing.T, dir string) {
 			writeFile(t, filepath.Dir(dir), "identifiers.json", []byte(`["<blank>", "extra"]`))
 		}, func(dir string) string {
-			return filepath.Join(filepath.Dir(dir), "identifiers.json") + ": 2 identifiers, dataset.json says num_puzzle_identifiers 1"
+			return filepath.Join(filepath.Dir(dir), "identifiers.json") + ": more than 1 puzzle names (dataset.json's num_puzzle_identifiers)"
 		}},
 		{"label-path-on-wall", func(t *testing.T, dir string) {
 			// Mark the first wall of example 7 as path in its label.

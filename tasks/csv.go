@@ -5,9 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
+
+	"arceval/internal/userfile"
 )
 
 // MazeCharset maps maze cell values to the characters of the Maze-Hard CSV:
@@ -29,12 +30,62 @@ const SudokuSide = 9
 // maxMazeSide bounds maze boards read from CSV (Maze-Hard is 30×30).
 const maxMazeSide = 64
 
+// maxCSVRecord bounds one record of a benchmark CSV: two boards of at most
+// 64×64 cells plus the source, rating and extra columns. A longer record is
+// refused as it is read, never buffered whole.
+const maxCSVRecord = 2*maxMazeSide*maxMazeSide + 8<<10
+
+// recordLimiter passes a CSV stream through, failing at the first record
+// (a line, or several when a quoted field holds newlines) longer than
+// limit bytes. Quotes toggle the quoted state ("" toggles twice), so a
+// newline ends a record exactly when the CSV reader would end it.
+type recordLimiter struct {
+	r        io.Reader
+	limit    int
+	n        int // bytes of the current record
+	line     int // physical line of the current record's start (1-based)
+	lines    int // physical lines read so far (newlines seen)
+	inQuotes bool
+	err      error
+}
+
+// recordTooLong is the refusal of an over-long record.
+type recordTooLong struct{ line, limit int }
+
+func (e *recordTooLong) Error() string {
+	return fmt.Sprintf("line %d: a record longer than %d bytes (a board has at most %d×%d cells)", e.line, e.limit, maxMazeSide, maxMazeSide)
+}
+
+func (l *recordLimiter) Read(p []byte) (int, error) {
+	if l.err != nil {
+		return 0, l.err
+	}
+	n, err := l.r.Read(p)
+	for i, c := range p[:n] {
+		l.n++
+		switch {
+		case c == '"':
+			l.inQuotes = !l.inQuotes
+		case c == '\n':
+			l.lines++
+			if !l.inQuotes {
+				l.n, l.line = 0, l.lines+1
+			}
+		}
+		if l.n > l.limit {
+			l.err = &recordTooLong{l.line, l.limit}
+			return i, l.err
+		}
+	}
+	return n, err
+}
+
 // csvRows reads a benchmark CSV with a header row and the positional columns
 // source, question, answer, rating (extra columns are ignored), calling fn for
 // each data row with its line number until fn returns false. It stops at the
 // first structural error.
 func csvRows(path string, r io.Reader, fn func(line int, rec []string) bool) error {
-	cr := csv.NewReader(r)
+	cr := csv.NewReader(&recordLimiter{r: r, limit: maxCSVRecord, line: 1})
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
 	header, err := cr.Read()
@@ -87,7 +138,7 @@ func parseRating(s string, pl *problemList, item string) int {
 // '.' or '0' = blank). Every row is validated: 81 cells, givens consistent
 // with the answer, the answer a valid solution. All problems are listed.
 func LoadSudokuCSV(path string) ([]*Task, error) {
-	f, err := os.Open(path)
+	f, err := userfile.Open(path)
 	if err != nil {
 		return nil, err
 	}
@@ -98,6 +149,7 @@ func LoadSudokuCSV(path string) ([]*Task, error) {
 func readSudokuCSV(path string, r io.Reader) ([]*Task, error) {
 	pl := &problemList{file: path}
 	var out []*Task
+	rows := 0
 	err := csvRows(path, r, func(line int, rec []string) bool {
 		item := fmt.Sprintf("line %d", line)
 		q, okQ := parseSudokuCells(rec[1], pl, item, "question", true)
@@ -106,19 +158,33 @@ func readSudokuCSV(path string, r io.Reader) ([]*Task, error) {
 		if okQ && okA {
 			checkSudoku(q, a, pl, item)
 		}
-		out = append(out, &Task{
-			ID: fmt.Sprintf("%d", len(out)), Kind: Sudoku, Source: rec[0], Rating: rating, HasSolutions: true,
+		out = keepTask(out, pl, &Task{
+			ID: fmt.Sprintf("%d", rows), Kind: Sudoku, Source: rec[0], Rating: rating, HasSolutions: true,
 			Test: []Pair{{Input: q, Output: a}},
 		})
+		rows++
 		return true
 	})
 	if err != nil {
 		return nil, err
 	}
-	if len(out) == 0 {
+	if rows == 0 {
 		return nil, fmt.Errorf("%s: no puzzles after the header", path)
 	}
-	return out, pl.err()
+	if err := pl.err(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// keepTask appends t while the file has no problem; after the first one the
+// file is an error, so its rows are checked but no longer kept (a file of
+// millions of bad rows costs the problem list, not a task per row).
+func keepTask(out []*Task, pl *problemList, t *Task) []*Task {
+	if pl.count() > 0 {
+		return nil
+	}
+	return append(out, t)
 }
 
 // parseSudokuCells reads an 81-character row-major board.
@@ -214,7 +280,7 @@ func sudokuUnitName(u int) string {
 // one G, the answer equal to the question except for path cells, the path a
 // connected shortest S→G path over open cells. All problems are listed.
 func LoadMazeCSV(path string) ([]*Task, error) {
-	f, err := os.Open(path)
+	f, err := userfile.Open(path)
 	if err != nil {
 		return nil, err
 	}
@@ -225,7 +291,7 @@ func LoadMazeCSV(path string) ([]*Task, error) {
 func readMazeCSV(path string, r io.Reader) ([]*Task, error) {
 	pl := &problemList{file: path}
 	var out []*Task
-	side := 0
+	rows, side := 0, 0
 	err := csvRows(path, r, func(line int, rec []string) bool {
 		item := fmt.Sprintf("line %d", line)
 		n := intSqrt(len(rec[1]))
@@ -247,19 +313,23 @@ func readMazeCSV(path string, r io.Reader) ([]*Task, error) {
 				pl.add(item, "answer", "%s", msg)
 			}
 		}
-		out = append(out, &Task{
-			ID: fmt.Sprintf("%d", len(out)), Kind: Maze, Source: rec[0], Rating: rating, HasSolutions: true,
+		out = keepTask(out, pl, &Task{
+			ID: fmt.Sprintf("%d", rows), Kind: Maze, Source: rec[0], Rating: rating, HasSolutions: true,
 			Test: []Pair{{Input: q, Output: a}},
 		})
+		rows++
 		return true
 	})
 	if err != nil {
 		return nil, err
 	}
-	if len(out) == 0 && len(pl.list) == 0 {
+	if err := pl.err(); err != nil {
+		return nil, err
+	}
+	if rows == 0 {
 		return nil, fmt.Errorf("%s: no mazes after the header", path)
 	}
-	return out, pl.err()
+	return out, nil
 }
 
 // ParseMaze reads a question and an answer given as row-major strings over

@@ -2,10 +2,14 @@ package tasks
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"arceval/internal/jsontok"
+	"arceval/internal/userfile"
 )
 
 // Format is the on-disk format of a set.
@@ -134,7 +138,7 @@ func setNames() []string {
 // LoadPath loads a set from a path, detecting the format: a built-dataset
 // split folder (dataset.json), a folder of ARC JSON files, a Kaggle
 // *_challenges.json (solutions beside it are used when present), or a
-// Sudoku/Maze CSV (told apart by the board size of the first row).
+// Sudoku/Maze CSV (told apart by the characters of the first board).
 func LoadPath(path string) (*Set, error) {
 	format, kind, err := DetectFormat(path)
 	if err != nil {
@@ -189,47 +193,88 @@ func DetectFormat(path string) (Format, Kind, error) {
 }
 
 // isTaskFile reports whether a JSON file is one ARC task (top-level "train"
-// or "test" keys) rather than a Kaggle map of tasks.
+// or "test" keys) rather than a Kaggle map of tasks, from its first keys: a
+// task's members are lists or scalars (ConceptARC's "name"), a Kaggle
+// file's are task objects. Only the values before the deciding key are
+// read.
 func isTaskFile(path string) bool {
-	data, err := readLimited(path, maxJSONBytes)
+	f, _, err := openJSON(path)
 	if err != nil {
 		return false
 	}
-	members, err := decodeObject(data)
-	if err != nil {
+	defer f.Close()
+	in := jsontok.NewReader(f)
+	if t, ok := in.Next(); !ok || !jsontok.IsDelim(t, '{') {
 		return false
 	}
-	for _, m := range members {
-		if m.Key == "train" || m.Key == "test" {
+	for in.More() {
+		key, ok := in.Next()
+		if !ok {
+			return false
+		}
+		if key == "train" || key == "test" {
 			return true
+		}
+		v, ok := in.Next()
+		if !ok || jsontok.IsDelim(v, '{') {
+			return false
+		}
+		if !in.Skip(v, nil) {
+			return false
 		}
 	}
 	return false
 }
 
-// sniffCSV reads the first data row of a benchmark CSV: 81-character boards
-// are Sudoku, any other square length is a maze.
+// sniffCSV tells a Sudoku CSV from a Maze CSV by what the boards are
+// written with (both have the header source,question,answer,rating): the
+// first data row's question is a Sudoku board when it holds only digits and
+// '.', a maze when it holds only "# SGo". Lengths decide nothing: a 9×9
+// maze has 81 characters, as a Sudoku board.
 func sniffCSV(path string) (Kind, error) {
-	f, err := os.Open(path)
+	f, err := userfile.Open(path)
 	if err != nil {
 		return 0, err
 	}
 	defer f.Close()
 	kind := Kind(0)
+	var problem error
 	err = csvRows(path, f, func(line int, rec []string) bool {
-		kind = Maze
-		if len(rec[1]) == SudokuSide*SudokuSide {
+		switch q := rec[1]; {
+		case q == "":
+			problem = fmt.Errorf("%s: line %d: question is empty: cannot tell a Sudoku CSV from a Maze CSV", path, line)
+		case strings.Trim(q, "0123456789.") == "":
 			kind = Sudoku
+		case strings.Trim(q, MazeCharset) == "":
+			kind = Maze
+		default:
+			problem = fmt.Errorf("%s: line %d: question %q is neither a Sudoku board (digits and '.') nor a maze (%q)", path, line, truncate(q, 40), MazeCharset[:4])
 		}
 		return false
 	})
 	if err != nil {
 		return 0, err
 	}
+	if problem != nil {
+		return 0, problem
+	}
 	if kind == 0 {
 		return 0, fmt.Errorf("%s: no data rows", path)
 	}
 	return kind, nil
+}
+
+// ReadBoardCSV reads a Sudoku or Maze CSV of a known kind from r; path
+// names it in messages. `data gen` checks the file it is writing with it
+// before the file takes its name.
+func ReadBoardCSV(path string, r io.Reader, kind Kind) ([]*Task, error) {
+	switch kind {
+	case Sudoku:
+		return readSudokuCSV(path, r)
+	case Maze:
+		return readMazeCSV(path, r)
+	}
+	return nil, fmt.Errorf("%s: %s is not a board kind (sudoku or maze)", path, kind)
 }
 
 // loadFormat loads path in the given format.

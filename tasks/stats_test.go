@@ -3,6 +3,8 @@ package tasks
 import (
 	"path/filepath"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 func TestRatingBucket(t *testing.T) {
@@ -86,4 +88,23 @@ func TestStatsTestdata(t *testing.T) {
 			t.Error("renaming a task keeps the fingerprint")
 		}
 	})
+}
+
+func TestSummarize(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		xs   []float64
+		want Summary
+	}{
+		{"none", nil, Summary{}},
+		{"one", []float64{9}, Summary{Min: 9, Mean: 9, Max: 9, N: 1}},
+		// A running mean gives 13.250000000000002 here and prints "13.3".
+		{"exact mean", []float64{15, 14, 4, 6, 20, 14, 29, 4}, Summary{Min: 4, Mean: 13.25, Max: 29, N: 8}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if diff := cmp.Diff(tc.want, summarize(tc.xs)); diff != "" {
+				t.Errorf("summarize(%v) (-want +got):\n%s", tc.xs, diff)
+			}
+		})
+	}
 }

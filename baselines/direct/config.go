@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"maps"
 
+	"arceval/models"
 	"arceval/models/act"
 )
 
@@ -76,8 +77,17 @@ func (c Config) Validate() error {
 	var layers error
 	if c.HLayers < 1 {
 		layers = fmt.Errorf("transformer baseline config: H_layers %d must be ≥ 1", c.HLayers)
+	} else {
+		// H_cycles is not used (one pass of H_level per step), but bounded.
+		layers = act.CheckCycles("transformer baseline", c.HLayers, models.Range{Name: "H_layers", Value: c.HLayers})
+		if layers == nil && (c.HCycles < 0 || c.HCycles > models.MaxCycles) {
+			layers = models.CheckRanges("transformer baseline", models.Range{Name: "H_cycles", Value: c.HCycles, Min: 0, Max: models.MaxCycles})
+		}
 	}
-	return c.arch().Validate("transformer baseline", layers, "")
+	if err := c.arch().Validate("transformer baseline", layers, ""); err != nil {
+		return err
+	}
+	return act.CheckSpecs("transformer baseline", c.Specs())
 }
 
 // arch is the part of c that act.Arch validates.

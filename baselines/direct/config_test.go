@@ -11,6 +11,8 @@ import (
 
 	"arceval/internal/parity"
 	"arceval/models/trm"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // The ARC preset has the parameter count of the TRM repository's
@@ -162,7 +164,8 @@ data_paths:
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want, _ := Preset("maze"); c != want {
-		t.Errorf("got  %+v\nwant %+v", c, want)
+	want, _ := Preset("maze")
+	if diff := cmp.Diff(want, c); diff != "" {
+		t.Errorf("config (-preset +file):\n%s", diff)
 	}
 }

@@ -13,6 +13,7 @@ package hrm
 import (
 	"fmt"
 
+	"arceval/models"
 	"arceval/models/act"
 )
 
@@ -62,8 +63,16 @@ func (c Config) Validate() error {
 	var layers error
 	if c.HCycles < 1 || c.LCycles < 1 || c.HLayers < 1 || c.LLayers < 1 {
 		layers = fmt.Errorf("hrm config: H_cycles %d, L_cycles %d, H_layers %d, L_layers %d must be ≥ 1", c.HCycles, c.LCycles, c.HLayers, c.LLayers)
+	} else {
+		// Per step: H_cycles × (L_cycles × L_layers + H_layers) blocks.
+		layers = act.CheckCycles("hrm", c.HCycles*(c.LCycles*c.LLayers+c.HLayers),
+			models.Range{Name: "H_cycles", Value: c.HCycles}, models.Range{Name: "L_cycles", Value: c.LCycles},
+			models.Range{Name: "H_layers", Value: c.HLayers}, models.Range{Name: "L_layers", Value: c.LLayers})
 	}
-	return c.arch().Validate("hrm", layers, "; presets without it take it from the checkpoint")
+	if err := c.arch().Validate("hrm", layers, "; presets without it take it from the checkpoint"); err != nil {
+		return err
+	}
+	return act.CheckSpecs("hrm", c.Specs())
 }
 
 // arch is the part of c that act.Arch validates.

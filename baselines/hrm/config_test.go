@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // The presets have the official parameter counts (trm-spec §4.2; Sudoku's
@@ -101,7 +103,8 @@ lr: 7.0e-05
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want, _ := Preset("sudoku-extreme"); c != want {
-		t.Errorf("got  %+v\nwant %+v", c, want)
+	want, _ := Preset("sudoku-extreme")
+	if diff := cmp.Diff(want, c); diff != "" {
+		t.Errorf("config (-preset +file):\n%s", diff)
 	}
 }

@@ -5,11 +5,12 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"reflect"
 	"testing"
 
 	"arceval/harness"
 	"arceval/models/trm"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // no-recursion and no-deep-supervision each change exactly what they say
@@ -31,13 +32,13 @@ func TestRecursionAndDeepSupervisionAblations(t *testing.T) {
 		got, want := base, base
 		model(&got)
 		tc.want(&want)
-		if !reflect.DeepEqual(got, want) {
-			t.Errorf("%s: config %+v, want %+v", tc.name, got, want)
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("%s: config (-want +got):\n%s", tc.name, diff)
 		}
 		rc := harness.DefaultTrainConfig(3)
 		recipe(&rc)
-		if !reflect.DeepEqual(rc, harness.DefaultTrainConfig(3)) {
-			t.Errorf("%s changed the recipe: %+v", tc.name, rc)
+		if diff := cmp.Diff(harness.DefaultTrainConfig(3), rc); diff != "" {
+			t.Errorf("%s changed the recipe (-default +got):\n%s", tc.name, diff)
 		}
 	}
 

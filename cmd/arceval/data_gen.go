@@ -1,7 +1,7 @@
 package main
 
 import (
-	"arceval/internal/atomicfile"
+	"bufio"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"sync"
 
+	"arceval/internal/atomicfile"
 	"arceval/tasks"
 	"arceval/tasks/gen"
 )
@@ -47,8 +48,10 @@ on --threads.
 		return usageError{"data gen: --n and --threads must be ≥ 1"}
 	}
 	var one func(rng *rand.Rand, i int) ([]string, error)
+	var kind tasks.Kind
 	switch fs.Arg(0) {
 	case "sudoku":
+		kind = tasks.Sudoku
 		opt := gen.SudokuOptions{Clues: *clues, MinRating: *minRating, MaxRating: *maxRating}
 		one = func(rng *rand.Rand, i int) ([]string, error) {
 			p, s, r, err := gen.GenerateSudoku(rng, opt)
@@ -58,6 +61,7 @@ on --threads.
 			return []string{fmt.Sprintf("arceval-gen-sudoku-seed%d-%d", *seed, i), gen.FormatSudoku(p), gen.FormatSudoku(s), strconv.Itoa(r)}, nil
 		}
 	case "maze":
+		kind = tasks.Maze
 		opt := gen.MazeOptions{N: *side, MinPathLen: *minPath, WallDensity: *walls}
 		one = func(rng *rand.Rand, i int) ([]string, error) {
 			q, a, l, err := gen.GenerateMaze(rng, opt)
@@ -76,16 +80,43 @@ on --threads.
 	if *out == "-" {
 		return writeCSV(c.stdout, rows)
 	}
-	if err := atomicfile.Write(*out, func(w io.Writer) error { return writeCSV(w, rows) }); err != nil {
-		return err
-	}
-	set, err := tasks.LoadPath(*out)
+	set, err := writeValidated(*out, kind, rows)
 	if err != nil {
-		return fmt.Errorf("generated file does not validate: %w", err)
+		return err
 	}
 	fmt.Fprintf(c.stdout, "wrote %d puzzles to %s (validated)\n\n", len(rows), *out)
 	printStats(c.stdout, tasks.Stats(set))
 	return nil
+}
+
+// writeValidated writes rows as a board CSV of kind at out, atomically:
+// the temporary file is read back with that kind's loader (never by
+// guessing the format) and takes the name out only when it validates, so
+// a failure leaves no file, neither half-written nor invalid.
+func writeValidated(out string, kind tasks.Kind, rows [][]string) (*tasks.Set, error) {
+	f, err := atomicfile.Create(out)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Abort()
+	bw := bufio.NewWriterSize(f, 1<<20)
+	if err := writeCSV(bw, rows); err != nil {
+		return nil, err
+	}
+	if err := bw.Flush(); err != nil {
+		return nil, err
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return nil, err
+	}
+	list, err := tasks.ReadBoardCSV(out, bufio.NewReader(f), kind)
+	if err != nil {
+		return nil, fmt.Errorf("generated file does not validate (not written): %w", err)
+	}
+	if err := f.Commit(); err != nil {
+		return nil, err
+	}
+	return &tasks.Set{Name: out, Kind: kind, Path: out, Tasks: list}, nil
 }
 
 // generateRows runs one(i) for i in [0, n) on workers; puzzle i draws from

@@ -16,6 +16,8 @@ import (
 
 	"arceval/harness"
 	"arceval/internal/atomicfile"
+	"arceval/internal/runlock"
+	"arceval/internal/userfile"
 	"arceval/models"
 	"arceval/models/nn"
 	"arceval/results"
@@ -23,20 +25,26 @@ import (
 )
 
 func runEval(c *cli, args []string) error {
-	fs := c.newFlags("eval", `eval --model FILE [--preset NAME|--config FILE] --set NAME [flags]
+	fs := c.newFlags("eval", `eval --model FILE|NAME [--preset NAME|--config FILE] --set NAME [flags]
 
 Evaluates a model on a set and writes one JSONL record per test input to
 --out (appended and flushed as items finish). ARC test inputs run as --views
 augmented views whose inverse-transformed answers vote for the two attempts;
 Sudoku and Maze puzzles run once. Scores are printed at the end (see
 `+"`arceval score`"+`). A killed run continues with --resume; --shard K/N runs
-a deterministic 1/N of the tasks for `+"`arceval merge`"+`.`)
+a deterministic 1/N of the tasks for `+"`arceval merge`"+`. --model may name a
+released checkpoint (`+"`arceval models list`"+`): its family and preset are
+used, --set defaults to its benchmark's test set (an ARC checkpoint needs its
+build's test split, whose puzzle identifiers are checked against it).
+--dry-run checks the set and model, times a few steps and prints the work
+(test inputs × views × steps) and the estimated wall time, here and for
+--shards N machines.`)
 	mf := addModelFlags(fs)
 	set := fs.String("set", "", "set name (see `arceval data ls`), a task folder/file/CSV, or a built split folder (its exact views and identifiers)")
 	data := fs.String("data", "", "data root (default $ARCEVAL_DATA, else ./data)")
 	limit := fs.Int("limit", 0, "evaluate the first N tasks only")
 	ids := fs.StringSlice("ids", nil, "evaluate only these task ids")
-	steps := fs.Int("steps", 0, "supervision steps (default: the model's halt_max_steps, 16)")
+	steps := fs.Int("steps", 0, "supervision steps (default: the model's halt_max_steps, 16); more continues the recursion past the training depth")
 	halt := fs.Bool("halt", false, "stop a view early when its q_halt > 0")
 	views := fs.Int("views", 1, "ARC: augmented views per test input (1 = canonical only; with a built split, its first N views, 0 = all)")
 	batch := fs.Int("batch", 8, "rows per model batch")
@@ -47,20 +55,53 @@ a deterministic 1/N of the tasks for `+"`arceval merge`"+`.`)
 	shard := fs.String("shard", "", "evaluate shard K/N of the tasks")
 	out := fs.String("out", "", "run file (JSONL) to write")
 	resume := fs.Bool("resume", false, "continue an existing --out run file, skipping finished test inputs")
-	submission := fs.String("submission", "", "ARC: also write an ARC Prize submission JSON (one entry per test input, both attempts)")
+	submission := fs.String("submission", "", "ARC: also write an ARC Prize submission JSON (one entry per test input, both attempts); a set without answers (a challenges file without solutions: a hidden test set) is evaluated for it, with no scores")
 	format := fs.String("format", "text", "summary format: text or json")
+	price := priceFlag(fs)
+	dryRun := fs.Bool("dry-run", false, "preflight: check the set and model, time a few steps and print the work and estimated wall time; evaluate nothing")
+	shards := fs.Int("shards", 0, "with --dry-run: also estimate the time of each of N shards (eval --shard K/N on N machines)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	if *shards != 0 && !*dryRun {
+		return usageError{"eval: --shards is for --dry-run (to run a shard, use --shard K/N)"}
+	}
+	if *shards < 0 {
+		return usageError{fmt.Sprintf("eval: --shards %d: want N ≥ 1", *shards)}
+	}
+	if err := checkPrice("eval", *price); err != nil {
+		return err
+	}
+	entry, err := mf.resolve(c)
+	if err != nil {
+		return err
+	}
 	if *set == "" {
-		return usageError{"eval: --set is required"}
+		if entry == nil {
+			return usageError{"eval: --set is required"}
+		}
+		if *set, err = defaultEvalSet(entry, tasks.DataRoot(*data)); err != nil {
+			return err
+		}
+		fmt.Fprintf(c.stderr, "evaluating %s on %s (its benchmark's test set)\n", entry.Name, *set)
 	}
 	if *format != "text" && *format != "json" {
 		return usageError{"eval: --format must be text or json"}
 	}
+	if *steps < 0 || *steps > models.MaxHaltSteps {
+		return usageError{fmt.Sprintf("eval: --steps %d: want 0 (the model's) to %d", *steps, models.MaxHaltSteps)}
+	}
+	if *limit < 0 {
+		return usageError{fmt.Sprintf("eval: --limit %d: want a number of tasks ≥ 1, or 0 for all of them", *limit)}
+	}
 	idMode, err := harness.ParsePuzzleIDMode(*puzzleIDs)
 	if err != nil {
 		return usageError{err.Error()}
+	}
+	if idMode == harness.IDsAuto {
+		if err := checkBuild(entry, *set); err != nil {
+			return err
+		}
 	}
 	shardK, shardN := 0, 0
 	if *shard != "" {
@@ -74,6 +115,15 @@ a deterministic 1/N of the tasks for `+"`arceval merge`"+`.`)
 	if *resume && *out == "" {
 		return usageError{"eval: --resume needs --out"}
 	}
+	if *out != "" {
+		// One writer per run file: a second eval on it (--resume or not)
+		// is refused, naming the process that writes it.
+		lock, err := runlock.Acquire(runlock.ForFile(*out), *out)
+		if err != nil {
+			return err
+		}
+		defer lock.Release()
+	}
 	nn.SetThreads(*threads)
 
 	m, err := mf.loadAny()
@@ -86,10 +136,16 @@ a deterministic 1/N of the tasks for `+"`arceval merge`"+`.`)
 	if err != nil {
 		return err
 	}
+	if err := checkModelSum(c, entry, *mf.model, modelSum); err != nil {
+		return err
+	}
 	var unknownIDs atomic.Int64
 	vo := harness.ViewOptions{Views: *views, Seed: *seed, IDs: idMode, NumIDs: info.PuzzleIDs, Unknown: &unknownIDs}
 	if *identifiers != "" {
-		if vo.Identifiers, err = harness.ReadIdentifiers(*identifiers); err != nil {
+		if info.PuzzleIDs == 0 {
+			return usageError{fmt.Sprintf("eval: --identifiers: %s has no puzzle-embedding table", *mf.model)}
+		}
+		if vo.Identifiers, err = harness.ReadIdentifiers(*identifiers, info.PuzzleIDs); err != nil {
 			return err
 		}
 	}
@@ -98,6 +154,9 @@ a deterministic 1/N of the tasks for `+"`arceval merge`"+`.`)
 		return err
 	}
 	kind := es.Kind
+	if es.Identity.NoAnswers && *submission == "" && *out == "" {
+		return usageError{fmt.Sprintf("eval: %s has no answers (a challenges file without solutions): nothing can be scored; pass --submission FILE (and/or --out) to keep the predictions", es.Name)}
+	}
 	if info.PuzzleIDs > 1 && idMode == harness.IDsAuto && *identifiers == "" && !es.Built {
 		fmt.Fprintf(c.stderr, "warning: the model has a %d-row puzzle-embedding table but no identifiers were given; every view runs with the blank id 0 (pass --identifiers, a built split, or --puzzle-id blank to silence this)\n", info.PuzzleIDs)
 	}
@@ -119,7 +178,15 @@ a deterministic 1/N of the tasks for `+"`arceval merge`"+`.`)
 	h := newHeader(info, m.Config, es, selection, subset, *seed, proto)
 	h.ModelSHA256, h.Shard = modelSum, *shard
 	h.Flags = map[string]any{"halt": *halt, "puzzle_id": *puzzleIDs, "identifiers": *identifiers, "limit": *limit, "ids": strings.Join(*ids, ",")}
+	if entry != nil {
+		h.Flags["model_name"] = entry.Name // the catalog checkpoint evaluated
+	}
 	setName, effSteps := es.Name, proto.Steps
+	if *dryRun {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		return runPreflight(ctx, c, m, items, preflightRun{Header: h, Info: info, Batch: max(*batch, 1), Halt: *halt}, effSteps, *shards, *format)
+	}
 
 	var w *results.Writer
 	done := map[string]bool{}
@@ -199,7 +266,7 @@ a deterministic 1/N of the tasks for `+"`arceval merge`"+`.`)
 	if err != nil {
 		return err
 	}
-	return printSummary(c.stdout, h, s, *format)
+	return printSummary(c.stdout, h, s, *format, *price)
 }
 
 // newHeader starts a run header: provenance (build, kernel, machine), the
@@ -213,7 +280,7 @@ func newHeader(info models.Info, cfg json.RawMessage, es *harness.EvalSet, selec
 		Version: bi.Version, Revision: bi.Revision, GoVersion: bi.GoVersion, Kernel: nn.Kernel(), Machine: machine(),
 		ModelKind: info.Kind, ModelConfig: cfg, Set: es.Name, Fingerprint: es.Fingerprint, Seed: seed,
 		TaskKind: es.Kind.String(), Tasks: nTasks, TestInputs: nInputs, Subset: subset, Views: p.Views, Steps: p.Steps,
-		Protocol: &p,
+		Protocol: &p, NoAnswers: es.Identity.NoAnswers,
 	}
 }
 
@@ -224,7 +291,7 @@ func isBuilt(path string) bool { return harness.IsBuilt(path) }
 func builtFingerprint(split *tasks.BuiltSplit) string { return harness.BuiltFingerprint(split) }
 
 func fileSHA256(path string) (string, error) {
-	f, err := os.Open(path)
+	f, err := userfile.Open(path)
 	if err != nil {
 		return "", err
 	}

@@ -16,6 +16,8 @@ import (
 	"arceval/internal/testenv"
 	"arceval/models/trm"
 	"arceval/results"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -57,7 +59,7 @@ func normalizedRun(t *testing.T, path string) []byte {
 	enc := json.NewEncoder(&b)
 	enc.Encode(h)
 	for _, it := range run.Items {
-		it.Seconds = 0
+		it.Seconds, it.CPUSeconds = 0, 0
 		enc.Encode(it)
 	}
 	return b.Bytes()
@@ -76,19 +78,21 @@ func golden(t *testing.T, name string, got []byte) {
 	if err != nil {
 		t.Fatalf("%v (run go test -update to create it)", err)
 	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file (go test -update rewrites it):\n got: %.600s\nwant: %.600s", name, got, want)
+	if diff := cmp.Diff(string(want), string(got)); diff != "" {
+		t.Errorf("%s differs from the golden file (-want +got; go test -update rewrites it):\n%s", name, diff)
 	}
 }
 
-// dropTiming removes the wall-time field from a JSON summary.
+// dropTiming removes the wall-time and CPU-time fields from a JSON summary.
 func dropTiming(t *testing.T, out string) []byte {
 	t.Helper()
 	var obj map[string]any
 	if err := json.Unmarshal([]byte(out), &obj); err != nil {
 		t.Fatalf("%v in %q", err, out)
 	}
-	delete(obj, "seconds")
+	for _, k := range []string{"seconds", "cpu_seconds", "cpu_seconds_per_task"} {
+		delete(obj, k)
+	}
 	b, _ := json.MarshalIndent(obj, "", "  ")
 	return append(b, '\n')
 }
@@ -285,7 +289,7 @@ func TestTrainCommand(t *testing.T) {
 		t.Fatalf("train on a built split: %v\n%s", err, errOut)
 	}
 	// A resume with other data is refused.
-	if _, errOut, err := runCLI(t, "train", "--resume", run, "--set", test); err == nil || !strings.Contains(errOut+err.Error(), "trained on") {
+	if _, errOut, err := runCLI(t, "train", "--resume", run, "--set", test); err == nil || !strings.Contains(errOut+err.Error(), "--set "+test+" (the run's: ") {
 		t.Errorf("resume on other data: %v %s", err, errOut)
 	}
 }

@@ -63,13 +63,16 @@ func commands() []command {
 	return []command{
 		{"quickstart", "train and compare TRM, HRM, direct and MLP on generated data (no download)", runQuickstart},
 		{"data", "benchmark data: ls, stats, show, validate, build, gen, leakage, fetch", runData},
+		{"models", "released checkpoints by name: list, fetch (into the model cache)", runModels},
 		{"import", "convert an official PyTorch checkpoint of any model family into a native file", runImport},
 		{"train", "train TRM or a baseline with the official recipe; checkpoints, resume, evaluation", runTrain},
 		{"reproduce", "the paper's evaluation protocol per benchmark, with the paper's tables beside", runReproduce},
 		{"eval", "evaluate a model on a set: per-test-input run file, ARC voting, scores", runEval},
 		{"score", "score a run file, or an ARC Prize submission against a set", runScore},
+		{"submission", "ARC Prize submissions: validate a file (the competition's checks), write one from a run", runSubmission},
 		{"merge", "join the shards of a run into one run file", runMerge},
 		{"report", "score tables of runs with CIs; --paper beside the paper; --html page", runReport},
+		{"show", "one task of a run in the terminal: input, expected output and both attempts", runShow},
 		{"compare", "paired comparison of two runs: deltas, p-values, ~ when not significant", runCompare},
 		{"check", "CI accuracy gate: exit 1 when a run is significantly worse than a baseline", runCheck},
 		{"init", "write an untrained model of a preset's shape, any family (official initialisation)", runInit},
@@ -121,8 +124,14 @@ func runHelp(c *cli, args []string) error {
 		c.usage(c.stdout)
 		return nil
 	}
-	if args[0] == "data" {
+	switch args[0] {
+	case "data":
 		return runData(c, append(args[1:], "--help"))
+	case "models":
+		return runModels(c, append(args[1:], "--help"))
+	}
+	if args[0] == "submission" {
+		return runSubmission(c, append(args[1:], "--help"))
 	}
 	for _, cmd := range commands() {
 		if cmd.name == args[0] {

@@ -41,6 +41,10 @@ func TestUsageAndExitCodes(t *testing.T) {
 		{"show needs args", []string{"data", "show"}, 2, "", ""},
 		{"build needs out", []string{"data", "build", "arc"}, 2, "", ""},
 		{"unknown set", []string{"data", "stats", "no-such-set"}, 1, "", ""},
+		{"models no sub", []string{"models"}, 2, "", "Subcommands"},
+		{"models help", []string{"help", "models"}, 0, "fetch", ""},
+		{"models fetch needs names", []string{"models", "fetch"}, 2, "", "Usage: arceval models fetch"},
+		{"models fetch unknown", []string{"models", "fetch", "no-such-model"}, 2, "", ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

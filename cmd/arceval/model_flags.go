@@ -9,6 +9,7 @@ import (
 
 	"arceval/models"
 	"arceval/models/act"
+	"arceval/models/catalog"
 	"arceval/models/checkpoint"
 	"arceval/models/registry"
 	"arceval/models/tensors"
@@ -17,15 +18,29 @@ import (
 // modelFlags are the flags that say how to read a model file.
 type modelFlags struct {
 	model, kind, preset, config *string
+	fetch                       *bool
 }
 
 func addModelFlags(fs *pflag.FlagSet) modelFlags {
 	return modelFlags{
-		model:  fs.String("model", "", "model file: native arceval .safetensors, or an official checkpoint (needs --preset or --config)"),
+		model:  fs.String("model", "", "model file: native arceval .safetensors, an official checkpoint (needs --preset or --config), or a released checkpoint's name (`arceval models list`: its family and preset are used)"),
 		kind:   fs.String("kind", "", "model family of an official checkpoint: "+registry.KindList()+" (default trm; native files say it themselves)"),
 		preset: fs.String("preset", "", "preset for an official checkpoint — "+presetList()),
 		config: fs.String("config", "", "official config: a JSON whose config object is the config dict (e.g. a parity fixture), or all_config.yaml"),
+		fetch:  fs.Bool("fetch", false, "download a released checkpoint named by --model into the model cache when it is not there yet"),
 	}
+}
+
+// resolve turns a catalog name given as --model into its cached file and
+// fills --kind and --preset from the entry when they are not given. It
+// returns the entry (nil for a file).
+func (f modelFlags) resolve(c *cli) (*catalog.Entry, error) {
+	path, e, err := resolveModelArg(c, *f.model, *f.fetch)
+	if err != nil {
+		return nil, err
+	}
+	*f.model = path
+	return e, applyEntry(e, f.kind, f.preset, *f.config)
 }
 
 // presetList lists every family's presets, for help texts.

@@ -68,12 +68,14 @@ direct-prediction transformer and the MLP baseline for the same number of
 optimiser steps on the same data and seed, evaluates all five on the
 held-out mazes, and prints the comparison (exact accuracy with 95% CIs,
 paired McNemar tests against TRM). Writes the data, run directories, run files and
-report.html under --out. --budget caps the whole run's wall time: a model
-that would overrun it stops early, and the output says so.`)
+report.html under --out. --budget caps the whole run's wall time: each
+model's speed is measured first (a few timed steps), and when the steps do
+not fit the budget the step count is lowered for all models alike, so they
+are still compared at equal training; the header says so. --budget 0: no cap.`)
 	setting := fs.String("setting", "maze", "built-in setting: maze, or ci (TRM only, smaller: the CI accuracy gate)")
 	out := fs.String("out", "quickstart", "output directory")
 	seed := fs.Uint64("seed", 1, "seed of the data, weights and training")
-	budget := fs.Duration("budget", 10*time.Minute, "wall-time cap of the whole run")
+	budget := fs.Duration("budget", 10*time.Minute, "wall-time cap of the whole run (0: none); every model's steps are scaled down alike to fit it")
 	steps := fs.Int("steps", 0, "optimiser steps per model (default: the setting's)")
 	models := fs.StringSlice("models", nil, "only these contestants (e.g. TRM,MLP)")
 	nTrain := fs.Int("train-size", 0, "training puzzles (default: the setting's)")
@@ -108,17 +110,9 @@ that would overrun it stops early, and the output says so.`)
 		}
 		st.models = keep
 	}
-	start := time.Now()
+	start := quickNow()
 	sub := func(args ...string) error { // a subcommand, its tables to stdout
 		return run(args, c.stdout, c.stderr)
-	}
-	quiet := func(args ...string) error { // a subcommand whose output is not for the reader
-		var errOut strings.Builder
-		err := run(args, io.Discard, &errOut)
-		if err != nil {
-			return fmt.Errorf("%s: %w\n%s", strings.Join(args[:2], " "), err, errOut.String())
-		}
-		return nil
 	}
 	dataDir, trainDir, runDir := filepath.Join(*out, "data"), filepath.Join(*out, "train"), filepath.Join(*out, "runs")
 	for _, d := range []string{dataDir, trainDir, runDir} {
@@ -126,42 +120,71 @@ that would overrun it stops early, and the output says so.`)
 			return err
 		}
 	}
-	trainCSV, testCSV := filepath.Join(dataDir, st.task+"-train.csv"), filepath.Join(dataDir, st.task+"-test.csv")
+	q := quickRun{setting: st, seed: *seed, trainDir: trainDir,
+		trainCSV: filepath.Join(dataDir, st.task+"-train.csv"), testCSV: filepath.Join(dataDir, st.task+"-test.csv")}
 	fmt.Fprintf(c.stderr, "quickstart (%s): generating %d training and %d test %ss (seed %d) …\n", *setting, st.nTrain, st.nTest, st.task, *seed)
 	for _, f := range []struct {
 		path string
 		n    int
 		seed uint64
-	}{{trainCSV, st.nTrain, *seed}, {testCSV, st.nTest, *seed + 1000}} {
+	}{{q.trainCSV, st.nTrain, *seed}, {q.testCSV, st.nTest, *seed + 1000}} {
 		args := append([]string{"data", "gen", st.task, "--n", fmt.Sprint(f.n), "--seed", fmt.Sprint(f.seed), "--out", f.path}, st.gen...)
 		if err := quiet(args...); err != nil {
 			return err
 		}
 	}
-	var runs []string
-	for i, m := range st.models {
-		// The setting's steps fit the default budget; the cap only keeps a
-		// slow machine within it: each model may use what is left but a
-		// reserve for evaluating it and training the ones after it.
-		const reserve = 20 * time.Second
-		trainShare := *budget - time.Since(start) - reserve*time.Duration(len(st.models)-i)
-		if trainShare <= 0 {
-			return fmt.Errorf("quickstart: the --budget %v ran out before %s", *budget, m.name)
+	// Every model trains the same number of steps. Under a budget the
+	// speeds are measured first, and when the setting's steps do not fit,
+	// the count is lowered for all alike (rather than cutting the later
+	// models short), and the header says so.
+	planned := st.steps
+	var speeds []quickSpeed
+	var names []string
+	if *budget > 0 {
+		fmt.Fprintf(c.stderr, "measuring each model's speed (%d training steps and a short evaluation each) …\n", quickProbeSteps)
+		for _, m := range st.models {
+			measure := quickMeasure
+			if measure == nil {
+				measure = measureSpeed
+			}
+			sp, err := measure(q, m)
+			if err != nil {
+				return fmt.Errorf("quickstart: measuring %s: %w", m.name, err)
+			}
+			speeds, names = append(speeds, sp), append(names, m.name)
+			fmt.Fprintf(c.stderr, "  %-7s %.3g s per step, %v to start and save, %v to evaluate\n", m.name, sp.PerStep.Seconds(), sp.Setup.Round(100*time.Millisecond), sp.Eval.Round(100*time.Millisecond))
 		}
+		var err error
+		if planned, err = planSteps(st.steps, speeds, *budget-quickNow().Sub(start)); err != nil {
+			return fmt.Errorf("quickstart: --budget %v: %w", *budget, err)
+		}
+		if planned < st.steps {
+			fmt.Fprintf(c.stderr, "the --budget %v fits %d of %d steps at these speeds: every model trains %d\n", *budget, planned, st.steps, planned)
+		}
+	}
+	var runs, cuts []string
+	for i, m := range st.models {
 		dir := filepath.Join(trainDir, strings.ToLower(m.name))
 		os.RemoveAll(dir)
-		args := []string{"train", "--kind", m.kind, "--override", m.override, "--set", trainCSV, "--out", dir, "--recipe", quickRecipe,
-			"--steps", fmt.Sprint(st.steps), "--batch", fmt.Sprint(st.batch), "--lr", st.lr, "--warmup", "20",
-			"--weight-decay", "0.1", "--ema", "0.99", "--seed", fmt.Sprint(*seed), "--log-every", "1000000",
-			"--checkpoint-every", "0", "--budget", trainShare.String(),
-			// Each generated maze with its 8 dihedral transforms (the official
-			// maze build has none; on 1000 small mazes they help every model).
-			"--num-aug", "7"}
-		if m.preset != "" {
-			args = append(args, "--preset", m.preset)
+		args := q.trainArgs(m, planned, dir, 1000000)
+		limit := ""
+		if *budget > 0 {
+			// A safety cap only: the plan fits the budget with a margin,
+			// but a machine that slows down must not overrun it. A model
+			// it cuts is named in the header.
+			later := speeds[i].Eval
+			for _, sp := range speeds[i+1:] {
+				later += sp.need(planned)
+			}
+			left := *budget - quickNow().Sub(start) - later
+			if left <= 0 {
+				return fmt.Errorf("quickstart: the --budget %v ran out before %s", *budget, m.name)
+			}
+			args = append(args, "--budget", left.String())
+			limit = fmt.Sprintf(", at most %v", left.Round(time.Second))
 		}
 		t0 := time.Now()
-		fmt.Fprintf(c.stderr, "training %-6s (%s) for %d steps of %d examples, at most %v …", m.name, m.kind, st.steps, st.batch, trainShare.Round(time.Second))
+		fmt.Fprintf(c.stderr, "training %-6s (%s) for %d steps of %d examples%s …", m.name, m.kind, planned, st.batch, limit)
 		if err := quiet(args...); err != nil {
 			fmt.Fprintln(c.stderr)
 			return err
@@ -171,19 +194,24 @@ that would overrun it stops early, and the output says so.`)
 			return err
 		}
 		note := ""
-		if done < st.steps {
-			note = fmt.Sprintf(" — stopped by the budget after %d of %d steps", done, st.steps)
+		if done < planned {
+			note = fmt.Sprintf(" — stopped by the budget after %d of %d steps", done, planned)
+			cuts = append(cuts, fmt.Sprintf("%s stopped by the budget after %d of %d steps", m.name, done, planned))
 		}
 		fmt.Fprintf(c.stderr, " %v%s\n", time.Since(t0).Round(time.Second), note)
 		runPath := filepath.Join(runDir, strings.ToLower(m.name)+".jsonl")
 		os.Remove(runPath)
-		if err := quiet("eval", "--model", filepath.Join(dir, "model.safetensors"), "--set", testCSV, "--batch", "64", "--out", runPath); err != nil {
+		if err := quiet("eval", "--model", filepath.Join(dir, "model.safetensors"), "--set", q.testCSV, "--batch", "64", "--out", runPath); err != nil {
 			return err
 		}
 		runs = append(runs, runPath)
 	}
-	fmt.Fprintf(c.stdout, "\nQuickstart %q: %d training / %d test %ss, %d optimiser steps of %d examples per model, seed %d (%v in all)\n\n",
-		*setting, st.nTrain, st.nTest, st.task, st.steps, st.batch, *seed, time.Since(start).Round(time.Second))
+	fmt.Fprintf(c.stdout, "\nQuickstart %q: %d training / %d test %ss, %s, seed %d (%v in all)\n",
+		*setting, st.nTrain, st.nTest, st.task, planNote(planned, st.steps, st.batch, *budget, names, speeds), *seed, quickNow().Sub(start).Round(time.Second))
+	for _, cut := range cuts {
+		fmt.Fprintf(c.stdout, "warning: %s: the models are not compared at equal training\n", cut)
+	}
+	fmt.Fprintln(c.stdout)
 	if err := sub(append([]string{"report"}, runs...)...); err != nil {
 		return err
 	}
@@ -199,6 +227,80 @@ that would overrun it stops early, and the output says so.`)
 	}
 	fmt.Fprintf(c.stdout, "\nrun files in %s, report %s\n", runDir, html)
 	return nil
+}
+
+// quiet runs a subcommand whose output is not for the reader; its stderr
+// is returned in the error.
+func quiet(args ...string) error {
+	var errOut strings.Builder
+	err := run(args, io.Discard, &errOut)
+	if err != nil {
+		return fmt.Errorf("%s: %w\n%s", strings.Join(args[:2], " "), err, errOut.String())
+	}
+	return nil
+}
+
+// quickRun is one quickstart's data and setting.
+type quickRun struct {
+	setting           quickSetting
+	seed              uint64
+	trainDir          string
+	trainCSV, testCSV string
+}
+
+// trainArgs are the train command of one contestant: the same recipe,
+// data, seed and step count for every model.
+func (q quickRun) trainArgs(m quickModel, steps int, dir string, logEvery int) []string {
+	st := q.setting
+	args := []string{"train", "--kind", m.kind, "--override", m.override, "--set", q.trainCSV, "--out", dir, "--recipe", quickRecipe,
+		"--steps", fmt.Sprint(steps), "--batch", fmt.Sprint(st.batch), "--lr", st.lr, "--warmup", "20",
+		"--weight-decay", "0.1", "--ema", "0.99", "--seed", fmt.Sprint(q.seed), "--log-every", fmt.Sprint(logEvery),
+		"--checkpoint-every", "0",
+		// Each generated maze with its 8 dihedral transforms (the official
+		// maze build has none; on 1000 small mazes they help every model).
+		"--num-aug", "7"}
+	if m.preset != "" {
+		args = append(args, "--preset", m.preset)
+	}
+	return args
+}
+
+// quickNow and quickMeasure are the quickstart's clock and speed
+// measurement; tests replace them, so that no test depends on the speed of
+// the machine it runs on.
+var (
+	quickNow     = time.Now
+	quickMeasure func(quickRun, quickModel) (quickSpeed, error) // nil: measureSpeed
+)
+
+// quickProbeSteps is how many steps the speed measurement trains.
+const quickProbeSteps = 6
+
+// quickProbeEval is how many test puzzles the measurement evaluates.
+const quickProbeEval = 32
+
+// measureSpeed trains a contestant for a few steps (in a scratch folder,
+// removed after) and evaluates it on a few test puzzles, and times both.
+func measureSpeed(q quickRun, m quickModel) (quickSpeed, error) {
+	dir := filepath.Join(q.trainDir, ".speed-"+strings.ToLower(m.name))
+	os.RemoveAll(dir)
+	defer os.RemoveAll(dir)
+	t0 := time.Now()
+	if err := quiet(q.trainArgs(m, quickProbeSteps, dir, 1)...); err != nil {
+		return quickSpeed{}, err
+	}
+	wall := time.Since(t0)
+	perStep, _, err := stepTimes(dir)
+	if err != nil {
+		return quickSpeed{}, err
+	}
+	n := min(q.setting.nTest, quickProbeEval)
+	t1 := time.Now()
+	if err := quiet("eval", "--model", filepath.Join(dir, "model.safetensors"), "--set", q.testCSV, "--batch", "64", "--limit", fmt.Sprint(n)); err != nil {
+		return quickSpeed{}, err
+	}
+	evalTime := time.Since(t1) * time.Duration(q.setting.nTest) / time.Duration(n)
+	return quickSpeed{Setup: max(wall-quickProbeSteps*perStep, 0), PerStep: perStep, Eval: evalTime}, nil
 }
 
 // trainedSteps reads how many steps a finished run directory trained.

@@ -83,14 +83,19 @@ func (f *recipeFlags) overrides() []recipeOverride {
 	}
 }
 
-// given lists the recipe flags given on the command line, as --name.
-func (f *recipeFlags) given() []string {
+// names lists --recipe and the recipe's value flags.
+func (f *recipeFlags) names() []string {
 	names := []string{"recipe"}
 	for _, o := range f.overrides() {
 		names = append(names, o.flag)
 	}
+	return names
+}
+
+// given lists the recipe flags given on the command line, as --name.
+func (f *recipeFlags) given() []string {
 	var given []string
-	for _, name := range names {
+	for _, name := range f.names() {
 		if f.fs.Changed(name) {
 			given = append(given, "--"+name)
 		}

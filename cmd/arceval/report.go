@@ -65,15 +65,21 @@ Tables 4 and 5 with our numbers beside them — only runs whose recorded
 protocol is the paper's; the others are listed apart with what differs. A
 folder stands for its *.jsonl run files but shards (merge them with
 `+"`arceval merge`"+`; a shard named as a file is reported). --html writes a self-contained
-page with the tables, plots and an ARC gallery (grids from --data).`)
+page with the tables, plots, an ARC gallery and every ARC task linked to its
+view (grids from --data). --price-per-cpu-hour adds each run's cost.`)
 	format := fs.String("format", "text", "text, markdown, csv or json")
 	withPaper := fs.Bool("paper", false, "print the paper's tables with our measurements beside them")
 	htmlOut := fs.String("html", "", "write a self-contained HTML report to this file")
 	data := fs.String("data", "", "data root for the ARC gallery's grids (default $ARCEVAL_DATA, else ./data)")
 	galleryN := fs.Int("gallery", 12, "ARC test inputs drawn per run in the HTML gallery (0: none)")
+	taskViews := fs.Bool("task-views", true, "HTML: index every ARC task, each linked to its view (input, expected, both attempts, as `arceval show` prints it)")
 	title := fs.String("title", "", "title of the HTML report")
+	price := priceFlag(fs)
 	sf := addStatFlags(fs)
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := checkPrice("report", *price); err != nil {
 		return err
 	}
 	f, err := parseFormat("report", *format)
@@ -84,6 +90,7 @@ page with the tables, plots and an ARC gallery (grids from --data).`)
 	if err != nil {
 		return err
 	}
+	o.PricePerCPUHour = *price
 	if fs.NArg() == 0 {
 		return usageError{"report: want one or more run files"}
 	}
@@ -111,10 +118,11 @@ page with the tables, plots and an ARC gallery (grids from --data).`)
 		return err
 	}
 	if *htmlOut != "" {
-		ho := reports.HTMLOptions{Title: *title, Gallery: *galleryN, Paper: pr}
+		ho := reports.HTMLOptions{Title: *title, Gallery: *galleryN, Paper: pr, TaskViews: *taskViews}
 		if *galleryN <= 0 {
 			ho.Gallery = -1
-		} else {
+		}
+		if *galleryN > 0 || *taskViews {
 			ho.Grids, ho.GridsNote = loadGalleryGrids(c, runs, *data)
 		}
 		if err := atomicfile.Write(*htmlOut, func(w io.Writer) error { return reports.WriteHTML(w, rep, ho) }); err != nil {
@@ -130,8 +138,8 @@ page with the tables, plots and an ARC gallery (grids from --data).`)
 }
 
 // loadGalleryGrids loads the test inputs and expected outputs of the ARC sets
-// the runs name, for the HTML gallery. A set that cannot be loaded is drawn
-// with its attempts only (and a warning).
+// the runs name, for the HTML gallery and task views. A set that cannot be
+// loaded is drawn with its attempts only (and a warning).
 func loadGalleryGrids(c *cli, runs []*reports.Run, data string) (map[string]map[string]reports.PairGrids, string) {
 	out := map[string]map[string]reports.PairGrids{}
 	note := ""
@@ -141,19 +149,29 @@ func loadGalleryGrids(c *cli, runs []*reports.Run, data string) (map[string]map[
 		if r.Header.TaskKind != "arc" || out[set] != nil {
 			continue
 		}
-		s, err := tasks.LoadSet(root, set)
+		grids, err := loadSetGrids(root, set)
 		if err != nil {
 			fmt.Fprintf(c.stderr, "warning: gallery of %s without inputs and expected outputs: %v\n", set, err)
 			note = "data root " + root + " does not hold it; pass --data"
 			continue
 		}
-		grids := map[string]reports.PairGrids{}
-		for _, t := range s.Tasks {
-			for i, p := range t.Test {
-				grids[fmt.Sprintf("%s#%d", t.ID, i)] = reports.PairGrids{Input: p.Input.Rows(), Expected: p.Output.Rows()}
-			}
-		}
 		out[set] = grids
 	}
 	return out, note
+}
+
+// loadSetGrids loads a set's test inputs and expected outputs by item key
+// ("task#test"), as run records name them.
+func loadSetGrids(root, set string) (map[string]reports.PairGrids, error) {
+	s, err := tasks.LoadSet(root, set)
+	if err != nil {
+		return nil, err
+	}
+	grids := map[string]reports.PairGrids{}
+	for _, t := range s.Tasks {
+		for i, p := range t.Test {
+			grids[fmt.Sprintf("%s#%d", t.ID, i)] = reports.PairGrids{Input: p.Input.Rows(), Expected: p.Output.Rows()}
+		}
+	}
+	return grids, nil
 }

@@ -247,6 +247,17 @@ func TestReportHTMLFromEval(t *testing.T) {
 			t.Errorf("report lacks %q", want)
 		}
 	}
+	// Every task of the run is linked to its view, which has an anchor.
+	rec, err := results.Read(run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range rec.Items {
+		anchor := "run0-task-" + it.TaskID
+		if !strings.Contains(s, `href="#`+anchor+`"`) || !strings.Contains(s, `id="`+anchor+`"`) {
+			t.Errorf("no link to, or view of, task %s (%s)", it.TaskID, anchor)
+		}
+	}
 	// Without the data the gallery draws the attempts only, and says so.
 	if _, errOut, err := runCLI(t, "report", "--html", page, "--data", filepath.Join(dir, "nodata"), run); err != nil || !strings.Contains(errOut, "warning: gallery") {
 		t.Fatalf("%v\n%s", err, errOut)

@@ -27,7 +27,7 @@ var protocols = map[string]benchmarkProtocol{
 }
 
 func runReproduce(c *cli, args []string) error {
-	fs := c.newFlags("reproduce", `reproduce sudoku|maze|arc1|arc2 --model FILE [--build DIR] [--out DIR] [flags]
+	fs := c.newFlags("reproduce", `reproduce sudoku|maze|arc1|arc2 --model FILE|NAME [--build DIR] [--out DIR] [flags]
 
 Evaluates a released (or your own) checkpoint with the protocol of the TRM
 paper — every supervision step of the model (16 in the released ones); Sudoku-Extreme and Maze-Hard exact accuracy
@@ -38,8 +38,12 @@ augmented views with the build's puzzle identifiers (build it with
 172-input copy) — then prints the paper's tables with the runs in --out
 whose recorded protocol is the paper's beside them, and the others apart
 with what differs. --limit, --views and --shard cut the work to fit your
-machines (such a run is listed apart); merge shards with `+"`arceval merge`"+`.`)
-	model := fs.String("model", "", "checkpoint (official: the benchmark's preset is used unless --preset/--config)")
+machines (such a run is listed apart); merge shards with `+"`arceval merge`"+`.
+--model may name a released checkpoint (`+"`arceval models list`"+`): its
+family and preset are used, and an ARC build is checked against its puzzle
+table.`)
+	model := fs.String("model", "", "checkpoint (official: the benchmark's preset is used unless --preset/--config), or a released checkpoint's name")
+	fetchIt := fs.Bool("fetch", false, "download a released checkpoint named by --model into the model cache when it is not there yet")
 	preset := fs.String("preset", "", "preset of an official checkpoint (default: the benchmark's)")
 	config := fs.String("config", "", "official config file (e.g. the checkpoint's all_config.yaml)")
 	build := fs.String("build", "", "ARC: the official build folder (identifiers.json, test/)")
@@ -55,6 +59,9 @@ machines (such a run is listed apart); merge shards with `+"`arceval merge`"+`.`
 	if fs.NArg() != 1 {
 		return usageError{"reproduce: name one benchmark: sudoku, maze, arc1 or arc2"}
 	}
+	if *limit < 0 {
+		return usageError{fmt.Sprintf("reproduce: --limit %d: want a number of tasks ≥ 1, or 0 for all of them", *limit)}
+	}
 	bench := fs.Arg(0)
 	p, ok := protocols[bench]
 	if !ok {
@@ -62,6 +69,15 @@ machines (such a run is listed apart); merge shards with `+"`arceval merge`"+`.`
 	}
 	if *model == "" {
 		return usageError{"reproduce: --model is required"}
+	}
+	if entry := catalogName(*model); entry != nil {
+		if entry.Benchmark != bench {
+			return usageError{fmt.Sprintf("reproduce %s: %s is a %s checkpoint (reproduce %s --model %s)", bench, entry.Name, entry.Benchmark, entry.Benchmark, entry.Name)}
+		}
+		if p.buildSplit && *build == "" {
+			return usageError{fmt.Sprintf("reproduce %s: --build DIR is required: %s", bench, buildHint(entry, "--build DIR"))}
+		}
+		p.preset = entry.Preset
 	}
 	set := p.set
 	if p.buildSplit {
@@ -87,6 +103,9 @@ machines (such a run is listed apart); merge shards with `+"`arceval merge`"+`.`
 	}
 	if *preset != "" || *config == "" {
 		evalArgs = append(evalArgs, "--preset", firstNonEmpty(*preset, p.preset))
+	}
+	if *fetchIt {
+		evalArgs = append(evalArgs, "--fetch")
 	}
 	if *data != "" {
 		evalArgs = append(evalArgs, "--data", *data)

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"arceval/internal/userfile"
 )
 
 // runFiles expands run-file arguments (report, and reproduce through it): a
@@ -61,7 +63,7 @@ func runFiles(stderr io.Writer, args []string) ([]string, error) {
 // headerShard returns the shard field of a run file's header line, "" when
 // it has none or the line cannot be read (LoadRuns then reports the file).
 func headerShard(path string) string {
-	f, err := os.Open(path)
+	f, err := userfile.Open(path)
 	if err != nil {
 		return ""
 	}

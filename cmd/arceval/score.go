@@ -2,13 +2,17 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"strings"
 
 	"arceval/harness"
+	"arceval/internal/userfile"
 	"arceval/results"
 	"arceval/tasks"
 )
+
+// maxSubmissionBytes bounds an ARC Prize submission read for scoring (two
+// 30×30 attempts per test input take a few KB; a full set a few MB).
+const maxSubmissionBytes = 16 << 20
 
 func runScore(c *cli, args []string) error {
 	fs := c.newFlags("score", `score RUN.jsonl | score --submission FILE.json --set NAME
@@ -22,7 +26,11 @@ Maze: exact and cell accuracy.`)
 	set := fs.String("set", "", "set the submission answers")
 	data := fs.String("data", "", "data root (default $ARCEVAL_DATA, else ./data)")
 	format := fs.String("format", "text", "text or json")
+	price := priceFlag(fs)
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := checkPrice("score", *price); err != nil {
 		return err
 	}
 	if *format != "text" && *format != "json" {
@@ -39,7 +47,7 @@ Maze: exact and cell accuracy.`)
 		if s.Kind != tasks.ARC {
 			return usageError{fmt.Sprintf("score: %s is a %s set; submissions are for ARC", s.Name, s.Kind)}
 		}
-		raw, err := os.ReadFile(*submission)
+		raw, err := userfile.ReadFile(*submission, maxSubmissionBytes)
 		if err != nil {
 			return err
 		}
@@ -53,7 +61,7 @@ Maze: exact and cell accuracy.`)
 		if len(sc.Extra) > 0 {
 			fmt.Fprintf(c.stderr, "%s: %d task(s) not in %s ignored: %s\n", *submission, len(sc.Extra), s.Name, strings.Join(sc.Extra[:min(5, len(sc.Extra))], ", "))
 		}
-		return printSummary(c.stdout, results.Header{Set: s.Name}, sc.Summary, *format)
+		return printSummary(c.stdout, results.Header{Set: s.Name}, sc.Summary, *format, 0)
 	}
 	if fs.NArg() != 1 {
 		return usageError{"score: want one run file (or --submission with --set)"}
@@ -72,7 +80,7 @@ Maze: exact and cell accuracy.`)
 	if run.Header.Shard != "" {
 		fmt.Fprintf(c.stderr, "%s: shard %s only; scores count the other shards' test inputs as missing (merge the shards first)\n", run.Path, run.Header.Shard)
 	}
-	return printSummary(c.stdout, run.Header, s, *format)
+	return printSummary(c.stdout, run.Header, s, *format, *price)
 }
 
 func runMerge(c *cli, args []string) error {

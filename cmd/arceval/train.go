@@ -14,6 +14,7 @@ import (
 	"syscall"
 
 	"arceval/harness"
+	"arceval/internal/runlock"
 	"arceval/models"
 	"arceval/models/act"
 	"arceval/models/nn"
@@ -26,7 +27,7 @@ import (
 
 func runTrain(c *cli, args []string) error {
 	fs := c.newFlags("train", `train (--preset NAME | --config FILE) --set NAME[,NAME…] --out DIR [flags]
-train --resume DIR --set NAME[,NAME…] [--eval-set NAME]
+train --resume DIR
 
 Trains a model with the official deep-supervision loop (trm-spec §6):
 Adam-atan2, sparse SignSGD for puzzle embeddings, warm-up + cosine
@@ -59,7 +60,10 @@ dropped.
 
 DIR receives checkpoint.safetensors (the whole training state; --resume
 continues a killed run bit for bit, with the model, recipe, seed and length
-saved there: flags that would set them are refused), model.safetensors (the evaluated
+saved there: flags that would set them are refused), options.json (the
+run's other flags: --resume DIR restores every one; one given with another
+value is refused, except --data, --eval-batch and --budget, which are this
+process's), model.safetensors (the evaluated
 weights — EMA — as a native model for `+"`arceval eval`"+`), train.jsonl (one
 record per logged step) and eval/step-N.jsonl run files of the periodic
 evaluations.`+"\n"+recipeHelp()+ablationHelp())
@@ -90,12 +94,9 @@ evaluations.`+"\n"+recipeHelp()+ablationHelp())
 	ckptEvery := fs.Int("checkpoint-every", 100, "steps between checkpoints (also on interrupt and at the end)")
 	threads := fs.Int("threads", runtime.GOMAXPROCS(0), "GEMM goroutines")
 	ablation := fs.String("ablation", "", "TRM ablations of the paper's Table 1, comma-separated: "+ablationNames()+", T<k>n<m>")
-	budget := fs.Duration("budget", 0, "stop after the step that ends past this wall time (e.g. 2m), then evaluate and save")
+	budget := fs.Duration("budget", 0, "stop after the step that ends past this wall time of this process (e.g. 2m), then evaluate and save; --resume restores it unless given")
 	if err := parse(fs, args); err != nil {
 		return err
-	}
-	if *set == "" {
-		return usageError{"train: --set is required"}
 	}
 	if fs.Changed("augment") {
 		return usageError{"train: --augment is replaced by --num-aug (0: no augmentation; default: the official build's)"}
@@ -103,11 +104,60 @@ evaluations.`+"\n"+recipeHelp()+ablationHelp())
 	if (*out == "") == (*resume == "") {
 		return usageError{"train: give --out for a new run or --resume DIR"}
 	}
+	if *evalLimit < 0 {
+		return usageError{fmt.Sprintf("train: --eval-limit %d: want a number of tasks ≥ 1, or 0 for all of them", *evalLimit)}
+	}
 	if *numAug < -1 {
 		return usageError{fmt.Sprintf("train: --num-aug %d: want ≥ 0 augmented copies, or -1 for the official build's", *numAug)}
 	}
 	if fs.Changed("epochs-per-iter") && *epochsPerIter <= 0 {
 		return usageError{fmt.Sprintf("train: --epochs-per-iter %d: want ≥ 1 epochs per sampler iteration", *epochsPerIter)}
+	}
+	dir := *out
+	if *resume != "" {
+		dir = *resume
+		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+			return fmt.Errorf("--resume %s: not a run folder", dir)
+		}
+	} else if *set == "" {
+		return usageError{"train: --set is required"}
+	} else if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	// One writer per run folder: a second train on it is refused, naming
+	// the process that writes it.
+	lock, err := runlock.Acquire(runlock.ForFolder(dir), dir)
+	if err != nil {
+		return err
+	}
+	defer lock.Release()
+	haveOptions := false
+	if *resume != "" {
+		// A resumed run continues with the model, recipe and seed saved in
+		// the checkpoint: flags that would set them are refused, not ignored.
+		given := recipe.given()
+		for _, name := range newRunFlags {
+			if fs.Changed(name) {
+				given = append(given, "--"+name)
+			}
+		}
+		if len(given) > 0 {
+			return usageError{fmt.Sprintf("train: %s set a new run's recipe or model; --resume continues with the ones saved in %s", strings.Join(given, ", "), filepath.Join(dir, harness.CheckpointFile))}
+		}
+		// And with every other option of the run (options.json).
+		o, ok, err := readTrainOptions(dir)
+		if err != nil {
+			return err
+		}
+		if ok {
+			if err := restoreTrainOptions(dir, fs, o); err != nil {
+				return err
+			}
+		}
+		haveOptions = ok
+		if *set == "" {
+			return usageError{fmt.Sprintf("train: %s has no %s (a run of an older arceval): give its --set and other flags", dir, TrainOptionsFile)}
+		}
 	}
 	nn.SetThreads(*threads)
 	root := tasks.DataRoot(*data)
@@ -119,9 +169,7 @@ evaluations.`+"\n"+recipeHelp()+ablationHelp())
 	}
 	trainData, dataDesc := src.data, src.desc
 	var tr *harness.Trainer
-	dir := *out
 	if *resume != "" {
-		dir = *resume
 		ck, err := harness.OpenCheckpoint(filepath.Join(dir, harness.CheckpointFile))
 		if err != nil {
 			return err
@@ -129,17 +177,6 @@ evaluations.`+"\n"+recipeHelp()+ablationHelp())
 		defer ck.Close()
 		if ck.Data() != dataDesc {
 			return fmt.Errorf("%s was trained on %s, not %s: resume with the same --set, --eval-set, --num-aug and --build-seed", dir, ck.Data(), dataDesc)
-		}
-		// A resumed run continues with the model, recipe and seed saved in
-		// the checkpoint: flags that would set them are refused, not ignored.
-		given := recipe.given()
-		for _, name := range newRunFlags {
-			if fs.Changed(name) {
-				given = append(given, "--"+name)
-			}
-		}
-		if len(given) > 0 {
-			return usageError{fmt.Sprintf("train: %s set a new run's recipe or model; --resume continues with the ones saved in %s", strings.Join(given, ", "), ck.Path)}
 		}
 		m, err := trainableFromWeights(ck.Kind, ck.Config, ck.Weights)
 		if err != nil {
@@ -209,6 +246,13 @@ evaluations.`+"\n"+recipeHelp()+ablationHelp())
 		// The protocol of every periodic evaluation: all the model's steps,
 		// no halting (evalDuringTraining's options).
 		evalHeader = newHeader(info, cfgJSON, es, items, subset, tr.Cfg.Seed, es.Protocol(info, harness.ProtocolOptions{Views: *evalViews}))
+	}
+	if !haveOptions {
+		// A new run (or one of an older arceval) records its options for
+		// --resume.
+		if err := saveTrainOptions(dir, fs, recipe.names()); err != nil {
+			return err
+		}
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -399,6 +443,9 @@ func trainEvalItems(stderr io.Writer, root, name string, src *trainSource, views
 	es, err := harness.LoadEvalSet(root, name, vo)
 	if err != nil {
 		return nil, err
+	}
+	if es.Identity.NoAnswers {
+		return nil, usageError{fmt.Sprintf("train: --eval-set %s has no answers (a challenges file without solutions): nothing to evaluate", es.Name)}
 	}
 	if es.Kind == tasks.ARC && !es.Built {
 		fmt.Fprintf(stderr, "warning: %s is evaluated with the blank puzzle id 0, not ids the model trained with; evaluate the build's test split (the --eval-set of a built train split) or train from ARC sets\n", es.Name)

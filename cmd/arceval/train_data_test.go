@@ -48,6 +48,12 @@ func TestTrainResumeRefusesOtherNumAug(t *testing.T) {
 		"--set", mazes, "--batch", "2", "--steps", "1", "--warmup", "1", "--out", run); err != nil {
 		t.Fatalf("train: %v\n%s", err, errOut)
 	}
+	if _, errOut, err := runCLI(t, "train", "--resume", run, "--set", mazes, "--num-aug", "7"); err == nil || !strings.Contains(errOut+err.Error(), `--num-aug 7 (the run's: "-1")`) {
+		t.Errorf("resume with another --num-aug: %v %s", err, errOut)
+	}
+	// Without its options file (a run of an older arceval), the data
+	// description in the checkpoint still tells.
+	os.Remove(filepath.Join(run, TrainOptionsFile))
 	if _, errOut, err := runCLI(t, "train", "--resume", run, "--set", mazes, "--num-aug", "7"); err == nil || !strings.Contains(errOut+err.Error(), "trained on") {
 		t.Errorf("resume with another --num-aug: %v %s", err, errOut)
 	}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"testing"
 )
 
@@ -110,7 +111,7 @@ func FuzzRead(f *testing.F) {
 		if err != nil {
 			t.Fatalf("re-reading written file: %v", err)
 		}
-		if b.DType != a.DType || !equalInts(b.Header.Shape, a.Header.Shape) || !bytes.Equal(b.Data, a.Data) {
+		if b.DType != a.DType || !slices.Equal(b.Header.Shape, a.Header.Shape) || !bytes.Equal(b.Data, a.Data) {
 			t.Fatalf("round trip changed the array: %+v vs %+v", a.Header, b.Header)
 		}
 	})

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -88,7 +89,7 @@ func TestNumpyFiles(t *testing.T) {
 				t.Fatal(err)
 			}
 			dt, _ := ParseDescr(e.Descr)
-			if a.DType != dt || !equalInts(a.Header.Shape, e.Shape) || a.Header.FortranOrder {
+			if a.DType != dt || !slices.Equal(a.Header.Shape, e.Shape) || a.Header.FortranOrder {
 				t.Fatalf("header %+v dtype %v, want %s %v", a.Header, a.DType, e.Descr, e.Shape)
 			}
 			if a.Len() != len(e.Values) {
@@ -107,18 +108,6 @@ func TestNumpyFiles(t *testing.T) {
 			}
 		})
 	}
-}
-
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // checkValues compares decoded elements with the manifest's values.
@@ -279,7 +268,7 @@ func TestEncodeHeaderTable(t *testing.T) {
 			t.Fatalf("reading numpy header %q: %v", want, err)
 		}
 		wdt, _ := ParseDescr(f[0])
-		if off != int64(len(want)) || dt != wdt || !equalInts(back.Shape, shape) || back.FortranOrder != h.FortranOrder {
+		if off != int64(len(want)) || dt != wdt || !slices.Equal(back.Shape, shape) || back.FortranOrder != h.FortranOrder {
 			t.Errorf("readHeader(%q) = %+v %v %d", want, back, dt, off)
 		}
 		n++

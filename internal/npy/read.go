@@ -24,9 +24,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
+
+	"arceval/internal/userfile"
 )
 
 // Array is a fully loaded .npy array. Data holds the elements exactly as
@@ -41,7 +42,7 @@ type Array struct {
 // Open reads the whole .npy file at path. The data size declared by the
 // header must equal the bytes remaining in the file exactly.
 func Open(path string) (*Array, error) {
-	f, err := os.Open(path)
+	f, err := userfile.Open(path)
 	if err != nil {
 		return nil, err
 	}

@@ -7,8 +7,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 // npyFile assembles a .npy file from a version, raw header text (padded
@@ -159,20 +163,15 @@ func TestAcceptedVariants(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !equalInts(a.Header.Shape, tc.shape) || a.Header.FortranOrder != tc.fort {
+			if !slices.Equal(a.Header.Shape, tc.shape) || a.Header.FortranOrder != tc.fort {
 				t.Fatalf("header %+v", a.Header)
 			}
 			got, err := a.Int64s()
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(got) != len(tc.values) {
-				t.Fatalf("got %v want %v", got, tc.values)
-			}
-			for i := range got {
-				if got[i] != tc.values[i] {
-					t.Fatalf("got %v want %v", got, tc.values)
-				}
+			if diff := cmp.Diff(tc.values, got, cmpopts.EquateEmpty()); diff != "" {
+				t.Fatalf("values (-want +got):\n%s", diff)
 			}
 		})
 	}

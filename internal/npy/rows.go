@@ -3,8 +3,9 @@ package npy
 import (
 	"errors"
 	"io"
-	"os"
 	"sync"
+
+	"arceval/internal/userfile"
 )
 
 // RowReader gives access to the rows (sub-arrays along the first axis) of an
@@ -35,7 +36,7 @@ type RowReader struct {
 // OpenRows opens the .npy file at path for row access. The caller must
 // Close the returned reader.
 func OpenRows(path string) (*RowReader, error) {
-	f, err := os.Open(path)
+	f, err := userfile.Open(path)
 	if err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"path/filepath"
 	"runtime"
@@ -28,6 +29,8 @@ import (
 //     that the fast path gathers the running rows) and reloading;
 //   - rows and threads: a row's outputs do not depend on the other rows of
 //     its batch nor on GOMAXPROCS;
+//   - steps past the depth: StepOptions.MaxSteps continues the carry after
+//     halt_max_steps without changing the steps before;
 //   - no allocations after the first step;
 //   - validate before mutate: a bad batch (token, puzzle identifier,
 //     sizes, a non-finite puzzle row) is refused naming the row and
@@ -37,7 +40,8 @@ import (
 //   - non-finite weights: a NaN in any tensor is refused at load, naming
 //     the tensor and the element;
 //   - native file: written with act.WriteInit and read with act.LoadFile,
-//     the model reports the same Info and computes the same bits.
+//     the model reports the same Info and computes the same bits; a file of
+//     another kind, a newer format or a broken header is refused by name.
 func EvalProperties(t *testing.T, f models.Family, c models.Config) {
 	w := balancedWeights(t, f, c)
 	m, err := f.Load(c, w)
@@ -50,6 +54,7 @@ func EvalProperties(t *testing.T, f models.Family, c models.Config) {
 	}
 	t.Run("reference", func(t *testing.T) { checkReference(t, m) })
 	t.Run("rows and threads", func(t *testing.T) { checkRowsAndThreads(t, m) })
+	t.Run("steps past the depth", func(t *testing.T) { checkPastDepth(t, m) })
 	t.Run("no allocations", func(t *testing.T) {
 		cm := core(t, m)
 		const B = 3
@@ -97,7 +102,47 @@ func EvalProperties(t *testing.T, f models.Family, c models.Config) {
 		if _, _, err := act.LoadFile(f, other, nil); err == nil || !strings.Contains(err.Error(), want2) {
 			t.Errorf("a file of another kind: err = %v, want %q", err, want2)
 		}
+		// A file of a format this build does not know, or with a broken
+		// header, is refused naming the file, not read as if it were ours.
+		for _, tc := range []struct {
+			name string
+			edit func(map[string]string)
+			want string
+		}{
+			{"newer format", func(md map[string]string) { md[checkpoint.MetaFormat] = "2" }, `arceval.format is "2", this build reads "1"`},
+			{"no format", func(md map[string]string) { delete(md, checkpoint.MetaFormat) }, `no "arceval.format" entry`},
+			{"bad config", func(md map[string]string) { md[checkpoint.MetaConfig] = "{" }, "arceval.config is missing or not valid JSON"},
+		} {
+			p := rewriteMeta(t, path, tc.edit)
+			if _, _, err := act.LoadFile(f, p, nil); err == nil || !strings.Contains(err.Error(), p) || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("%s: err = %v, want %q naming the file", tc.name, err, tc.want)
+			}
+		}
 	})
+}
+
+// rewriteMeta copies a safetensors file with its metadata changed by edit.
+func rewriteMeta(t *testing.T, path string, edit func(map[string]string)) string {
+	t.Helper()
+	f, err := checkpoint.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var list []checkpoint.NamedTensor
+	for _, k := range f.Keys() {
+		tn, _ := f.Tensor(k)
+		nt := checkpoint.FromTensor(tn)
+		nt.Name = k
+		list = append(list, nt)
+	}
+	md := maps.Clone(f.Metadata())
+	edit(md)
+	out := filepath.Join(t.TempDir(), "edited.safetensors")
+	if err := checkpoint.WriteSafetensors(out, list, md); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
 
 // balancedWeights are RandomWeights whose q_head bias makes about half of

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	mstats "github.com/montanaflynn/stats"
+
 	"arceval/models"
 	"arceval/models/act"
 	"arceval/models/tensors"
@@ -134,15 +136,15 @@ func checkTruncNormal(t *testing.T, name string, x []float32, sigma float64) {
 	}
 }
 
+// stdDev returns the population standard deviation of x (montanaflynn/stats;
+// NaN for no values).
 func stdDev(x []float32) float64 {
-	var s, s2 float64
-	for _, v := range x {
-		s += float64(v)
-		s2 += float64(v) * float64(v)
+	xs := make([]float64, len(x))
+	for i, v := range x {
+		xs[i] = float64(v)
 	}
-	n := float64(len(x))
-	m := s / n
-	return math.Sqrt(max(s2/n-m*m, 0))
+	sd, _ := mstats.StandardDeviationPopulation(xs)
+	return sd
 }
 
 // InitProperties checks a config's fresh weights (act.InitTensors of its

@@ -55,3 +55,34 @@ func CheckStepAllocs(t *testing.T, step func() error, reset func()) {
 		t.Errorf("%.0f allocations per step", allocs)
 	}
 }
+
+// checkPastDepth checks StepOptions.MaxSteps beyond halt_max_steps (test-time
+// compute): the first halt_max_steps steps are the bits of a run without it,
+// and the carry goes on after them — where a run without it starts over
+// (its next step repeats the first), the run with it does not.
+func checkPastDepth(t *testing.T, m models.Model) {
+	t.Helper()
+	info := m.Info()
+	h := info.MaxSteps
+	b := batchFor(info, 2)
+	steps := func(opt models.StepOptions) [][]float32 {
+		run, out := m.NewRun(len(b.PuzzleIDs)), models.NewStepOutput(info, len(b.PuzzleIDs))
+		var per [][]float32
+		for range h + 1 {
+			if err := run.Step(b, out, opt); err != nil {
+				t.Fatal(err)
+			}
+			per = append(per, slices.Concat(out.Logits, out.QHalt, out.QContinue))
+		}
+		return per
+	}
+	plain, deep := steps(models.StepOptions{}), steps(models.StepOptions{MaxSteps: h + 2})
+	for k := range h {
+		if !slices.Equal(plain[k], deep[k]) {
+			t.Errorf("step %d of %d: MaxSteps %d changed the outputs", k+1, h, h+2)
+		}
+	}
+	if slices.Equal(plain[h], plain[0]) && slices.Equal(deep[h], deep[0]) {
+		t.Errorf("step %d with MaxSteps %d repeats the first step: the carry did not go on", h+1, h+2)
+	}
+}

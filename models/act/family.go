@@ -1,6 +1,7 @@
 package act
 
 import (
+	"errors"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -73,7 +74,7 @@ func LoadFile(f models.Family, path string, cfg models.Config) (models.Model, *t
 	}
 	if err != nil {
 		src.Close()
-		return nil, nil, fmt.Errorf("%s: %w", path, err)
+		return nil, nil, namePath(path, err)
 	}
 	return m, src, nil
 }
@@ -100,16 +101,20 @@ func LoadFileTrainable(f models.Family, path string, cfg models.Config) (models.
 // fileConfig is the config of a model file: a native file's own, or cfg
 // completed from an official checkpoint's shapes.
 func fileConfig(f models.Family, src *tensors.File, cfg models.Config) (models.Config, error) {
-	md := src.Metadata()
-	kind := md[checkpoint.MetaKind]
 	switch {
-	case kind != "":
-		c, err := decodeConfig(f, []byte(md[checkpoint.MetaConfig]))
+	case checkpoint.IsNative(src.Metadata()):
+		// The format version, kind and config are checked first: a file of
+		// a newer format is refused, not read as if it were ours.
+		n, err := checkpoint.AsNative(src.File)
 		if err != nil {
 			return nil, err
 		}
-		if c.Kind() != kind {
-			return nil, fmt.Errorf("a %s model, not %s", kind, f.Kind())
+		c, err := decodeConfig(f, n.Config)
+		if err != nil {
+			return nil, err
+		}
+		if c.Kind() != n.Kind {
+			return nil, fmt.Errorf("a %s model, not %s", n.Kind, f.Kind())
 		}
 		return c, c.Validate()
 	case cfg != nil:
@@ -152,6 +157,13 @@ func Import(f models.Family, c models.Config, src *tensors.File, out string, met
 		list = append(list, nt)
 		if s.Name == "puzzle_emb.weights" {
 			rep.PuzzleRows = t.Shape[0]
+		}
+	}
+	// Nothing eval would refuse is written: NaN or ±Inf anywhere (the
+	// model reads puzzle-table rows lazily, so check the whole table here).
+	for _, nt := range list {
+		if err := nt.Source.CheckFinite(); err != nil {
+			return rep, err
 		}
 	}
 	rep.Tensors, rep.Params = len(list), tensors.Params(specs)
@@ -245,4 +257,14 @@ func ReadInto[C any](path string, base C) (C, error) {
 		return base, err
 	}
 	return c, nil
+}
+
+// namePath prefixes err with the file's path unless it already names it (a
+// checkpoint.Error of that file).
+func namePath(path string, err error) error {
+	var ce *checkpoint.Error
+	if errors.As(err, &ce) && ce.File == path {
+		return err
+	}
+	return fmt.Errorf("%s: %w", path, err)
 }

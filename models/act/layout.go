@@ -153,6 +153,15 @@ func CeilPrefix(ndim, hidden int) int {
 // Positions is T = P + seq_len.
 func (d Dims) Positions() int { return d.Prefix + d.SeqLen }
 
+// TableRows is the number of rows of the puzzle-embedding table: 0 without
+// one (puzzle_emb_ndim 0), whatever num_puzzle_identifiers says.
+func (d Dims) TableRows() int {
+	if d.PuzzleNdim == 0 {
+		return 0
+	}
+	return d.PuzzleRows
+}
+
 // InferDims fills the zero sizes of d that the tensors' shapes give — the
 // vocabulary and hidden size (token embedding), the puzzle table's rows and
 // width — and returns the resolver for the family's own fields; nil when

@@ -143,7 +143,7 @@ func LoadOf[C any](c C, def Def, src tensors.Source, trainable bool) (*Of[C], er
 // Info describes the model for the harness.
 func (m *Model) Info() models.Info {
 	d := m.def.Dims
-	return models.Info{Kind: m.def.Kind, SeqLen: d.SeqLen, Vocab: d.Vocab, MaxSteps: m.def.MaxSteps, PuzzleIDs: d.PuzzleRows}
+	return models.Info{Kind: m.def.Kind, SeqLen: d.SeqLen, Vocab: d.Vocab, MaxSteps: m.def.MaxSteps, PuzzleIDs: d.TableRows()}
 }
 
 // Config is the model's config.

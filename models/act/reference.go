@@ -90,7 +90,7 @@ func (m *Model) ReferenceStep(c *models.Carry, b models.Batch, out *models.StepO
 		// Halting: at the step limit; on Q only when asked and the model
 		// takes more than one step, by the family's rule.
 		c.Steps[r]++
-		c.Halted[r] = c.Steps[r] >= m.def.MaxSteps
+		c.Halted[r] = c.Steps[r] >= opt.Depth(m.def.MaxSteps)
 		if (opt.HaltOnQ || m.def.HaltInEval) && m.def.MaxSteps > 1 {
 			var onQ bool
 			switch m.def.EvalHalt {

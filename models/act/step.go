@@ -18,10 +18,11 @@ import (
 //  3. every row that is not Done runs the inner network once on x, the
 //     input embedding of its data; logits come from z_H's grid positions
 //     and q_halt, q_continue from position 0;
-//  4. rows halt after MaxSteps steps or — with opt.HaltOnQ or the model's
-//     HaltInEval, and MaxSteps > 1 — by the evaluation halting rule
-//     (Def.EvalHalt), which also makes
-//     them Done: later steps skip them and leave their outputs untouched.
+//  4. rows halt after MaxSteps steps (opt.MaxSteps when set: the
+//     recursion goes on past the training depth) or — with opt.HaltOnQ or
+//     the model's HaltInEval, and MaxSteps > 1 — by the evaluation halting
+//     rule (Def.EvalHalt), which also makes them Done: later steps skip them
+//     and leave their outputs untouched.
 //
 // When only some rows run, they are gathered into contiguous buffers and
 // scattered back: rows are independent, so a row's results do not depend
@@ -97,6 +98,7 @@ func (m *Model) step(c *models.Carry, b models.Batch, out *models.StepOutput, op
 	q := ar.GetRaw(n * 2)
 	io.Heads(logits, q, zH, n, ar)
 	haltOnQ := (opt.HaltOnQ || m.def.HaltInEval) && m.def.MaxSteps > 1
+	depth := opt.Depth(m.def.MaxSteps) // past halt_max_steps when asked: the recursion continues
 	for i, r := range active {
 		if n != c.B {
 			copy(c.ZH[r*TD:(r+1)*TD], zH[i*TD:(i+1)*TD])
@@ -107,7 +109,7 @@ func (m *Model) step(c *models.Carry, b models.Batch, out *models.StepOutput, op
 		}
 		out.QHalt[r], out.QContinue[r] = q[2*i], q[2*i+1]
 		c.Steps[r]++
-		c.Halted[r] = c.Steps[r] >= m.def.MaxSteps
+		c.Halted[r] = c.Steps[r] >= depth
 		if haltOnQ && m.def.EvalHalt.halts(q[2*i], q[2*i+1]) {
 			c.Halted[r], c.Done[r] = true, true
 		}

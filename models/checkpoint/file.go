@@ -5,8 +5,9 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
-	"os"
 	"sort"
+
+	"arceval/internal/userfile"
 )
 
 // Limits bounds what a checkpoint may make the reader allocate or walk.
@@ -100,7 +101,7 @@ func Open(path string) (*File, error) { return OpenLimits(path, Limits{}) }
 
 // OpenLimits is Open with explicit limits.
 func OpenLimits(path string, lim Limits) (*File, error) {
-	f, err := os.Open(path)
+	f, err := userfile.Open(path)
 	if err != nil {
 		return nil, err
 	}
@@ -108,10 +109,6 @@ func OpenLimits(path string, lim Limits) (*File, error) {
 	if err != nil {
 		f.Close()
 		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		f.Close()
-		return nil, errf(path, "", ErrFormat, "not a regular file")
 	}
 	cf, err := NewFile(f, fi.Size(), path, lim)
 	if err != nil {

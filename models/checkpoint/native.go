@@ -54,6 +54,15 @@ func WriteNative(path, kind string, config json.RawMessage, tensors []NamedTenso
 	return WriteSafetensors(path, tensors, all)
 }
 
+// IsNative reports whether a file's metadata claim a native arceval
+// checkpoint (an arceval.format or arceval.kind entry); AsNative then
+// checks the claim.
+func IsNative(md map[string]string) bool {
+	_, format := md[MetaFormat]
+	_, kind := md[MetaKind]
+	return format || kind
+}
+
 // OpenNative opens a native arceval checkpoint.
 func OpenNative(path string) (*Native, error) {
 	f, err := OpenSafetensors(path)

@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"reflect"
 	"slices"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 // expectedTensor is one entry of testdata/expected.json, written by
@@ -122,8 +124,8 @@ func TestTorchFiles(t *testing.T) {
 						got = append(got, float64(x))
 					}
 				}
-				if !reflect.DeepEqual(got, e.Values) && !(len(got) == 0 && len(e.Values) == 0) {
-					t.Errorf("%s: values %v\nwant %v", w.name, got, e.Values)
+				if diff := cmp.Diff(e.Values, got, cmpopts.EquateEmpty()); diff != "" {
+					t.Errorf("%s: values (-want +got):\n%s", w.name, diff)
 				}
 				if tn.DType == Int64 {
 					// Exact int64 (2^62 is not exact in float64 comparisons above).

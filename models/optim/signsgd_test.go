@@ -5,6 +5,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 func TestSparseSignSGD(t *testing.T) {
@@ -34,11 +37,8 @@ func TestSparseSignSGD(t *testing.T) {
 		float32(4*decay + lr), float32(4 * decay),
 		8, 8,
 	}
-	for i := range want {
-		if math.Abs(float64(table[i]-want[i])) > 1e-7 {
-			t.Errorf("table %v, want %v", table, want)
-			break
-		}
+	if diff := cmp.Diff(want, table, cmpopts.EquateApprox(0, 1e-7)); diff != "" {
+		t.Errorf("table (-want +got):\n%s", diff)
 	}
 	// An empty batch changes nothing.
 	before := slices.Clone(table)

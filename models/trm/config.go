@@ -12,6 +12,8 @@ import (
 	"fmt"
 
 	"arceval/models/act"
+
+	"arceval/models"
 )
 
 // Kind is the model kind recorded in native files and run headers.
@@ -72,10 +74,45 @@ func (c Config) Validate() error {
 		return fmt.Errorf("trm config: rms_norm_eps %g and rope_theta %g must be positive", c.RMSNormEps, c.RopeTheta)
 	case c.PosEncodings != "rope" && c.PosEncodings != "learned" && c.PosEncodings != "none":
 		return fmt.Errorf("trm config: pos_encodings %q (want rope, learned or none)", c.PosEncodings)
-	case c.PrefixLen()*c.HiddenSize < c.PuzzleEmbNdim:
-		return fmt.Errorf("trm config: puzzle_emb_len %d × hidden %d cannot hold puzzle_emb_ndim %d", c.PuzzleEmbLen, c.HiddenSize, c.PuzzleEmbNdim)
 	}
-	return nil
+	return c.checkLimits()
+}
+
+// checkLimits checks the sizes against models' limits, before anything is
+// computed from them: ranges first, then what they make together (the
+// positions, the block applications of a step, the weights).
+func (c Config) checkLimits() error {
+	err := models.CheckRanges("trm",
+		models.Range{Name: "seq_len", Value: c.SeqLen, Min: 1, Max: models.MaxPositions},
+		models.Range{Name: "vocab_size", Value: c.VocabSize, Min: 1, Max: models.MaxVocab},
+		models.Range{Name: "hidden_size", Value: c.HiddenSize, Min: 1, Max: models.MaxHidden},
+		models.Range{Name: "num_heads", Value: c.NumHeads, Min: 1, Max: models.MaxHeads},
+		models.Range{Name: "H_cycles", Value: c.HCycles, Min: 1, Max: models.MaxCycles},
+		models.Range{Name: "L_cycles", Value: c.LCycles, Min: 1, Max: models.MaxCycles},
+		models.Range{Name: "L_layers", Value: c.LLayers, Min: 1, Max: models.MaxLayers},
+		models.Range{Name: "H_layers", Value: c.HLayers, Min: 0, Max: models.MaxLayers},
+		models.Range{Name: "halt_max_steps", Value: c.HaltMaxSteps, Min: 1, Max: models.MaxHaltSteps},
+		models.Range{Name: "puzzle_emb_len", Value: c.PuzzleEmbLen, Min: 0, Max: models.MaxPrefixLen},
+		models.Range{Name: "puzzle_emb_ndim", Value: c.PuzzleEmbNdim, Min: 0, Max: models.MaxPrefixLen * models.MaxHidden},
+		models.Range{Name: "num_puzzle_identifiers", Value: c.NumPuzzleIdentifiers, Min: 0, Max: models.MaxPuzzleIDs},
+	)
+	if err == nil {
+		err = models.CheckExpansion("trm", c.Expansion)
+	}
+	if err != nil {
+		return err
+	}
+	switch p := c.PrefixLen(); {
+	case p > models.MaxPrefixLen:
+		return fmt.Errorf("trm config: puzzle_emb_ndim %d over hidden_size %d makes %d prefix positions, more than %d", c.PuzzleEmbNdim, c.HiddenSize, p, models.MaxPrefixLen)
+	case p*c.HiddenSize < c.PuzzleEmbNdim:
+		return fmt.Errorf("trm config: puzzle_emb_len %d × hidden %d cannot hold puzzle_emb_ndim %d", c.PuzzleEmbLen, c.HiddenSize, c.PuzzleEmbNdim)
+	case c.Positions() > models.MaxPositions:
+		return fmt.Errorf("trm config: %d prefix positions + seq_len %d = %d positions, more than %d", p, c.SeqLen, c.Positions(), models.MaxPositions)
+	case c.HCycles*(c.LCycles+1)*c.LLayers > models.MaxBlockCalls:
+		return fmt.Errorf("trm config: H_cycles %d × (L_cycles %d + 1) × L_layers %d = %d block applications per step, more than %d", c.HCycles, c.LCycles, c.LLayers, c.HCycles*(c.LCycles+1)*c.LLayers, models.MaxBlockCalls)
+	}
+	return act.CheckSpecs("trm", c.Specs())
 }
 
 // PrefixLen is P, the number of puzzle-embedding positions before the grid

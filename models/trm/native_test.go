@@ -9,6 +9,8 @@ import (
 	"arceval/internal/testenv"
 	"arceval/models/act"
 	"arceval/models/tensors"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 func TestImportMismatch(t *testing.T) {
@@ -64,8 +66,8 @@ lr: 0.0001
 	}
 	want, _ := Preset("maze-att")
 	c.HaltExplorationProb, c.NoACTContinue, c.ForwardDtype = want.HaltExplorationProb, want.NoACTContinue, want.ForwardDtype
-	if c != want {
-		t.Errorf("got %+v\nwant %+v", c, want)
+	if diff := cmp.Diff(want, c); diff != "" {
+		t.Errorf("config (-preset +file):\n%s", diff)
 	}
 }
 

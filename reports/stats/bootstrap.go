@@ -6,6 +6,8 @@ import (
 	"math/bits"
 	"math/rand/v2"
 	"slices"
+
+	mstats "github.com/montanaflynn/stats"
 )
 
 // TaskResult is one ARC task's score: Solved of its Total test inputs were
@@ -328,17 +330,13 @@ func uintN(src *rand.PCG, n uint64) uint64 {
 	return hi
 }
 
-// quantile returns the type-7 quantile f ∈ [0, 1] of sorted x (len ≥ 1).
+// quantile returns the type-7 quantile f ∈ (0, 1) of x (len ≥ 1):
+// montanaflynn/stats' Percentile, x₍ⱼ₎ + h·(x₍ⱼ₊₁₎ − x₍ⱼ₎) with
+// j + h = f·(len − 1). The callers' f are validated, so its errors (no
+// values, f outside (0, 1]) cannot occur; they would give NaN.
 func quantile(x []float64, f float64) float64 {
-	h := f * float64(len(x)-1)
-	j := int(math.Floor(h))
-	if j >= len(x)-1 {
-		return x[len(x)-1]
-	}
-	if j < 0 {
-		return x[0]
-	}
-	return x[j] + (h-float64(j))*(x[j+1]-x[j])
+	q, _ := mstats.Percentile(x, 100*f)
+	return q
 }
 
 // countLE returns #{x_i ≤ v} for sorted x.

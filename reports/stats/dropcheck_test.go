@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 func TestDropCheckItemsGate(t *testing.T) {
@@ -257,8 +259,8 @@ func TestDropCheckTasksPinned(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got != tc.want {
-			t.Errorf("MaxDrop %v: got %+v, want %+v", tc.maxDrop, got, tc.want)
+		if diff := cmp.Diff(tc.want, got); diff != "" {
+			t.Errorf("MaxDrop %v (-want +got):\n%s", tc.maxDrop, diff)
 		}
 	}
 }

@@ -48,16 +48,6 @@ func ExampleBootstrapPaired() {
 	// Output: 0.583 → 0.767: +0.183 [-0.183, +0.500] (p=0.31 n=10)
 }
 
-func ExampleMeanSD() {
-	// Sudoku-Extreme accuracy of three training seeds.
-	m, sd, err := stats.MeanSD([]float64{0.874, 0.861, 0.880})
-	if err != nil {
-		panic(err)
-	}
-	fmt.Printf("%.1f ± %.1f %%\n", 100*m, 100*sd)
-	// Output: 87.2 ± 1.0 %
-}
-
 func ExampleDropCheck_Items() {
 	// check --max-drop 1 --alpha 0.05 on 1000 items.
 	gate := stats.DropCheck{MaxDrop: 0.01, Alpha: 0.05}

@@ -3,27 +3,58 @@ package stats
 import (
 	"math"
 	"testing"
+
+	"gonum.org/v1/gonum/stat/distuv"
 )
 
 func TestZTwoSided(t *testing.T) {
-	// Φ⁻¹(0.975), Φ⁻¹(0.995), Φ⁻¹(0.95) to 17 digits (mpmath, 50 digits).
+	// −Φ⁻¹((1 − level)/2) for the float64 level (1 − level is exact), to 17
+	// digits (mpmath, 50 digits). The float64 0.95 is 0.95 − 4.4e-17, so z is
+	// 3.7e-16 below Φ⁻¹(0.975) = 1.95996398454005424.
 	for _, tc := range []struct {
 		level, want float64
 	}{
-		{0.95, 1.9599639845400542},
-		{0.99, 2.5758293035489008},
-		{0.90, 1.6448536269514727},
+		{0.95, 1.9599639845400538556},
+		{0.99, 2.5758293035489004539},
+		{0.90, 1.6448536269514728225},
+		{0.999999, 4.8916384756929317718},
 	} {
 		got, err := zTwoSided(tc.level)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if math.Abs(got-tc.want) > 4e-15 {
+		if math.Abs(got-tc.want) > 5e-16*tc.want {
 			t.Errorf("zTwoSided(%v) = %.17g, want %.17g", tc.level, got, tc.want)
 		}
 	}
+	// The upper quantile 1 − (1 − level)/2 would lose 2e-11 here.
+	if z := distuv.UnitNormal.Quantile(1 - (1-0.999999)/2); math.Abs(z-4.8916384756929317718) < 1e-11 {
+		t.Errorf("gonum's upper quantile is now accurate (%.17g): zTwoSided may use it", z)
+	}
 	if got, want := zOneSided(0.05), 1.6448536269514727; math.Abs(got-want) > 4e-15 {
 		t.Errorf("zOneSided(0.05) = %.17g, want %.17g", got, want)
+	}
+}
+
+func TestUpperTail(t *testing.T) {
+	// P(Z ≥ z) = erfc(z/√2)/2 (mpmath, 50 digits).
+	for _, tc := range []struct {
+		z, want float64
+	}{
+		{0, 0.5},
+		{-2, 0.97724986805182079282},
+		{1.5, 0.066807201268858066004},
+		{4.3, 8.5399054709918110406e-6},
+		{8, 6.2209605742717841235e-16},
+		{10, 7.619853024160526066e-24},
+	} {
+		if got := upperTail(tc.z); math.Abs(got-tc.want) > 1e-14*tc.want {
+			t.Errorf("upperTail(%v) = %.17g, want %.17g", tc.z, got, tc.want)
+		}
+	}
+	// Why not gonum's Survival: it cancels in the tail.
+	if s := distuv.UnitNormal.Survival(10); s != 0 {
+		t.Errorf("gonum's Survival(10) = %g, no longer 0: upperTail may use it", s)
 	}
 }
 

@@ -240,10 +240,15 @@ func checkARCTask(subset string, t *tasks.Task, test bool) error {
 
 // routeARC splits a task's pairs by destination split, keeping the file's key
 // order: tasks of a test subset send demonstrations to train and test pairs
-// to test; other tasks send both to train.
+// to test; other tasks send both to train — except the test pairs of a task
+// without solutions (a hidden test set), whose outputs are only placeholders
+// and must not be trained on.
 func routeARC(t *tasks.Task, isTest bool) map[string][]tasks.Pair {
 	if isTest {
 		return map[string][]tasks.Pair{SplitTrain: t.Train, SplitTest: t.Test}
+	}
+	if !t.HasSolutions {
+		return map[string][]tasks.Pair{SplitTrain: t.Train}
 	}
 	first, second := t.Train, t.Test
 	if t.TestFirst {

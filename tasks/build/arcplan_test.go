@@ -72,3 +72,27 @@ func TestPlanARCIdentifiersByName(t *testing.T) {
 		}
 	}
 }
+
+// A task without solutions (a hidden test set) trains on its demonstrations
+// only: its test outputs are placeholders, not answers.
+func TestPlanARCHiddenTestPairsNotTrained(t *testing.T) {
+	hidden := &tasks.Task{ID: "h", Kind: tasks.ARC, HasSolutions: false,
+		Train: []tasks.Pair{{Input: grid(1, 2, 1, 2), Output: grid(2, 1, 2, 1)}},
+		Test:  []tasks.Pair{{Input: grid(1, 1, 3), Output: grid(1, 1, 0)}}}
+	known := &tasks.Task{ID: "k", Kind: tasks.ARC, HasSolutions: true,
+		Train: []tasks.Pair{{Input: grid(1, 1, 3), Output: grid(1, 1, 4)}},
+		Test:  []tasks.Pair{{Input: grid(1, 1, 5), Output: grid(1, 1, 6)}}}
+	plan, err := PlanARC([]ARCSubset{{Name: "a", Tasks: []*tasks.Task{hidden, known}}}, ARCPlanConfig{Seed: 42, NumAug: 2, IDStart: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range plan.Split(SplitTrain).Groups {
+		want := len(g.Task.Train) + len(g.Task.Test)
+		if !g.Task.HasSolutions {
+			want = len(g.Task.Train)
+		}
+		if len(g.Pairs) != want {
+			t.Errorf("task %s: %d training pairs, want %d", g.Task.ID, len(g.Pairs), want)
+		}
+	}
+}

@@ -32,6 +32,20 @@ func (e *HTTPError) Temporary() bool {
 	return e.StatusCode >= 500
 }
 
+// A TooLargeError is a response larger than the size limit of its download.
+type TooLargeError struct {
+	URL   string
+	Size  int64 // the announced size; -1 when the body ran past the limit
+	Limit int64
+}
+
+func (e *TooLargeError) Error() string {
+	if e.Size >= 0 {
+		return fmt.Sprintf("GET %s: %s exceeds the %s limit", e.URL, human(e.Size), human(e.Limit))
+	}
+	return fmt.Sprintf("GET %s: body exceeds the %s limit", e.URL, human(e.Limit))
+}
+
 // errStalled cancels an attempt that received no data for too long.
 var errStalled = errors.New("download stalled")
 
@@ -195,7 +209,7 @@ func (f *Fetcher) attempt(ctx context.Context, url, part string, limit int64, p 
 		return false, he
 	}
 	if limit > 0 && total > limit {
-		return false, fatalError{fmt.Errorf("GET %s: %s exceeds the %s limit", url, human(total), human(limit))}
+		return false, fatalError{&TooLargeError{URL: url, Size: total, Limit: limit}}
 	}
 	if _, err := out.Seek(offset, io.SeekStart); err != nil {
 		return false, fatalError{err}
@@ -213,7 +227,7 @@ func (f *Fetcher) attempt(ctx context.Context, url, part string, limit int64, p 
 	}
 	got := offset + n
 	if limit > 0 && got > limit {
-		return progressed, fatalError{fmt.Errorf("GET %s: body exceeds the %s limit", url, human(limit))}
+		return progressed, fatalError{&TooLargeError{URL: url, Size: -1, Limit: limit}}
 	}
 	if total >= 0 && got != total {
 		return progressed, fmt.Errorf("GET %s: got %d of %d bytes", url, got, total)

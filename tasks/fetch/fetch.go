@@ -127,8 +127,12 @@ type MismatchError struct {
 }
 
 func (e *MismatchError) Error() string {
-	return fmt.Sprintf("%s: sha256 mismatch against %s: got %s (%d bytes), want %s (%d bytes)",
-		e.Path, e.Against, e.Got, e.GotSize, e.Want, e.WantSize)
+	what := "sha256"
+	if e.WantSize > 0 && e.GotSize != e.WantSize {
+		what = "size"
+	}
+	return fmt.Sprintf("%s: %s mismatch against %s: got %s (%d bytes), want %s (%d bytes)",
+		e.Path, what, e.Against, e.Got, e.GotSize, e.Want, e.WantSize)
 }
 
 // Fetch downloads the named sources (all if none) into root, skipping those

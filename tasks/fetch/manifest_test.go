@@ -8,6 +8,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 var genManifest = flag.String("gen-manifest", "", "regenerate "+manifestFile+" from this MANIFEST.txt")
@@ -53,14 +55,8 @@ func TestEmbeddedManifestUpToDate(t *testing.T) {
 		src = testenv.DataPath(t, "MANIFEST.txt")
 	}
 	want := buildFrom(t, src)
-	got := EmbeddedManifest()
-	if len(got) != len(want) {
-		t.Fatalf("embedded manifest has %d entries, MANIFEST.txt yields %d: run go generate", len(got), len(want))
-	}
-	for i := range want {
-		if got[i] != want[i] {
-			t.Fatalf("entry %d: embedded %+v, MANIFEST.txt %+v: run go generate", i, got[i], want[i])
-		}
+	if diff := cmp.Diff(want, EmbeddedManifest()); diff != "" {
+		t.Fatalf("the embedded manifest differs from MANIFEST.txt (-MANIFEST.txt +embedded); run go generate:\n%s", diff)
 	}
 }
 

@@ -69,6 +69,14 @@ tokens) and "puzzle_identifiers" (B).`)
 		if len(row) != S {
 			return fmt.Errorf("%s: inputs[%d] has %d tokens, the model's seq_len is %d", *inputsPath, i, len(row), S)
 		}
+		for j, v := range row {
+			if v < 0 || int(v) >= V {
+				return fmt.Errorf("%s: inputs[%d][%d]: token %d outside the model's vocabulary 0..%d", *inputsPath, i, j, v, V-1)
+			}
+		}
+		if id := in.PuzzleIdentifiers[i]; m.Cfg.PuzzleEmbNdim > 0 && (id < 0 || int(id) >= m.Cfg.NumPuzzleIdentifiers) {
+			return fmt.Errorf("%s: puzzle_identifiers[%d]: %d outside the model's identifiers 0..%d", *inputsPath, i, id, m.Cfg.NumPuzzleIdentifiers-1)
+		}
 		batch.Inputs = append(batch.Inputs, row...)
 	}
 	n := *steps

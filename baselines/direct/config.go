@@ -16,6 +16,7 @@ import (
 	"maps"
 
 	"arceval/baselines/internal/act"
+	"arceval/models/trm"
 )
 
 // Config is the official Model_ACTV2Config; JSON names are the official
@@ -71,6 +72,8 @@ func (c Config) Validate() error {
 	var layers error
 	if c.HLayers < 1 {
 		layers = fmt.Errorf("transformer baseline config: H_layers %d must be ≥ 1", c.HLayers)
+	} else {
+		layers = act.CheckCounts("transformer baseline", act.Count{Name: "H_layers", V: c.HLayers, Min: 1, Max: trm.MaxRepeats})
 	}
 	return c.arch().Validate("transformer baseline", layers, "")
 }

@@ -14,6 +14,7 @@ import (
 	"fmt"
 
 	"arceval/baselines/internal/act"
+	"arceval/models/trm"
 )
 
 // Config is the official HierarchicalReasoningModel_ACTV1Config; JSON names
@@ -59,6 +60,9 @@ func (c Config) Validate() error {
 	var layers error
 	if c.HCycles < 1 || c.LCycles < 1 || c.HLayers < 1 || c.LLayers < 1 {
 		layers = fmt.Errorf("hrm config: H_cycles %d, L_cycles %d, H_layers %d, L_layers %d must be ≥ 1", c.HCycles, c.LCycles, c.HLayers, c.LLayers)
+	} else {
+		layers = act.CheckCounts("hrm", act.Count{Name: "H_cycles", V: c.HCycles, Min: 1, Max: trm.MaxRepeats}, act.Count{Name: "L_cycles", V: c.LCycles, Min: 1, Max: trm.MaxRepeats},
+			act.Count{Name: "H_layers", V: c.HLayers, Min: 1, Max: trm.MaxRepeats}, act.Count{Name: "L_layers", V: c.LLayers, Min: 1, Max: trm.MaxRepeats})
 	}
 	return c.arch().Validate("hrm", layers, "; presets without it take it from the checkpoint")
 }

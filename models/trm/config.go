@@ -59,6 +59,9 @@ func DefaultConfig() Config {
 
 // Validate checks that the sizes are usable.
 func (c Config) Validate() error {
+	if err := c.checkRanges(); err != nil {
+		return err
+	}
 	switch {
 	case c.HiddenSize <= 0 || c.NumHeads <= 0 || c.HiddenSize%c.NumHeads != 0 && !c.MLPT:
 		return fmt.Errorf("trm config: hidden_size %d must be a positive multiple of num_heads %d", c.HiddenSize, c.NumHeads)

@@ -151,7 +151,10 @@ func ReadConfigFile(path string, base Config) (Config, error) {
 	if err != nil {
 		return base, err
 	}
-	raw, _ := json.Marshal(dict)
+	raw, err := json.Marshal(dict)
+	if err != nil { // a YAML nan or inf has no JSON form
+		return base, fmt.Errorf("%s: %v", path, err)
+	}
 	c := base
 	if err := json.Unmarshal(raw, &c); err != nil {
 		return base, fmt.Errorf("%s: %w", path, err)

@@ -32,6 +32,9 @@ type Arch struct {
 // fine), reported after the sequence and vocabulary sizes; puzzleHint ends
 // the puzzle-table message after the number of identifiers.
 func (a Arch) Validate(model string, layers error, puzzleHint string) error {
+	if err := a.checkRanges(model); err != nil {
+		return err
+	}
 	b := a.Block
 	switch {
 	case b.Hidden <= 0 || b.Heads <= 0 || b.Hidden < b.Heads:

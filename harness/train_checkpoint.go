@@ -151,9 +151,15 @@ func ResumeTrainer(c *Checkpoint, m models.Trainable, data TrainData) (*Trainer,
 	if c.meta.Config.EpochsPerIter == 0 {
 		return nil, fmt.Errorf("%s: written before the official sampler (cut puzzles, dropped last batch of an iteration); it cannot be resumed bit-identically, start a new run", c.Path)
 	}
+	if err := c.meta.Config.Validate(); err != nil {
+		return nil, fmt.Errorf("%s: %s: %w", c.Path, MetaTrain, err)
+	}
+	if err := c.checkCarries(m.Info().SeqLen); err != nil {
+		return nil, err
+	}
 	t, err := NewTrainer(c.meta.Config, m, data)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %s: %w", c.Path, MetaTrain, err)
 	}
 	if err := c.checkPosition(data.Groups()); err != nil {
 		return nil, err
@@ -242,6 +248,30 @@ func (c *Checkpoint) checkPosition(groups int) error {
 		return bad("epoch", m.Epoch, "0..")
 	case m.Offset < 0 || m.Offset > groups:
 		return bad("offset", m.Offset, fmt.Sprintf("0..%d (the groups of an epoch of the training data)", groups))
+	}
+	return nil
+}
+
+// checkCarries checks the recipe's batch sizes against the carries the
+// file holds, before NewTrainer allocates carries and a step's work by
+// them: global_batch / micro_batch carries of micro_batch rows each. A
+// tampered recipe then cannot size memory or steps beyond what the file
+// backs.
+func (c *Checkpoint) checkCarries(seqLen int) error {
+	cfg := c.meta.Config
+	n := cfg.GlobalBatch / cfg.MicroBatch
+	if c.meta.Carries != n {
+		return fmt.Errorf("%s: %s: %d carries, but global_batch %d / micro_batch %d makes %d", c.Path, MetaTrain, c.meta.Carries, cfg.GlobalBatch, cfg.MicroBatch, n)
+	}
+	for k := range n {
+		name := fmt.Sprintf("%s%d/inputs", prefixCarry, k)
+		tn, ok := c.file.Tensor(name)
+		if !ok {
+			return fmt.Errorf("%s: no tensor %s (carry %d of %d)", c.Path, name, k, n)
+		}
+		if e := tn.NumElements(); seqLen < 1 || e%seqLen != 0 || e/seqLen != cfg.MicroBatch {
+			return fmt.Errorf("%s: tensor %s has %d values, micro_batch %d × seq_len %d wants %d", c.Path, name, e, cfg.MicroBatch, seqLen, cfg.MicroBatch*seqLen)
+		}
 	}
 	return nil
 }

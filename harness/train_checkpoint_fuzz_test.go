@@ -18,13 +18,12 @@ import (
 // file; never a panic, and memory stays that of the tiny run whatever the
 // recipe claims.
 func FuzzTrainCheckpoint(f *testing.F) {
-	t0 := &testing.T{}
-	set := sudokuSet(t0, 6, 1)
+	set := sudokuSet(f, 6, 1)
 	data, err := NewTaskData([]*tasks.Set{set}, TaskDataOptions{})
 	if err != nil {
 		f.Fatal(err)
 	}
-	tr, err := NewTrainer(tinyRecipe(3), tinyTrainable(t0, 2), data)
+	tr, err := NewTrainer(tinyRecipe(3), tinyTrainable(f, 2), data)
 	if err != nil {
 		f.Fatal(err)
 	}

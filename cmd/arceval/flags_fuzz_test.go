@@ -2,12 +2,13 @@ package main
 
 import (
 	"encoding/json"
-	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 
+	"arceval/baselines/direct"
+	"arceval/baselines/hrm"
 	"arceval/harness"
 	"arceval/models"
 	"arceval/models/trm"
@@ -64,10 +65,10 @@ func (d fitData) SeqLen() int                       { return d.seqLen }
 func (d fitData) Vocab() int                        { return d.vocab }
 func (d fitData) NumPuzzleIDs() int                 { return d.ids }
 
-// FuzzOverride: a --override string is merged over a preset as train does
-// (JSON over the config, then fitted to the data), giving a usage error or
-// a config that validates, fits the data, and equals what the override
-// says when read back through the config parser.
+// FuzzOverride: a --override string is merged over a preset of any family
+// as train does (JSON over the config, then fitted to the data), giving a
+// usage error or a config that validates, fits the data, and reads back
+// the same through the family's config parser.
 func FuzzOverride(f *testing.F) {
 	for _, s := range []string{
 		`{"hidden_size":16,"L_layers":1,"H_cycles":2,"L_cycles":2,"halt_max_steps":3,"puzzle_emb_ndim":0}`,
@@ -76,44 +77,59 @@ func FuzzOverride(f *testing.F) {
 		`{"mlp_t": true, "pos_encodings": "none"}`, `{"hidden_size": "512"}`, `{"unknown_field": 1}`,
 	} {
 		f.Add("sudoku-att", s)
+		f.Add("sudoku-extreme", s)
+		f.Add("sudoku", s)
 	}
 	f.Add("arc1-att", `{"puzzle_emb_ndim": 0}`)
 	f.Add("sudoku-mlp", `{"hidden_size": 64, "num_heads": 0}`)
+	f.Add("sudoku-extreme", `{"H_layers": 1099511627776}`)
 	data := fitData{seqLen: 81, vocab: 11, ids: 1}
 	f.Fuzz(func(t *testing.T, preset, override string) {
-		cfg, err := resolveConfig(preset, "")
-		if err != nil {
-			return
+		if c, err := trm.Preset(preset); err == nil {
+			checkOverride(t, c, override, data, func(c *trm.Config) (*int, *int, *int) { return &c.SeqLen, &c.VocabSize, &c.NumPuzzleIdentifiers },
+				trm.Config.Validate, trm.ParseConfig)
 		}
-		var got *trm.Config
-		load := func(c trm.Config) (models.Trainable, error) { got = &c; return nil, nil }
-		_, err = initTrainable(cfg, override, data, func(c *trm.Config) (*int, *int, *int) { return &c.SeqLen, &c.VocabSize, &c.NumPuzzleIdentifiers },
-			func(c trm.Config) error { return c.Validate() }, load)
-		if err != nil {
-			if _, ok := err.(usageError); !ok {
-				t.Fatalf("error %q is not a usage error", err)
-			}
-			if got != nil {
-				t.Fatal("loaded a model and failed")
-			}
-			return
+		if c, err := hrm.Preset(preset); err == nil {
+			checkOverride(t, c, override, data, func(c *hrm.Config) (*int, *int, *int) { return &c.SeqLen, &c.VocabSize, &c.NumPuzzleIdentifiers },
+				hrm.Config.Validate, hrm.ParseConfig)
 		}
-		if got == nil {
-			t.Fatal("neither a model nor an error")
-		}
-		if err := got.Validate(); err != nil {
-			t.Fatalf("loaded an invalid config: %v", err)
-		}
-		if got.SeqLen != data.seqLen || got.VocabSize != data.vocab || got.NumPuzzleIdentifiers != data.ids {
-			t.Fatalf("config not fitted to the data: %+v", *got)
-		}
-		raw, err := json.Marshal(got)
-		if err != nil {
-			t.Fatal(err)
-		}
-		back, err := trm.ParseConfig(raw)
-		if err != nil || !reflect.DeepEqual(back, *got) {
-			t.Fatalf("config does not round-trip: %+v, %v; want %+v", back, err, *got)
+		if c, err := direct.Preset(preset); err == nil {
+			checkOverride(t, c, override, data, func(c *direct.Config) (*int, *int, *int) { return &c.SeqLen, &c.VocabSize, &c.NumPuzzleIdentifiers },
+				direct.Config.Validate, direct.ParseConfig)
 		}
 	})
+}
+
+// checkOverride runs initTrainable on base with override, with a loader
+// that records the config it is given, and checks the outcome.
+func checkOverride[C comparable](t *testing.T, base C, override string, data fitData, sizes func(*C) (*int, *int, *int), validate func(C) error, parse func([]byte) (C, error)) {
+	t.Helper()
+	var got *C
+	load := func(c C) (models.Trainable, error) { got = &c; return nil, nil }
+	if _, err := initTrainable(&base, override, data, sizes, validate, load); err != nil {
+		if _, ok := err.(usageError); !ok {
+			t.Fatalf("error %q is not a usage error", err)
+		}
+		if got != nil {
+			t.Fatal("loaded a model and failed")
+		}
+		return
+	}
+	if got == nil {
+		t.Fatal("neither a model nor an error")
+	}
+	if err := validate(*got); err != nil {
+		t.Fatalf("loaded an invalid config: %v", err)
+	}
+	if s, v, ids := sizes(got); *s != data.seqLen || *v != data.vocab || *ids != data.ids {
+		t.Fatalf("config not fitted to the data: %+v", *got)
+	}
+	raw, err := json.Marshal(got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := parse(raw)
+	if err != nil || back != *got {
+		t.Fatalf("config does not round-trip: %+v, %v; want %+v", back, err, *got)
+	}
 }

@@ -200,7 +200,12 @@ func truncateLog(path string, step int) error {
 		keep.Write(sc.Bytes())
 		keep.WriteByte('\n')
 	}
-	if keep.Len() == len(data) {
+	if err := sc.Err(); err != nil {
+		// A line the scanner cannot hold: keep the log as it is rather
+		// than drop it and everything after it.
+		return fmt.Errorf("%s: %v", path, err)
+	}
+	if bytes.Equal(keep.Bytes(), data) {
 		return nil
 	}
 	return atomicfile.WriteBytes(path, keep.Bytes())

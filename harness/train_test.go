@@ -20,7 +20,7 @@ import (
 )
 
 // sudokuSet generates n Sudoku puzzles with their solutions.
-func sudokuSet(t *testing.T, n int, seed uint64) *tasks.Set {
+func sudokuSet(t testing.TB, n int, seed uint64) *tasks.Set {
 	t.Helper()
 	rng := rand.New(rand.NewPCG(seed, 1))
 	set := &tasks.Set{Name: "generated", Kind: tasks.Sudoku}
@@ -38,7 +38,7 @@ func sudokuSet(t *testing.T, n int, seed uint64) *tasks.Set {
 	return set
 }
 
-func tinyTrainable(t *testing.T, seed uint64) *trm.Model {
+func tinyTrainable(t testing.TB, seed uint64) *trm.Model {
 	t.Helper()
 	c := trm.DefaultConfig()
 	c.SeqLen, c.VocabSize, c.HiddenSize, c.NumHeads, c.Expansion = 81, 11, 16, 2, 2

@@ -1,8 +1,11 @@
 package results
 
 import (
+	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -137,14 +140,60 @@ func TestIdentifySet(t *testing.T) {
 	}
 }
 
-// FuzzParse: any bytes give a run or an error, never a panic.
+// FuzzParse: any bytes give a run or an error naming the file, never a
+// panic; an accepted run scores without a panic, and its records written
+// back as a run file read back the same.
 func FuzzParse(f *testing.F) {
 	f.Add([]byte(`{"format":1}` + "\n" + `{"task":"a","test":0}` + "\n"))
 	f.Add([]byte("{\n{"))
+	runs, _ := filepath.Glob("reference/*/*.jsonl")
+	more, _ := filepath.Glob("../cmd/arceval/testdata/*.jsonl")
+	for _, p := range append(runs, more...) {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		// The header and the first records: enough to reach every field.
+		lines := bytes.SplitAfterN(data, []byte("\n"), 5)
+		f.Add(bytes.Join(lines[:min(4, len(lines))], nil))
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		run, err := parse("f", data)
-		if err == nil && (run.Header.Format < oldestFormat || run.Header.Format > FormatVersion) {
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "f: ") {
+				t.Fatalf("error %q does not name the file", err)
+			}
+			return
+		}
+		if run.Header.Format < oldestFormat || run.Header.Format > FormatVersion {
 			t.Fatal("accepted a wrong format version")
 		}
+		Score(run.Header, run.Items)
+		var b bytes.Buffer
+		for _, v := range append([]any{run.Header}, anySlice(run.Items)...) {
+			line, err := json.Marshal(v)
+			if err != nil {
+				t.Fatalf("an accepted record does not marshal: %v", err)
+			}
+			b.Write(line)
+			b.WriteByte('\n')
+		}
+		back, err := parse("f", b.Bytes())
+		if err != nil || len(back.Items) != len(run.Items) || back.TornBytes != 0 {
+			t.Fatalf("run does not round-trip: %v", err)
+		}
+		for i := range run.Items {
+			if !reflect.DeepEqual(back.Items[i], run.Items[i]) {
+				t.Fatalf("item %d: %+v read back as %+v", i, run.Items[i], back.Items[i])
+			}
+		}
 	})
+}
+
+func anySlice[T any](s []T) []any {
+	out := make([]any, len(s))
+	for i, v := range s {
+		out[i] = v
+	}
+	return out
 }

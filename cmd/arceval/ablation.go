@@ -47,8 +47,11 @@ func parseAblations(list string) (model func(*trm.Config), recipe func(*harness.
 			continue
 		}
 		if m := recursionAblation.FindStringSubmatch(name); m != nil {
-			h, _ := strconv.Atoi(m[1])
-			l, _ := strconv.Atoi(m[2])
+			h, errH := strconv.Atoi(m[1])
+			l, errL := strconv.Atoi(m[2])
+			if errH != nil || errL != nil || h < 1 || l < 1 {
+				return nil, nil, usageError{fmt.Sprintf("--ablation %q: T<k>n<m> needs whole numbers k, m ≥ 1 (H_cycles, L_cycles)", name)}
+			}
 			ms = append(ms, func(c *trm.Config) { c.HCycles, c.LCycles = h, l })
 			continue
 		}

@@ -454,47 +454,56 @@ func trainEvalItems(stderr io.Writer, root, name string, src *trainSource, views
 }
 
 // newTrainable makes a freshly initialised model of a kind whose sequence
-// length, vocabulary and puzzle table fit the data: the family's preset
-// and/or config file (either is needed, unless the family's defaults make a
-// model, as the MLP baseline's do), then --override, then the data's sizes;
-// TRM's ablations apply last. The weights are the official initialisation
-// (act.InitTensors).
+// length, vocabulary and puzzle table fit the data (trainConfig), with the
+// official initialisation (act.InitTensors).
 func newTrainable(kind, preset, config, override string, ablate func(*trm.Config), data harness.TrainData, seed uint64) (models.Trainable, error) {
-	fam, err := registry.Lookup(kind)
-	if err != nil {
-		return nil, usageError{"train: --kind: " + err.Error()}
-	}
-	cfg, err := resolveConfig(fam, preset, config)
+	fam, cfg, err := trainConfig(kind, preset, config, override, ablate, data)
 	if err != nil {
 		return nil, err
 	}
+	return fam.LoadTrainable(cfg, act.InitTensors(cfg.Specs(), seed))
+}
+
+// trainConfig is the config train gives a new model: the family's preset
+// and/or config file (either is needed, unless the family's defaults make a
+// model, as the MLP baseline's do), then --override, then the data's sizes;
+// TRM's ablations apply last. Every error about the flags is a usage error.
+func trainConfig(kind, preset, config, override string, ablate func(*trm.Config), data harness.TrainData) (models.Family, models.Config, error) {
+	fam, err := registry.Lookup(kind)
+	if err != nil {
+		return nil, nil, usageError{"train: --kind: " + err.Error()}
+	}
+	cfg, err := resolveConfig(fam, preset, config)
+	if err != nil {
+		return nil, nil, err
+	}
 	if cfg == nil {
 		if cfg, err = fam.Config(""); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		probe, _ := fam.Config("")
 		if fitToData(probe, data) != nil || probe.Validate() != nil {
-			return nil, usageError{"train: give --preset or --config"}
+			return nil, nil, usageError{"train: give --preset or --config"}
 		}
 	}
 	if override != "" {
 		if err := act.Override(cfg, []byte(override)); err != nil {
-			return nil, usageError{fmt.Sprintf("--override: %v", err)}
+			return nil, nil, usageError{fmt.Sprintf("--override: %v", err)}
 		}
 	}
 	if err := fitToData(cfg, data); err != nil {
-		return nil, err
+		return nil, nil, usageError{err.Error()}
 	}
 	if err := cfg.Validate(); err != nil {
-		return nil, usageError{err.Error()}
+		return nil, nil, usageError{err.Error()}
 	}
-	if tc, ok := cfg.(*trm.Config); ok {
+	if tc, ok := cfg.(*trm.Config); ok && ablate != nil {
 		ablate(tc) // the ablations' model part, after the overrides
 		if err := tc.Validate(); err != nil {
-			return nil, usageError{err.Error()}
+			return nil, nil, usageError{err.Error()}
 		}
 	}
-	return fam.LoadTrainable(cfg, act.InitTensors(cfg.Specs(), seed))
+	return fam, cfg, nil
 }
 
 // fitToData sets the sequence length, vocabulary and puzzle-table size a

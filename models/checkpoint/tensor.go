@@ -1,7 +1,6 @@
 package checkpoint
 
 import (
-	"archive/zip"
 	"errors"
 	"fmt"
 	"io"
@@ -22,7 +21,7 @@ type blob struct {
 	name      string    // the record's name for error messages ("stem/data/3")
 	off       int64     // file offset of the first byte (when zf is nil)
 	size      int64     // length in bytes
-	zf        *zip.File // a compressed zip entry, read by decompressing; nil when stored
+	inflate   *inflater // a compressed zip entry, read by decompressing; nil when stored
 	bigEndian bool      // elements are stored big-endian (zip byteorder record "big")
 }
 
@@ -34,7 +33,7 @@ func (b *blob) readAt(p []byte, off int64) error {
 	if len(p) == 0 {
 		return nil
 	}
-	if b.zf == nil {
+	if b.inflate == nil {
 		n, err := b.src.ra.ReadAt(p, b.off+off)
 		if n == len(p) {
 			return nil
@@ -44,18 +43,8 @@ func (b *blob) readAt(p []byte, off int64) error {
 		}
 		return fmt.Errorf("record %s: %w", b.name, err)
 	}
-	// Compressed entries cannot be addressed directly: decompress from the
-	// start, skip to off, read.
-	rc, err := b.zf.Open()
-	if err != nil {
+	if err := b.inflate.readAt(p, off); err != nil {
 		return fmt.Errorf("record %s: %w", b.name, err)
-	}
-	defer rc.Close()
-	if _, err := io.CopyN(io.Discard, rc, off); err != nil {
-		return fmt.Errorf("record %s: %w", b.name, noEOF(err))
-	}
-	if _, err := io.ReadFull(rc, p); err != nil {
-		return fmt.Errorf("record %s: %w", b.name, noEOF(err))
 	}
 	return nil
 }

@@ -143,7 +143,7 @@ func describe(v any) string {
 
 // recordBlob locates the bytes of a zip record. Stored (uncompressed)
 // records, which is what torch.save writes, are addressed in place;
-// compressed ones are decompressed on each read.
+// compressed ones are decompressed as a stream (see inflater).
 func recordBlob(src *source, zf *zip.File) (*blob, error) {
 	size := zf.UncompressedSize64
 	if size > 1<<62 {
@@ -158,7 +158,7 @@ func recordBlob(src *source, zf *zip.File) (*blob, error) {
 		if zf.CompressedSize64 > uint64(src.size) || size/maxInflateRatio > zf.CompressedSize64 {
 			return nil, kerr(ErrLimit, "compressed record %s claims %d bytes from %d", zf.Name, size, zf.CompressedSize64)
 		}
-		b.zf = zf
+		b.inflate = &inflater{zf: zf, size: b.size}
 		return b, nil
 	}
 	if zf.CompressedSize64 != zf.UncompressedSize64 {
@@ -188,7 +188,7 @@ func readRecord(src *source, zf *zip.File, max int64) ([]byte, error) {
 	if b.size > max {
 		return nil, kerr(ErrLimit, "%d bytes, more than the limit of %d", b.size, max)
 	}
-	if b.zf != nil {
+	if b.inflate != nil {
 		// Decompress through a limit: a forged size cannot make us read
 		// more than declared.
 		rc, err := zf.Open()

@@ -83,3 +83,14 @@ func TestInferConfig(t *testing.T) {
 		t.Errorf("inferred %+v", c)
 	}
 }
+
+// A YAML value JSON cannot hold (nan, inf) is named as such, not reported
+// as "unexpected end of JSON input".
+func TestReadConfigYAMLNaN(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "all_config.yaml")
+	os.WriteFile(path, []byte("arch:\n  rms_norm_eps: .nan\n  rope_theta: nan\n"), 0o644)
+	_, err := ReadConfigFile(path, DefaultConfig())
+	if err == nil || !strings.HasPrefix(err.Error(), path) || !strings.Contains(strings.TrimPrefix(err.Error(), path), "NaN") {
+		t.Fatalf("err = %v, want one naming the file and the NaN", err)
+	}
+}

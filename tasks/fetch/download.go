@@ -163,8 +163,8 @@ func (f *Fetcher) attempt(ctx context.Context, url, part string, limit int64, p 
 	req.Header.Set("User-Agent", "arceval-fetch/1")
 	if offset > 0 {
 		req.Header.Set("Range", "bytes="+strconv.FormatInt(offset, 10)+"-")
-		if v, err := os.ReadFile(part + ".meta"); err == nil && len(v) > 0 {
-			req.Header.Set("If-Range", strings.TrimSpace(string(v)))
+		if v := readMeta(part); v != "" {
+			req.Header.Set("If-Range", v)
 		}
 	}
 	resp, err := f.client().Do(req)
@@ -250,15 +250,17 @@ func writeMeta(part string, h http.Header) {
 	if v == "" || strings.HasPrefix(v, "W/") {
 		v = h.Get("Last-Modified")
 	}
-	if v == "" {
+	if v == "" || len(v) > maxValidator || !validHeaderValue(v) {
 		os.Remove(part + ".meta")
 		return
 	}
 	os.WriteFile(part+".meta", []byte(v+"\n"), 0o644)
 }
 
-// parseContentRange parses "bytes a-b/n" or "bytes */n", returning the start
-// (-1 for "*") and the total size (-1 for "*").
+// parseContentRange parses "bytes first-last/complete" or "bytes
+// */complete" (RFC 9110 §14.4), returning the start (-1 for "*") and the
+// total size (-1 for "*"). Numbers are unsigned decimals; a range must
+// have first ≤ last < complete, and "*/*" says nothing.
 func parseContentRange(s string) (start, size int64, ok bool) {
 	rest, found := strings.CutPrefix(s, "bytes ")
 	if !found {
@@ -270,24 +272,29 @@ func parseContentRange(s string) (start, size int64, ok bool) {
 	}
 	size = -1
 	if tot != "*" {
-		n, err := strconv.ParseInt(tot, 10, 64)
-		if err != nil {
+		if size, ok = parseUint63(tot); !ok {
 			return 0, 0, false
 		}
-		size = n
 	}
 	if rng == "*" {
-		return -1, size, true
+		return -1, size, size >= 0
 	}
-	a, _, found := strings.Cut(rng, "-")
+	a, b, found := strings.Cut(rng, "-")
 	if !found {
 		return 0, 0, false
 	}
-	start, err := strconv.ParseInt(a, 10, 64)
-	if err != nil {
+	start, okA := parseUint63(a)
+	last, okB := parseUint63(b)
+	if !okA || !okB || last < start || size >= 0 && last >= size {
 		return 0, 0, false
 	}
 	return start, size, true
+}
+
+// parseUint63 parses a decimal without sign that fits in an int64.
+func parseUint63(s string) (int64, bool) {
+	n, err := strconv.ParseUint(s, 10, 63)
+	return int64(n), err == nil
 }
 
 // watchReader resets a stall timer whenever data arrives.

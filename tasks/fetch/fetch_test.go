@@ -31,7 +31,7 @@ type tarEntry struct {
 // makeArchive builds an in-memory tar.gz shaped like a codeload archive:
 // a pax global header, then everything under the top directory unless an
 // entry name starts with "!" (taken verbatim).
-func makeArchive(t *testing.T, top string, entries []tarEntry) []byte {
+func makeArchive(t testing.TB, top string, entries []tarEntry) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	zw := gzip.NewWriter(&buf)
@@ -736,5 +736,26 @@ func TestFetchRestartLoopBounded(t *testing.T) {
 	err := testFetcher(srv, nil).Fetch(context.Background(), t.TempDir(), "hf")
 	if err == nil || !strings.Contains(err.Error(), "keeps rejecting") || hits.Load() != 3 {
 		t.Fatalf("hits=%d err=%v", hits.Load(), err)
+	}
+}
+
+// A partial download whose .meta holds what no HTTP header can carry (a
+// line break, a NUL: a damaged or hand-edited file) resumes without
+// If-Range instead of failing every attempt in the HTTP client.
+func TestFetchResumeWithBadMeta(t *testing.T) {
+	srv := httptest.NewServer(serveBytes([]byte(bigCSV)))
+	defer srv.Close()
+	for _, meta := range []string{"\"v1\"\n\"v2\"\n", "x\x00y", strings.Repeat("e", 4096)} {
+		root := t.TempDir()
+		dest := native(root, "hf/train.csv")
+		os.MkdirAll(filepath.Dir(dest), 0o755)
+		os.WriteFile(dest+".part", []byte(bigCSV[:100]), 0o644)
+		os.WriteFile(dest+".part.meta", []byte(meta), 0o644)
+		if err := testFetcher(srv, nil).Fetch(context.Background(), root, "hf"); err != nil {
+			t.Fatalf(".meta %.20q: %v", meta, err)
+		}
+		if b, _ := os.ReadFile(dest); string(b) != bigCSV {
+			t.Fatalf(".meta %.20q: content differs (%d bytes)", meta, len(b))
+		}
 	}
 }

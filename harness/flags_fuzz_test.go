@@ -26,7 +26,7 @@ func fuzzItems() []*Item {
 }
 
 // FuzzSelect: the --ids value (parsed by the flag package, as eval does),
-// --limit and --shard K/N select whole tasks of the set: the selection is
+// --limit (a negative one is an error) and --shard K/N select whole tasks of the set: the selection is
 // a subsequence of the set, holds exactly the asked ids, at most limit
 // tasks, and the N shards partition it.
 func FuzzSelect(f *testing.F) {
@@ -47,10 +47,13 @@ func FuzzSelect(f *testing.F) {
 		all := fuzzItems()
 		sel, subset, err := Select(all, limit, *ids)
 		if err != nil {
-			if !strings.HasPrefix(err.Error(), "--ids: no task ") {
+			if !strings.HasPrefix(err.Error(), "--ids: no task ") && !(limit < 0 && strings.HasPrefix(err.Error(), "limit ")) {
 				t.Fatalf("Select error %q", err)
 			}
 			return
+		}
+		if limit < 0 {
+			t.Fatalf("limit %d selected %d items without an error", limit, len(sel))
 		}
 		if (len(*ids) == 0 && (limit <= 0 || limit >= countTasks(all))) != (subset == "") {
 			t.Fatalf("ids %q limit %d: subset %q", *ids, limit, subset)

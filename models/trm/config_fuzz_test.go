@@ -39,38 +39,6 @@ func configSeeds(f *testing.F) [][]byte {
 	return out
 }
 
-// FuzzParseConfig: a config dict (a native file's header, a training
-// checkpoint's, a config file's) decodes to a config that validates, and
-// that survives a JSON round trip, or to an error.
-func FuzzParseConfig(f *testing.F) {
-	for _, s := range configSeeds(f) {
-		f.Add(s)
-	}
-	for _, s := range []string{`{}`, `null`, `[]`, `{"hidden_size": 8, "num_heads": 0}`, `{"seq_len": 1e400}`, `{"pos_encodings": 5}`} {
-		f.Add([]byte(s))
-	}
-	f.Fuzz(func(t *testing.T, data []byte) {
-		c, err := ParseConfig(data)
-		if err != nil {
-			if !strings.HasPrefix(err.Error(), "trm config: ") {
-				t.Fatalf("error %q does not say what it is about", err)
-			}
-			return
-		}
-		if err := c.Validate(); err != nil {
-			t.Fatal(err)
-		}
-		raw, err := json.Marshal(c)
-		if err != nil {
-			t.Fatal(err)
-		}
-		back, err := ParseConfig(raw)
-		if err != nil || back != c {
-			t.Fatalf("round trip: %+v, %v; want %+v", back, err, c)
-		}
-	})
-}
-
 // FuzzReadConfigFile: a --config file (JSON, or all_config.yaml by its
 // extension) gives a config or an error naming the file; a config read
 // from a file reads back the same after being written as JSON.

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"sync"
 	"testing"
+	"time"
 )
 
 // GEMM benchmarks over the TRM shapes, in GFLOP/s and % of the FMA peak
@@ -138,5 +139,44 @@ func BenchmarkGemmForkJoin(b *testing.B) {
 				MatMulPacked(c, a, m, p, false)
 			}
 		})
+	}
+}
+
+// BenchmarkGemmBF16 runs the packed TRM shapes (the Linear layers) through
+// the bf16 GEMM and, alternately in the same loop, the float32 GEMM, so both
+// see the same machine load; it reports both speeds and their ratio
+// (x_fp32 = fp32 time / bf16 time), on 1 and 2 threads.
+//
+//	go test -run '^$' -bench GemmBF16 -benchtime 20x ./models/nn
+func BenchmarkGemmBF16(b *testing.B) {
+	for _, sh := range trmShapes {
+		if sh.op != "packed" {
+			continue
+		}
+		for _, threads := range []int{1, 2} {
+			name := fmt.Sprintf("%s/m%d_n%d_k%d/t%d", sh.name, sh.m, sh.n, sh.k, threads)
+			b.Run(name, func(b *testing.B) {
+				defer SetThreads(SetThreads(threads))
+				r := rand.New(rand.NewPCG(1, 1))
+				a := randFloats(r, sh.m*sh.k)
+				w := randFloats(r, sh.n*sh.k)
+				c := make([]float32, sh.m*sh.n)
+				p32, p16 := PackT(w, sh.n, sh.k), PackTBF16(w, sh.n, sh.k)
+				MatMulPacked(c, a, sh.m, p32, false)
+				MatMulPackedBF16(c, a, sh.m, p16, false)
+				var t32, t16 time.Duration
+				for b.Loop() {
+					t0 := time.Now()
+					MatMulPacked(c, a, sh.m, p32, false)
+					t1 := time.Now()
+					MatMulPackedBF16(c, a, sh.m, p16, false)
+					t32, t16 = t32+t1.Sub(t0), t16+time.Since(t1)
+				}
+				flops := 2 * float64(sh.m) * float64(sh.n) * float64(sh.k) * float64(b.N)
+				b.ReportMetric(flops/t16.Seconds()/1e9, "GFLOP/s")
+				b.ReportMetric(flops/t32.Seconds()/1e9, "fp32_GFLOP/s")
+				b.ReportMetric(t32.Seconds()/t16.Seconds(), "x_fp32")
+			})
+		}
 	}
 }

@@ -1,0 +1,349 @@
+package nn
+
+import (
+	"fmt"
+	"sync"
+	"sync/atomic"
+)
+
+// The bf16 GEMM: C (m, n) (+)= A (m, k) · B (k, n) with A and B rounded to
+// bfloat16 (ToBF16) and float32 accumulation, the arithmetic of AVX512-BF16's
+// VDPBF16PS. K is taken in pairs (k = 2p, 2p+1; an odd k gets a zero
+// partner), and every element of C is one chain in increasing p:
+//
+//	s := 0, or c[i][j] (a denormal counting as 0) with accumulate
+//	for p := 0; p < ⌈k/2⌉; p++ {
+//		s = dpStep(s, a[i][2p+1], b[2p+1][j]) // the odd product first,
+//		s = dpStep(s, a[i][2p], b[2p][j])     // then the even one
+//	}
+//	c[i][j] = s
+//
+// where dpStep is a float32 fused multiply-add that reads bf16 denormals as
+// zero and flushes results below 2^-126 to zero (bf16.go), as VDPBF16PS
+// does (the order was measured on the instruction: TestBF16InstructionOrder).
+// Every kernel, the pure-Go one and the assembly one, computes exactly this
+// chain, so they give the same bits as each other and as refMatMulBF16, for
+// any threads, batch size or blocking. They differ from the float32 GEMM by
+// the bf16 rounding of the inputs (relative 2^-9 per input).
+
+// PackedBF16 is a weight matrix B (k × n) rounded to bfloat16 and packed once
+// for MatMulPackedBF16; Linear layers keep W (out, in) as B = Wᵀ. Panel q
+// (width w = the kernel's nr, or its nrTail for a narrow last panel) starts
+// at q·nr·kp and holds B[2p+h][q·nr+jj] at p·2w + 2jj + h: each pair of K
+// rows interleaved, as VDPBF16PS reads them; past k and n it holds zeros.
+type PackedBF16 struct {
+	K, N int
+	kp   int // k rounded up to even
+	data []uint16
+	kern *bf16Kernel
+}
+
+// bf16Kernel is a bf16 register-tile micro-kernel and the blocking around it
+// (the fields mean what they mean in gemmKernel, with kc counted in K pairs).
+type bf16Kernel struct {
+	name      string
+	mr, nr    int
+	kc        int // K block, in pairs
+	mc, nc    int
+	micro     bf16Micro
+	nrTail    int
+	microTail bf16Micro
+	// toBF16 rounds activations: dst[i] = ToBF16(src[i]) for len(dst) values.
+	toBF16 func(dst []uint16, src []float32)
+}
+
+// bf16Micro computes, for i < mr and j < w (the panel width), the chain
+// above over np pairs: A row i starts at a[i*lda] (lda in bf16 values, even),
+// the panel's pair p at b[p*2w], C row i at c[i*ldc].
+type bf16Micro func(np int, a []uint16, lda int, b []uint16, c []float32, ldc int, load bool)
+
+// lastWidth is the width of the last panel of an n-column B (n ≥ 1).
+func (kn *bf16Kernel) lastWidth(n int) int {
+	if rem := n - (panelsOf(n, kn.nr)-1)*kn.nr; kn.nrTail > 0 && rem <= kn.nrTail {
+		return kn.nrTail
+	}
+	return kn.nr
+}
+
+// panelKernel returns the width of panel q and the kernel that reads it.
+func (kn *bf16Kernel) panelKernel(q, n int) (int, bf16Micro) {
+	if q == panelsOf(n, kn.nr)-1 {
+		if w := kn.lastWidth(n); w != kn.nr {
+			return w, kn.microTail
+		}
+	}
+	return kn.nr, kn.micro
+}
+
+// bf16Kernels lists the bf16 kernels this build can run on this CPU,
+// fastest first; the pure-Go one is always last. activeBF16 packs new
+// weights.
+var (
+	bf16Kernels = append(asmBF16Kernels(), bf16KernelGo)
+	activeBF16  atomic.Pointer[bf16Kernel]
+)
+
+func init() { activeBF16.Store(bf16Kernels[0]) }
+
+// BF16Kernel names the bf16 kernel that packs new weights: "avx512bf16"
+// (12×32 tile of VDPBF16PS) or "go" (the pure-Go twin, for purego builds and
+// CPUs without AVX512-BF16). Both give the same bits.
+func BF16Kernel() string { return activeBF16.Load().name }
+
+// SetBF16Kernel selects a bf16 kernel by name ("avx512bf16" or "go"); weights
+// keep the kernel they were packed with.
+func SetBF16Kernel(name string) error {
+	for _, kn := range bf16Kernels {
+		if kn.name == name {
+			activeBF16.Store(kn)
+			return nil
+		}
+	}
+	names := make([]string, len(bf16Kernels))
+	for i, kn := range bf16Kernels {
+		names[i] = kn.name
+	}
+	return fmt.Errorf("nn.SetBF16Kernel: no bf16 kernel %q on this machine (have %v)", name, names)
+}
+
+// BF16Accelerated returns nil when the bf16 GEMM runs on AVX512-BF16, and
+// otherwise an error saying why not. The pure-Go kernel gives the same bits
+// but is many times slower than the float32 GEMM, so a bf16 mode should stop
+// with this error (or warn) rather than run on it unawares.
+func BF16Accelerated() error {
+	if kn := activeBF16.Load(); kn != bf16KernelGo {
+		return nil
+	}
+	if len(bf16Kernels) > 1 {
+		return fmt.Errorf("nn: the bf16 GEMM was switched to the pure-Go kernel (SetBF16Kernel)")
+	}
+	return fmt.Errorf("nn: no AVX512-BF16 bf16 GEMM in this build on this CPU (%s); bf16 products would run on the pure-Go reference kernel, far slower than float32", bf16Why())
+}
+
+// PackTBF16 rounds W (n, k) row-major (the PyTorch Linear layout (out, in))
+// to bf16 and packs B = Wᵀ for the active bf16 kernel.
+func PackTBF16(w []float32, n, k int) *PackedBF16 {
+	if len(w) != n*k {
+		panic(fmt.Sprintf("nn.PackTBF16: len(w) = %d, want %d×%d", len(w), n, k))
+	}
+	kn := activeBF16.Load()
+	p := &PackedBF16{K: k, N: n, kp: k + k&1, kern: kn}
+	size := 0
+	if n > 0 {
+		size = ((panelsOf(n, kn.nr)-1)*kn.nr + kn.lastWidth(n)) * p.kp
+	}
+	p.data = make([]uint16, size)
+	p.Repack(w)
+	return p
+}
+
+// Repack refreshes p in place from W (n, k), the layout PackTBF16 took.
+func (p *PackedBF16) Repack(w []float32) {
+	if len(w) != p.N*p.K {
+		panic(fmt.Sprintf("nn.PackedBF16.Repack: len(w) = %d, want %d×%d", len(w), p.N, p.K))
+	}
+	kn, n, k, kp := p.kern, p.N, p.K, p.kp
+	clear(p.data)
+	for q := 0; q < panelsOf(n, kn.nr); q++ {
+		j0 := q * kn.nr
+		width, _ := kn.panelKernel(q, n)
+		panel := p.data[j0*kp : j0*kp+width*kp]
+		for jj := 0; jj < min(width, n-j0); jj++ {
+			row := w[(j0+jj)*k : (j0+jj+1)*k]
+			for kk, v := range row {
+				panel[kk>>1*2*width+2*jj+kk&1] = ToBF16(v)
+			}
+		}
+	}
+}
+
+// MatMulPackedBF16 computes C = A·B for A (m, k) row-major float32 and the
+// bf16 B (k, n), writing C (m, n) row-major float32; with accumulate,
+// C += A·B. A is rounded to bf16 first (ToBF16); see the chain above.
+func MatMulPackedBF16(c, a []float32, m int, b *PackedBF16, accumulate bool) {
+	if len(a) < m*b.K || len(c) < m*b.N {
+		panic(fmt.Sprintf("nn.MatMulPackedBF16: a %d / c %d values for m=%d, k=%d, n=%d", len(a), len(c), m, b.K, b.N))
+	}
+	if b.kern == nil {
+		panic("nn.MatMulPackedBF16: B was not made by PackTBF16")
+	}
+	if m == 0 || b.N == 0 {
+		return
+	}
+	if b.K == 0 {
+		if !accumulate {
+			clear(c[:m*b.N])
+		}
+		return
+	}
+	kn, k, kp := b.kern, b.K, b.kp
+	buf := getBF16Buf(m * kp)
+	a16 := buf.s
+	if k == kp {
+		kn.toBF16(a16, a[:m*k])
+	} else {
+		for i := 0; i < m; i++ {
+			kn.toBF16(a16[i*kp:i*kp+k], a[i*k:(i+1)*k])
+			a16[i*kp+k] = 0
+		}
+	}
+	j := bf16JobPool.Get().(*bf16Job)
+	j.kern, j.c, j.ldc, j.a, j.lda = kn, c, b.N, a16, kp
+	j.m, j.n, j.np, j.accumulate, j.b = m, b.N, kp/2, accumulate, b.data
+	threads := 1
+	if 2*float64(m)*float64(b.N)*float64(k) >= minParallelFlops {
+		threads = Threads()
+	}
+	j.tm, j.tn, j.mc, j.ncq = taskGrid(m, b.N, kn.mr, kn.nr, kn.mc, kn.nc, threads)
+	j.next.Store(0)
+	if helpers := min(threads, j.tm*j.tn) - 1; helpers > 0 {
+		shareJob(j, helpers)
+	} else {
+		j.run()
+	}
+	j.c, j.a, j.b = nil, nil, nil
+	bf16JobPool.Put(j)
+	bf16BufPool.Put(buf)
+}
+
+// taskGrid splits C (m, n) into tm × tn tasks of mc rows (a multiple of mr)
+// × ncq panels of nr columns: blocks of mc0 × nc0, made smaller while there
+// are fewer than 4 tasks per thread so that the threads finish together (as
+// gemmJob.grid; it changes which goroutine computes a tile, never a bit).
+func taskGrid(m, n, mr, nr, mc0, nc0, threads int) (tm, tn, mc, ncq int) {
+	mc, ncq = mc0, nc0/nr
+	for {
+		tm = (m + mc - 1) / mc
+		tn = (panelsOf(n, nr) + ncq - 1) / ncq
+		if threads == 1 || tm*tn >= 4*threads {
+			return
+		}
+		switch half := (mc/2 + mr - 1) / mr * mr; {
+		case mc >= 4*mr && m > half:
+			mc = half
+		case ncq > 1 && panelsOf(n, nr) > ncq/2:
+			ncq /= 2
+		default:
+			return
+		}
+	}
+}
+
+// u16Buf is a reusable bf16 buffer (the rounded A of a product).
+type u16Buf struct{ s []uint16 }
+
+var bf16BufPool = sync.Pool{New: func() any { return new(u16Buf) }}
+
+func getBF16Buf(n int) *u16Buf {
+	b := bf16BufPool.Get().(*u16Buf)
+	if cap(b.s) < n {
+		b.s = make([]uint16, n)
+	}
+	b.s = b.s[:n]
+	return b
+}
+
+// bf16Job is one product split into tasks of mc rows × ncq panels.
+type bf16Job struct {
+	kern       *bf16Kernel
+	c          []float32
+	ldc        int
+	a          []uint16 // A in bf16, (m, 2·np) row-major
+	lda        int
+	m, n, np   int
+	accumulate bool
+	b          []uint16 // packed panels
+
+	tm, tn, mc, ncq int
+	next            atomic.Int64
+	joiner
+}
+
+var bf16JobPool = sync.Pool{New: func() any { return &bf16Job{joiner: newJoiner()} }}
+
+// bf16Scratch is one goroutine's zero-padded copies of the last rows of A
+// and of an edge tile of C.
+type bf16Scratch struct {
+	a []uint16
+	c []float32
+}
+
+var bf16ScratchPool = sync.Pool{New: func() any { return new(bf16Scratch) }}
+
+// run takes tasks until none is left.
+func (j *bf16Job) run() {
+	s := bf16ScratchPool.Get().(*bf16Scratch)
+	kn := j.kern
+	if len(s.a) < kn.mr*2*kn.kc {
+		s.a = make([]uint16, kn.mr*2*kn.kc)
+	}
+	if len(s.c) < kn.mr*kn.nr {
+		s.c = alignedFloats(kn.mr * kn.nr)
+	}
+	total := int64(j.tm * j.tn)
+	for {
+		t := j.next.Add(1) - 1
+		if t >= total {
+			break
+		}
+		j.task(int(t), s)
+	}
+	bf16ScratchPool.Put(s)
+}
+
+// task computes the C block of task t: rows [i0, i1) × panels [q0, q1).
+func (j *bf16Job) task(t int, s *bf16Scratch) {
+	kn := j.kern
+	mr, nr := kn.mr, kn.nr
+	i0 := t / j.tn * j.mc
+	i1 := min(j.m, i0+j.mc)
+	q0 := t % j.tn * j.ncq
+	q1 := min(panelsOf(j.n, nr), q0+j.ncq)
+	iFull := i0 + (i1-i0)/mr*mr
+	lda, ldc := j.lda, j.ldc
+	kp := 2 * j.np
+	for pc := 0; pc < j.np; pc += kn.kc {
+		np := min(kn.kc, j.np-pc)
+		load := j.accumulate || pc > 0
+		var at []uint16 // the last i1-iFull rows of A, zero padded to mr
+		if iFull < i1 {
+			at = s.a[:mr*2*np]
+			rows := i1 - iFull
+			for r := 0; r < rows; r++ {
+				copy(at[r*2*np:(r+1)*2*np], j.a[(iFull+r)*lda+2*pc:])
+			}
+			clear(at[rows*2*np:])
+		}
+		for q := q0; q < q1; q++ {
+			width, micro := kn.panelKernel(q, j.n)
+			bp := j.b[q*nr*kp+pc*2*width:]
+			c0 := q * nr
+			cols := min(width, j.n-c0)
+			for i := i0; i < iFull; i += mr {
+				if cols == width {
+					micro(np, j.a[i*lda+2*pc:], lda, bp, j.c[i*ldc+c0:], ldc, load)
+				} else {
+					j.edge(s, micro, width, np, j.a[i*lda+2*pc:], lda, bp, i, mr, c0, cols, load)
+				}
+			}
+			if iFull < i1 {
+				j.edge(s, micro, width, np, at, 2*np, bp, iFull, i1-iFull, c0, cols, load)
+			}
+		}
+	}
+}
+
+// edge computes the rows × cols corner of a tile at (i, c0) through the
+// scratch tile (mr × width), running the same kernel as full tiles.
+func (j *bf16Job) edge(s *bf16Scratch, micro bf16Micro, width, np int, a []uint16, lda int, bp []uint16, i, rows, c0, cols int, load bool) {
+	tile := s.c[:j.kern.mr*width]
+	if load {
+		for r := 0; r < rows; r++ {
+			copy(tile[r*width:r*width+cols], j.c[(i+r)*j.ldc+c0:])
+		}
+	}
+	micro(np, a, lda, bp, tile, width, load)
+	for r := 0; r < rows; r++ {
+		copy(j.c[(i+r)*j.ldc+c0:(i+r)*j.ldc+c0+cols], tile[r*width:])
+	}
+}

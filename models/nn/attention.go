@@ -49,11 +49,12 @@ func (a *Attention) forward(out, x, qkv, heads []float32, B, T int, ar *Arena) {
 	a.O.Forward(out, heads, B*T)
 }
 
-// eachHead runs every (sequence b, head h) job of B sequences on parallel
-// goroutines, each with its own scratch from ar: the forward head(p0 =
-// heads, p1 = qkv), or with backward headBackward(p0 = dqkv, p1 = qkv,
+// eachHead runs every (sequence b, head h) job of B sequences on the caller
+// and idle pool helpers (pool.go; no goroutine is started per call), each
+// participant with its own scratch from ar: the forward head(p0 = heads,
+// p1 = qkv), or with backward headBackward(p0 = dqkv, p1 = qkv,
 // p2 = dheads). Heads are independent, so the results do not depend on the
-// number of goroutines. (No function values: the step loop must not
+// number of participants. (No function values: the step loop must not
 // allocate.)
 func (a *Attention) eachHead(backward bool, p0, p1, p2 []float32, B, T int, ar *Arena) {
 	c, o, u := ar.Mark()
@@ -63,36 +64,50 @@ func (a *Attention) eachHead(backward bool, p0, p1, p2 []float32, B, T int, ar *
 	}
 	jobs := B * a.Heads
 	workers := min(Threads(), jobs)
-	scratch := ar.GetRaw(workers * scratchLen) // worker wi's is the wi-th scratchLen floats
+	// Participant i's scratch is the i-th scratchLen floats.
+	j := headJobs.Get().(*headJob)
+	j.a, j.backward, j.p0, j.p1, j.p2, j.T = a, backward, p0, p1, p2, T
+	j.scratch, j.scratchLen, j.jobs = ar.GetRaw(workers*scratchLen), scratchLen, jobs
+	j.next.Store(0)
+	j.slot.Store(0)
 	if workers == 1 {
-		for j := 0; j < jobs; j++ {
-			if backward {
-				a.headBackward(p0, p1, p2, j/a.Heads, j%a.Heads, T, scratch)
-			} else {
-				a.head(p0, p1, j/a.Heads, j%a.Heads, T, scratch)
-			}
-		}
+		j.run()
 	} else {
-		var next atomic.Int64
-		var wg sync.WaitGroup
-		for wi := 0; wi < workers; wi++ {
-			wg.Add(1)
-			go func(buf []float32) {
-				defer wg.Done()
-				// A head's GEMMs may borrow idle GEMM helpers; their
-				// results do not depend on it.
-				for j := int(next.Add(1)) - 1; j < jobs; j = int(next.Add(1)) - 1 {
-					if backward {
-						a.headBackward(p0, p1, p2, j/a.Heads, j%a.Heads, T, buf)
-					} else {
-						a.head(p0, p1, j/a.Heads, j%a.Heads, T, buf)
-					}
-				}
-			}(scratch[wi*scratchLen : (wi+1)*scratchLen])
-		}
-		wg.Wait()
+		shareJob(j, workers-1)
 	}
+	j.a, j.p0, j.p1, j.p2, j.scratch = nil, nil, nil, nil, nil
+	headJobs.Put(j)
 	ar.Release(c, o, u)
+}
+
+// headJob is the heads of one attention call, shared through the pool.
+type headJob struct {
+	a          *Attention
+	backward   bool
+	p0, p1, p2 []float32
+	T          int
+	scratch    []float32
+	scratchLen int
+	jobs       int
+	next, slot atomic.Int64 // next (sequence, head) job; next participant's scratch
+	joiner
+}
+
+var headJobs = sync.Pool{New: func() any { return &headJob{joiner: newJoiner()} }}
+
+// run takes (sequence, head) jobs until none is left. A head's GEMMs may
+// borrow idle pool helpers; their results do not depend on it.
+func (j *headJob) run() {
+	s := int(j.slot.Add(1) - 1)
+	buf := j.scratch[s*j.scratchLen : (s+1)*j.scratchLen]
+	a := j.a
+	for i := int(j.next.Add(1)) - 1; i < j.jobs; i = int(j.next.Add(1)) - 1 {
+		if j.backward {
+			a.headBackward(j.p0, j.p1, j.p2, i/a.Heads, i%a.Heads, j.T, buf)
+		} else {
+			a.head(j.p0, j.p1, i/a.Heads, i%a.Heads, j.T, buf)
+		}
+	}
 }
 
 // head computes one head of one sequence: softmax(Q·Kᵀ/√hd)·V (see

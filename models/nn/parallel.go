@@ -12,6 +12,7 @@ type rowJob struct {
 	run        func(j *rowJob, lo, hi int)
 	a, b, c, d []float32
 	n          int
+	eps        float32
 	wg         sync.WaitGroup
 }
 

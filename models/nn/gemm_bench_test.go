@@ -180,3 +180,8 @@ func BenchmarkGemmBF16(b *testing.B) {
 		}
 	}
 }
+
+// nowSeconds is a monotonic clock reading in seconds.
+func nowSeconds() float64 { return time.Since(benchEpoch).Seconds() }
+
+var benchEpoch = time.Now()

@@ -25,6 +25,10 @@ type vecKernel struct {
 	rmsNorm   func(x []float32, rows, dim int, eps float32) // RMSNorm; len(x) = rows·dim
 	softmax   func(x []float32, rows, n int)                // Softmax; len(x) = rows·n
 	transpose func(dst []float32, ldd int, src []float32, lds int, rows, cols int)
+	// scaleMaxExpSum is one online-softmax row (attention_tiled.go):
+	// x *= scale, m = max(mprev, max x), x = e^(x − m), returns m and Σ x
+	// in canonical order; len(x) > 0.
+	scaleMaxExpSum func(x []float32, scale, mprev float32) (m, sum float32)
 }
 
 // vecKernels lists the implementations this build can run on this CPU,

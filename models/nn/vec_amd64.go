@@ -42,6 +42,9 @@ func rmsNormAVX2(x *float32, rows, dim int, eps float32)
 //go:noescape
 func softmaxAVX2(x *float32, rows, n int)
 
+//go:noescape
+func scaleMaxExpSumAVX512(x *float32, n int, scale, mprev float32) (mnew, sum float32)
+
 // transposeAVX transposes a rows×cols block (both multiples of 8, > 0).
 //
 //go:noescape
@@ -75,6 +78,9 @@ var vecAVX512 = &vecKernel{
 	transpose: transposeAsm,
 	rmsNorm:   func(x []float32, rows, dim int, eps float32) { rmsNormAVX512(&x[0], rows, dim, eps) },
 	softmax:   func(x []float32, rows, n int) { softmaxAVX512(&x[0], rows, n) },
+	scaleMaxExpSum: func(x []float32, scale, mprev float32) (float32, float32) {
+		return scaleMaxExpSumAVX512(&x[0], len(x), scale, mprev)
+	},
 }
 
 var vecAVX2 = &vecKernel{
@@ -87,6 +93,8 @@ var vecAVX2 = &vecKernel{
 	transpose: transposeAsm,
 	rmsNorm:   func(x []float32, rows, dim int, eps float32) { rmsNormAVX2(&x[0], rows, dim, eps) },
 	softmax:   func(x []float32, rows, n int) { softmaxAVX2(&x[0], rows, n) },
+	// No AVX2 twin yet: the Go one gives the same bits.
+	scaleMaxExpSum: scaleMaxExpSumGo,
 }
 
 // asmVecKernels lists the assembly implementations this CPU can run,

@@ -1221,3 +1221,89 @@ sm256_essfold:
 sm256_done:
 	VZEROUPPER
 	RET
+
+// ---------------------------------------------------------------------------
+// func scaleMaxExpSumAVX512(x *float32, n int, scale, mprev float32) (mnew, sum float32)
+//
+// One row of an online-softmax tile (attention_tiled.go), n > 0: x *= scale,
+// mnew = max(mprev, max x), x = e^(x − mnew), sum = Σ x in the canonical
+// order. The same float32 operations as scaleMaxExpSumGo.
+TEXT ·scaleMaxExpSumAVX512(SB), NOSPLIT, $0-32
+	MOVQ  x+0(FP), DI
+	MOVQ  n+8(FP), R9
+	MOVQ  R9, CX
+	ANDQ  $63, CX
+	MASK64                        // K1–K4: the exp-sum tail
+	MOVQ  R9, CX
+	ANDQ  $15, CX
+	MOVL  $1, AX
+	SHLL  CX, AX
+	DECL  AX
+	KMOVW AX, K5                  // the scale-and-max tail
+	EXP512_CONSTS
+	VBROADCASTSS scale+16(FP), Z31
+	VBROADCASTSS negInf<>(SB), Z0
+	MOVQ  DI, SI
+	MOVQ  R9, CX
+
+smx_16:
+	CMPQ    CX, $16
+	JL      smx_tail
+	VMULPS  (SI), Z31, Z4
+	VMOVUPS Z4, (SI)
+	VMAXPS  Z4, Z0, Z0
+	ADDQ    $64, SI
+	SUBQ    $16, CX
+	JMP     smx_16
+
+smx_tail:
+	TESTQ     CX, CX
+	JZ        smx_fold
+	VMOVUPS.Z (SI), K5, Z4
+	VMULPS    Z31, Z4, Z4
+	VMOVUPS   Z4, K5, (SI)
+	VMAXPS    Z4, Z0, K5, Z0
+
+smx_fold:
+	VEXTRACTF64X4 $1, Z0, Y1
+	VMAXPS        Y1, Y0, Y0
+	VEXTRACTF128  $1, Y0, X1
+	VMAXPS        X1, X0, X0
+	VMOVHLPS      X0, X0, X1
+	VMAXPS        X1, X0, X0
+	VMOVSHDUP     X0, X1
+	VMAXSS        X1, X0, X0
+	VMAXSS        mprev+20(FP), X0, X0
+	VMOVSS        X0, mnew+24(FP)
+	VBROADCASTSS  X0, Z30
+	VXORPS        Z0, Z0, Z0
+	VXORPS        Z1, Z1, Z1
+	VXORPS        Z2, Z2, Z2
+	VXORPS        Z3, Z3, Z3
+	MOVQ          DI, SI
+	MOVQ          R9, CX
+
+smx_ess64:
+	CMPQ CX, $64
+	JL   smx_esstail
+	ESS512(0, Z0)
+	ESS512(64, Z1)
+	ESS512(128, Z2)
+	ESS512(192, Z3)
+	ADDQ $256, SI
+	SUBQ $64, CX
+	JMP  smx_ess64
+
+smx_esstail:
+	TESTQ CX, CX
+	JZ    smx_essfold
+	ESS512_MASKED(0, Z0, K1)
+	ESS512_MASKED(64, Z1, K2)
+	ESS512_MASKED(128, Z2, K3)
+	ESS512_MASKED(192, Z3, K4)
+
+smx_essfold:
+	FOLD512
+	VMOVSS X0, sum+28(FP)
+	VZEROUPPER
+	RET

@@ -209,6 +209,19 @@ func transposeGo(dst []float32, ldd int, src []float32, lds int, rows, cols int)
 	}
 }
 
+// scaleMaxExpSumGo: x[i] = x[i]·scale, m = max(mprev, max x),
+// x[i] = exp32(x[i] − m), and the canonical sum of the new x.
+func scaleMaxExpSumGo(x []float32, scale, mprev float32) (float32, float32) {
+	mx := float32(math.Inf(-1))
+	for i, v := range x {
+		v *= scale
+		x[i] = v
+		mx = max(mx, v)
+	}
+	m := max(mprev, mx)
+	return m, expSubSumGo(x, m)
+}
+
 // vecGo is the pure-Go implementation of the vector kernels.
 var vecGo = &vecKernel{
 	name:      "go",
@@ -220,4 +233,6 @@ var vecGo = &vecKernel{
 	rmsNorm:   rmsNormGo,
 	softmax:   softmaxGo,
 	transpose: transposeGo,
+
+	scaleMaxExpSum: scaleMaxExpSumGo,
 }

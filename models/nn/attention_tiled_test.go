@@ -1,0 +1,172 @@
+package nn
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// tiledTol bounds |ForwardTiled − Forward| per output element, relative to
+// the largest |Forward| output of the sequence. Measured worst: 5.2e-7 over
+// the small shapes of TestAttentionTiledConformance, 1.3e-6 at T = 916 with
+// 8 heads of 64 (TestAttentionTiledARC); both tests log it. That is a few
+// float32 ulps of the output scale.
+const tiledTol = 4e-6
+
+// attentionPreset builds attention with the Maze/ARC shapes (hidden 512,
+// 8 heads of 64, RoPE) or a small one, with random weights.
+func attentionPreset(r *rand.Rand, T, hidden, heads, hd int) *Attention {
+	w := heads * hd
+	return NewAttention(randSlice(r, 3*w*hidden, 1/math.Sqrt(float64(hidden))), randSlice(r, hidden*w, 1/math.Sqrt(float64(w))),
+		hidden, heads, hd, NewRoPE(T, hd, 10000))
+}
+
+// maxRelDiff is max |x−y| over max |y|.
+func maxRelDiff(x, y []float32) float64 {
+	var d, mag float64
+	for i := range y {
+		d = max(d, math.Abs(float64(x[i])-float64(y[i])))
+		mag = max(mag, math.Abs(float64(y[i])))
+	}
+	return d / mag
+}
+
+// TestAttentionTiledConformance: the tiled kernel agrees with Forward within
+// tiledTol, for every GEMM and vector kernel, at lengths that are below,
+// at and across the tile sizes (96 queries, 256 keys), with scores spread
+// wide enough (×3) that the running maxima change between key blocks.
+func TestAttentionTiledConformance(t *testing.T) {
+	r := rand.New(rand.NewPCG(41, 42))
+	worst := 0.0
+	defer func() { t.Logf("worst relative difference %.3g", worst) }()
+	for _, kn := range gemmKernels {
+		forEachVecKernel(t, func(t *testing.T, vk *vecKernel) {
+			useKernel(t, kn)
+			for _, T := range []int{1, 5, 96, 97, 256, 300, 530} {
+				a := attentionPreset(r, T, 32, 2, 16)
+				const B = 2
+				x := randSlice(r, B*T*a.Hidden, 3)
+				want, got := make([]float32, len(x)), make([]float32, len(x))
+				a.Forward(want, x, B, T, &Arena{})
+				a.ForwardTiled(got, x, B, T, &Arena{})
+				for b := 0; b < B; b++ {
+					n := T * a.Hidden
+					d := maxRelDiff(got[b*n:(b+1)*n], want[b*n:(b+1)*n])
+					worst = max(worst, d)
+					if !(d <= tiledTol) {
+						t.Errorf("%s/%s/T=%d/b=%d: relative difference %.3g > %.3g", kn.name, vk.name, T, b, d, tiledTol)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestAttentionTiledARC: the Maze/ARC shape (T = 916, hidden 512, 8 heads
+// of 64), default kernels; logs the measured difference from Forward.
+func TestAttentionTiledARC(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: the T = 916 attention takes about a second")
+	}
+	const T = 916
+	r := rand.New(rand.NewPCG(43, 44))
+	a := attentionPreset(r, T, 512, 8, 64)
+	x := randSlice(r, T*512, 1)
+	want, got := make([]float32, len(x)), make([]float32, len(x))
+	a.Forward(want, x, 1, T, &Arena{})
+	a.ForwardTiled(got, x, 1, T, &Arena{})
+	d := maxRelDiff(got, want)
+	t.Logf("T=916 hidden 512 8×64: max |tiled − Forward| = %.3g of max |Forward|", d)
+	if !(d <= tiledTol) {
+		t.Errorf("relative difference %.3g > %.3g", d, tiledTol)
+	}
+}
+
+// TestAttentionTiledDeterminism: the tiled output of a sequence has the same
+// bits on 1, 2 and 3 threads and whatever the batch it is computed in.
+func TestAttentionTiledDeterminism(t *testing.T) {
+	defer func(v float64) { minParallelFlops = v }(minParallelFlops)
+	minParallelFlops = 0
+	const T = 300
+	r := rand.New(rand.NewPCG(45, 46))
+	a := attentionPreset(r, T, 32, 2, 16)
+	n := T * a.Hidden
+	x := randSlice(r, 3*n, 2)
+	useThreads(t, 1)
+	alone := make([]float32, n)
+	a.ForwardTiled(alone, x[n:2*n], 1, T, &Arena{})
+	for _, threads := range []int{1, 2, 3} {
+		useThreads(t, threads)
+		out := make([]float32, 3*n)
+		a.ForwardTiled(out, x, 3, T, &Arena{})
+		if i := sameBits(out[n:2*n], alone); i >= 0 {
+			t.Errorf("threads=%d: sequence 1 of 3, out[%d] = %v, alone %v", threads, i, out[n+i], alone[i])
+		}
+	}
+}
+
+// TestScaleMaxExpSum: every vector kernel's online-softmax row gives the Go
+// twin's bits and the right values.
+func TestScaleMaxExpSum(t *testing.T) {
+	r := rand.New(rand.NewPCG(47, 48))
+	for _, n := range []int{1, 15, 16, 17, 63, 64, 65, 148, 256} {
+		x0 := randSlice(r, n, 5)
+		for _, mprev := range []float32{float32(math.Inf(-1)), -3, 0, 20} {
+			want := append([]float32(nil), x0...)
+			wm, ws := scaleMaxExpSumGo(want, 0.125, mprev)
+			// The values: m is the max, Σ matches a float64 sum.
+			var mx float64 = float64(mprev)
+			var s float64
+			for _, v := range x0 {
+				mx = max(mx, float64(v*0.125))
+			}
+			for _, v := range x0 {
+				s += math.Exp(float64(v*0.125) - mx)
+			}
+			if float64(wm) != mx || math.Abs(float64(ws)-s) > 1e-5*s {
+				t.Fatalf("n=%d mprev=%v: Go twin m=%v sum=%v, want %v %v", n, mprev, wm, ws, mx, s)
+			}
+			forEachVecKernel(t, func(t *testing.T, vk *vecKernel) {
+				got := append([]float32(nil), x0...)
+				gm, gs := vk.scaleMaxExpSum(got, 0.125, mprev)
+				if gm != wm || math.Float32bits(gs) != math.Float32bits(ws) || sameBits(got, want) >= 0 {
+					t.Fatalf("n=%d mprev=%v: m=%v sum=%v, Go twin %v %v", n, mprev, gm, gs, wm, ws)
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkAttentionTiled: Forward against ForwardTiled at the Maze/ARC
+// shape (T = 916, hidden 512, 8 heads of 64), batch 1, on 1 and 2 threads,
+// run alternately in one loop; x_forward is Forward's time over the tiled
+// one's.
+//
+//	go test -run '^$' -bench AttentionTiled -benchtime 10x ./models/nn
+func BenchmarkAttentionTiled(b *testing.B) {
+	const T = 916
+	r := rand.New(rand.NewPCG(1, 1))
+	a := attentionPreset(r, T, 512, 8, 64)
+	x := randSlice(r, T*512, 1)
+	out := make([]float32, len(x))
+	for _, threads := range []int{1, 2} {
+		b.Run(fmt.Sprintf("T%d/t%d", T, threads), func(b *testing.B) {
+			defer SetThreads(SetThreads(threads))
+			ar := &Arena{}
+			a.Forward(out, x, 1, T, ar)
+			a.ForwardTiled(out, x, 1, T, ar)
+			var tf, tt float64
+			for b.Loop() {
+				t0 := nowSeconds()
+				a.Forward(out, x, 1, T, ar)
+				t1 := nowSeconds()
+				a.ForwardTiled(out, x, 1, T, ar)
+				tf, tt = tf+t1-t0, tt+nowSeconds()-t1
+			}
+			b.ReportMetric(tt/float64(b.N)*1e3, "tiled_ms")
+			b.ReportMetric(tf/float64(b.N)*1e3, "forward_ms")
+			b.ReportMetric(tf/tt, "x_forward")
+		})
+	}
+}

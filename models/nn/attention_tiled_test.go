@@ -138,35 +138,39 @@ func TestScaleMaxExpSum(t *testing.T) {
 	}
 }
 
-// BenchmarkAttentionTiled: Forward against ForwardTiled at the Maze/ARC
-// shape (T = 916, hidden 512, 8 heads of 64), batch 1, on 1 and 2 threads,
-// run alternately in one loop; x_forward is Forward's time over the tiled
-// one's.
+// BenchmarkAttentionTiled: the head stage (everything between the QKV and
+// O projections, which both paths share) of Forward against the tiled
+// kernel, at the Maze/ARC shape (T = 916, 8 heads of 64) for batch 1 and 4,
+// on 1 and 2 threads, run alternately in one loop so that both see the same
+// machine load; x_forward is Forward's time over the tiled one's.
 //
 //	go test -run '^$' -bench AttentionTiled -benchtime 10x ./models/nn
 func BenchmarkAttentionTiled(b *testing.B) {
-	const T = 916
+	const T, hidden, heads, hd = 916, 512, 8, 64
 	r := rand.New(rand.NewPCG(1, 1))
-	a := attentionPreset(r, T, 512, 8, 64)
-	x := randSlice(r, T*512, 1)
-	out := make([]float32, len(x))
-	for _, threads := range []int{1, 2} {
-		b.Run(fmt.Sprintf("T%d/t%d", T, threads), func(b *testing.B) {
-			defer SetThreads(SetThreads(threads))
-			ar := &Arena{}
-			a.Forward(out, x, 1, T, ar)
-			a.ForwardTiled(out, x, 1, T, ar)
-			var tf, tt float64
-			for b.Loop() {
-				t0 := nowSeconds()
-				a.Forward(out, x, 1, T, ar)
-				t1 := nowSeconds()
-				a.ForwardTiled(out, x, 1, T, ar)
-				tf, tt = tf+t1-t0, tt+nowSeconds()-t1
-			}
-			b.ReportMetric(tt/float64(b.N)*1e3, "tiled_ms")
-			b.ReportMetric(tf/float64(b.N)*1e3, "forward_ms")
-			b.ReportMetric(tf/tt, "x_forward")
-		})
+	a := attentionPreset(r, T, hidden, heads, hd)
+	for _, B := range []int{1, 4} {
+		qkv := randSlice(r, B*T*3*heads*hd, 1)
+		out := make([]float32, B*T*heads*hd)
+		for _, threads := range []int{1, 2} {
+			b.Run(fmt.Sprintf("T%d/B%d/t%d", T, B, threads), func(b *testing.B) {
+				defer SetThreads(SetThreads(threads))
+				ar := &Arena{}
+				a.eachHead(headsForward, out, qkv, nil, B, T, ar)
+				a.eachHead(headsTiled, out, qkv, nil, B, T, ar)
+				var tf, tt float64
+				for b.Loop() {
+					t0 := nowSeconds()
+					a.eachHead(headsForward, out, qkv, nil, B, T, ar)
+					t1 := nowSeconds()
+					a.eachHead(headsTiled, out, qkv, nil, B, T, ar)
+					tf, tt = tf+t1-t0, tt+nowSeconds()-t1
+				}
+				flops := float64(B*heads) * 4 * T * T * hd // QKᵀ and PV
+				b.ReportMetric(flops*float64(b.N)/tt/1e9, "tiled_GFLOP/s")
+				b.ReportMetric(flops*float64(b.N)/tf/1e9, "forward_GFLOP/s")
+				b.ReportMetric(tf/tt, "x_forward")
+			})
+		}
 	}
 }

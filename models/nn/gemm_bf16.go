@@ -50,6 +50,10 @@ type bf16Kernel struct {
 	microTail bf16Micro
 	// toBF16 rounds activations: dst[i] = ToBF16(src[i]) for len(dst) values.
 	toBF16 func(dst []uint16, src []float32)
+	// peak runs n iterations of independent multiply-adds of the kernel's
+	// instruction, peakFlops float32 operations each (PeakGFLOPSBF16).
+	peak      func(n int)
+	peakFlops float64
 }
 
 // bf16Micro computes, for i < mr and j < w (the panel width), the chain
@@ -118,6 +122,14 @@ func BF16Accelerated() error {
 		return fmt.Errorf("nn: the bf16 GEMM was switched to the pure-Go kernel (SetBF16Kernel)")
 	}
 	return fmt.Errorf("nn: no AVX512-BF16 bf16 GEMM in this build on this CPU (%s); bf16 products would run on the pure-Go reference kernel, far slower than float32", bf16Why())
+}
+
+// PeakGFLOPSBF16 measures the bf16 multiply-add peak of the active bf16
+// kernel's instruction in GFLOP/s (a product and an add counting 2), as
+// PeakGFLOPS does for float32.
+func PeakGFLOPSBF16(threads int) float64 {
+	kn := activeBF16.Load()
+	return measurePeak(kn.peak, kn.peakFlops, threads)
 }
 
 // PackTBF16 rounds W (n, k) row-major (the PyTorch Linear layout (out, in))

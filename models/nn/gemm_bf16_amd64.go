@@ -22,6 +22,11 @@ func bf16GemmAVX512x16(np int, a *uint16, lda int, b *uint16, c *float32, ldc in
 //go:noescape
 func toBF16AVX512(dst *uint16, src *float32, n int)
 
+// dpbf16PeakZMM runs n iterations of 16 independent VDPBF16PS.
+//
+//go:noescape
+func dpbf16PeakZMM(n int)
+
 // toBF16Asm rounds the multiple-of-16 part in assembly, the rest in Go.
 func toBF16Asm(dst []uint16, src []float32) {
 	n := len(dst)
@@ -49,7 +54,9 @@ var bf16KernelAVX512 = &bf16Kernel{
 		_ = c[11*ldc+15]
 		bf16GemmAVX512x16(np, &a[0], lda, &b[0], &c[0], ldc, load)
 	},
-	toBF16: toBF16Asm,
+	toBF16:    toBF16Asm,
+	peak:      dpbf16PeakZMM,
+	peakFlops: 16 * 16 * 2 * 2,
 }
 
 // asmBF16Kernels lists the assembly bf16 kernels this CPU can run.

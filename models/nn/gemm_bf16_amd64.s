@@ -321,3 +321,55 @@ loopcvt:
 donecvt:
 	VZEROUPPER
 	RET
+
+// ---------------------------------------------------------------------------
+// func dpbf16PeakZMM(n int)
+//
+// n iterations of 16 independent VDPBF16PS on ZMM registers (no memory
+// traffic): the bf16 multiply-add peak, 16·16·2 products an iteration.
+TEXT ·dpbf16PeakZMM(SB), NOSPLIT, $0-8
+	MOVQ    n+0(FP), CX
+	VPXORD  Z0, Z0, Z0
+	VMOVAPS Z0, Z1
+	VMOVAPS Z0, Z2
+	VMOVAPS Z0, Z3
+	VMOVAPS Z0, Z4
+	VMOVAPS Z0, Z5
+	VMOVAPS Z0, Z6
+	VMOVAPS Z0, Z7
+	VMOVAPS Z0, Z8
+	VMOVAPS Z0, Z9
+	VMOVAPS Z0, Z10
+	VMOVAPS Z0, Z11
+	VMOVAPS Z0, Z12
+	VMOVAPS Z0, Z13
+	VMOVAPS Z0, Z14
+	VMOVAPS Z0, Z15
+	VMOVAPS Z0, Z16
+	VMOVAPS Z0, Z17
+	TESTQ   CX, CX
+	JLE     dppeakdone
+
+dppeakloop:
+	VDPBF16PS_Z(0, 16, 17)
+	VDPBF16PS_Z(1, 16, 17)
+	VDPBF16PS_Z(2, 16, 17)
+	VDPBF16PS_Z(3, 16, 17)
+	VDPBF16PS_Z(4, 16, 17)
+	VDPBF16PS_Z(5, 16, 17)
+	VDPBF16PS_Z(6, 16, 17)
+	VDPBF16PS_Z(7, 16, 17)
+	VDPBF16PS_Z(8, 16, 17)
+	VDPBF16PS_Z(9, 16, 17)
+	VDPBF16PS_Z(10, 16, 17)
+	VDPBF16PS_Z(11, 16, 17)
+	VDPBF16PS_Z(12, 16, 17)
+	VDPBF16PS_Z(13, 16, 17)
+	VDPBF16PS_Z(14, 16, 17)
+	VDPBF16PS_Z(15, 16, 17)
+	DECQ    CX
+	JNZ     dppeakloop
+
+dppeakdone:
+	VZEROUPPER
+	RET

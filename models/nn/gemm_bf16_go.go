@@ -6,8 +6,22 @@ package nn
 // assembly kernel to its bits.
 var bf16KernelGo = &bf16Kernel{
 	name: "go", mr: 4, nr: 16, kc: 256, mc: 64, nc: 256,
-	micro:  microBF16Go,
-	toBF16: toBF16Go,
+	micro:     microBF16Go,
+	toBF16:    toBF16Go,
+	peak:      dpPeakGo,
+	peakFlops: 8 * 2,
+}
+
+// dpPeakGo runs n iterations of 8 independent dpStep chains.
+func dpPeakGo(n int) {
+	s := [8]float32{0, 1, 2, 3, 4, 5, 6, 7}
+	x, y := float32(0.999), float32(1e-3)
+	for range n {
+		for i := range s {
+			s[i] = dpStep(s[i], x, y)
+		}
+	}
+	peakSink = s[0] + s[1] + s[2] + s[3] + s[4] + s[5] + s[6] + s[7]
 }
 
 // microBF16Go computes an mr × w tile (mr = 4, w = the panel width = ldb/2

@@ -142,7 +142,8 @@ func TestScaleMaxExpSum(t *testing.T) {
 // O projections, which both paths share) of Forward against the tiled
 // kernel, at the Maze/ARC shape (T = 916, 8 heads of 64) for batch 1 and 4,
 // on 1 and 2 threads, run alternately in one loop so that both see the same
-// machine load; x_forward is Forward's time over the tiled one's.
+// machine load; x_forward is Forward's time over the tiled one's
+// (x_forward_cpu: CPU times, one thread).
 //
 //	go test -run '^$' -bench AttentionTiled -benchtime 10x ./models/nn
 func BenchmarkAttentionTiled(b *testing.B) {
@@ -158,18 +159,16 @@ func BenchmarkAttentionTiled(b *testing.B) {
 				ar := &Arena{}
 				a.eachHead(headsForward, out, qkv, nil, B, T, ar)
 				a.eachHead(headsTiled, out, qkv, nil, B, T, ar)
-				var tf, tt float64
+				var s side2
 				for b.Loop() {
-					t0 := nowSeconds()
-					a.eachHead(headsForward, out, qkv, nil, B, T, ar)
-					t1 := nowSeconds()
-					a.eachHead(headsTiled, out, qkv, nil, B, T, ar)
-					tf, tt = tf+t1-t0, tt+nowSeconds()-t1
+					s.run(threads,
+						func() { a.eachHead(headsForward, out, qkv, nil, B, T, ar) },
+						func() { a.eachHead(headsTiled, out, qkv, nil, B, T, ar) })
 				}
 				flops := float64(B*heads) * 4 * T * T * hd // QKᵀ and PV
-				b.ReportMetric(flops*float64(b.N)/tt/1e9, "tiled_GFLOP/s")
-				b.ReportMetric(flops*float64(b.N)/tf/1e9, "forward_GFLOP/s")
-				b.ReportMetric(tf/tt, "x_forward")
+				b.ReportMetric(flops*float64(b.N)/s.wall[1]/1e9, "tiled_GFLOP/s")
+				b.ReportMetric(flops*float64(b.N)/s.wall[0]/1e9, "forward_GFLOP/s")
+				s.report(b, "x_forward")
 			})
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"sync"
+	"runtime"
 	"testing"
 	"time"
 )
@@ -162,10 +163,44 @@ func BenchmarkGemmForkJoin(b *testing.B) {
 	}
 }
 
+// side2 times two variants run alternately in one benchmark loop, so that
+// both see the same machine load: wall-clock seconds of each and, on one
+// thread, the CPU seconds of the (locked) OS thread too.
+type side2 struct {
+	wall, cpu [2]float64
+	threads   int
+}
+
+// run times f0 then f1 once.
+func (s *side2) run(threads int, f0, f1 func()) {
+	s.threads = threads
+	if threads == 1 {
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+	}
+	for i, f := range [2]func(){f0, f1} {
+		w, c := nowSeconds(), threadCPUSeconds()
+		f()
+		s.wall[i] += nowSeconds() - w
+		s.cpu[i] += threadCPUSeconds() - c
+	}
+}
+
+// report adds name = variant 0's time over variant 1's (wall clock), and on
+// one thread name_cpu, the same ratio of CPU times, which the neighbours on a
+// shared machine do not change.
+func (s *side2) report(b *testing.B, name string) {
+	b.ReportMetric(s.wall[0]/s.wall[1], name)
+	if s.threads == 1 && s.cpu[1] > 0 {
+		b.ReportMetric(s.cpu[0]/s.cpu[1], name+"_cpu")
+	}
+}
+
 // BenchmarkGemmBF16 runs the packed TRM shapes (the Linear layers) through
 // the bf16 GEMM and, alternately in the same loop, the float32 GEMM, so both
 // see the same machine load; it reports both speeds and their ratio
-// (x_fp32 = fp32 time / bf16 time), on 1 and 2 threads.
+// (x_fp32 = fp32 time / bf16 time; x_fp32_cpu the ratio of CPU times on one
+// thread), on 1 and 2 threads.
 //
 //	go test -run '^$' -bench GemmBF16 -benchtime 20x ./models/nn
 func BenchmarkGemmBF16(b *testing.B) {
@@ -184,19 +219,17 @@ func BenchmarkGemmBF16(b *testing.B) {
 				p32, p16 := PackT(w, sh.n, sh.k), PackTBF16(w, sh.n, sh.k)
 				MatMulPacked(c, a, sh.m, p32, false)
 				MatMulPackedBF16(c, a, sh.m, p16, false)
-				var t32, t16 time.Duration
+				var s side2
 				for b.Loop() {
-					t0 := time.Now()
-					MatMulPacked(c, a, sh.m, p32, false)
-					t1 := time.Now()
-					MatMulPackedBF16(c, a, sh.m, p16, false)
-					t32, t16 = t32+t1.Sub(t0), t16+time.Since(t1)
+					s.run(threads,
+						func() { MatMulPacked(c, a, sh.m, p32, false) },
+						func() { MatMulPackedBF16(c, a, sh.m, p16, false) })
 				}
 				flops := 2 * float64(sh.m) * float64(sh.n) * float64(sh.k) * float64(b.N)
-				b.ReportMetric(flops/t16.Seconds()/1e9, "GFLOP/s")
-				b.ReportMetric(100*flops/t16.Seconds()/1e9/peakBF16For(threads), "%peak")
-				b.ReportMetric(flops/t32.Seconds()/1e9, "fp32_GFLOP/s")
-				b.ReportMetric(t32.Seconds()/t16.Seconds(), "x_fp32")
+				b.ReportMetric(flops/s.wall[1]/1e9, "GFLOP/s")
+				b.ReportMetric(100*flops/s.wall[1]/1e9/peakBF16For(threads), "%peak")
+				b.ReportMetric(flops/s.wall[0]/1e9, "fp32_GFLOP/s")
+				s.report(b, "x_fp32")
 			})
 		}
 	}

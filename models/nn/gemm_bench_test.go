@@ -3,8 +3,8 @@ package nn
 import (
 	"fmt"
 	"math/rand/v2"
-	"sync"
 	"runtime"
+	"sync"
 	"testing"
 	"time"
 )

@@ -80,7 +80,7 @@ func TestMatMulSwiGLUNoAllocs(t *testing.T) {
 //	go test -run '^$' -bench MatMulSwiGLU -benchtime 20x ./models/nn
 func BenchmarkMatMulSwiGLU(b *testing.B) {
 	for _, sh := range []struct {
-		name                 string
+		name                string
 		rows, inter, hidden int
 	}{
 		{"sudoku", 8 * 97, 1536, 512},

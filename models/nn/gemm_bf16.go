@@ -189,33 +189,50 @@ func MatMulPackedBF16(c, a []float32, m int, b *PackedBF16, accumulate bool) {
 		return
 	}
 	kn, k, kp := b.kern, b.K, b.kp
-	buf := getBF16Buf(m * kp)
-	a16 := buf.s
-	if k == kp {
-		kn.toBF16(a16, a[:m*k])
-	} else {
-		for i := 0; i < m; i++ {
-			kn.toBF16(a16[i*kp:i*kp+k], a[i*k:(i+1)*k])
-			a16[i*kp+k] = 0
-		}
-	}
 	j := bf16JobPool.Get().(*bf16Job)
-	j.kern, j.c, j.ldc, j.a, j.lda = kn, c, b.N, a16, kp
-	j.m, j.n, j.np, j.accumulate, j.b = m, b.N, kp/2, accumulate, b.data
+	j.kern, j.c, j.ldc = kn, c, b.N
+	j.m, j.n, j.k, j.np, j.accumulate, j.b = m, b.N, k, kp/2, accumulate, b.data
 	threads := 1
 	if 2*float64(m)*float64(b.N)*float64(k) >= minParallelFlops {
 		threads = Threads()
 	}
 	j.tm, j.tn, j.mc, j.ncq = taskGrid(m, b.N, kn.mr, kn.nr, kn.mc, kn.nc, threads)
+	// A in bf16: when one task covers all columns (narrow products such as
+	// mlp_t's down, n = 97), each task rounds its own rows while they are in
+	// cache, in parallel; otherwise several tasks read each row, so A is
+	// rounded once up front.
+	var buf *u16Buf
+	if j.tn == 1 {
+		j.af = a
+	} else {
+		buf = getBF16Buf(m * kp)
+		roundRowsBF16(kn, buf.s, kp, a, k, m)
+		j.a, j.lda = buf.s, kp
+	}
 	j.next.Store(0)
 	if helpers := min(threads, j.tm*j.tn) - 1; helpers > 0 {
 		shareJob(j, helpers)
 	} else {
 		j.run()
 	}
-	j.c, j.a, j.b = nil, nil, nil
+	j.c, j.a, j.af, j.b = nil, nil, nil, nil
 	bf16JobPool.Put(j)
-	bf16BufPool.Put(buf)
+	if buf != nil {
+		bf16BufPool.Put(buf)
+	}
+}
+
+// roundRowsBF16 rounds rows of A (float32, row stride k) to bf16 rows of
+// stride ld ≥ k (ld − k values of zero padding each).
+func roundRowsBF16(kn *bf16Kernel, dst []uint16, ld int, a []float32, k, rows int) {
+	if k == ld {
+		kn.toBF16(dst[:rows*k], a[:rows*k])
+		return
+	}
+	for i := 0; i < rows; i++ {
+		kn.toBF16(dst[i*ld:i*ld+k], a[i*k:(i+1)*k])
+		clear(dst[i*ld+k : (i+1)*ld])
+	}
 }
 
 // taskGrid splits C (m, n) into tm × tn tasks of mc rows (a multiple of mr)
@@ -260,9 +277,11 @@ type bf16Job struct {
 	kern       *bf16Kernel
 	c          []float32
 	ldc        int
-	a          []uint16 // A in bf16, (m, 2·np) row-major
-	lda        int
-	m, n, np   int
+	a          []uint16  // A in bf16, (m, 2·np) row-major; or nil and
+	lda        int       //
+	af         []float32 // A (m, k) in float32, rounded by each task
+	m, n, k    int
+	np         int
 	accumulate bool
 	b          []uint16 // packed panels
 
@@ -286,8 +305,8 @@ var bf16ScratchPool = sync.Pool{New: func() any { return new(bf16Scratch) }}
 func (j *bf16Job) run() {
 	s := bf16ScratchPool.Get().(*bf16Scratch)
 	kn := j.kern
-	if len(s.a) < kn.mr*2*kn.kc {
-		s.a = make([]uint16, kn.mr*2*kn.kc)
+	if len(s.a) < kn.mc*2*kn.kc {
+		s.a = make([]uint16, kn.mc*2*kn.kc)
 	}
 	if len(s.c) < kn.mr*kn.nr {
 		s.c = alignedFloats(kn.mr * kn.nr)
@@ -304,6 +323,8 @@ func (j *bf16Job) run() {
 }
 
 // task computes the C block of task t: rows [i0, i1) × panels [q0, q1).
+// A's rows come from j.a, or are rounded from j.af into the scratch block
+// (rows i0… at stride 2·np, zero padded to a multiple of mr rows).
 func (j *bf16Job) task(t int, s *bf16Scratch) {
 	kn := j.kern
 	mr, nr := kn.mr, kn.nr
@@ -312,19 +333,34 @@ func (j *bf16Job) task(t int, s *bf16Scratch) {
 	q0 := t % j.tn * j.ncq
 	q1 := min(panelsOf(j.n, nr), q0+j.ncq)
 	iFull := i0 + (i1-i0)/mr*mr
-	lda, ldc := j.lda, j.ldc
+	ldc := j.ldc
 	kp := 2 * j.np
 	for pc := 0; pc < j.np; pc += kn.kc {
 		np := min(kn.kc, j.np-pc)
 		load := j.accumulate || pc > 0
-		var at []uint16 // the last i1-iFull rows of A, zero padded to mr
-		if iFull < i1 {
-			at = s.a[:mr*2*np]
-			rows := i1 - iFull
-			for r := 0; r < rows; r++ {
-				copy(at[r*2*np:(r+1)*2*np], j.a[(iFull+r)*lda+2*pc:])
+		// a(i) is A row i from pair pc on, with stride lda; at the last
+		// i1-iFull rows, zero padded to mr.
+		var ablk, at []uint16
+		var lda int
+		if j.af != nil {
+			rows := (i1 - i0 + mr - 1) / mr * mr
+			ablk, lda = s.a[:rows*2*np], 2*np
+			k0, k1 := 2*pc, min(j.k, 2*(pc+np))
+			for r := 0; r < i1-i0; r++ {
+				kn.toBF16(ablk[r*lda:r*lda+k1-k0], j.af[(i0+r)*j.k+k0:(i0+r)*j.k+k1])
+				clear(ablk[r*lda+k1-k0 : (r+1)*lda])
 			}
-			clear(at[rows*2*np:])
+			clear(ablk[(i1-i0)*lda:])
+			at = ablk[(iFull-i0)*lda:]
+		} else {
+			ablk, lda = j.a[i0*j.lda+2*pc:], j.lda
+			if iFull < i1 {
+				at = s.a[:mr*2*np]
+				for r := 0; r < i1-iFull; r++ {
+					copy(at[r*2*np:(r+1)*2*np], j.a[(iFull+r)*j.lda+2*pc:])
+				}
+				clear(at[(i1-iFull)*2*np:])
+			}
 		}
 		for q := q0; q < q1; q++ {
 			width, micro := kn.panelKernel(q, j.n)
@@ -332,14 +368,19 @@ func (j *bf16Job) task(t int, s *bf16Scratch) {
 			c0 := q * nr
 			cols := min(width, j.n-c0)
 			for i := i0; i < iFull; i += mr {
+				ai := ablk[(i-i0)*lda:]
 				if cols == width {
-					micro(np, j.a[i*lda+2*pc:], lda, bp, j.c[i*ldc+c0:], ldc, load)
+					micro(np, ai, lda, bp, j.c[i*ldc+c0:], ldc, load)
 				} else {
-					j.edge(s, micro, width, np, j.a[i*lda+2*pc:], lda, bp, i, mr, c0, cols, load)
+					j.edge(s, micro, width, np, ai, lda, bp, i, mr, c0, cols, load)
 				}
 			}
 			if iFull < i1 {
-				j.edge(s, micro, width, np, at, 2*np, bp, iFull, i1-iFull, c0, cols, load)
+				tl := lda
+				if j.af == nil {
+					tl = 2 * np
+				}
+				j.edge(s, micro, width, np, at, tl, bp, iFull, i1-iFull, c0, cols, load)
 			}
 		}
 	}

@@ -10,7 +10,7 @@ import (
 // tileK; for each (query block, key block) tile:
 //
 //	S = Q_blk·K_blkᵀ                         (tileQ, tileK)  packed GEMM, K packed once per head
-//	per row r: S_r *= 1/√hd; m' = max(m_r, max S_r); S_r = e^(S_r − m')
+//	per row r: m' = max(m_r, max S_r/√hd); S_r = e^(S_r/√hd − m')
 //	           α = e^(m_r − m'); l_r = l_r·α + Σ S_r; O_r *= α; m_r = m'
 //	O_blk += S·V_blk                         (tileQ, hd)     GEMM, V read in place
 //
@@ -47,7 +47,7 @@ func (a *Attention) ForwardTiled(out, x []float32, B, T int, ar *Arena) {
 func (a *Attention) tiledScratch(T int) int {
 	hd := a.HeadDim
 	kn := activeKernel.Load()
-	return 3*T*hd + kn.panelFloats(T, hd) + tileQ*tileK + tileQ*hd + 2*tileQ
+	return 3*T*hd + kn.panelFloats(T, hd) + tileQ*tileK + tileQ*hd + 4*tileQ
 }
 
 // headTiled computes one head of one sequence into its columns of heads
@@ -62,8 +62,9 @@ func (a *Attention) headTiled(heads, qkv []float32, b, h, T int, buf []float32) 
 	buf = buf[len(kp):]
 	s := buf[:tileQ*tileK]
 	ob := buf[tileQ*tileK : tileQ*tileK+tileQ*hd]
-	m := buf[tileQ*tileK+tileQ*hd : tileQ*tileK+tileQ*hd+tileQ]
-	l := buf[tileQ*tileK+tileQ*hd+tileQ : tileQ*tileK+tileQ*hd+2*tileQ]
+	rowState := buf[tileQ*tileK+tileQ*hd : tileQ*tileK+tileQ*hd+4*tileQ]
+	m, l := rowState[:tileQ], rowState[tileQ:2*tileQ] // running max and sum per query row
+	mNew, sums := rowState[2*tileQ:3*tileQ], rowState[3*tileQ:]
 	a.gather(q, k, v, qkv, b, h, T)
 	packPanelsT(kp, k, T, hd, kn)
 	scale := a.scale()
@@ -78,16 +79,16 @@ func (a *Attention) headTiled(heads, qkv []float32, b, h, T int, buf []float32) 
 			bc := min(tileK, T-k0)
 			st := s[:br*bc]
 			scoresTile(st, q[q0*hd:(q0+br)*hd], br, kp[k0*hd:], bc, hd, kn)
+			vec.onlineSoftmax(st, br, bc, scale, m[:br], mNew[:br], sums[:br])
 			for r := 0; r < br; r++ {
-				mNew, sum := vec.scaleMaxExpSum(st[r*bc:(r+1)*bc], scale, m[r])
 				if k0 == 0 {
-					l[r] = sum
+					l[r] = sums[r]
 				} else {
-					alpha := exp32(m[r] - mNew)
-					l[r] = l[r]*alpha + sum
+					alpha := exp32(m[r] - mNew[r])
+					l[r] = float32(l[r]*alpha) + sums[r]
 					vec.scale(ob[r*hd:(r+1)*hd], alpha)
 				}
-				m[r] = mNew
+				m[r] = mNew[r]
 			}
 			// O_blk (+)= S·V_blk: the first key block overwrites.
 			matMulNN(ob[:br*hd], st, v[k0*hd:(k0+bc)*hd], br, hd, bc, k0 > 0)

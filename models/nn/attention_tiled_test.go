@@ -106,35 +106,46 @@ func TestAttentionTiledDeterminism(t *testing.T) {
 	}
 }
 
-// TestScaleMaxExpSum: every vector kernel's online-softmax row gives the Go
-// twin's bits and the right values.
-func TestScaleMaxExpSum(t *testing.T) {
+// TestOnlineSoftmax: every vector kernel's online-softmax tile gives the Go
+// twin's bits, and the twin the right values.
+func TestOnlineSoftmax(t *testing.T) {
 	r := rand.New(rand.NewPCG(47, 48))
+	const scale = 0.125
 	for _, n := range []int{1, 15, 16, 17, 63, 64, 65, 148, 256} {
-		x0 := randSlice(r, n, 5)
-		for _, mprev := range []float32{float32(math.Inf(-1)), -3, 0, 20} {
-			want := append([]float32(nil), x0...)
-			wm, ws := scaleMaxExpSumGo(want, 0.125, mprev)
-			// The values: m is the max, Σ matches a float64 sum.
-			var mx float64 = float64(mprev)
+		const rows = 5
+		x0 := randSlice(r, rows*n, 5)
+		mprev := []float32{float32(math.Inf(-1)), -3, 0, 20, 1}
+		want := append([]float32(nil), x0...)
+		wm, ws := make([]float32, rows), make([]float32, rows)
+		onlineSoftmaxGo(want, rows, n, scale, mprev, wm, ws)
+		for i := 0; i < rows; i++ {
+			mx := float64(mprev[i])
+			for _, v := range x0[i*n : (i+1)*n] {
+				mx = max(mx, float64(v*scale))
+			}
 			var s float64
-			for _, v := range x0 {
-				mx = max(mx, float64(v*0.125))
-			}
-			for _, v := range x0 {
-				s += math.Exp(float64(v*0.125) - mx)
-			}
-			if float64(wm) != mx || math.Abs(float64(ws)-s) > 1e-5*s {
-				t.Fatalf("n=%d mprev=%v: Go twin m=%v sum=%v, want %v %v", n, mprev, wm, ws, mx, s)
-			}
-			forEachVecKernel(t, func(t *testing.T, vk *vecKernel) {
-				got := append([]float32(nil), x0...)
-				gm, gs := vk.scaleMaxExpSum(got, 0.125, mprev)
-				if gm != wm || math.Float32bits(gs) != math.Float32bits(ws) || sameBits(got, want) >= 0 {
-					t.Fatalf("n=%d mprev=%v: m=%v sum=%v, Go twin %v %v", n, mprev, gm, gs, wm, ws)
+			for j, v := range x0[i*n : (i+1)*n] {
+				arg := float64(v*scale) - mx
+				e := math.Exp(arg)
+				s += e
+				// exp32 is within 1 ulp; the float32 subtraction adds up to
+				// 2^-24·|arg| to the argument.
+				if d := math.Abs(float64(want[i*n+j]) - e); d > (1.2e-7+6e-8*math.Abs(arg))*e {
+					t.Fatalf("n=%d row %d: e[%d] = %v, want %v", n, i, j, want[i*n+j], e)
 				}
-			})
+			}
+			if float64(wm[i]) != mx || math.Abs(float64(ws[i])-s) > 1e-5*s {
+				t.Fatalf("n=%d row %d: Go twin m=%v sum=%v, want %v %v", n, i, wm[i], ws[i], mx, s)
+			}
 		}
+		forEachVecKernel(t, func(t *testing.T, vk *vecKernel) {
+			got := append([]float32(nil), x0...)
+			gm, gs := make([]float32, rows), make([]float32, rows)
+			vk.onlineSoftmax(got, rows, n, scale, mprev, gm, gs)
+			if sameBits(gm, wm) >= 0 || sameBits(gs, ws) >= 0 || sameBits(got, want) >= 0 {
+				t.Fatalf("n=%d: m=%v sum=%v, Go twin %v %v", n, gm, gs, wm, ws)
+			}
+		})
 	}
 }
 

@@ -25,10 +25,11 @@ type vecKernel struct {
 	rmsNorm   func(x []float32, rows, dim int, eps float32) // RMSNorm; len(x) = rows·dim
 	softmax   func(x []float32, rows, n int)                // Softmax; len(x) = rows·n
 	transpose func(dst []float32, ldd int, src []float32, lds int, rows, cols int)
-	// scaleMaxExpSum is one online-softmax row (attention_tiled.go):
-	// x *= scale, m = max(mprev, max x), x = e^(x − m), returns m and Σ x
-	// in canonical order; len(x) > 0.
-	scaleMaxExpSum func(x []float32, scale, mprev float32) (m, sum float32)
+	// onlineSoftmax is the rows of an online-softmax tile
+	// (attention_tiled.go), x (rows, n), n > 0: per row r,
+	// m = max(mprev[r], (max x)·scale), x = e^(x·scale − m), mnew[r] = m,
+	// sum[r] = Σ x in canonical order.
+	onlineSoftmax func(x []float32, rows, n int, scale float32, mprev, mnew, sum []float32)
 }
 
 // vecKernels lists the implementations this build can run on this CPU,

@@ -43,7 +43,7 @@ func rmsNormAVX2(x *float32, rows, dim int, eps float32)
 func softmaxAVX2(x *float32, rows, n int)
 
 //go:noescape
-func scaleMaxExpSumAVX512(x *float32, n int, scale, mprev float32) (mnew, sum float32)
+func onlineSoftmaxAVX512(x *float32, rows, n int, scale float32, mprev, mnew, sum *float32)
 
 // transposeAVX transposes a rows×cols block (both multiples of 8, > 0).
 //
@@ -78,8 +78,9 @@ var vecAVX512 = &vecKernel{
 	transpose: transposeAsm,
 	rmsNorm:   func(x []float32, rows, dim int, eps float32) { rmsNormAVX512(&x[0], rows, dim, eps) },
 	softmax:   func(x []float32, rows, n int) { softmaxAVX512(&x[0], rows, n) },
-	scaleMaxExpSum: func(x []float32, scale, mprev float32) (float32, float32) {
-		return scaleMaxExpSumAVX512(&x[0], len(x), scale, mprev)
+	onlineSoftmax: func(x []float32, rows, n int, scale float32, mprev, mnew, sum []float32) {
+		_, _, _, _ = x[rows*n-1], mprev[rows-1], mnew[rows-1], sum[rows-1]
+		onlineSoftmaxAVX512(&x[0], rows, n, scale, &mprev[0], &mnew[0], &sum[0])
 	},
 }
 
@@ -94,7 +95,7 @@ var vecAVX2 = &vecKernel{
 	rmsNorm:   func(x []float32, rows, dim int, eps float32) { rmsNormAVX2(&x[0], rows, dim, eps) },
 	softmax:   func(x []float32, rows, n int) { softmaxAVX2(&x[0], rows, n) },
 	// No AVX2 twin yet: the Go one gives the same bits.
-	scaleMaxExpSum: scaleMaxExpSumGo,
+	onlineSoftmax: onlineSoftmaxGo,
 }
 
 // asmVecKernels lists the assembly implementations this CPU can run,

@@ -209,17 +209,21 @@ func transposeGo(dst []float32, ldd int, src []float32, lds int, rows, cols int)
 	}
 }
 
-// scaleMaxExpSumGo: x[i] = x[i]·scale, m = max(mprev, max x),
-// x[i] = exp32(x[i] − m), and the canonical sum of the new x.
-func scaleMaxExpSumGo(x []float32, scale, mprev float32) (float32, float32) {
-	mx := float32(math.Inf(-1))
-	for i, v := range x {
-		v *= scale
-		x[i] = v
-		mx = max(mx, v)
+// onlineSoftmaxGo: per row, m = max(mprev[r], maxGo(row)·scale) (scale > 0,
+// so this is the largest scaled value), row[i] = exp32(row[i]·scale − m),
+// mnew[r] = m and sum[r] the canonical sum of the new row.
+func onlineSoftmaxGo(x []float32, rows, n int, scale float32, mprev, mnew, sum []float32) {
+	for r := 0; r < rows; r++ {
+		row := x[r*n : (r+1)*n]
+		m := max(mprev[r], float32(maxGo(row)*scale))
+		var acc [lanes]float32
+		for i, v := range row {
+			e := exp32(float32(v*scale) - m)
+			row[i] = e
+			acc[i%lanes] += e
+		}
+		mnew[r], sum[r] = m, fold64(&acc)
 	}
-	m := max(mprev, mx)
-	return m, expSubSumGo(x, m)
 }
 
 // vecGo is the pure-Go implementation of the vector kernels.
@@ -234,5 +238,5 @@ var vecGo = &vecKernel{
 	softmax:   softmaxGo,
 	transpose: transposeGo,
 
-	scaleMaxExpSum: scaleMaxExpSumGo,
+	onlineSoftmax: onlineSoftmaxGo,
 }

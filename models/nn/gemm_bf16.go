@@ -2,6 +2,7 @@ package nn
 
 import (
 	"fmt"
+	"runtime"
 	"sync"
 	"sync/atomic"
 )
@@ -199,15 +200,18 @@ func MatMulPackedBF16(c, a []float32, m int, b *PackedBF16, accumulate bool) {
 	j.tm, j.tn, j.mc, j.ncq = taskGrid(m, b.N, kn.mr, kn.nr, kn.mc, kn.nc, threads)
 	// A in bf16: when one task covers all columns (narrow products such as
 	// mlp_t's down, n = 97), each task rounds its own rows while they are in
-	// cache, in parallel; otherwise several tasks read each row, so A is
-	// rounded once up front.
+	// cache; otherwise several tasks read each row, so A is rounded once, as
+	// the job's first phase (chunks of rows shared by all participants).
 	var buf *u16Buf
+	j.af, j.nround = nil, 0
 	if j.tn == 1 {
 		j.af = a
 	} else {
 		buf = getBF16Buf(m * kp)
-		roundRowsBF16(kn, buf.s, kp, a, k, m)
-		j.a, j.lda = buf.s, kp
+		j.a, j.lda, j.af32 = buf.s, kp, a
+		j.nround = (m + bf16RoundRows - 1) / bf16RoundRows
+		j.roundNext.Store(0)
+		j.roundDone.Store(0)
 	}
 	j.next.Store(0)
 	if helpers := min(threads, j.tm*j.tn) - 1; helpers > 0 {
@@ -215,7 +219,7 @@ func MatMulPackedBF16(c, a []float32, m int, b *PackedBF16, accumulate bool) {
 	} else {
 		j.run()
 	}
-	j.c, j.a, j.af, j.b = nil, nil, nil, nil
+	j.c, j.a, j.af, j.af32, j.b = nil, nil, nil, nil, nil
 	bf16JobPool.Put(j)
 	if buf != nil {
 		bf16BufPool.Put(buf)
@@ -274,16 +278,21 @@ func getBF16Buf(n int) *u16Buf {
 
 // bf16Job is one product split into tasks of mc rows × ncq panels.
 type bf16Job struct {
-	kern       *bf16Kernel
-	c          []float32
-	ldc        int
-	a          []uint16  // A in bf16, (m, 2·np) row-major; or nil and
-	lda        int       //
-	af         []float32 // A (m, k) in float32, rounded by each task
-	m, n, k    int
-	np         int
-	accumulate bool
-	b          []uint16 // packed panels
+	kern *bf16Kernel
+	c    []float32
+	ldc  int
+	a    []uint16  // A in bf16, (m, 2·np) row-major; or nil and
+	lda  int       //
+	af   []float32 // A (m, k) in float32, rounded by each task
+	// Or the first phase rounds af32 (m, k) into a, bf16RoundRows rows at a
+	// time: nround chunks, taken and finished by all participants.
+	af32                 []float32
+	nround               int
+	roundNext, roundDone atomic.Int64
+	m, n, k              int
+	np                   int
+	accumulate           bool
+	b                    []uint16 // packed panels
 
 	tm, tn, mc, ncq int
 	next            atomic.Int64
@@ -311,6 +320,21 @@ func (j *bf16Job) run() {
 	if len(s.c) < kn.mr*kn.nr {
 		s.c = alignedFloats(kn.mr * kn.nr)
 	}
+	if n := int64(j.nround); n > 0 {
+		for {
+			q := j.roundNext.Add(1) - 1
+			if q >= n {
+				break
+			}
+			r0 := int(q) * bf16RoundRows
+			r1 := min(j.m, r0+bf16RoundRows)
+			roundRowsBF16(kn, j.a[r0*j.lda:], j.lda, j.af32[r0*j.k:], j.k, r1-r0)
+			j.roundDone.Add(1)
+		}
+		for j.roundDone.Load() < n { // others finish their last chunk
+			runtime.Gosched()
+		}
+	}
 	total := int64(j.tm * j.tn)
 	for {
 		t := j.next.Add(1) - 1
@@ -321,6 +345,9 @@ func (j *bf16Job) run() {
 	}
 	bf16ScratchPool.Put(s)
 }
+
+// bf16RoundRows is the rows of A one participant rounds at a time.
+const bf16RoundRows = 32
 
 // task computes the C block of task t: rows [i0, i1) × panels [q0, q1).
 // A's rows come from j.a, or are rounded from j.af into the scratch block

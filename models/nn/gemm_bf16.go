@@ -141,11 +141,7 @@ func PackTBF16(w []float32, n, k int) *PackedBF16 {
 	}
 	kn := activeBF16.Load()
 	p := &PackedBF16{K: k, N: n, kp: k + k&1, kern: kn}
-	size := 0
-	if n > 0 {
-		size = ((panelsOf(n, kn.nr)-1)*kn.nr + kn.lastWidth(n)) * p.kp
-	}
-	p.data = make([]uint16, size)
+	p.data = make([]uint16, kn.panelSize(n, k))
 	p.Repack(w)
 	return p
 }
@@ -155,16 +151,51 @@ func (p *PackedBF16) Repack(w []float32) {
 	if len(w) != p.N*p.K {
 		panic(fmt.Sprintf("nn.PackedBF16.Repack: len(w) = %d, want %d×%d", len(w), p.N, p.K))
 	}
-	kn, n, k, kp := p.kern, p.N, p.K, p.kp
-	clear(p.data)
+	packBF16T(p.data, w, p.N, p.K, p.kern)
+}
+
+// bf16PanelSize is the size of B (k, n) in kn's bf16 panels.
+func (kn *bf16Kernel) panelSize(n, k int) int {
+	if n == 0 {
+		return 0
+	}
+	return ((panelsOf(n, kn.nr)-1)*kn.nr + kn.lastWidth(n)) * (k + k&1)
+}
+
+// packBF16T rounds W (n, k) row-major to bf16 and packs B = Wᵀ (k, n) into
+// kn's panels in dst (kn.panelSize(n, k) values, fully overwritten).
+func packBF16T(dst []uint16, w []float32, n, k int, kn *bf16Kernel) {
+	kp := k + k&1
+	dst = dst[:kn.panelSize(n, k)]
+	clear(dst)
 	for q := 0; q < panelsOf(n, kn.nr); q++ {
 		j0 := q * kn.nr
 		width, _ := kn.panelKernel(q, n)
-		panel := p.data[j0*kp : j0*kp+width*kp]
+		panel := dst[j0*kp : j0*kp+width*kp]
 		for jj := 0; jj < min(width, n-j0); jj++ {
 			row := w[(j0+jj)*k : (j0+jj+1)*k]
 			for kk, v := range row {
 				panel[kk>>1*2*width+2*jj+kk&1] = ToBF16(v)
+			}
+		}
+	}
+}
+
+// packBF16N rounds B (k, n) row-major to bf16 and packs it into kn's panels
+// in dst (kn.panelSize(n, k) values, fully overwritten).
+func packBF16N(dst []uint16, b []float32, k, n int, kn *bf16Kernel) {
+	kp := k + k&1
+	dst = dst[:kn.panelSize(n, k)]
+	clear(dst)
+	for q := 0; q < panelsOf(n, kn.nr); q++ {
+		j0 := q * kn.nr
+		width, _ := kn.panelKernel(q, n)
+		panel := dst[j0*kp : j0*kp+width*kp]
+		cols := min(width, n-j0)
+		for kk := 0; kk < k; kk++ {
+			d := panel[kk>>1*2*width+kk&1:]
+			for jj, v := range b[kk*n+j0 : kk*n+j0+cols] {
+				d[2*jj] = ToBF16(v)
 			}
 		}
 	}
@@ -189,15 +220,23 @@ func MatMulPackedBF16(c, a []float32, m int, b *PackedBF16, accumulate bool) {
 		}
 		return
 	}
-	kn, k, kp := b.kern, b.K, b.kp
+	matMulBF16(c, a, m, b.N, b.K, b.data, b.kern.nr*b.kp, 0, accumulate, b.kern)
+}
+
+// matMulBF16 is the bf16 product C (m, n) (+)= A (m, k)·B on panels of kn:
+// panel q starts at b[q·pstride], and the product reads its K pairs from
+// pair pair0 on (a K range of a longer packed B). k > 0, m > 0, n > 0.
+func matMulBF16(c, a []float32, m, n, k int, b []uint16, pstride, pair0 int, accumulate bool, kn *bf16Kernel) {
+	kp := k + k&1
 	j := bf16JobPool.Get().(*bf16Job)
-	j.kern, j.c, j.ldc = kn, c, b.N
-	j.m, j.n, j.k, j.np, j.accumulate, j.b = m, b.N, k, kp/2, accumulate, b.data
+	j.kern, j.c, j.ldc = kn, c, n
+	j.m, j.n, j.k, j.np, j.accumulate, j.b = m, n, k, kp/2, accumulate, b
+	j.pstride, j.pair0 = pstride, pair0
 	threads := 1
-	if 2*float64(m)*float64(b.N)*float64(k) >= minParallelFlops {
+	if 2*float64(m)*float64(n)*float64(k) >= minParallelFlops {
 		threads = Threads()
 	}
-	j.tm, j.tn, j.mc, j.ncq = taskGrid(m, b.N, kn.mr, kn.nr, kn.mc, kn.nc, threads)
+	j.tm, j.tn, j.mc, j.ncq = taskGrid(m, n, kn.mr, kn.nr, kn.mc, kn.nc, threads)
 	// A in bf16: when one task covers all columns (narrow products such as
 	// mlp_t's down, n = 97), each task rounds its own rows while they are in
 	// cache; otherwise several tasks read each row, so A is rounded once, as
@@ -292,7 +331,8 @@ type bf16Job struct {
 	m, n, k              int
 	np                   int
 	accumulate           bool
-	b                    []uint16 // packed panels
+	b                    []uint16 // packed panels: panel q at b[q·pstride], read from pair pair0 on
+	pstride, pair0       int
 
 	tm, tn, mc, ncq int
 	next            atomic.Int64
@@ -361,7 +401,6 @@ func (j *bf16Job) task(t int, s *bf16Scratch) {
 	q1 := min(panelsOf(j.n, nr), q0+j.ncq)
 	iFull := i0 + (i1-i0)/mr*mr
 	ldc := j.ldc
-	kp := 2 * j.np
 	for pc := 0; pc < j.np; pc += kn.kc {
 		np := min(kn.kc, j.np-pc)
 		load := j.accumulate || pc > 0
@@ -391,7 +430,7 @@ func (j *bf16Job) task(t int, s *bf16Scratch) {
 		}
 		for q := q0; q < q1; q++ {
 			width, micro := kn.panelKernel(q, j.n)
-			bp := j.b[q*nr*kp+pc*2*width:]
+			bp := j.b[q*j.pstride+(j.pair0+pc)*2*width:]
 			c0 := q * nr
 			cols := min(width, j.n-c0)
 			for i := i0; i < iFull; i += mr {

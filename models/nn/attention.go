@@ -53,9 +53,10 @@ func (a *Attention) forward(out, x, qkv, heads []float32, B, T int, ar *Arena) {
 type headMode int
 
 const (
-	headsForward  headMode = iota // head(p0 = heads, p1 = qkv)
-	headsBackward                 // headBackward(p0 = dqkv, p1 = qkv, p2 = dheads)
-	headsTiled                    // headTiled(p0 = heads, p1 = qkv)
+	headsForward   headMode = iota // head(p0 = heads, p1 = qkv)
+	headsBackward                  // headBackward(p0 = dqkv, p1 = qkv, p2 = dheads)
+	headsTiled                     // headTiled(p0 = heads, p1 = qkv)
+	headsTiledBF16                 // headTiledBF16(p0 = heads, p1 = qkv)
 )
 
 // eachHead runs every (sequence b, head h) job of B sequences on the caller
@@ -73,6 +74,8 @@ func (a *Attention) eachHead(mode headMode, p0, p1, p2 []float32, B, T int, ar *
 		scratchLen = 7*T*a.HeadDim + 2*T*T
 	case headsTiled:
 		scratchLen = a.tiledScratch(T)
+	case headsTiledBF16:
+		scratchLen = a.tiledScratchBF16(T)
 	}
 	jobs := B * a.Heads
 	workers := min(Threads(), jobs)
@@ -121,6 +124,8 @@ func (j *headJob) run() {
 			a.headBackward(j.p0, j.p1, j.p2, i/a.Heads, i%a.Heads, j.T, buf)
 		case headsTiled:
 			a.headTiled(j.p0, j.p1, i/a.Heads, i%a.Heads, j.T, buf)
+		case headsTiledBF16:
+			a.headTiledBF16(j.p0, j.p1, i/a.Heads, i%a.Heads, j.T, buf)
 		}
 	}
 }

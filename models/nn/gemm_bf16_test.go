@@ -293,3 +293,36 @@ func TestBF16KernelSelection(t *testing.T) {
 		t.Error("the pure-Go bf16 kernel is not last")
 	}
 }
+
+// TestBF16PackN: B (k, n) packed untransposed (packBF16N) multiplies like
+// the reference, also over a K range that starts inside the packed B
+// (pair0 > 0), as the bf16 attention reads V by key blocks.
+func TestBF16PackN(t *testing.T) {
+	r := rand.New(rand.NewPCG(17, 18))
+	for _, kn := range bf16Kernels {
+		for _, sh := range []gemmShape{{1, 1, 1}, {13, 64, 148}, {30, 33, 97}, {5, 17, 256}} {
+			m, n, k := sh.m, sh.n, sh.k
+			a, b := wideFloats(r, m*k), wideFloats(r, k*n)
+			buf := make([]uint16, kn.panelSize(n, k))
+			packBF16N(buf, b, k, n, kn)
+			kp := k + k&1
+			for _, p0 := range []int{0, k / 4} { // pairs skipped
+				k0 := 2 * p0
+				if k0 >= k {
+					continue
+				}
+				ar := make([]float32, m*(k-k0)) // A's columns k0…
+				for i := 0; i < m; i++ {
+					copy(ar[i*(k-k0):(i+1)*(k-k0)], a[i*k+k0:(i+1)*k])
+				}
+				want := make([]float32, m*n)
+				refMatMulBF16(want, ar, m, transpose(b[k0*n:], k-k0, n), n, k-k0, false)
+				c := make([]float32, m*n)
+				matMulBF16(c, ar, m, n, k-k0, buf, kn.nr*kp, p0, false, kn)
+				if i := sameBitsNaN(c, want); i >= 0 {
+					t.Fatalf("%s m=%d n=%d k=%d pair0=%d: c[%d] = %v, reference %v", kn.name, m, n, k, p0, i, c[i], want[i])
+				}
+			}
+		}
+	}
+}

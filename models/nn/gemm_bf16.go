@@ -163,42 +163,59 @@ func (kn *bf16Kernel) panelSize(n, k int) int {
 }
 
 // packBF16T rounds W (n, k) row-major to bf16 and packs B = Wᵀ (k, n) into
-// kn's panels in dst (kn.panelSize(n, k) values, fully overwritten).
+// kn's panels in dst (kn.panelSize(n, k) values, fully overwritten). Each
+// row of W is rounded with kn.toBF16 into a row of pairs, then its pairs are
+// spread over the panel.
 func packBF16T(dst []uint16, w []float32, n, k int, kn *bf16Kernel) {
 	kp := k + k&1
 	dst = dst[:kn.panelSize(n, k)]
 	clear(dst)
+	rb := getBF16Buf(kp)
+	row16 := rb.s
+	row16[kp-1] = 0
 	for q := 0; q < panelsOf(n, kn.nr); q++ {
 		j0 := q * kn.nr
 		width, _ := kn.panelKernel(q, n)
 		panel := dst[j0*kp : j0*kp+width*kp]
 		for jj := 0; jj < min(width, n-j0); jj++ {
-			row := w[(j0+jj)*k : (j0+jj+1)*k]
-			for kk, v := range row {
-				panel[kk>>1*2*width+2*jj+kk&1] = ToBF16(v)
+			kn.toBF16(row16[:k], w[(j0+jj)*k:(j0+jj+1)*k])
+			for p := 0; p < kp/2; p++ {
+				d := panel[p*2*width+2*jj : p*2*width+2*jj+2 : p*2*width+2*jj+2]
+				d[0], d[1] = row16[2*p], row16[2*p+1]
 			}
 		}
 	}
+	bf16BufPool.Put(rb)
 }
 
 // packBF16N rounds B (k, n) row-major to bf16 and packs it into kn's panels
-// in dst (kn.panelSize(n, k) values, fully overwritten).
+// in dst (kn.panelSize(n, k) values, fully overwritten). Rows 2p and 2p+1 of
+// B are rounded with kn.toBF16, then interleaved into pair row p of every
+// panel.
 func packBF16N(dst []uint16, b []float32, k, n int, kn *bf16Kernel) {
 	kp := k + k&1
 	dst = dst[:kn.panelSize(n, k)]
-	clear(dst)
-	for q := 0; q < panelsOf(n, kn.nr); q++ {
-		j0 := q * kn.nr
-		width, _ := kn.panelKernel(q, n)
-		panel := dst[j0*kp : j0*kp+width*kp]
-		cols := min(width, n-j0)
-		for kk := 0; kk < k; kk++ {
-			d := panel[kk>>1*2*width+kk&1:]
-			for jj, v := range b[kk*n+j0 : kk*n+j0+cols] {
-				d[2*jj] = ToBF16(v)
+	rb := getBF16Buf(2 * n)
+	r0, r1 := rb.s[:n], rb.s[n:]
+	for p := 0; p < kp/2; p++ {
+		kn.toBF16(r0, b[2*p*n:(2*p+1)*n])
+		if 2*p+1 < k {
+			kn.toBF16(r1, b[(2*p+1)*n:(2*p+2)*n])
+		} else {
+			clear(r1)
+		}
+		for q := 0; q < panelsOf(n, kn.nr); q++ {
+			j0 := q * kn.nr
+			width, _ := kn.panelKernel(q, n)
+			d := dst[j0*kp+p*2*width : j0*kp+(p+1)*2*width]
+			cols := min(width, n-j0)
+			for jj := 0; jj < cols; jj++ {
+				d[2*jj], d[2*jj+1] = r0[j0+jj], r1[j0+jj]
 			}
+			clear(d[2*cols:])
 		}
 	}
+	bf16BufPool.Put(rb)
 }
 
 // MatMulPackedBF16 computes C = A·B for A (m, k) row-major float32 and the

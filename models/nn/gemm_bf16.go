@@ -221,6 +221,10 @@ func packBF16N(dst []uint16, b []float32, k, n int, kn *bf16Kernel) {
 // MatMulPackedBF16 computes C = A·B for A (m, k) row-major float32 and the
 // bf16 B (k, n), writing C (m, n) row-major float32; with accumulate,
 // C += A·B. A is rounded to bf16 first (ToBF16); see the chain above.
+//
+// Shapes (m, n, k): Sudoku qkv (776, 1536, 512), gate_up (776, 3072, 512),
+// down (776, 512, 1536), o_proj (776, 512, 512), mlp_t up (4096, 1024, 97)
+// and down (4096, 97, 512); Maze/ARC the same with m = B·916.
 func MatMulPackedBF16(c, a []float32, m int, b *PackedBF16, accumulate bool) {
 	if len(a) < m*b.K || len(c) < m*b.N {
 		panic(fmt.Sprintf("nn.MatMulPackedBF16: a %d / c %d values for m=%d, k=%d, n=%d", len(a), len(c), m, b.K, b.N))

@@ -45,54 +45,89 @@ func (a *Attention) Forward(out, x []float32, B, T int, ar *Arena) {
 // and the concatenated head outputs (B, T, w) in the buffers given.
 func (a *Attention) forward(out, x, qkv, heads []float32, B, T int, ar *Arena) {
 	a.QKV.Forward(qkv, x, B*T)
-	a.eachHead(false, heads, qkv, nil, B, T, ar)
+	a.eachHead(headsForward, heads, qkv, nil, B, T, ar)
 	a.O.Forward(out, heads, B*T)
 }
 
-// eachHead runs every (sequence b, head h) job of B sequences on parallel
-// goroutines, each with its own scratch from ar: the forward head(p0 =
-// heads, p1 = qkv), or with backward headBackward(p0 = dqkv, p1 = qkv,
-// p2 = dheads). Heads are independent, so the results do not depend on the
-// number of goroutines. (No function values: the step loop must not
-// allocate.)
-func (a *Attention) eachHead(backward bool, p0, p1, p2 []float32, B, T int, ar *Arena) {
+// headMode selects what eachHead runs for each head.
+type headMode int
+
+const (
+	headsForward   headMode = iota // head(p0 = heads, p1 = qkv)
+	headsBackward                  // headBackward(p0 = dqkv, p1 = qkv, p2 = dheads)
+	headsTiled                     // headTiled(p0 = heads, p1 = qkv)
+	headsTiledBF16                 // headTiledBF16(p0 = heads, p1 = qkv)
+)
+
+// eachHead runs every (sequence b, head h) job of B sequences on the caller
+// and idle pool helpers (pool.go; no goroutine is started per call), each
+// participant with its own scratch from ar, running the head function of
+// mode. Heads are independent, so the results do not depend on the number
+// of participants. (No function values: the step loop must not allocate.)
+func (a *Attention) eachHead(mode headMode, p0, p1, p2 []float32, B, T int, ar *Arena) {
 	c, o, u := ar.Mark()
-	scratchLen := 4*T*a.HeadDim + T*T
-	if backward {
+	var scratchLen int
+	switch mode {
+	case headsForward:
+		scratchLen = 4*T*a.HeadDim + T*T
+	case headsBackward:
 		scratchLen = 7*T*a.HeadDim + 2*T*T
+	case headsTiled:
+		scratchLen = a.tiledScratch(T)
+	case headsTiledBF16:
+		scratchLen = a.tiledScratchBF16(T)
 	}
 	jobs := B * a.Heads
 	workers := min(Threads(), jobs)
-	scratch := ar.GetRaw(workers * scratchLen) // worker wi's is the wi-th scratchLen floats
+	// Participant i's scratch is the i-th scratchLen floats.
+	j := headJobs.Get().(*headJob)
+	j.a, j.mode, j.p0, j.p1, j.p2, j.T = a, mode, p0, p1, p2, T
+	j.scratch, j.scratchLen, j.jobs = ar.GetRaw(workers*scratchLen), scratchLen, jobs
+	j.next.Store(0)
+	j.slot.Store(0)
 	if workers == 1 {
-		for j := 0; j < jobs; j++ {
-			if backward {
-				a.headBackward(p0, p1, p2, j/a.Heads, j%a.Heads, T, scratch)
-			} else {
-				a.head(p0, p1, j/a.Heads, j%a.Heads, T, scratch)
-			}
-		}
+		j.run()
 	} else {
-		var next atomic.Int64
-		var wg sync.WaitGroup
-		for wi := 0; wi < workers; wi++ {
-			wg.Add(1)
-			go func(buf []float32) {
-				defer wg.Done()
-				// A head's GEMMs may borrow idle GEMM helpers; their
-				// results do not depend on it.
-				for j := int(next.Add(1)) - 1; j < jobs; j = int(next.Add(1)) - 1 {
-					if backward {
-						a.headBackward(p0, p1, p2, j/a.Heads, j%a.Heads, T, buf)
-					} else {
-						a.head(p0, p1, j/a.Heads, j%a.Heads, T, buf)
-					}
-				}
-			}(scratch[wi*scratchLen : (wi+1)*scratchLen])
-		}
-		wg.Wait()
+		shareJob(j, workers-1)
 	}
+	j.a, j.p0, j.p1, j.p2, j.scratch = nil, nil, nil, nil, nil
+	headJobs.Put(j)
 	ar.Release(c, o, u)
+}
+
+// headJob is the heads of one attention call, shared through the pool.
+type headJob struct {
+	a          *Attention
+	mode       headMode
+	p0, p1, p2 []float32
+	T          int
+	scratch    []float32
+	scratchLen int
+	jobs       int
+	next, slot atomic.Int64 // next (sequence, head) job; next participant's scratch
+	joiner
+}
+
+var headJobs = sync.Pool{New: func() any { return &headJob{joiner: newJoiner()} }}
+
+// run takes (sequence, head) jobs until none is left. A head's GEMMs may
+// borrow idle pool helpers; their results do not depend on it.
+func (j *headJob) run() {
+	s := int(j.slot.Add(1) - 1)
+	buf := j.scratch[s*j.scratchLen : (s+1)*j.scratchLen]
+	a := j.a
+	for i := int(j.next.Add(1)) - 1; i < j.jobs; i = int(j.next.Add(1)) - 1 {
+		switch j.mode {
+		case headsForward:
+			a.head(j.p0, j.p1, i/a.Heads, i%a.Heads, j.T, buf)
+		case headsBackward:
+			a.headBackward(j.p0, j.p1, j.p2, i/a.Heads, i%a.Heads, j.T, buf)
+		case headsTiled:
+			a.headTiled(j.p0, j.p1, i/a.Heads, i%a.Heads, j.T, buf)
+		case headsTiledBF16:
+			a.headTiledBF16(j.p0, j.p1, i/a.Heads, i%a.Heads, j.T, buf)
+		}
+	}
 }
 
 // head computes one head of one sequence: softmax(Q·Kᵀ/√hd)·V (see
@@ -115,6 +150,16 @@ func (a *Attention) head(heads, qkv []float32, b, h, T int, buf []float32) {
 // probabilities p (T, T) = softmax(Q·Kᵀ/√hd). The forward pass and the
 // backward pass's recomputation share it, so they get the same bits.
 func (a *Attention) headProbs(p, q, k, v, qkv []float32, b, h, T int) {
+	a.gather(q, k, v, qkv, b, h, T)
+	hd := a.HeadDim
+	MatMulNT(p, q, k, T, T, hd)
+	Scale(p, a.scale())
+	Softmax(p, T, T)
+}
+
+// gather copies head h's Q, K, V (T, hd) of sequence b out of the fused qkv
+// (B, T, 3w) and applies RoPE to Q and K.
+func (a *Attention) gather(q, k, v, qkv []float32, b, h, T int) {
 	hd, w := a.HeadDim, a.Heads*a.HeadDim
 	base := qkv[b*T*3*w : (b+1)*T*3*w]
 	for t := 0; t < T; t++ {
@@ -127,9 +172,6 @@ func (a *Attention) headProbs(p, q, k, v, qkv []float32, b, h, T int) {
 		a.Rope.Apply(q, hd)
 		a.Rope.Apply(k, hd)
 	}
-	MatMulNT(p, q, k, T, T, hd)
-	Scale(p, a.scale())
-	Softmax(p, T, T)
 }
 
 // scale is the score factor 1/√HeadDim.

@@ -35,7 +35,7 @@ func (a *Attention) Backward(dx, dout []float32, B, T int, st *AttentionState, a
 	dheads := ar.GetRaw(B * T * w)
 	a.O.Backward(dheads, dout, st.Heads, B*T, false)
 	dqkv := ar.GetRaw(B * T * 3 * w)
-	a.eachHead(true, dqkv, st.QKV, dheads, B, T, ar)
+	a.eachHead(headsBackward, dqkv, st.QKV, dheads, B, T, ar)
 	a.QKV.Backward(dx, dqkv, st.X, B*T, accumulate)
 	ar.Release(c, o, u)
 }

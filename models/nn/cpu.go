@@ -18,6 +18,15 @@ func PeakGFLOPS(threads int) float64 {
 		threads = Threads()
 	}
 	loop, flops := fmaPeakLoop()
+	return measurePeak(loop, flops, threads)
+}
+
+// measurePeak times loop (flops float32 operations an iteration) on threads
+// goroutines (≤ 0: Threads()) as PeakGFLOPS describes, in GFLOP/s.
+func measurePeak(loop func(n int), flops float64, threads int) float64 {
+	if threads <= 0 {
+		threads = Threads()
+	}
 	// Size one run to about 10 ms per goroutine from a short probe.
 	n := 1 << 12
 	for {

@@ -18,4 +18,18 @@
 // respect to the output into the gradient with respect to the input and adds
 // the weight gradients to Linear.Grad. Param and SparseParam are the
 // parameters as optimisers see them.
+//
+// Kernels beside the float32 default path, for the model to opt into (none
+// changes a bit of the default path):
+//
+//   - gemm_bf16.go: the bf16 GEMM (PackTBF16, MatMulPackedBF16): inputs
+//     rounded to bfloat16 as torch does, float32 accumulation with
+//     AVX512-BF16's VDPBF16PS, a pure-Go twin with the same bits;
+//     BF16Accelerated says whether the CPU runs it natively.
+//   - attention_tiled.go: Attention.ForwardTiled, per-head tiles with an
+//     online softmax, no T×T matrix (within 4e-6 of Forward).
+//   - gemm_swiglu.go: MatMulSwiGLU, the SwiGLU gate fused into the gate_up
+//     GEMM; epilogue.go: AddRMSNorm and SwiGLUGate (same bits as unfused).
+//   - pool.go: the persistent helper pool that GEMMs and attention heads
+//     share.
 package nn

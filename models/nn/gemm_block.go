@@ -193,14 +193,10 @@ type gemmJob struct {
 	mc, ncq int          // rows and panels per task
 	next    atomic.Int64 // next task to take
 
-	// Completion: the caller holds one token and each helper the job was
-	// handed to one more; whoever drops the last token after the caller
-	// signals done.
-	tokens atomic.Int64
-	done   chan struct{}
+	joiner // completion of the helpers the job was shared with
 }
 
-var jobPool = sync.Pool{New: func() any { return &gemmJob{done: make(chan struct{}, 1)} }}
+var jobPool = sync.Pool{New: func() any { return &gemmJob{joiner: newJoiner()} }}
 
 // getJob returns a pooled job for C (m, n) (+)= A (m, k)·B, both row-major
 // and dense; the caller sets B.
@@ -368,104 +364,7 @@ func gemmRun(j *gemmJob) {
 		j.run()
 		return
 	}
-	j.tokens.Store(1)
-	ch := startWorkers(helpers)
-	for range helpers {
-		// Hand the job only to idle helpers: when products run on several
-		// goroutines at once (attention heads), a busy helper would make a
-		// caller wait for someone else's product.
-		if !reserveWorker() {
-			break
-		}
-		j.tokens.Add(1)
-		ch <- j // never blocks: at most one queued job per idle helper
-	}
-	j.run()
-	// Every task is taken; helpers are finishing their last one. Wait for
-	// them spinning for a while, since parking and waking cost more than a
-	// task on a virtual machine, then block.
-	for spin := 0; j.tokens.Load() > 1 && spin < joinSpins; spin++ {
-		runtime.Gosched()
-	}
-	if j.tokens.Add(-1) != 0 {
-		<-j.done
-	}
-}
-
-// joinSpins and workerSpins bound how long (in scheduler yields, about
-// 0.1–0.5 µs each when nothing else is runnable) a caller waits for helpers
-// before blocking, and an idle helper looks for the next product before
-// parking. Between the GEMMs of a forward pass there is only a little
-// element-wise work, so a helper that stays awake saves a wake-up per GEMM.
-const (
-	joinSpins   = 1 << 11
-	workerSpins = 1 << 10
-)
-
-// The helper goroutines: started on demand (at most maxHelpers), never
-// stopped, shared by all products. A product also runs on its caller, so it
-// finishes even when no helper is free.
-var workers struct {
-	mu   sync.Mutex
-	n    atomic.Int64 // started
-	idle atomic.Int64 // waiting for a job and not reserved by a caller
-	ch   chan *gemmJob
-}
-
-const maxHelpers = 255
-
-// startWorkers makes sure that n helpers exist (n ≤ maxHelpers) and returns
-// their job channel.
-func startWorkers(n int) chan *gemmJob {
-	n = min(n, maxHelpers)
-	if int(workers.n.Load()) >= n {
-		return workers.ch
-	}
-	workers.mu.Lock()
-	defer workers.mu.Unlock()
-	if workers.ch == nil {
-		workers.ch = make(chan *gemmJob, maxHelpers+1)
-	}
-	for int(workers.n.Load()) < n {
-		workers.idle.Add(1)
-		go gemmWorker(workers.ch)
-		workers.n.Add(1)
-	}
-	return workers.ch
-}
-
-// reserveWorker claims an idle helper for one job, if there is one.
-func reserveWorker() bool {
-	for {
-		idle := workers.idle.Load()
-		if idle <= 0 {
-			return false
-		}
-		if workers.idle.CompareAndSwap(idle, idle-1) {
-			return true
-		}
-	}
-}
-
-func gemmWorker(ch chan *gemmJob) {
-	for j := range ch {
-		for j != nil {
-			j.run()
-			done := j.tokens.Add(-1) == 0
-			workers.idle.Add(1) // before signalling, so the caller's next product finds it
-			if done {
-				j.done <- struct{}{}
-			}
-			j = nil
-			for spin := 0; j == nil && spin < workerSpins; spin++ {
-				select {
-				case j = <-ch:
-				default:
-					runtime.Gosched()
-				}
-			}
-		}
-	}
+	shareJob(j, helpers)
 }
 
 // packT packs B = Wᵀ for the active kernel.

@@ -1,26 +1,32 @@
 package nn
 
 import (
-	"runtime"
 	"sync"
+	"sync/atomic"
 )
 
 // rowJob is a loop over independent rows that parallelRows splits between
-// the caller and helper goroutines. run is a plain function (not a closure)
-// and jobs come from a pool, so a parallel loop allocates nothing.
+// the caller and idle pool helpers (pool.go), the same goroutines the GEMMs
+// use, so that an elementwise pass right after a product finds them awake.
+// fn is a plain function (not a closure) and jobs come from a pool, so a
+// parallel loop allocates nothing.
 type rowJob struct {
-	run        func(j *rowJob, lo, hi int)
+	fn         func(j *rowJob, lo, hi int)
 	a, b, c, d []float32
 	n          int
-	wg         sync.WaitGroup
+	eps        float32
+
+	rows, parts int          // rows split into parts contiguous ranges
+	next        atomic.Int64 // next range to take
+	joiner
 }
 
-var rowJobs = sync.Pool{New: func() any { return new(rowJob) }}
+var rowJobs = sync.Pool{New: func() any { return &rowJob{joiner: newJoiner()} }}
 
 // newRowJob takes a job from the pool.
-func newRowJob(run func(j *rowJob, lo, hi int), n int, a, b, c, d []float32) *rowJob {
+func newRowJob(fn func(j *rowJob, lo, hi int), n int, a, b, c, d []float32) *rowJob {
 	j := rowJobs.Get().(*rowJob)
-	j.run, j.n, j.a, j.b, j.c, j.d = run, n, a, b, c, d
+	j.fn, j.n, j.a, j.b, j.c, j.d = fn, n, a, b, c, d
 	return j
 }
 
@@ -30,42 +36,28 @@ func (j *rowJob) free() {
 	rowJobs.Put(j)
 }
 
-type rowTask struct {
-	j      *rowJob
-	lo, hi int
-}
-
-var rowHelpers struct {
-	once sync.Once
-	ch   chan rowTask
+// run takes row ranges until none is left.
+func (j *rowJob) run() {
+	for {
+		p := int(j.next.Add(1) - 1)
+		if p >= j.parts {
+			return
+		}
+		j.fn(j, j.rows*p/j.parts, j.rows*(p+1)/j.parts)
+	}
 }
 
 // parallelRows runs j over rows [0, rows) split into one contiguous range
-// per GEMM thread (fewer when there are fewer than minRows rows per range):
-// the caller takes the first range, helpers the others. Rows must be
-// independent, so the result does not depend on the split.
+// per GEMM thread (fewer when there are fewer than minRows rows per range),
+// taken by the caller and idle pool helpers. Rows must be independent, so
+// the result does not depend on the split or on who computes which range.
 func parallelRows(rows, minRows int, j *rowJob) {
 	workers := min(Threads(), max(rows/max(minRows, 1), 1))
 	if workers <= 1 {
-		j.run(j, 0, rows)
+		j.fn(j, 0, rows)
 		return
 	}
-	rowHelpers.once.Do(func() {
-		n := runtime.NumCPU()
-		rowHelpers.ch = make(chan rowTask, 4*n)
-		for range n {
-			go func() {
-				for t := range rowHelpers.ch {
-					t.j.run(t.j, t.lo, t.hi)
-					t.j.wg.Done()
-				}
-			}()
-		}
-	})
-	j.wg.Add(workers - 1)
-	for w := 1; w < workers; w++ {
-		rowHelpers.ch <- rowTask{j, rows * w / workers, rows * (w + 1) / workers}
-	}
-	j.run(j, 0, rows/workers)
-	j.wg.Wait()
+	j.rows, j.parts = rows, workers
+	j.next.Store(0)
+	shareJob(j, workers-1)
 }

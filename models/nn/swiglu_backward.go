@@ -17,11 +17,7 @@ func (s *SwiGLU) ForwardTrain(out, x []float32, rows int, st *SwiGLUState, ar *A
 
 // gate writes h (rows, inter) = silu(g)·u from gu (rows, 2·inter), rows
 // spread over the GEMM threads.
-func (s *SwiGLU) gate(h, gu []float32, rows int) {
-	j := newRowJob(gateRows, s.Inter, h, gu, nil, nil)
-	parallelRows(rows, 16, j)
-	j.free()
-}
+func (s *SwiGLU) gate(h, gu []float32, rows int) { SwiGLUGate(h, gu, rows, s.Inter) }
 
 // gateRows is gate on rows [lo, hi): a = h (rows, n), b = gu (rows, 2n).
 func gateRows(j *rowJob, lo, hi int) {

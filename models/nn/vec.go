@@ -25,6 +25,11 @@ type vecKernel struct {
 	rmsNorm   func(x []float32, rows, dim int, eps float32) // RMSNorm; len(x) = rows·dim
 	softmax   func(x []float32, rows, n int)                // Softmax; len(x) = rows·n
 	transpose func(dst []float32, ldd int, src []float32, lds int, rows, cols int)
+	// onlineSoftmax is the rows of an online-softmax tile
+	// (attention_tiled.go), x (rows, n), n > 0: per row r,
+	// m = max(mprev[r], (max x)·scale), x = e^(x·scale − m), mnew[r] = m,
+	// sum[r] = Σ x in canonical order.
+	onlineSoftmax func(x []float32, rows, n int, scale float32, mprev, mnew, sum []float32)
 }
 
 // vecKernels lists the implementations this build can run on this CPU,

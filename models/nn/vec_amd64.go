@@ -42,6 +42,9 @@ func rmsNormAVX2(x *float32, rows, dim int, eps float32)
 //go:noescape
 func softmaxAVX2(x *float32, rows, n int)
 
+//go:noescape
+func onlineSoftmaxAVX512(x *float32, rows, n int, scale float32, mprev, mnew, sum *float32)
+
 // transposeAVX transposes a rows×cols block (both multiples of 8, > 0).
 //
 //go:noescape
@@ -75,6 +78,10 @@ var vecAVX512 = &vecKernel{
 	transpose: transposeAsm,
 	rmsNorm:   func(x []float32, rows, dim int, eps float32) { rmsNormAVX512(&x[0], rows, dim, eps) },
 	softmax:   func(x []float32, rows, n int) { softmaxAVX512(&x[0], rows, n) },
+	onlineSoftmax: func(x []float32, rows, n int, scale float32, mprev, mnew, sum []float32) {
+		_, _, _, _ = x[rows*n-1], mprev[rows-1], mnew[rows-1], sum[rows-1]
+		onlineSoftmaxAVX512(&x[0], rows, n, scale, &mprev[0], &mnew[0], &sum[0])
+	},
 }
 
 var vecAVX2 = &vecKernel{
@@ -87,6 +94,8 @@ var vecAVX2 = &vecKernel{
 	transpose: transposeAsm,
 	rmsNorm:   func(x []float32, rows, dim int, eps float32) { rmsNormAVX2(&x[0], rows, dim, eps) },
 	softmax:   func(x []float32, rows, n int) { softmaxAVX2(&x[0], rows, n) },
+	// No AVX2 twin yet: the Go one gives the same bits.
+	onlineSoftmax: onlineSoftmaxGo,
 }
 
 // asmVecKernels lists the assembly implementations this CPU can run,

@@ -1221,3 +1221,138 @@ sm256_essfold:
 sm256_done:
 	VZEROUPPER
 	RET
+
+// ---------------------------------------------------------------------------
+// func onlineSoftmaxAVX512(x *float32, rows, n int, scale float32, mprev, mnew, sum *float32)
+//
+// The rows of an online-softmax tile (attention_tiled.go), x (rows, n),
+// n > 0 (tiles of 96 × 256 scores, the last ones 52 × 148 at T = 916): per row r, m = max(mprev[r], (max x)·scale), x = e^(x·scale − m),
+// mnew[r] = m, sum[r] = Σ x in the canonical order. The same float32
+// operations as onlineSoftmaxGo.
+
+// ESSS512 is ESS512 with the input scaled by Z31 first.
+#define ESSS512(off, acc) \
+	VMOVUPS off(SI), Z4;     \
+	VMULPS  Z31, Z4, Z4;     \
+	VSUBPS  Z30, Z4, Z4;     \
+	EXP512(Z4, Z5, Z6, Z7);  \
+	VMOVUPS Z4, off(SI);     \
+	VADDPS  Z4, acc, acc
+
+#define ESSS512_MASKED(off, acc, k) \
+	VMOVUPS.Z off(SI), k, Z4;  \
+	VMULPS    Z31, Z4, Z4;     \
+	VSUBPS    Z30, Z4, Z4;     \
+	EXP512(Z4, Z5, Z6, Z7);    \
+	VMOVUPS   Z4, k, off(SI);  \
+	VADDPS    Z4, acc, k, acc
+
+TEXT ·onlineSoftmaxAVX512(SB), NOSPLIT, $0-56
+	MOVQ  x+0(FP), DI
+	MOVQ  rows+8(FP), R8
+	MOVQ  n+16(FP), R9
+	MOVQ  mprev+32(FP), R10
+	MOVQ  mnew+40(FP), R11
+	MOVQ  sum+48(FP), R12
+	MOVQ  R9, CX
+	ANDQ  $63, CX
+	MASK64                        // K1–K4: the exp-sum tail
+	MOVQ  R9, CX
+	ANDQ  $15, CX
+	MOVL  $1, AX
+	SHLL  CX, AX
+	DECL  AX
+	KMOVW AX, K5                  // the max tail
+	EXP512_CONSTS
+	VBROADCASTSS scale+24(FP), Z31
+
+osm_row:
+	TESTQ        R8, R8
+	JZ           osm_done
+	VBROADCASTSS negInf<>(SB), Z0
+	VMOVAPS      Z0, Z1
+	VMOVAPS      Z0, Z2
+	VMOVAPS      Z0, Z3
+	MOVQ         DI, SI
+	MOVQ         R9, CX
+
+osm_max64:
+	CMPQ   CX, $64
+	JL     osm_max16
+	VMAXPS (SI), Z0, Z0
+	VMAXPS 64(SI), Z1, Z1
+	VMAXPS 128(SI), Z2, Z2
+	VMAXPS 192(SI), Z3, Z3
+	ADDQ   $256, SI
+	SUBQ   $64, CX
+	JMP    osm_max64
+
+osm_max16:
+	CMPQ   CX, $16
+	JL     osm_maxtail
+	VMAXPS (SI), Z0, Z0
+	ADDQ   $64, SI
+	SUBQ   $16, CX
+	JMP    osm_max16
+
+osm_maxtail:
+	TESTQ     CX, CX
+	JZ        osm_maxfold
+	VMOVUPS.Z (SI), K5, Z4
+	VMAXPS    Z4, Z1, K5, Z1
+
+osm_maxfold:
+	VMAXPS        Z2, Z0, Z0
+	VMAXPS        Z3, Z1, Z1
+	VMAXPS        Z1, Z0, Z0
+	VEXTRACTF64X4 $1, Z0, Y1
+	VMAXPS        Y1, Y0, Y0
+	VEXTRACTF128  $1, Y0, X1
+	VMAXPS        X1, X0, X0
+	VMOVHLPS      X0, X0, X1
+	VMAXPS        X1, X0, X0
+	VMOVSHDUP     X0, X1
+	VMAXSS        X1, X0, X0
+	VMULSS        scale+24(FP), X0, X0
+	VMAXSS        (R10), X0, X0
+	VMOVSS        X0, (R11)
+	VBROADCASTSS  X0, Z30
+	VXORPS        Z0, Z0, Z0
+	VXORPS        Z1, Z1, Z1
+	VXORPS        Z2, Z2, Z2
+	VXORPS        Z3, Z3, Z3
+	MOVQ          DI, SI
+	MOVQ          R9, CX
+
+osm_ess64:
+	CMPQ CX, $64
+	JL   osm_esstail
+	ESSS512(0, Z0)
+	ESSS512(64, Z1)
+	ESSS512(128, Z2)
+	ESSS512(192, Z3)
+	ADDQ $256, SI
+	SUBQ $64, CX
+	JMP  osm_ess64
+
+osm_esstail:
+	TESTQ CX, CX
+	JZ    osm_essfold
+	ESSS512_MASKED(0, Z0, K1)
+	ESSS512_MASKED(64, Z1, K2)
+	ESSS512_MASKED(128, Z2, K3)
+	ESSS512_MASKED(192, Z3, K4)
+
+osm_essfold:
+	FOLD512
+	VMOVSS X0, (R12)
+	LEAQ   (DI)(R9*4), DI
+	ADDQ   $4, R10
+	ADDQ   $4, R11
+	ADDQ   $4, R12
+	DECQ   R8
+	JMP    osm_row
+
+osm_done:
+	VZEROUPPER
+	RET

@@ -209,6 +209,23 @@ func transposeGo(dst []float32, ldd int, src []float32, lds int, rows, cols int)
 	}
 }
 
+// onlineSoftmaxGo: per row, m = max(mprev[r], maxGo(row)·scale) (scale > 0,
+// so this is the largest scaled value), row[i] = exp32(row[i]·scale − m),
+// mnew[r] = m and sum[r] the canonical sum of the new row.
+func onlineSoftmaxGo(x []float32, rows, n int, scale float32, mprev, mnew, sum []float32) {
+	for r := 0; r < rows; r++ {
+		row := x[r*n : (r+1)*n]
+		m := max(mprev[r], float32(maxGo(row)*scale))
+		var acc [lanes]float32
+		for i, v := range row {
+			e := exp32(float32(v*scale) - m)
+			row[i] = e
+			acc[i%lanes] += e
+		}
+		mnew[r], sum[r] = m, fold64(&acc)
+	}
+}
+
 // vecGo is the pure-Go implementation of the vector kernels.
 var vecGo = &vecKernel{
 	name:      "go",
@@ -220,4 +237,6 @@ var vecGo = &vecKernel{
 	rmsNorm:   rmsNormGo,
 	softmax:   softmaxGo,
 	transpose: transposeGo,
+
+	onlineSoftmax: onlineSoftmaxGo,
 }

@@ -1,0 +1,76 @@
+//go:build amd64 && !purego
+
+package nn
+
+import "golang.org/x/sys/cpu"
+
+// bf16GemmAVX512 computes a 12×32 tile of the bf16 GEMM (gemm_bf16_amd64.s):
+// np pairs, A rows at a (stride lda bf16 values), the panel at b (128 bytes a
+// pair), C at c (stride ldc floats).
+//
+//go:noescape
+func bf16GemmAVX512(np int, a *uint16, lda int, b *uint16, c *float32, ldc int, load bool)
+
+// bf16GemmAVX512x16 computes a 12×16 tile (a narrow last panel, 64 bytes a
+// pair).
+//
+//go:noescape
+func bf16GemmAVX512x16(np int, a *uint16, lda int, b *uint16, c *float32, ldc int, load bool)
+
+// toBF16AVX512 rounds n floats (a multiple of 16) to bf16 as ToBF16.
+//
+//go:noescape
+func toBF16AVX512(dst *uint16, src *float32, n int)
+
+// dpbf16PeakZMM runs n iterations of 16 independent VDPBF16PS.
+//
+//go:noescape
+func dpbf16PeakZMM(n int)
+
+// toBF16Asm rounds the multiple-of-16 part in assembly, the rest in Go.
+func toBF16Asm(dst []uint16, src []float32) {
+	n := len(dst)
+	src = src[:n]
+	if n16 := n &^ 15; n16 > 0 {
+		toBF16AVX512(&dst[0], &src[0], n16)
+		dst, src = dst[n16:], src[n16:]
+	}
+	toBF16Go(dst, src)
+}
+
+var bf16KernelAVX512 = &bf16Kernel{
+	name: "avx512bf16", mr: 12, nr: 32, kc: 256, mc: 96, nc: 256,
+	micro: func(np int, a []uint16, lda int, b []uint16, c []float32, ldc int, load bool) {
+		// Bounds: the last A, B and C values the kernel touches.
+		_ = a[11*lda+2*np-1]
+		_ = b[np*64-1]
+		_ = c[11*ldc+31]
+		bf16GemmAVX512(np, &a[0], lda, &b[0], &c[0], ldc, load)
+	},
+	nrTail: 16,
+	microTail: func(np int, a []uint16, lda int, b []uint16, c []float32, ldc int, load bool) {
+		_ = a[11*lda+2*np-1]
+		_ = b[np*32-1]
+		_ = c[11*ldc+15]
+		bf16GemmAVX512x16(np, &a[0], lda, &b[0], &c[0], ldc, load)
+	},
+	toBF16:    toBF16Asm,
+	peak:      dpbf16PeakZMM,
+	peakFlops: 16 * 16 * 2 * 2,
+}
+
+// asmBF16Kernels lists the assembly bf16 kernels this CPU can run.
+func asmBF16Kernels() []*bf16Kernel {
+	if cpu.X86.HasAVX512F && cpu.X86.HasAVX512BF16 {
+		return []*bf16Kernel{bf16KernelAVX512}
+	}
+	return nil
+}
+
+// bf16Why says why there is no assembly bf16 kernel.
+func bf16Why() string {
+	if !cpu.X86.HasAVX512F {
+		return "the CPU lacks AVX-512F"
+	}
+	return "the CPU lacks AVX512-BF16 (VDPBF16PS)"
+}

@@ -1,0 +1,184 @@
+package nn
+
+import (
+	"fmt"
+	"sync"
+	"sync/atomic"
+)
+
+// The SwiGLU gate fused into the gate_up GEMM: h = silu(x·W_gᵀ)·(x·W_uᵀ)
+// without writing the gate_up output [g | u] (rows, 2·inter) to memory. The
+// weight's columns are regrouped so that gate columns [c, c+swigluGroup) and
+// the up columns with the same indices are adjacent panels; a task computes
+// a rows × (2·swigluGroup) block of [g | u] into its goroutine's scratch (it
+// stays in L1/L2) and writes the gated swigluGroup columns of h. Every g and
+// u element is the chain MatMulPacked computes with the same kernel, and the
+// gate is SiLUMul, so h has the bits of
+//
+//	MatMulPacked(gu, x, rows, PackT(gateUp, 2·inter, hidden), false)
+//	SwiGLUGate(h, gu, rows, inter)
+//
+// (TestMatMulSwiGLU), for any threads or batch size.
+//
+// Shapes: Sudoku x (8·97, 512) → h (8·97, 1536); mlp_t x (8·512, 97) →
+// h (8·512, 512); Maze/ARC x (B·916, 512) → h (B·916, 1536).
+
+// swigluGroup is the number of gate (and up) columns a task gates together:
+// a multiple of every kernel's nr, half of a task's nc.
+const swigluGroup = 128
+
+// PackedSwiGLU is a gate_up weight packed for MatMulSwiGLU.
+type PackedSwiGLU struct {
+	Hidden, Inter int
+	groups        int     // ⌈inter/swigluGroup⌉
+	w             *Packed // (hidden, 2·groups·swigluGroup): per group, its gate then its up columns, zero padded
+}
+
+// PackSwiGLU packs the official gate_up_proj weight (2·inter, hidden) —
+// rows [0, inter) the gate, [inter, 2·inter) the up projection — for the
+// active GEMM kernel.
+func PackSwiGLU(gateUp []float32, inter, hidden int) *PackedSwiGLU {
+	if len(gateUp) != 2*inter*hidden {
+		panic(fmt.Sprintf("nn.PackSwiGLU: len(gateUp) = %d, want 2×%d×%d", len(gateUp), inter, hidden))
+	}
+	groups := (inter + swigluGroup - 1) / swigluGroup
+	p := &PackedSwiGLU{Hidden: hidden, Inter: inter, groups: groups}
+	p.w = PackT(p.regroup(gateUp), 2*groups*swigluGroup, hidden)
+	return p
+}
+
+// Repack refreshes p from gateUp (2·inter, hidden), the layout PackSwiGLU
+// took, keeping its kernel.
+func (p *PackedSwiGLU) Repack(gateUp []float32) {
+	if len(gateUp) != 2*p.Inter*p.Hidden {
+		panic(fmt.Sprintf("nn.PackedSwiGLU.Repack: len(gateUp) = %d, want 2×%d×%d", len(gateUp), p.Inter, p.Hidden))
+	}
+	p.w.Repack(p.regroup(gateUp))
+}
+
+// regroup returns W' (2·groups·swigluGroup, hidden): for group g, the gate
+// rows g·G… then the up rows g·G…, zero rows past inter.
+func (p *PackedSwiGLU) regroup(gateUp []float32) []float32 {
+	const G = swigluGroup
+	D, I := p.Hidden, p.Inter
+	w := make([]float32, 2*p.groups*G*D)
+	for g := 0; g < p.groups; g++ {
+		rows := min(G, I-g*G)
+		copy(w[2*g*G*D:(2*g*G+rows)*D], gateUp[g*G*D:(g*G+rows)*D])
+		copy(w[(2*g+1)*G*D:((2*g+1)*G+rows)*D], gateUp[(I+g*G)*D:(I+g*G+rows)*D])
+	}
+	return w
+}
+
+// MatMulSwiGLU computes h (rows, inter) = silu(g)·u for [g | u] = x·W_gate_upᵀ,
+// x (rows, hidden), without materialising [g | u].
+func MatMulSwiGLU(h, x []float32, rows int, p *PackedSwiGLU) {
+	if len(x) < rows*p.Hidden || len(h) < rows*p.Inter {
+		panic(fmt.Sprintf("nn.MatMulSwiGLU: x %d / h %d values for rows=%d, hidden=%d, inter=%d", len(x), len(h), rows, p.Hidden, p.Inter))
+	}
+	if rows == 0 || p.Inter == 0 {
+		return
+	}
+	kn := p.w.kern
+	j := swigluJobs.Get().(*swigluJob)
+	j.p, j.h, j.x, j.rows = p, h, x, rows
+	threads := 1
+	if 4*float64(rows)*float64(p.Inter)*float64(p.Hidden) >= minParallelFlops {
+		threads = Threads()
+	}
+	// Row blocks of mc, halved while there are fewer than 4 tasks a thread.
+	j.mc = kn.mc
+	for threads > 1 && (rows+j.mc-1)/j.mc*p.groups < 4*threads && j.mc >= 4*kn.mr && rows > j.mc/2 {
+		j.mc = (j.mc/2 + kn.mr - 1) / kn.mr * kn.mr
+	}
+	j.tm = (rows + j.mc - 1) / j.mc
+	j.next.Store(0)
+	if helpers := min(threads, j.tm*p.groups) - 1; helpers > 0 {
+		shareJob(j, helpers)
+	} else {
+		j.run()
+	}
+	j.p, j.h, j.x = nil, nil, nil
+	swigluJobs.Put(j)
+}
+
+// swigluJob is one MatMulSwiGLU split into tasks of mc rows × one group.
+type swigluJob struct {
+	p      *PackedSwiGLU
+	h, x   []float32
+	rows   int
+	mc, tm int
+	next   atomic.Int64
+	joiner
+}
+
+var swigluJobs = sync.Pool{New: func() any { return &swigluJob{joiner: newJoiner()} }}
+
+// swigluScratch is one goroutine's [g | u] block (mc × 2·swigluGroup) and
+// zero-padded copy of A's last rows.
+type swigluScratch struct{ c, a []float32 }
+
+var swigluScratchPool = sync.Pool{New: func() any { return new(swigluScratch) }}
+
+func (j *swigluJob) run() {
+	kn := j.p.w.kern
+	s := swigluScratchPool.Get().(*swigluScratch)
+	if len(s.c) < j.mc*2*swigluGroup {
+		s.c = alignedFloats(kn.mc * 2 * swigluGroup)
+	}
+	if len(s.a) < kn.mr*kn.kc {
+		s.a = alignedFloats(kn.mr * kn.kc)
+	}
+	total := int64(j.tm * j.p.groups)
+	for {
+		t := j.next.Add(1) - 1
+		if t >= total {
+			break
+		}
+		j.task(int(t), s)
+	}
+	swigluScratchPool.Put(s)
+}
+
+// task computes rows [i0, i1) of group g: [g | u] into s.c (row stride
+// 2·swigluGroup), then the gated columns of h.
+func (j *swigluJob) task(t int, s *swigluScratch) {
+	const G = swigluGroup
+	p := j.p
+	kn, w := p.w.kern, p.w
+	mr, nr := kn.mr, kn.nr
+	g := t % p.groups
+	i0 := t / p.groups * j.mc
+	i1 := min(j.rows, i0+j.mc)
+	iFull := i0 + (i1-i0)/mr*mr
+	D := p.Hidden
+	const ldc = 2 * G
+	q0 := 2 * g * G / nr // first panel of the group: its gate, then its up columns
+	for pc := 0; pc < D; pc += kn.kc {
+		kc := min(kn.kc, D-pc)
+		load := pc > 0
+		var at []float32 // the last i1-iFull rows of x, zero padded to mr
+		if iFull < i1 {
+			at = s.a[:mr*kc]
+			for r := 0; r < i1-iFull; r++ {
+				copy(at[r*kc:(r+1)*kc], j.x[(iFull+r)*D+pc:(iFull+r)*D+pc+kc])
+			}
+			clear(at[(i1-iFull)*kc:])
+		}
+		for q := 0; q < 2*G/nr; q++ {
+			bp := w.data[(q0+q)*nr*D+pc*nr:]
+			for i := i0; i < iFull; i += mr {
+				kn.micro(kc, j.x[i*D+pc:], D, bp, nr, s.c[(i-i0)*ldc+q*nr:], ldc, load)
+			}
+			if iFull < i1 {
+				kn.micro(kc, at, kc, bp, nr, s.c[(iFull-i0)*ldc+q*nr:], ldc, load)
+			}
+		}
+	}
+	I := p.Inter
+	cols := min(G, I-g*G)
+	for r := i0; r < i1; r++ {
+		blk := s.c[(r-i0)*ldc : (r-i0+1)*ldc]
+		vecImpl.siluMul(j.h[r*I+g*G:r*I+g*G+cols], blk[:cols], blk[G:G+cols])
+	}
+}

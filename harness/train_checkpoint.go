@@ -74,9 +74,13 @@ func (t *Trainer) Save(path, data string) error {
 	}
 	for k, c := range t.carries {
 		p := fmt.Sprintf("%s%d/", prefixCarry, k)
-		for name, z := range map[string][]float32{"z_H": c.ZH, "z_L": c.ZL} {
-			if len(z) > 0 { // a model without a second state (the direct baseline) has none
-				list = append(list, checkpoint.Float32Tensor(p+name, []int{len(z)}, z))
+		// In a fixed order, so that the same state writes the same bytes.
+		for _, st := range []struct {
+			name string
+			z    []float32
+		}{{"z_H", c.ZH}, {"z_L", c.ZL}} {
+			if len(st.z) > 0 { // a model without a second state (the direct baseline) has none
+				list = append(list, checkpoint.Float32Tensor(p+st.name, []int{len(st.z)}, st.z))
 			}
 		}
 		list = append(list,

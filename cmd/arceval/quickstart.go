@@ -1,12 +1,19 @@
 package main
 
 import (
+	"arceval/harness"
+	"arceval/models/nn"
+	"arceval/tasks"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -201,7 +208,7 @@ are still compared at equal training; the header says so. --budget 0: no cap.`)
 		fmt.Fprintf(c.stderr, " %v%s\n", time.Since(t0).Round(time.Second), note)
 		runPath := filepath.Join(runDir, strings.ToLower(m.name)+".jsonl")
 		os.Remove(runPath)
-		if err := quiet("eval", "--model", filepath.Join(dir, "model.safetensors"), "--set", q.testCSV, "--batch", "64", "--out", runPath); err != nil {
+		if err := quickEval(filepath.Join(dir, "model.safetensors"), q.testCSV, 0, runPath); err != nil {
 			return err
 		}
 		runs = append(runs, runPath)
@@ -236,6 +243,29 @@ func quiet(args ...string) error {
 	err := run(args, io.Discard, &errOut)
 	if err != nil {
 		return fmt.Errorf("%s: %w\n%s", strings.Join(args[:2], " "), err, errOut.String())
+	}
+	return nil
+}
+
+// quickEval evaluates a trained model file on a set (its first limit
+// tasks; 0: all) in batches of 64, into the run file out ("" none), as
+// eval does with those flags; its notes are returned in the error, as
+// quiet returns a subcommand's.
+func quickEval(model, set string, limit int, out string) error {
+	var errOut strings.Builder
+	c := &cli{stdout: io.Discard, stderr: &errOut}
+	kind, preset, config, fetch := "", "", "", false
+	mf := modelFlags{model: &model, kind: &kind, preset: &preset, config: &config, fetch: &fetch}
+	spec := harness.EvalSpec{
+		ModelPath: model, DataRoot: tasks.DataRoot(""), Set: set, Limit: limit, Views: 1,
+		PuzzleIDs: harness.IDsAuto, PuzzleIDArg: "auto", Batch: 64, Out: out,
+		Provenance: provenance(), Log: c.stderr, Open: openModel(c, mf, nil),
+	}
+	nn.SetThreads(runtime.GOMAXPROCS(0))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if _, err := harness.EvaluateRun(ctx, spec); err != nil {
+		return fmt.Errorf("eval --model: %w\n%s", cliError(err), errOut.String())
 	}
 	return nil
 }
@@ -296,7 +326,7 @@ func measureSpeed(q quickRun, m quickModel) (quickSpeed, error) {
 	}
 	n := min(q.setting.nTest, quickProbeEval)
 	t1 := time.Now()
-	if err := quiet("eval", "--model", filepath.Join(dir, "model.safetensors"), "--set", q.testCSV, "--batch", "64", "--limit", fmt.Sprint(n)); err != nil {
+	if err := quickEval(filepath.Join(dir, "model.safetensors"), q.testCSV, n, ""); err != nil {
 		return quickSpeed{}, err
 	}
 	evalTime := time.Since(t1) * time.Duration(q.setting.nTest) / time.Duration(n)

@@ -12,6 +12,7 @@ import (
 
 	"arceval/harness"
 	"arceval/models/nn"
+	"arceval/reports"
 	"arceval/tasks"
 )
 
@@ -144,7 +145,7 @@ table.`)
 		return nil
 	}
 	fmt.Fprintln(c.stdout)
-	return run([]string{"report", "--paper", *out}, c.stdout, c.stderr)
+	return writeReport(c, []string{*out}, reportSpec{Format: reports.Text, Options: defaultStats, Paper: true, Gallery: defaultGallery, TaskViews: true})
 }
 
 func firstNonEmpty(a, b string) string {

@@ -20,7 +20,7 @@ comma-separated list of runs of one configuration with different seeds
 runs, apart from the sampling interval of the difference. --flips lists the
 test inputs whose outcome changed (with --format csv, only the flips).`)
 	format := fs.String("format", "text", "text, markdown, csv or json")
-	alpha := fs.Float64("alpha", 0.05, "significance level of the tests")
+	alpha := fs.Float64("alpha", defaultAlpha, "significance level of the tests")
 	flips := fs.Bool("flips", false, "list the test inputs that flipped between A and B")
 	sf := addStatFlags(fs)
 	if err := parse(fs, args); err != nil {
@@ -41,9 +41,16 @@ test inputs whose outcome changed (with --format csv, only the flips).`)
 	if fs.NArg() != 2 {
 		return usageError{"compare: want two runs, A and B (each a run file or a comma-separated list of seed runs)"}
 	}
+	return compareRuns(c, fs.Args(), o, f, *flips)
+}
+
+// compareRuns compares run B with run A (args: A and B, each a run file or
+// a comma-separated list of seed runs) and prints the comparison in format
+// f, with the flipped test inputs when flips.
+func compareRuns(c *cli, args []string, o reports.Options, f reports.Format, flips bool) error {
 	var sides [2][]*reports.Run
 	var paths []string
-	for i, arg := range fs.Args() {
+	for i, arg := range args {
 		list := strings.Split(arg, ",")
 		paths = append(paths, list...)
 		for _, p := range list {
@@ -66,5 +73,5 @@ test inputs whose outcome changed (with --format csv, only the flips).`)
 	for _, w := range cmp.Warnings {
 		fmt.Fprintln(c.stderr, "warning:", w)
 	}
-	return cmp.Write(c.stdout, f, *flips)
+	return cmp.Write(c.stdout, f, flips)
 }

@@ -47,44 +47,64 @@ on --threads.
 	if *n < 1 || *threads < 1 {
 		return usageError{"data gen: --n and --threads must be ≥ 1"}
 	}
+	return genPuzzles(c, fs.Arg(0), genSpec{N: *n, Seed: *seed, Out: *out, Threads: *threads,
+		Sudoku: gen.SudokuOptions{Clues: *clues, MinRating: *minRating, MaxRating: *maxRating},
+		Maze:   gen.MazeOptions{N: *side, MinPathLen: *minPath, WallDensity: *walls}})
+}
+
+// genSpec is what data gen generates: n puzzles from the root seed, on
+// Threads workers, into the CSV Out ("-": stdout), with the options of the
+// kind generated.
+type genSpec struct {
+	N       int
+	Seed    uint64
+	Out     string
+	Threads int
+	Sudoku  gen.SudokuOptions
+	Maze    gen.MazeOptions
+}
+
+// genPuzzles generates g's puzzles of kindName (sudoku or maze), writes
+// them validated and prints their statistics.
+func genPuzzles(c *cli, kindName string, g genSpec) error {
 	var one func(rng *rand.Rand, i int) ([]string, error)
 	var kind tasks.Kind
-	switch fs.Arg(0) {
+	switch kindName {
 	case "sudoku":
 		kind = tasks.Sudoku
-		opt := gen.SudokuOptions{Clues: *clues, MinRating: *minRating, MaxRating: *maxRating}
+		opt := g.Sudoku
 		one = func(rng *rand.Rand, i int) ([]string, error) {
 			p, s, r, err := gen.GenerateSudoku(rng, opt)
 			if err != nil {
 				return nil, err
 			}
-			return []string{fmt.Sprintf("arceval-gen-sudoku-seed%d-%d", *seed, i), gen.FormatSudoku(p), gen.FormatSudoku(s), strconv.Itoa(r)}, nil
+			return []string{fmt.Sprintf("arceval-gen-sudoku-seed%d-%d", g.Seed, i), gen.FormatSudoku(p), gen.FormatSudoku(s), strconv.Itoa(r)}, nil
 		}
 	case "maze":
 		kind = tasks.Maze
-		opt := gen.MazeOptions{N: *side, MinPathLen: *minPath, WallDensity: *walls}
+		opt := g.Maze
 		one = func(rng *rand.Rand, i int) ([]string, error) {
 			q, a, l, err := gen.GenerateMaze(rng, opt)
 			if err != nil {
 				return nil, err
 			}
-			return []string{fmt.Sprintf("arceval-gen-maze-seed%d-%d", *seed, i), string(q), string(a), strconv.Itoa(l)}, nil
+			return []string{fmt.Sprintf("arceval-gen-maze-seed%d-%d", g.Seed, i), string(q), string(a), strconv.Itoa(l)}, nil
 		}
 	default:
-		return usageError{fmt.Sprintf("data gen: unknown kind %q (want sudoku or maze)", fs.Arg(0))}
+		return usageError{fmt.Sprintf("data gen: unknown kind %q (want sudoku or maze)", kindName)}
 	}
-	rows, err := generateRows(*n, *seed, *threads, one, newProgress(c.stderr))
+	rows, err := generateRows(g.N, g.Seed, g.Threads, one, newProgress(c.stderr))
 	if err != nil {
 		return err
 	}
-	if *out == "-" {
+	if g.Out == "-" {
 		return writeCSV(c.stdout, rows)
 	}
-	set, err := writeValidated(*out, kind, rows)
+	set, err := writeValidated(g.Out, kind, rows)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(c.stdout, "wrote %d puzzles to %s (validated)\n\n", len(rows), *out)
+	fmt.Fprintf(c.stdout, "wrote %d puzzles to %s (validated)\n\n", len(rows), g.Out)
 	printStats(c.stdout, tasks.Stats(set))
 	return nil
 }

@@ -5,20 +5,18 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
 	"runtime"
-	"strings"
-	"sync/atomic"
 	"syscall"
 
 	"arceval/harness"
-	"arceval/internal/atomicfile"
-	"arceval/internal/runlock"
 	"arceval/internal/userfile"
 	"arceval/models"
+	"arceval/models/catalog"
 	"arceval/models/nn"
 	"arceval/results"
 	"arceval/tasks"
@@ -103,170 +101,80 @@ build's test split, whose puzzle identifiers are checked against it).
 			return err
 		}
 	}
-	shardK, shardN := 0, 0
-	if *shard != "" {
-		if shardK, shardN, err = results.ParseShard(*shard); err != nil {
-			return usageError{err.Error()}
-		}
-		if *out == "" {
-			return usageError{"eval: --shard needs --out (shards are merged from their run files)"}
-		}
+	spec := harness.EvalSpec{
+		ModelPath: *mf.model, DataRoot: tasks.DataRoot(*data), Set: *set, Limit: *limit, IDs: *ids, Shard: *shard,
+		Views: *views, Seed: *seed, PuzzleIDs: idMode, PuzzleIDArg: *puzzleIDs, Identifiers: *identifiers,
+		Steps: *steps, Halt: *halt, Batch: *batch, Out: *out, Resume: *resume, Submission: *submission,
+		Provenance: provenance(), Log: c.stderr,
 	}
-	if *resume && *out == "" {
-		return usageError{"eval: --resume needs --out"}
-	}
-	if *out != "" {
-		// One writer per run file: a second eval on it (--resume or not)
-		// is refused, naming the process that writes it.
-		lock, err := runlock.Acquire(runlock.ForFile(*out), *out)
-		if err != nil {
-			return err
-		}
-		defer lock.Release()
-	}
-	nn.SetThreads(*threads)
-
-	m, err := mf.loadAny()
-	if err != nil {
-		return err
-	}
-	defer m.Close()
-	info := m.Info()
-	modelSum, err := fileSHA256(*mf.model)
-	if err != nil {
-		return err
-	}
-	if err := checkModelSum(c, entry, *mf.model, modelSum); err != nil {
-		return err
-	}
-	var unknownIDs atomic.Int64
-	vo := harness.ViewOptions{Views: *views, Seed: *seed, IDs: idMode, NumIDs: info.PuzzleIDs, Unknown: &unknownIDs}
-	if *identifiers != "" {
-		if info.PuzzleIDs == 0 {
-			return usageError{fmt.Sprintf("eval: --identifiers: %s has no puzzle-embedding table", *mf.model)}
-		}
-		if vo.Identifiers, err = harness.ReadIdentifiers(*identifiers, info.PuzzleIDs); err != nil {
-			return err
-		}
-	}
-	es, err := harness.LoadEvalSet(tasks.DataRoot(*data), *set, vo)
-	if err != nil {
-		return err
-	}
-	kind := es.Kind
-	if es.Identity.NoAnswers && *submission == "" && *out == "" {
-		return usageError{fmt.Sprintf("eval: %s has no answers (a challenges file without solutions): nothing can be scored; pass --submission FILE (and/or --out) to keep the predictions", es.Name)}
-	}
-	if info.PuzzleIDs > 1 && idMode == harness.IDsAuto && *identifiers == "" && !es.Built {
-		fmt.Fprintf(c.stderr, "warning: the model has a %d-row puzzle-embedding table but no identifiers were given; every view runs with the blank id 0 (pass --identifiers, a built split, or --puzzle-id blank to silence this)\n", info.PuzzleIDs)
-	}
-	items, subset, err := harness.Select(es.Items, *limit, *ids)
-	if err != nil {
-		return usageError{err.Error()}
-	}
-	selection := items // the whole selection, before sharding: the header's denominators
-	tests := map[string]int{}
-	for _, it := range items {
-		tests[it.TaskID] = it.Tests
-	}
-	if shardN > 0 {
-		items = harness.ShardOf(items, shardK, shardN)
-	}
-	// The protocol depends on the whole set only (never on the shard), so
-	// that every shard of a run has the same header.
-	proto := es.Protocol(info, harness.ProtocolOptions{Views: *views, IDs: idMode, Identifiers: *identifiers != "", Steps: *steps, Halt: *halt})
-	h := newHeader(info, m.Config, es, selection, subset, *seed, proto)
-	h.ModelSHA256, h.Shard = modelSum, *shard
-	h.Flags = map[string]any{"halt": *halt, "puzzle_id": *puzzleIDs, "identifiers": *identifiers, "limit": *limit, "ids": strings.Join(*ids, ",")}
 	if entry != nil {
-		h.Flags["model_name"] = entry.Name // the catalog checkpoint evaluated
+		spec.Flags = map[string]any{"model_name": entry.Name} // the catalog checkpoint evaluated
 	}
-	setName, effSteps := es.Name, proto.Steps
-	if *dryRun {
-		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-		defer stop()
-		return runPreflight(ctx, c, m, items, preflightRun{Header: h, Info: info, Batch: max(*batch, 1), Halt: *halt}, effSteps, *shards, *format)
+	spec.Open = openModel(c, mf, entry)
+	nn.SetThreads(*threads)
+	r, err := harness.OpenEval(spec)
+	if err != nil {
+		return cliError(err)
 	}
-
-	var w *results.Writer
-	done := map[string]bool{}
-	var prior []results.Item
-	if *out != "" {
-		if _, statErr := os.Stat(*out); statErr == nil {
-			if !*resume {
-				return fmt.Errorf("%s exists: pass --resume to continue it, or choose another --out", *out)
-			}
-			if w, prior, err = results.Append(*out, h); err != nil {
-				return err
-			}
-			for _, it := range prior {
-				done[it.Key()] = true
-			}
-			fmt.Fprintf(c.stderr, "resuming %s: %d of %d test inputs already done\n", *out, len(prior), len(items))
-		} else if w, err = results.Create(*out, h); err != nil {
-			return err
-		}
-		defer w.Close()
-	}
-	var todo []*harness.Item
-	for _, it := range items {
-		if !done[it.Key()] {
-			todo = append(todo, it)
-		}
-	}
-	if subset != "" {
-		fmt.Fprintf(c.stderr, "subset: %s\n", subset)
-	}
+	defer r.Close()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if *dryRun {
+		return runPreflight(ctx, c, r.Model.Model, r.Items, preflightRun{Header: r.Header, Info: r.Info, Batch: max(*batch, 1), Halt: *halt}, r.Steps, *shards, *format)
+	}
+	return evaluate(ctx, c, r, *format, *price)
+}
+
+// openModel opens the model named by mf (entry: its catalog checkpoint, or
+// nil) for an evaluation: loaded, its file hashed and a catalog
+// checkpoint's hash checked.
+func openModel(c *cli, mf modelFlags, entry *catalog.Entry) func() (harness.OpenedModel, error) {
+	return func() (harness.OpenedModel, error) {
+		m, err := mf.loadAny()
+		if err != nil {
+			return harness.OpenedModel{}, err
+		}
+		sum, err := fileSHA256(*mf.model)
+		if err == nil {
+			err = checkModelSum(c, entry, *mf.model, sum)
+		}
+		if err != nil {
+			m.Close()
+			return harness.OpenedModel{}, err
+		}
+		return harness.OpenedModel{Model: m.Model, Config: m.Config, SHA256: sum, Close: m.Close}, nil
+	}
+}
+
+// evaluate runs an opened evaluation with progress on stderr and prints
+// its scores (a shard: where its records went).
+func evaluate(ctx context.Context, c *cli, r *harness.EvalRun, format string, price float64) error {
 	p := newProgress(c.stderr)
-	all := prior
-	var timing harness.Timing
-	err = harness.Evaluate(ctx, m, todo, harness.Options{Batch: *batch, Steps: effSteps, Halt: *halt, Timing: &timing,
-		Progress: func(d, total int) { p.update("evaluating "+setName, d, total) }}, func(it results.Item) error {
-		all = append(all, it)
-		if w != nil {
-			return w.Add(it)
-		}
-		return nil
-	})
-	p.done()
+	r.Spec.Progress, r.Spec.Done = p.update, p.done
+	res, err := r.Evaluate(ctx)
 	if err != nil {
-		if ctx.Err() != nil && *out != "" {
-			return fmt.Errorf("interrupted after %d of %d test inputs; continue with the same flags and --resume", len(all), len(items))
-		}
-		return err
+		return cliError(err)
 	}
-	if w != nil {
-		if err := w.Close(); err != nil {
-			return err
-		}
-	}
-	if n := unknownIDs.Load(); n > 0 {
-		fmt.Fprintf(c.stderr, "warning: %d views have no puzzle identifier in %s and ran with the blank id 0 (their augmentations are not the training build's; evaluate the build's test split to use its exact views)\n", n, *identifiers)
-	}
-	if len(todo) > 0 {
-		fmt.Fprintf(c.stderr, "evaluated %d test inputs in %.1f s: model %.1f s, harness overhead %.1f%%\n",
-			len(todo), timing.Total.Seconds(), timing.Model.Seconds(), 100*timing.Overhead())
-	}
-	if *submission != "" {
-		if kind != tasks.ARC {
-			return usageError{"eval: --submission is for ARC sets"}
-		}
-		sub := harness.NewSubmission(all, tests)
-		if err := atomicfile.Write(*submission, sub.Write); err != nil {
-			return err
-		}
-	}
-	if shardN > 0 {
-		fmt.Fprintf(c.stdout, "shard %s: %d test inputs written to %s; merge all shards with `arceval merge`\n", *shard, len(all), *out)
+	if res.Summary == nil {
+		fmt.Fprintf(c.stdout, "shard %s: %d test inputs written to %s; merge all shards with `arceval merge`\n", r.Spec.Shard, len(res.Items), r.Spec.Out)
 		return nil
 	}
-	s, err := results.Score(h, all)
-	if err != nil {
-		return err
+	return printSummary(c.stdout, res.Header, *res.Summary, format, price)
+}
+
+// cliError reports a harness.OptionError as bad usage (exit code 2).
+func cliError(err error) error {
+	var oe harness.OptionError
+	if errors.As(err, &oe) {
+		return usageError{oe.Msg}
 	}
-	return printSummary(c.stdout, h, s, *format, *price)
+	return err
+}
+
+// provenance is this build's version, revision and Go version.
+func provenance() harness.Provenance {
+	bi := readBuildInfo()
+	return harness.Provenance{Version: bi.Version, Revision: bi.Revision, GoVersion: bi.GoVersion}
 }
 
 // newHeader starts a run header: provenance (build, kernel, machine), the
@@ -274,14 +182,7 @@ build's test split, whose puzzle identifiers are checked against it).
 // test-input counts are the scores' denominators) and the protocol (its
 // views and steps are also the header's).
 func newHeader(info models.Info, cfg json.RawMessage, es *harness.EvalSet, selection []*harness.Item, subset string, seed uint64, p results.Protocol) results.Header {
-	bi := readBuildInfo()
-	nTasks, nInputs := harness.Counts(selection)
-	return results.Header{
-		Version: bi.Version, Revision: bi.Revision, GoVersion: bi.GoVersion, Kernel: nn.Kernel(), Machine: machine(),
-		ModelKind: info.Kind, ModelConfig: cfg, Set: es.Name, Fingerprint: es.Fingerprint, Seed: seed,
-		TaskKind: es.Kind.String(), Tasks: nTasks, TestInputs: nInputs, Subset: subset, Views: p.Views, Steps: p.Steps,
-		Protocol: &p, NoAnswers: es.Identity.NoAnswers,
-	}
+	return harness.NewHeader(provenance(), info, cfg, es, selection, subset, seed, p)
 }
 
 // isBuilt reports whether path is an official built split folder.
@@ -301,18 +202,4 @@ func fileSHA256(path string) (string, error) {
 		return "", fmt.Errorf("%s: %w", path, err)
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
-}
-
-// machine describes where a run ran: OS/arch, CPU model and core count.
-func machine() string {
-	cpu := ""
-	if data, err := os.ReadFile("/proc/cpuinfo"); err == nil {
-		for _, line := range strings.Split(string(data), "\n") {
-			if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
-				cpu = strings.TrimSpace(v)
-				break
-			}
-		}
-	}
-	return strings.TrimSpace(fmt.Sprintf("%s/%s %d cores %s", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), cpu))
 }

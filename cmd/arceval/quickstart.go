@@ -1,13 +1,23 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"syscall"
 	"time"
+
+	"arceval/harness"
+	"arceval/models/nn"
+	"arceval/reports"
+	"arceval/tasks"
+	"arceval/tasks/gen"
 )
 
 // quickModel is one contestant of the quickstart.
@@ -22,8 +32,8 @@ type quickModel struct {
 // equal epochs, and no model gains or loses from its family's official
 // recipe (HRM's has no EMA).
 type quickSetting struct {
-	task          string   // data gen kind
-	gen           []string // data gen flags besides --n, --seed, --out
+	task          string          // data gen kind
+	maze          gen.MazeOptions // the generated mazes
 	nTrain, nTest int
 	steps, batch  int
 	lr            string
@@ -39,7 +49,7 @@ const quickRecipe = "trm-maze"
 
 var quickSettings = map[string]quickSetting{
 	"maze": {
-		task: "maze", gen: []string{"--size", "6", "--min-path", "4"}, nTrain: 1000, nTest: 500, steps: 1200, batch: 64, lr: "1e-3",
+		task: "maze", maze: gen.MazeOptions{N: 6, MinPathLen: 4}, nTrain: 1000, nTest: 500, steps: 1200, batch: 64, lr: "1e-3",
 		models: []quickModel{
 			// TRM-MLP first: the MLP baseline is its network without the
 			// recursion, so that pair isolates what recursion buys.
@@ -51,7 +61,7 @@ var quickSettings = map[string]quickSetting{
 		},
 	},
 	"ci": {
-		task: "maze", gen: []string{"--size", "6", "--min-path", "4"}, nTrain: 1000, nTest: 300, steps: 1000, batch: 64, lr: "1.5e-3",
+		task: "maze", maze: gen.MazeOptions{N: 6, MinPathLen: 4}, nTrain: 1000, nTest: 300, steps: 1000, batch: 64, lr: "1.5e-3",
 		models: []quickModel{
 			{"TRM", "trm", "sudoku-mlp", `{"hidden_size":48,"H_cycles":2,"L_cycles":2,"L_layers":2,"halt_max_steps":6,"puzzle_emb_ndim":0}`},
 		},
@@ -111,9 +121,6 @@ are still compared at equal training; the header says so. --budget 0: no cap.`)
 		st.models = keep
 	}
 	start := quickNow()
-	sub := func(args ...string) error { // a subcommand, its tables to stdout
-		return run(args, c.stdout, c.stderr)
-	}
 	dataDir, trainDir, runDir := filepath.Join(*out, "data"), filepath.Join(*out, "train"), filepath.Join(*out, "runs")
 	for _, d := range []string{dataDir, trainDir, runDir} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
@@ -128,9 +135,10 @@ are still compared at equal training; the header says so. --budget 0: no cap.`)
 		n    int
 		seed uint64
 	}{{q.trainCSV, st.nTrain, *seed}, {q.testCSV, st.nTest, *seed + 1000}} {
-		args := append([]string{"data", "gen", st.task, "--n", fmt.Sprint(f.n), "--seed", fmt.Sprint(f.seed), "--out", f.path}, st.gen...)
-		if err := quiet(args...); err != nil {
-			return err
+		var errOut strings.Builder
+		g := genSpec{N: f.n, Seed: f.seed, Out: f.path, Threads: runtime.GOMAXPROCS(0), Maze: st.maze}
+		if err := genPuzzles(&cli{stdout: io.Discard, stderr: &errOut}, st.task, g); err != nil {
+			return fmt.Errorf("data gen: %w\n%s", err, errOut.String())
 		}
 	}
 	// Every model trains the same number of steps. Under a budget the
@@ -201,7 +209,7 @@ are still compared at equal training; the header says so. --budget 0: no cap.`)
 		fmt.Fprintf(c.stderr, " %v%s\n", time.Since(t0).Round(time.Second), note)
 		runPath := filepath.Join(runDir, strings.ToLower(m.name)+".jsonl")
 		os.Remove(runPath)
-		if err := quiet("eval", "--model", filepath.Join(dir, "model.safetensors"), "--set", q.testCSV, "--batch", "64", "--out", runPath); err != nil {
+		if err := quickEval(filepath.Join(dir, "model.safetensors"), q.testCSV, 0, runPath); err != nil {
 			return err
 		}
 		runs = append(runs, runPath)
@@ -212,18 +220,22 @@ are still compared at equal training; the header says so. --budget 0: no cap.`)
 		fmt.Fprintf(c.stdout, "warning: %s: the models are not compared at equal training\n", cut)
 	}
 	fmt.Fprintln(c.stdout)
-	if err := sub(append([]string{"report"}, runs...)...); err != nil {
+	if err := writeReport(c, runs, reportSpec{Format: reports.Text, Options: defaultStats}); err != nil {
 		return err
 	}
 	for _, r := range runs[1:] {
 		fmt.Fprintf(c.stdout, "\n%s vs %s (A = TRM):\n", filepath.Base(r), filepath.Base(runs[0]))
-		if err := sub("compare", runs[0], r); err != nil {
+		o := defaultStats
+		o.Alpha = defaultAlpha
+		if err := compareRuns(c, []string{runs[0], r}, o, reports.Text, false); err != nil {
 			return err
 		}
 	}
 	html := filepath.Join(*out, "report.html")
-	if err := quiet(append([]string{"report", "--html", html, "--title", "arceval quickstart"}, runs...)...); err != nil {
-		return err
+	var errOut strings.Builder
+	rs := reportSpec{Format: reports.Text, Options: defaultStats, HTML: html, Title: "arceval quickstart", Gallery: defaultGallery, TaskViews: true}
+	if err := writeReport(&cli{stdout: io.Discard, stderr: &errOut}, runs, rs); err != nil {
+		return fmt.Errorf("report --html: %w\n%s", err, errOut.String())
 	}
 	fmt.Fprintf(c.stdout, "\nrun files in %s, report %s\n", runDir, html)
 	return nil
@@ -236,6 +248,29 @@ func quiet(args ...string) error {
 	err := run(args, io.Discard, &errOut)
 	if err != nil {
 		return fmt.Errorf("%s: %w\n%s", strings.Join(args[:2], " "), err, errOut.String())
+	}
+	return nil
+}
+
+// quickEval evaluates a trained model file on a set (its first limit
+// tasks; 0: all) in batches of 64, into the run file out ("" none), as
+// eval does with those flags; its notes are returned in the error, as
+// quiet returns a subcommand's.
+func quickEval(model, set string, limit int, out string) error {
+	var errOut strings.Builder
+	c := &cli{stdout: io.Discard, stderr: &errOut}
+	kind, preset, config, fetch := "", "", "", false
+	mf := modelFlags{model: &model, kind: &kind, preset: &preset, config: &config, fetch: &fetch}
+	spec := harness.EvalSpec{
+		ModelPath: model, DataRoot: tasks.DataRoot(""), Set: set, Limit: limit, Views: 1,
+		PuzzleIDs: harness.IDsAuto, PuzzleIDArg: "auto", Batch: 64, Out: out,
+		Provenance: provenance(), Log: c.stderr, Open: openModel(c, mf, nil),
+	}
+	nn.SetThreads(runtime.GOMAXPROCS(0))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if _, err := harness.EvaluateRun(ctx, spec); err != nil {
+		return fmt.Errorf("eval --model: %w\n%s", cliError(err), errOut.String())
 	}
 	return nil
 }
@@ -296,7 +331,7 @@ func measureSpeed(q quickRun, m quickModel) (quickSpeed, error) {
 	}
 	n := min(q.setting.nTest, quickProbeEval)
 	t1 := time.Now()
-	if err := quiet("eval", "--model", filepath.Join(dir, "model.safetensors"), "--set", q.testCSV, "--batch", "64", "--limit", fmt.Sprint(n)); err != nil {
+	if err := quickEval(filepath.Join(dir, "model.safetensors"), q.testCSV, n, ""); err != nil {
 		return quickSpeed{}, err
 	}
 	evalTime := time.Since(t1) * time.Duration(q.setting.nTest) / time.Duration(n)

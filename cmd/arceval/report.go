@@ -19,11 +19,23 @@ type statFlags struct {
 	seed      *uint64
 }
 
+// defaultStats are the statistical settings of report, compare and check
+// when no flag changes them (and of the quickstart's and reproduce's
+// tables).
+var defaultStats = reports.Options{Level: 0.95, Resamples: 10000, Seed: 1}
+
+// defaultGallery is the HTML gallery's ARC test inputs per run unless
+// --gallery is given.
+const defaultGallery = 12
+
+// defaultAlpha is compare's significance level unless --alpha is given.
+const defaultAlpha = 0.05
+
 func addStatFlags(fs *pflag.FlagSet) statFlags {
 	return statFlags{
-		level:     fs.Float64("level", 0.95, "confidence level of intervals"),
-		resamples: fs.Int("resamples", 10000, "bootstrap resamples (ARC tasks)"),
-		seed:      fs.Uint64("boot-seed", 1, "bootstrap seed (results are deterministic given it)"),
+		level:     fs.Float64("level", defaultStats.Level, "confidence level of intervals"),
+		resamples: fs.Int("resamples", defaultStats.Resamples, "bootstrap resamples (ARC tasks)"),
+		seed:      fs.Uint64("boot-seed", defaultStats.Seed, "bootstrap seed (results are deterministic given it)"),
 	}
 }
 
@@ -71,7 +83,7 @@ view (grids from --data). --price-per-cpu-hour adds each run's cost.`)
 	withPaper := fs.Bool("paper", false, "print the paper's tables with our measurements beside them")
 	htmlOut := fs.String("html", "", "write a self-contained HTML report to this file")
 	data := fs.String("data", "", "data root for the ARC gallery's grids (default $ARCEVAL_DATA, else ./data)")
-	galleryN := fs.Int("gallery", 12, "ARC test inputs drawn per run in the HTML gallery (0: none)")
+	galleryN := fs.Int("gallery", defaultGallery, "ARC test inputs drawn per run in the HTML gallery (0: none)")
 	taskViews := fs.Bool("task-views", true, "HTML: index every ARC task, each linked to its view (input, expected, both attempts, as `arceval show` prints it)")
 	title := fs.String("title", "", "title of the HTML report")
 	price := priceFlag(fs)
@@ -94,7 +106,28 @@ view (grids from --data). --price-per-cpu-hour adds each run's cost.`)
 	if fs.NArg() == 0 {
 		return usageError{"report: want one or more run files"}
 	}
-	paths, err := runFiles(c.stderr, fs.Args())
+	return writeReport(c, fs.Args(), reportSpec{Format: f, Options: o, Paper: *withPaper, HTML: *htmlOut, Title: *title,
+		Data: *data, Gallery: *galleryN, TaskViews: *taskViews})
+}
+
+// reportSpec is what report prints: the format and statistics of its
+// tables, the paper's tables or an HTML page (with its title, the data root
+// of its grids, the gallery's size and the task views).
+type reportSpec struct {
+	Format      reports.Format
+	Options     reports.Options
+	Paper       bool
+	HTML, Title string
+	Data        string
+	Gallery     int
+	TaskViews   bool
+}
+
+// writeReport reports the runs of args (run files and folders, as
+// runFiles expands them): the tables on stdout, or the HTML page.
+func writeReport(c *cli, args []string, rs reportSpec) error {
+	o := rs.Options
+	paths, err := runFiles(c.stderr, args)
 	if err != nil {
 		return err
 	}
@@ -104,7 +137,7 @@ view (grids from --data). --price-per-cpu-hour adds each run's cost.`)
 	}
 	warn(c.stderr, runs)
 	var pr *reports.PaperReport
-	if *withPaper {
+	if rs.Paper {
 		ref, err := paper.Load()
 		if err != nil {
 			return err
@@ -117,24 +150,24 @@ view (grids from --data). --price-per-cpu-hour adds each run's cost.`)
 	if err != nil {
 		return err
 	}
-	if *htmlOut != "" {
-		ho := reports.HTMLOptions{Title: *title, Gallery: *galleryN, Paper: pr, TaskViews: *taskViews}
-		if *galleryN <= 0 {
+	if rs.HTML != "" {
+		ho := reports.HTMLOptions{Title: rs.Title, Gallery: rs.Gallery, Paper: pr, TaskViews: rs.TaskViews}
+		if rs.Gallery <= 0 {
 			ho.Gallery = -1
 		}
-		if *galleryN > 0 || *taskViews {
-			ho.Grids, ho.GridsNote = loadGalleryGrids(c, runs, *data)
+		if rs.Gallery > 0 || rs.TaskViews {
+			ho.Grids, ho.GridsNote = loadGalleryGrids(c, runs, rs.Data)
 		}
-		if err := atomicfile.Write(*htmlOut, func(w io.Writer) error { return reports.WriteHTML(w, rep, ho) }); err != nil {
+		if err := atomicfile.Write(rs.HTML, func(w io.Writer) error { return reports.WriteHTML(w, rep, ho) }); err != nil {
 			return err
 		}
-		fmt.Fprintf(c.stderr, "wrote %s (%d runs)\n", *htmlOut, len(runs))
+		fmt.Fprintf(c.stderr, "wrote %s (%d runs)\n", rs.HTML, len(runs))
 		return nil
 	}
 	if pr != nil {
-		return pr.Write(c.stdout, f)
+		return pr.Write(c.stdout, rs.Format)
 	}
-	return rep.Write(c.stdout, f)
+	return rep.Write(c.stdout, rs.Format)
 }
 
 // loadGalleryGrids loads the test inputs and expected outputs of the ARC sets

@@ -1,11 +1,18 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
+	"os/signal"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"syscall"
 
+	"arceval/harness"
+	"arceval/models/nn"
+	"arceval/reports"
 	"arceval/tasks"
 )
 
@@ -97,37 +104,48 @@ table.`)
 		name += "-shard-" + strings.ReplaceAll(*shard, "/", "-of-")
 	}
 	runPath := filepath.Join(*out, name+".jsonl")
-	evalArgs := []string{"eval", "--model", *model, "--set", set, "--batch", fmt.Sprint(*batch), "--out", runPath, "--resume"}
-	if *config != "" {
-		evalArgs = append(evalArgs, "--config", *config)
-	}
+	fmt.Fprintf(c.stderr, "reproduce %s: %s, all the model's supervision steps (16 for the released models); the whole set takes %s\n", bench, set, p.hours)
+	// The evaluation is eval --resume --out RUN's: the benchmark's preset
+	// unless a config is given; with a build, its first --views views.
+	kind, evalPreset := "", *preset
 	if *preset != "" || *config == "" {
-		evalArgs = append(evalArgs, "--preset", firstNonEmpty(*preset, p.preset))
+		evalPreset = firstNonEmpty(*preset, p.preset)
 	}
-	if *fetchIt {
-		evalArgs = append(evalArgs, "--fetch")
+	mf := modelFlags{model: model, kind: &kind, preset: &evalPreset, config: config, fetch: fetchIt}
+	entry, err := mf.resolve(c)
+	if err != nil {
+		return err
 	}
-	if *data != "" {
-		evalArgs = append(evalArgs, "--data", *data)
+	if err := checkBuild(entry, set); err != nil {
+		return err
 	}
-	if *limit > 0 {
-		evalArgs = append(evalArgs, "--limit", fmt.Sprint(*limit))
+	spec := harness.EvalSpec{
+		ModelPath: *mf.model, DataRoot: tasks.DataRoot(*data), Set: set, Limit: *limit, Shard: *shard,
+		Views: 1, PuzzleIDs: harness.IDsAuto, PuzzleIDArg: "auto", Batch: *batch, Out: runPath, Resume: true,
+		Provenance: provenance(), Log: c.stderr, Open: openModel(c, mf, entry),
 	}
 	if p.buildSplit {
-		evalArgs = append(evalArgs, "--views", fmt.Sprint(*views))
+		spec.Views = *views
 	}
-	if *shard != "" {
-		evalArgs = append(evalArgs, "--shard", *shard)
+	if entry != nil {
+		spec.Flags = map[string]any{"model_name": entry.Name}
 	}
-	fmt.Fprintf(c.stderr, "reproduce %s: %s, all the model's supervision steps (16 for the released models); the whole set takes %s\n", bench, set, p.hours)
-	if err := run(evalArgs, c.stdout, c.stderr); err != nil {
+	nn.SetThreads(runtime.GOMAXPROCS(0))
+	r, err := harness.OpenEval(spec)
+	if err != nil {
+		return cliError(err)
+	}
+	defer r.Close()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := evaluate(ctx, c, r, "text", 0); err != nil {
 		return err
 	}
 	if *shard != "" {
 		return nil
 	}
 	fmt.Fprintln(c.stdout)
-	return run([]string{"report", "--paper", *out}, c.stdout, c.stderr)
+	return writeReport(c, []string{*out}, reportSpec{Format: reports.Text, Options: defaultStats, Paper: true, Gallery: defaultGallery, TaskViews: true})
 }
 
 func firstNonEmpty(a, b string) string {

@@ -259,9 +259,7 @@ evaluations.`+"\n"+recipeHelp()+ablationHelp())
 	opts := harness.RunOptions{Dir: dir, Data: dataDesc, LogEvery: *logEvery, CheckpointEvery: *ckptEvery, EvalEvery: *evalEvery, Budget: *budget,
 		Logged: func(r harness.LogRecord) { fmt.Fprintln(c.stderr, formatLog(r, tr.Cfg.Steps)) }}
 	if evalItems != nil {
-		opts.Eval = func(ctx context.Context, step int, m models.Model) (any, error) {
-			return evalDuringTraining(ctx, dir, step, m, evalItems, evalHeader, *evalBatch)
-		}
+		opts.Eval = harness.PeriodicEval(dir, evalItems, evalHeader, *evalBatch)
 	}
 	if err := tr.Run(ctx, opts); err != nil {
 		return err
@@ -270,47 +268,15 @@ evaluations.`+"\n"+recipeHelp()+ablationHelp())
 	return nil
 }
 
-// evalSummary is what a periodic evaluation adds to the train log.
-type evalSummary struct {
-	Run       string    `json:"run"`
-	Exact     float64   `json:"exact_accuracy"`
-	Cells     float64   `json:"cell_accuracy,omitempty"`
-	TaskMacro float64   `json:"task_macro,omitempty"`
-	ByStep    []float64 `json:"step_accuracy"`
-}
-
-func evalDuringTraining(ctx context.Context, dir string, step int, m models.Model, items []*harness.Item, h results.Header, batch int) (any, error) {
-	if err := os.MkdirAll(filepath.Join(dir, "eval"), 0o755); err != nil {
-		return nil, err
-	}
-	h.Flags = map[string]any{"train_dir": dir, "train_step": step}
-	var recs []results.Item
-	if err := harness.Evaluate(ctx, m, items, harness.Options{Batch: batch}, func(it results.Item) error {
-		recs = append(recs, it)
-		return nil
-	}); err != nil {
-		return nil, err
-	}
-	path := filepath.Join(dir, "eval", fmt.Sprintf("step-%07d.jsonl", step))
-	if err := results.WriteFile(path, h, recs, true); err != nil {
-		return nil, err
-	}
-	s, err := results.Score(h, recs)
-	if err != nil {
-		return nil, err
-	}
-	return evalSummary{Run: path, Exact: s.Exact, Cells: s.CellAccuracy, TaskMacro: s.TaskMacro, ByStep: s.StepAccuracy}, nil
-}
-
 func formatLog(r harness.LogRecord, total int) string {
 	if r.Step == 0 {
-		if e, ok := r.Eval.(evalSummary); ok {
+		if e, ok := r.Eval.(harness.TrainEvalSummary); ok {
 			return fmt.Sprintf("untrained: eval exact %.4f, cells %.4f", e.Exact, e.Cells)
 		}
 	}
 	line := fmt.Sprintf("step %d/%d  epoch %d  lr %.2e  loss %.4f (lm %.4f, q %.4f)  halted %d: exact %.3f, q acc %.3f, %.1f steps  %.1f ex/s",
 		r.Step, total, r.Epoch, r.LR, r.Loss, r.LMLoss, r.QHaltLoss, r.Halted, r.ExactAccuracy, r.QHaltAccuracy, r.MeanSteps, r.ExamplesPerSec)
-	if e, ok := r.Eval.(evalSummary); ok {
+	if e, ok := r.Eval.(harness.TrainEvalSummary); ok {
 		line += fmt.Sprintf("  | eval exact %.4f", e.Exact)
 		if e.Cells > 0 {
 			line += fmt.Sprintf(", cells %.4f", e.Cells)

@@ -145,6 +145,9 @@ func OpenEval(spec EvalSpec) (_ *EvalRun, err error) {
 		return nil, err
 	}
 	r.Set = es
+	if spec.Submission != "" && es.Kind != tasks.ARC {
+		return nil, OptionError{"eval: --submission is for ARC sets"} // before any work, not after it
+	}
 	if es.Identity.NoAnswers && spec.Submission == "" && spec.Out == "" {
 		return nil, OptionError{fmt.Sprintf("eval: %s has no answers (a challenges file without solutions): nothing can be scored; pass --submission FILE (and/or --out) to keep the predictions", es.Name)}
 	}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"flag"
 	"os"
 	"path/filepath"
@@ -400,5 +401,23 @@ func TestReproduce(t *testing.T) {
 	}
 	if _, _, err := runCLI(t, "reproduce", "arc1", "--model", model); err == nil || exitCode(err) != 2 {
 		t.Errorf("ARC without --build: %v", err)
+	}
+}
+
+// --submission on a Sudoku set is a usage error before any work: no run
+// file is written.
+func TestEvalSubmissionNeedsARCBeforeWork(t *testing.T) {
+	data := testenv.DataRoot(t)
+	dir := t.TempDir()
+	out, sub := filepath.Join(dir, "run.jsonl"), filepath.Join(dir, "sub.json")
+	errOut, err := evalSudoku(t, tinyModel(t, 81, 11), data, "--out", out, "--submission", sub)
+	var ue usageError
+	if !errors.As(err, &ue) || !strings.Contains(err.Error(), "--submission is for ARC sets") {
+		t.Fatalf("err %v (%s), want the usage error", err, errOut)
+	}
+	for _, p := range []string{out, sub} {
+		if _, err := os.Stat(p); err == nil {
+			t.Errorf("%s was written", p)
+		}
 	}
 }

@@ -7,12 +7,12 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"arceval/harness"
 	"arceval/models"
 	"arceval/models/act"
 	"arceval/models/catalog"
 	"arceval/models/checkpoint"
 	"arceval/models/registry"
-	"arceval/models/tensors"
 )
 
 // modelFlags are the flags that say how to read a model file.
@@ -66,22 +66,10 @@ func family(kind string) (models.Family, error) {
 }
 
 // resolveConfig returns a family's config given by --preset and/or
-// --config (a config file overrides the preset's fields), or nil when
-// neither is set.
+// --config (harness.ResolveConfig), an unknown preset a usage error.
 func resolveConfig(f models.Family, preset, config string) (models.Config, error) {
-	if preset == "" && config == "" {
-		return nil, nil
-	}
-	c, err := f.Config(preset)
-	if err != nil {
-		return nil, usageError{err.Error()}
-	}
-	if config != "" {
-		if err := tensors.ReadConfigFile(config, c); err != nil {
-			return nil, err
-		}
-	}
-	return c, nil
+	c, err := harness.ResolveConfig(f, preset, config)
+	return c, cliError(err)
 }
 
 // loadedModel is any model behind the harness interface, with its effective
@@ -144,20 +132,9 @@ func configJSON(m models.Model) (json.RawMessage, error) {
 	return c.ConfigJSON()
 }
 
-// setSizes sets the sizes every family's config has under its official
-// names (seq_len, vocab_size, num_puzzle_identifiers; < 0: unchanged).
+// setSizes sets the sizes every family's config has (harness.SetSizes).
 func setSizes(c models.Config, seqLen, vocab, ids int) error {
-	fields := map[string]int{}
-	for name, v := range map[string]int{"seq_len": seqLen, "vocab_size": vocab, "num_puzzle_identifiers": ids} {
-		if v >= 0 {
-			fields[name] = v
-		}
-	}
-	raw, err := json.Marshal(fields)
-	if err != nil {
-		return err
-	}
-	return act.Override(c, raw)
+	return harness.SetSizes(c, seqLen, vocab, ids)
 }
 
 // configSizes reads the sizes every family's config has under its

@@ -16,10 +16,8 @@ import (
 	"arceval/harness"
 	"arceval/internal/runlock"
 	"arceval/models"
-	"arceval/models/act"
 	"arceval/models/nn"
 	"arceval/models/registry"
-	"arceval/models/tensors"
 	"arceval/models/trm"
 	"arceval/results"
 	"arceval/tasks"
@@ -420,62 +418,47 @@ func trainEvalItems(stderr io.Writer, root, name string, src *trainSource, views
 }
 
 // newTrainable makes a freshly initialised model of a kind whose sequence
-// length, vocabulary and puzzle table fit the data (trainConfig), with the
-// official initialisation (act.InitTensors).
+// length, vocabulary and puzzle table fit the data, with the official
+// initialisation (harness.NewTrainable).
 func newTrainable(kind, preset, config, override string, ablate func(*trm.Config), data harness.TrainData, seed uint64) (models.Trainable, error) {
-	fam, cfg, err := trainConfig(kind, preset, config, override, ablate, data)
+	s, err := modelSpec(kind, preset, config, override, ablate)
 	if err != nil {
 		return nil, err
 	}
-	return fam.LoadTrainable(cfg, act.InitTensors(cfg.Specs(), seed))
+	m, err := harness.NewTrainable(s, data, seed)
+	return m, cliError(err)
 }
 
-// trainConfig is the config train gives a new model: the family's preset
-// and/or config file (either is needed, unless the family's defaults make a
-// model, as the MLP baseline's do), then --override, then the data's sizes;
-// TRM's ablations apply last. Every error about the flags is a usage error.
+// trainConfig is the config train gives a new model of a kind
+// (harness.TrainModelConfig). Every error about the flags is a usage error.
 func trainConfig(kind, preset, config, override string, ablate func(*trm.Config), data harness.TrainData) (models.Family, models.Config, error) {
-	fam, err := registry.Lookup(kind)
-	if err != nil {
-		return nil, nil, usageError{"train: --kind: " + err.Error()}
-	}
-	cfg, err := resolveConfig(fam, preset, config)
+	s, err := modelSpec(kind, preset, config, override, ablate)
 	if err != nil {
 		return nil, nil, err
 	}
-	if cfg == nil {
-		if cfg, err = fam.Config(""); err != nil {
-			return nil, nil, err
-		}
-		probe, _ := fam.Config("")
-		if fitToData(probe, data) != nil || probe.Validate() != nil {
-			return nil, nil, usageError{"train: give --preset or --config"}
-		}
+	cfg, err := harness.TrainModelConfig(s, data)
+	if err != nil {
+		return nil, nil, cliError(err)
 	}
-	if override != "" {
-		if err := act.Override(cfg, []byte(override)); err != nil {
-			return nil, nil, usageError{fmt.Sprintf("--override: %v", err)}
-		}
-	}
-	if err := fitToData(cfg, data); err != nil {
-		return nil, nil, usageError{err.Error()}
-	}
-	if err := cfg.Validate(); err != nil {
-		return nil, nil, usageError{err.Error()}
-	}
-	if tc, ok := cfg.(*trm.Config); ok && ablate != nil {
-		ablate(tc) // the ablations' model part, after the overrides
-		if err := tc.Validate(); err != nil {
-			return nil, nil, usageError{err.Error()}
-		}
-	}
-	return fam, cfg, nil
+	return s.Family, cfg, nil
 }
 
-// fitToData sets the sequence length, vocabulary and puzzle-table size a
-// model needs for the data (a preset's values are for the official data).
-func fitToData(c models.Config, data harness.TrainData) error {
-	return setSizes(c, data.SeqLen(), data.Vocab(), max(data.NumPuzzleIDs(), 1))
+// modelSpec is the model of train's flags: --kind's registry family, and
+// TRM's ablations (for a TRM config only).
+func modelSpec(kind, preset, config, override string, ablate func(*trm.Config)) (harness.ModelSpec, error) {
+	fam, err := registry.Lookup(kind)
+	if err != nil {
+		return harness.ModelSpec{}, usageError{"train: --kind: " + err.Error()}
+	}
+	s := harness.ModelSpec{Family: fam, Preset: preset, ConfigFile: config, Override: override}
+	if ablate != nil {
+		s.Ablate = func(c models.Config) {
+			if tc, ok := c.(*trm.Config); ok {
+				ablate(tc)
+			}
+		}
+	}
+	return s, nil
 }
 
 // trainableFromWeights rebuilds a checkpointed model of a kind.
@@ -484,9 +467,5 @@ func trainableFromWeights(kind string, config []byte, w map[string]models.Tensor
 	if err != nil {
 		return nil, fmt.Errorf("cannot train a %q model", kind)
 	}
-	c, err := act.ParseConfig(fam, config)
-	if err != nil {
-		return nil, err
-	}
-	return fam.LoadTrainable(c, tensors.Map(w))
+	return harness.TrainableFromCheckpoint(fam, config, w)
 }

@@ -172,11 +172,11 @@ func TestDataKind(t *testing.T) {
 		arcDir:                               tasks.ARC,
 		filepath.Join(dir, "built", "train"): tasks.Maze,
 	} {
-		src, err := loadTrainData(dir, []string{path}, "", trainDataOptions{buildSeed: 42})
+		src, err := harness.LoadTrainData(dir, []string{path}, "", harness.TrainDataSpec{BuildSeed: 42})
 		if err != nil {
 			t.Fatalf("%s: %v", path, err)
 		}
-		if got := src.data.Kind(); got != want {
+		if got := src.Data.Kind(); got != want {
 			t.Errorf("%s: %v, want %v", path, got, want)
 		}
 	}

@@ -2,14 +2,11 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"strings"
 	"syscall"
 
@@ -160,12 +157,12 @@ evaluations.`+"\n"+recipeHelp()+ablationHelp())
 	nn.SetThreads(*threads)
 	root := tasks.DataRoot(*data)
 	progress := newProgress(c.stderr)
-	src, err := loadTrainData(root, strings.Split(*set, ","), *evalSet, trainDataOptions{numAug: *numAug, buildSeed: *buildSeed, allowEvalTestPairs: *allowLeak, progress: progress.update})
+	src, err := harness.LoadTrainData(root, strings.Split(*set, ","), *evalSet, harness.TrainDataSpec{NumAug: *numAug, BuildSeed: *buildSeed, AllowEvalTestPairs: *allowLeak, Progress: progress.update})
 	progress.done()
 	if err != nil {
-		return err
+		return cliError(err)
 	}
-	trainData, dataDesc := src.data, src.desc
+	trainData, dataDesc := src.Data, src.Desc
 	var tr *harness.Trainer
 	if *resume != "" {
 		ck, err := harness.OpenCheckpoint(filepath.Join(dir, harness.CheckpointFile))
@@ -231,9 +228,9 @@ evaluations.`+"\n"+recipeHelp()+ablationHelp())
 	if *evalSet != "" {
 		info := tr.Model.Info()
 		// The run's seed, not the flag's: a resumed run has its own.
-		es, err := trainEvalItems(c.stderr, root, *evalSet, src, *evalViews, tr.Cfg.Seed)
+		es, err := harness.TrainEvalSet(c.stderr, root, *evalSet, src, *evalViews, tr.Cfg.Seed)
 		if err != nil {
-			return err
+			return cliError(err)
 		}
 		items, subset, err := harness.Select(es.Items, *evalLimit, nil)
 		if err != nil {
@@ -287,135 +284,6 @@ func formatLog(r harness.LogRecord, total int) string {
 // --resume refuses them as it refuses the recipe flags (the checkpoint
 // holds the run's own).
 var newRunFlags = []string{"kind", "preset", "config", "override", "ablation", "seed", "steps", "micro-batch", "epochs-per-iter"}
-
-// trainSource is the training data of a run: the data, its description
-// (compared on resume) and, for ARC sets, the build's test subset.
-type trainSource struct {
-	data harness.TrainData
-	desc string
-	test *tasks.Set // the ARC test subset (--eval-set), nil otherwise
-}
-
-// trainDataOptions are the flags that shape training data built from sets.
-type trainDataOptions struct {
-	numAug             int    // --num-aug; −1: the official build's (officialNumAug)
-	buildSeed          uint32 // --build-seed
-	allowEvalTestPairs bool   // --allow-eval-test-pairs
-	progress           func(stage string, done, total int)
-}
-
-// loadTrainData opens the training data: a built train split, or sets built
-// in memory as the official builders would (see harness.NewTaskData). An
-// ARC --eval-set that is a set becomes the build's test subset. The
-// description names every set with its fingerprint, and the test subset
-// with its identity (harness.Identify: the digest and the known set it
-// is), or says there is none; it is kept in the checkpoint and model file.
-func loadTrainData(root string, names []string, evalSet string, o trainDataOptions) (*trainSource, error) {
-	for _, name := range names {
-		if isBuilt(name) {
-			if len(names) > 1 {
-				return nil, usageError{fmt.Sprintf("train: %s is a built split; a built split is trained on alone", name)}
-			}
-			split, err := tasks.OpenBuilt(name)
-			if err != nil {
-				return nil, err
-			}
-			return &trainSource{data: harness.NewBuiltData(split), desc: fmt.Sprintf("built split %s (tokens %s)", name, builtFingerprint(split))}, nil
-		}
-	}
-	var sets []*tasks.Set
-	var parts []string
-	for _, name := range names {
-		set, err := tasks.LoadSet(root, name)
-		if err != nil {
-			return nil, err
-		}
-		sets = append(sets, set)
-		parts = append(parts, fmt.Sprintf("%s (%d tasks, fingerprint %s)", set.Name, len(set.Tasks), tasks.Fingerprint(set)))
-	}
-	kind := sets[0].Kind
-	opt := harness.TaskDataOptions{NumAug: o.numAug, Seed: o.buildSeed, AllowEvalTestPairs: o.allowEvalTestPairs, Progress: o.progress}
-	if o.numAug < 0 {
-		opt.NumAug = officialNumAug(kind)
-	}
-	testNote := ""
-	if kind == tasks.ARC && evalSet != "" && !isBuilt(evalSet) {
-		test, err := tasks.LoadSet(root, evalSet)
-		if err != nil {
-			return nil, err
-		}
-		if test.Kind == tasks.ARC {
-			opt.Test = test
-			id, err := harness.IdentifySet(test)
-			if err != nil {
-				return nil, fmt.Errorf("test subset %w", err)
-			}
-			note := " [test subset, identity " + id.Hash
-			if id.Known.ID != "" {
-				note += ": " + id.Known.ID
-			}
-			note += "]"
-			if i := slices.IndexFunc(sets, func(s *tasks.Set) bool { return s.Name == test.Name }); i >= 0 {
-				parts[i] += note
-			} else {
-				parts = append(parts, fmt.Sprintf("%s (%d tasks, fingerprint %s)%s", test.Name, len(test.Tasks), tasks.Fingerprint(test), note))
-			}
-		}
-	}
-	if kind == tasks.ARC {
-		if opt.Test == nil {
-			testNote = "; no test subset"
-		}
-		if o.allowEvalTestPairs {
-			for _, l := range harness.LeakedSets(sets, opt.Test) {
-				i := slices.IndexFunc(sets, func(s *tasks.Set) bool { return s.Name == l.Set })
-				parts[i] += " [its test outputs trained on: " + l.Known.ID + "]"
-			}
-		}
-	}
-	d, err := harness.NewTaskData(sets, opt)
-	var leak *harness.EvalTestPairsError
-	if errors.As(err, &leak) {
-		return nil, usageError{fmt.Sprintf("train: %v: add --eval-set %s. To train on its test outputs anyway (leakage: the model's scores on that set are then not evaluations), add --allow-eval-test-pairs", err, leak.Sets[0].Set)}
-	}
-	if err != nil {
-		return nil, err
-	}
-	desc := fmt.Sprintf("%s build of %s%s; num-aug %d, build seed %d", kind, strings.Join(parts, " + "), testNote, opt.NumAug, o.buildSeed)
-	return &trainSource{data: d, desc: desc, test: opt.Test}, nil
-}
-
-// officialNumAug is the --num-aug of the official build commands: 1000 for
-// ARC (build_arc_dataset.py default) and Sudoku (README command); Maze
-// builds have no augmentation (aug=False).
-func officialNumAug(kind tasks.Kind) int {
-	if kind == tasks.Maze {
-		return 0
-	}
-	return 1000
-}
-
-// trainEvalItems loads what a run evaluates periodically: the test split of
-// the in-memory ARC build when --eval-set is its test subset (its views and
-// the puzzle ids the model trains with), else --eval-set itself. views is
-// --eval-views: of a build's test split, its first views (0: all).
-func trainEvalItems(stderr io.Writer, root, name string, src *trainSource, views int, seed uint64) (*harness.EvalSet, error) {
-	vo := harness.ViewOptions{Views: views, Seed: seed}
-	if ad, ok := src.data.(*harness.ARCData); ok && src.test != nil {
-		return ad.TestEvalSet(vo)
-	}
-	es, err := harness.LoadEvalSet(root, name, vo)
-	if err != nil {
-		return nil, err
-	}
-	if es.Identity.NoAnswers {
-		return nil, usageError{fmt.Sprintf("train: --eval-set %s has no answers (a challenges file without solutions): nothing to evaluate", es.Name)}
-	}
-	if es.Kind == tasks.ARC && !es.Built {
-		fmt.Fprintf(stderr, "warning: %s is evaluated with the blank puzzle id 0, not ids the model trained with; evaluate the build's test split (the --eval-set of a built train split) or train from ARC sets\n", es.Name)
-	}
-	return es, nil
-}
 
 // newTrainable makes a freshly initialised model of a kind whose sequence
 // length, vocabulary and puzzle table fit the data, with the official

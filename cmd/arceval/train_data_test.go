@@ -26,12 +26,12 @@ func TestTrainDataDefaults(t *testing.T) {
 		{"../../tasks/testdata/sudoku_tiny.csv", -1, 1001},
 		{"../../tasks/testdata/sudoku_tiny.csv", 0, 1},
 	} {
-		src, err := loadTrainData("", []string{tc.path}, "", trainDataOptions{numAug: tc.numAug, buildSeed: 42})
+		src, err := harness.LoadTrainData("", []string{tc.path}, "", harness.TrainDataSpec{NumAug: tc.numAug, BuildSeed: 42})
 		if err != nil {
 			t.Fatal(err)
 		}
-		for g := range src.data.Groups() {
-			if m := src.data.Members(g); m != tc.members {
+		for g := range src.Data.Groups() {
+			if m := src.Data.Members(g); m != tc.members {
 				t.Errorf("%s --num-aug %d: group %d has %d members, want %d", tc.path, tc.numAug, g, m, tc.members)
 			}
 		}
@@ -126,8 +126,8 @@ func TestTrainARCEvalSetIsTestSubset(t *testing.T) {
 func TestTrainRefusesEvalTestPairs(t *testing.T) {
 	root := testenv.DataRoot(t)
 	names := []string{"trm-kaggle/training", "trm-kaggle/evaluation", "trm-kaggle/concept"}
-	_, err := loadTrainData(root, names, "", trainDataOptions{buildSeed: 42})
-	var ue usageError
+	_, err := harness.LoadTrainData(root, names, "", harness.TrainDataSpec{BuildSeed: 42})
+	var ue harness.OptionError
 	if !errors.As(err, &ue) {
 		t.Fatalf("training on trm-kaggle/evaluation without --eval-set: %v, want a usage error", err)
 	}
@@ -144,13 +144,13 @@ func TestTrainRefusesEvalTestPairs(t *testing.T) {
 		{"", true, []string{"trm-kaggle/evaluation (400 tasks, fingerprint ", ") [its test outputs trained on: arc-agi-1/evaluation] + trm-kaggle/concept", "; no test subset;"}},
 		{"trm-kaggle/evaluation", false, []string{") [test subset, identity 92cc93a726d35308: arc-agi-1/evaluation] + trm-kaggle/concept"}},
 	} {
-		src, err := loadTrainData(root, names, tc.evalSet, trainDataOptions{buildSeed: 42, allowEvalTestPairs: tc.allow})
+		src, err := harness.LoadTrainData(root, names, tc.evalSet, harness.TrainDataSpec{BuildSeed: 42, AllowEvalTestPairs: tc.allow})
 		if err != nil {
 			t.Fatalf("--eval-set %q, allow %v: %v", tc.evalSet, tc.allow, err)
 		}
 		for _, want := range tc.want {
-			if !strings.Contains(src.desc, want) {
-				t.Errorf("--eval-set %q: the data description does not hold %q:\n%s", tc.evalSet, want, src.desc)
+			if !strings.Contains(src.Desc, want) {
+				t.Errorf("--eval-set %q: the data description does not hold %q:\n%s", tc.evalSet, want, src.Desc)
 			}
 		}
 	}

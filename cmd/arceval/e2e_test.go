@@ -113,9 +113,9 @@ func runE2ECase(t *testing.T, dir string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var official map[string][]harness.SubmissionEntry
+	var official harness.Submission
 	readJSON(t, filepath.Join(dir, "submission.json"), &official)
-	var ours map[string][]harness.SubmissionEntry
+	var ours harness.Submission
 	readJSON(t, sub, &ours)
 	inputs := 0
 	for _, entries := range official {
@@ -188,7 +188,7 @@ func showGrids(grids [][][]int) string {
 // against our run's attempts (distinct non-empty, in order), and our
 // submission against our run (the placeholder only where the run's attempt
 // is empty). It returns one line per difference.
-func compareAttempts(items []results.Item, ours, official map[string][]harness.SubmissionEntry) []string {
+func compareAttempts(items []results.Item, ours, official harness.Submission) []string {
 	var diffs []string
 	byKey := map[string]results.Item{}
 	for _, it := range items {
@@ -274,14 +274,14 @@ func TestE2EComparisonFindsDifferences(t *testing.T) {
 		}
 		return it
 	}
-	sub := func(x, y [][]int) map[string][]harness.SubmissionEntry {
-		return map[string][]harness.SubmissionEntry{"t": {{Attempt1: x, Attempt2: y}}}
+	sub := func(x, y [][]int) harness.Submission {
+		return harness.Submission{"t": {{Attempt1: x, Attempt2: y}}}
 	}
 	placeholder := [][]int{{0}}
 	cases := []struct {
 		name      string
 		item      results.Item
-		ours, off map[string][]harness.SubmissionEntry
+		ours, off harness.Submission
 		diffs     int
 	}{
 		{"same", item(a, b), sub(a, b), sub(a, b), 0},
@@ -291,7 +291,7 @@ func TestE2EComparisonFindsDifferences(t *testing.T) {
 		{"other grid", item(a, a), sub(a, a), sub(a, b), 1},
 		{"submission differs from run", item(a, b), sub(b, a), sub(a, b), 1},
 		{"not in run", results.Item{TaskID: "u"}, sub(a, b), sub(a, b), 1},
-		{"test inputs", item(a, b), sub(a, b), map[string][]harness.SubmissionEntry{"t": {{Attempt1: a, Attempt2: b}, {Attempt1: a, Attempt2: b}}}, 1},
+		{"test inputs", item(a, b), sub(a, b), harness.Submission{"t": {{Attempt1: a, Attempt2: b}, {Attempt1: a, Attempt2: b}}}, 1},
 	}
 	for _, c := range cases {
 		if got := compareAttempts([]results.Item{c.item}, c.ours, c.off); len(got) != c.diffs {

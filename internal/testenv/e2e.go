@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"os"
 	"path/filepath"
-	"slices"
 	"testing"
 )
 
@@ -88,5 +87,5 @@ func E2ECases(t testing.TB) []string {
 	if len(out) == 0 {
 		Missing(t, E2E, "no end-to-end ARC case in %s or %s (a case folder holds the official %s)", filepath.Join(moduleRoot(), RepoE2E), ext, e2eMarker)
 	}
-	return slices.Clip(out)
+	return out
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"arceval/harness"
 	"arceval/models"
 	"arceval/models/act"
 	"arceval/models/nn"
@@ -102,7 +103,7 @@ func benchConfig(fam models.Family, name string) (models.Config, error) {
 	if err != nil {
 		return nil, usageError{err.Error()}
 	}
-	if err := setSizes(cfg, -1, -1, 1); err != nil {
+	if err := harness.SetSizes(cfg, -1, -1, 1); err != nil {
 		return nil, err
 	}
 	return cfg, nil

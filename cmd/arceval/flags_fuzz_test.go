@@ -88,9 +88,9 @@ func FuzzOverride(f *testing.F) {
 			if _, err := fam.Config(preset); err != nil {
 				continue
 			}
-			_, c, err := trainConfig(fam.Kind(), preset, "", override, nil, data)
+			c, err := harness.TrainModelConfig(harness.ModelSpec{Family: fam, Preset: preset, Override: override}, data)
 			if err != nil {
-				if _, ok := err.(usageError); !ok {
+				if _, ok := cliError(err).(usageError); !ok {
 					t.Fatalf("%s: error %q is not a usage error", fam.Kind(), err)
 				}
 				continue

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"arceval/harness"
 	"arceval/models/act"
 	"arceval/models/registry"
 )
@@ -40,7 +41,7 @@ file for timing `+"`arceval eval`"+` before any checkpoint exists.`)
 		return usageError{"init: give --preset or --config"}
 	}
 	if *ids > 0 {
-		if err := setSizes(cfg, -1, -1, *ids); err != nil {
+		if err := harness.SetSizes(cfg, -1, -1, *ids); err != nil {
 			return err
 		}
 	}

@@ -132,11 +132,6 @@ func configJSON(m models.Model) (json.RawMessage, error) {
 	return c.ConfigJSON()
 }
 
-// setSizes sets the sizes every family's config has (harness.SetSizes).
-func setSizes(c models.Config, seqLen, vocab, ids int) error {
-	return harness.SetSizes(c, seqLen, vocab, ids)
-}
-
 // configSizes reads the sizes every family's config has under its
 // official names: seq_len, vocab_size, hidden_size, num_puzzle_identifiers.
 func configSizes(c models.Config) (seqLen, vocab, hidden, ids int) {

@@ -297,20 +297,6 @@ func newTrainable(kind, preset, config, override string, ablate func(*trm.Config
 	return m, cliError(err)
 }
 
-// trainConfig is the config train gives a new model of a kind
-// (harness.TrainModelConfig). Every error about the flags is a usage error.
-func trainConfig(kind, preset, config, override string, ablate func(*trm.Config), data harness.TrainData) (models.Family, models.Config, error) {
-	s, err := modelSpec(kind, preset, config, override, ablate)
-	if err != nil {
-		return nil, nil, err
-	}
-	cfg, err := harness.TrainModelConfig(s, data)
-	if err != nil {
-		return nil, nil, cliError(err)
-	}
-	return s.Family, cfg, nil
-}
-
 // modelSpec is the model of train's flags: --kind's registry family, and
 // TRM's ablations (for a TRM config only).
 func modelSpec(kind, preset, config, override string, ablate func(*trm.Config)) (harness.ModelSpec, error) {

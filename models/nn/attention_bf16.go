@@ -1,7 +1,5 @@
 package nn
 
-import "math"
-
 // bf16 tiled attention: headTiled with its two products in bf16 (gemm_bf16.go)
 // — S = Q·Kᵀ with Q and K rounded to bf16, O += P·V with the probabilities P
 // and V rounded to bf16, float32 accumulation — and the online softmax in
@@ -45,16 +43,11 @@ func (a *Attention) tiledScratchBF16(T int) int {
 // headTiledBF16 computes one head of one sequence into its columns of heads
 // (B, T, w); buf holds tiledScratchBF16(T) floats.
 func (a *Attention) headTiledBF16(heads, qkv []float32, b, h, T int, buf []float32) {
-	hd, w := a.HeadDim, a.Heads*a.HeadDim
+	hd := a.HeadDim
 	kn := activeBF16.Load()
 	n := T * hd
 	q, k, v := buf[:n], buf[n:2*n], buf[2*n:3*n]
 	buf = buf[3*n:]
-	s := buf[:tileQ*tileK]
-	ob := buf[tileQ*tileK : tileQ*tileK+tileQ*hd]
-	rowState := buf[tileQ*tileK+tileQ*hd : tileQ*tileK+tileQ*hd+4*tileQ]
-	m, l := rowState[:tileQ], rowState[tileQ:2*tileQ]
-	mNew, sums := rowState[2*tileQ:3*tileQ], rowState[3*tileQ:]
 	a.gather(q, k, v, qkv, b, h, T)
 
 	// Kᵀ (hd, T) and V (T, hd) in bf16 panels.
@@ -64,39 +57,14 @@ func (a *Attention) headTiledBF16(heads, qkv []float32, b, h, T int, buf []float
 	packBF16T(kp16, k, T, hd, kn)
 	packBF16N(vp16, v, T, hd, kn)
 	hdp, Tp := hd+hd&1, T+T&1 // K lengths, padded to pairs
-	scale := a.scale()
-	vec := vecImpl
-	negInf := float32(math.Inf(-1))
-	for q0 := 0; q0 < T; q0 += tileQ {
-		br := min(tileQ, T-q0)
-		for r := 0; r < br; r++ {
-			m[r], l[r] = negInf, 0
-		}
-		for k0 := 0; k0 < T; k0 += tileK {
-			bc := min(tileK, T-k0)
-			st := s[:br*bc]
+	a.tileLoop(heads, b, h, T, buf,
+		func(st []float32, q0, br, k0, bc int) {
 			// S = Q_blk·K_blkᵀ: the key block is panels k0/nr… of Kᵀ.
 			matMulBF16(st, q[q0*hd:(q0+br)*hd], br, bc, hd, kp16[k0*hdp:], kn.nr*hdp, 0, false, kn)
-			vec.onlineSoftmax(st, br, bc, scale, m[:br], mNew[:br], sums[:br])
-			for r := 0; r < br; r++ {
-				if k0 == 0 {
-					l[r] = sums[r]
-				} else {
-					alpha := exp32(m[r] - mNew[r])
-					l[r] = float32(l[r]*alpha) + sums[r]
-					vec.scale(ob[r*hd:(r+1)*hd], alpha)
-				}
-				m[r] = mNew[r]
-			}
+		},
+		func(ob, st []float32, br, k0, bc int) {
 			// O_blk (+)= P·V_blk: V's K pairs k0/2… (k0 is even).
-			matMulBF16(ob[:br*hd], st, br, hd, bc, vp16, kn.nr*Tp, k0/2, k0 > 0, kn)
-		}
-		for r := 0; r < br; r++ {
-			orow := ob[r*hd : (r+1)*hd]
-			vec.scale(orow, 1/l[r])
-			t := q0 + r
-			copy(heads[(b*T+t)*w+h*hd:(b*T+t)*w+(h+1)*hd], orow)
-		}
-	}
+			matMulBF16(ob, st, br, hd, bc, vp16, kn.nr*Tp, k0/2, k0 > 0, kn)
+		})
 	bf16BufPool.Put(pb)
 }

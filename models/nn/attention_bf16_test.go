@@ -53,44 +53,13 @@ func TestAttentionTiledBF16(t *testing.T) {
 // TestAttentionTiledBF16ARC: the Maze/ARC shape (T = 916, hidden 512,
 // 8 heads of 64); logs the measured difference from Forward.
 func TestAttentionTiledBF16ARC(t *testing.T) {
-	if testing.Short() {
-		t.Skip("-short: the T = 916 attention takes about a second")
-	}
-	const T = 916
-	r := rand.New(rand.NewPCG(63, 64))
-	a := attentionPreset(r, T, 512, 8, 64)
-	x := randSlice(r, T*512, 1)
-	want, got := make([]float32, len(x)), make([]float32, len(x))
-	a.Forward(want, x, 1, T, &Arena{})
-	a.ForwardTiledBF16(got, x, 1, T, &Arena{})
-	d := maxRelDiff(got, want)
-	t.Logf("T=916 hidden 512 8×64: max |bf16 tiled − Forward| = %.3g of max |Forward|", d)
-	if !(d <= bf16AttnTol) {
-		t.Errorf("relative difference %.3g > %.3g", d, bf16AttnTol)
-	}
+	checkTiledARC(t, "bf16 tiled", (*Attention).ForwardTiledBF16, 63, bf16AttnTol)
 }
 
 // TestAttentionTiledBF16Determinism: same bits on 1, 2 and 3 threads and
 // whatever the batch a sequence is computed in.
 func TestAttentionTiledBF16Determinism(t *testing.T) {
-	defer func(v float64) { minParallelFlops = v }(minParallelFlops)
-	minParallelFlops = 0
-	const T = 300
-	r := rand.New(rand.NewPCG(65, 66))
-	a := attentionPreset(r, T, 32, 2, 16)
-	n := T * a.Hidden
-	x := randSlice(r, 3*n, 2)
-	useThreads(t, 1)
-	alone := make([]float32, n)
-	a.ForwardTiledBF16(alone, x[2*n:], 1, T, &Arena{})
-	for _, threads := range []int{1, 2, 3} {
-		useThreads(t, threads)
-		out := make([]float32, 3*n)
-		a.ForwardTiledBF16(out, x, 3, T, &Arena{})
-		if i := sameBits(out[2*n:], alone); i >= 0 {
-			t.Errorf("threads=%d: sequence 2 of 3, out[%d] = %v, alone %v", threads, i, out[2*n+i], alone[i])
-		}
-	}
+	checkTiledDeterminism(t, (*Attention).ForwardTiledBF16, 65, 2)
 }
 
 // BenchmarkAttentionTiledBF16: the head stage of Forward (float32) against

@@ -53,20 +53,40 @@ func (a *Attention) tiledScratch(T int) int {
 // headTiled computes one head of one sequence into its columns of heads
 // (B, T, w), tile by tile; buf holds tiledScratch(T) floats.
 func (a *Attention) headTiled(heads, qkv []float32, b, h, T int, buf []float32) {
-	hd, w := a.HeadDim, a.Heads*a.HeadDim
+	hd := a.HeadDim
 	kn := activeKernel.Load()
 	n := T * hd
 	q, k, v := buf[:n], buf[n:2*n], buf[2*n:3*n]
 	buf = buf[3*n:]
 	kp := buf[:kn.panelFloats(T, hd)] // Kᵀ (hd, T) packed in kn's panels
 	buf = buf[len(kp):]
+	a.gather(q, k, v, qkv, b, h, T)
+	packPanelsT(kp, k, T, hd, kn)
+	a.tileLoop(heads, b, h, T, buf,
+		func(st []float32, q0, br, k0, bc int) {
+			scoresTile(st, q[q0*hd:(q0+br)*hd], br, kp[k0*hd:], bc, hd, kn)
+		},
+		func(ob, st []float32, br, k0, bc int) {
+			// O_blk (+)= S·V_blk: the first key block overwrites.
+			matMulNN(ob, st, v[k0*hd:(k0+bc)*hd], br, hd, bc, k0 > 0)
+		})
+}
+
+// tileLoop is the loop headTiled and headTiledBF16 share: for each query
+// block and key block, scores fills S (br, bc) for queries q0… and keys
+// k0…, the online softmax turns it into probabilities against running
+// maxima (m, l), and pv adds P·V_blk into ob (br, hd), overwriting when
+// k0 = 0; each finished query block is normalised by 1/l and copied to its
+// columns of heads (B, T, w). buf holds tileQ·(tileK + hd) + 4·tileQ floats
+// (S, O and the row state). The two callers differ only in the products.
+func (a *Attention) tileLoop(heads []float32, b, h, T int, buf []float32,
+	scores func(st []float32, q0, br, k0, bc int), pv func(ob, st []float32, br, k0, bc int)) {
+	hd, w := a.HeadDim, a.Heads*a.HeadDim
 	s := buf[:tileQ*tileK]
 	ob := buf[tileQ*tileK : tileQ*tileK+tileQ*hd]
 	rowState := buf[tileQ*tileK+tileQ*hd : tileQ*tileK+tileQ*hd+4*tileQ]
 	m, l := rowState[:tileQ], rowState[tileQ:2*tileQ] // running max and sum per query row
 	mNew, sums := rowState[2*tileQ:3*tileQ], rowState[3*tileQ:]
-	a.gather(q, k, v, qkv, b, h, T)
-	packPanelsT(kp, k, T, hd, kn)
 	scale := a.scale()
 	vec := vecImpl
 	negInf := float32(math.Inf(-1))
@@ -78,7 +98,7 @@ func (a *Attention) headTiled(heads, qkv []float32, b, h, T int, buf []float32) 
 		for k0 := 0; k0 < T; k0 += tileK {
 			bc := min(tileK, T-k0)
 			st := s[:br*bc]
-			scoresTile(st, q[q0*hd:(q0+br)*hd], br, kp[k0*hd:], bc, hd, kn)
+			scores(st, q0, br, k0, bc)
 			vec.onlineSoftmax(st, br, bc, scale, m[:br], mNew[:br], sums[:br])
 			for r := 0; r < br; r++ {
 				if k0 == 0 {
@@ -90,8 +110,7 @@ func (a *Attention) headTiled(heads, qkv []float32, b, h, T int, buf []float32) 
 				}
 				m[r] = mNew[r]
 			}
-			// O_blk (+)= S·V_blk: the first key block overwrites.
-			matMulNN(ob[:br*hd], st, v[k0*hd:(k0+bc)*hd], br, hd, bc, k0 > 0)
+			pv(ob[:br*hd], st, br, k0, bc)
 		}
 		for r := 0; r < br; r++ {
 			orow := ob[r*hd : (r+1)*hd]

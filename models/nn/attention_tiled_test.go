@@ -66,42 +66,60 @@ func TestAttentionTiledConformance(t *testing.T) {
 // TestAttentionTiledARC: the Maze/ARC shape (T = 916, hidden 512, 8 heads
 // of 64), default kernels; logs the measured difference from Forward.
 func TestAttentionTiledARC(t *testing.T) {
-	if testing.Short() {
-		t.Skip("-short: the T = 916 attention takes about a second")
-	}
-	const T = 916
-	r := rand.New(rand.NewPCG(43, 44))
-	a := attentionPreset(r, T, 512, 8, 64)
-	x := randSlice(r, T*512, 1)
-	want, got := make([]float32, len(x)), make([]float32, len(x))
-	a.Forward(want, x, 1, T, &Arena{})
-	a.ForwardTiled(got, x, 1, T, &Arena{})
-	d := maxRelDiff(got, want)
-	t.Logf("T=916 hidden 512 8×64: max |tiled − Forward| = %.3g of max |Forward|", d)
-	if !(d <= tiledTol) {
-		t.Errorf("relative difference %.3g > %.3g", d, tiledTol)
-	}
+	checkTiledARC(t, "tiled", (*Attention).ForwardTiled, 43, tiledTol)
 }
 
 // TestAttentionTiledDeterminism: the tiled output of a sequence has the same
 // bits on 1, 2 and 3 threads and whatever the batch it is computed in.
 func TestAttentionTiledDeterminism(t *testing.T) {
+	checkTiledDeterminism(t, (*Attention).ForwardTiled, 45, 1)
+}
+
+// attnForward is a whole-attention forward: ForwardTiled or ForwardTiledBF16.
+type attnForward func(a *Attention, out, x []float32, B, T int, ar *Arena)
+
+// checkTiledARC compares fwd with Forward at the Maze/ARC shape (T = 916,
+// hidden 512, 8 heads of 64), seeded by (seed, seed+1); it logs the
+// difference and fails above tol.
+func checkTiledARC(t *testing.T, name string, fwd attnForward, seed uint64, tol float64) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("-short: the T = 916 attention takes about a second")
+	}
+	const T = 916
+	r := rand.New(rand.NewPCG(seed, seed+1))
+	a := attentionPreset(r, T, 512, 8, 64)
+	x := randSlice(r, T*512, 1)
+	want, got := make([]float32, len(x)), make([]float32, len(x))
+	a.Forward(want, x, 1, T, &Arena{})
+	fwd(a, got, x, 1, T, &Arena{})
+	d := maxRelDiff(got, want)
+	t.Logf("T=916 hidden 512 8×64: max |%s − Forward| = %.3g of max |Forward|", name, d)
+	if !(d <= tol) {
+		t.Errorf("relative difference %.3g > %.3g", d, tol)
+	}
+}
+
+// checkTiledDeterminism: fwd gives sequence seq of a batch of 3 (T = 300)
+// the same bits on 1, 2 and 3 threads as it gives it alone on 1 thread.
+func checkTiledDeterminism(t *testing.T, fwd attnForward, seed uint64, seq int) {
+	t.Helper()
 	defer func(v float64) { minParallelFlops = v }(minParallelFlops)
 	minParallelFlops = 0
 	const T = 300
-	r := rand.New(rand.NewPCG(45, 46))
+	r := rand.New(rand.NewPCG(seed, seed+1))
 	a := attentionPreset(r, T, 32, 2, 16)
 	n := T * a.Hidden
 	x := randSlice(r, 3*n, 2)
 	useThreads(t, 1)
 	alone := make([]float32, n)
-	a.ForwardTiled(alone, x[n:2*n], 1, T, &Arena{})
+	fwd(a, alone, x[seq*n:(seq+1)*n], 1, T, &Arena{})
 	for _, threads := range []int{1, 2, 3} {
 		useThreads(t, threads)
 		out := make([]float32, 3*n)
-		a.ForwardTiled(out, x, 3, T, &Arena{})
-		if i := sameBits(out[n:2*n], alone); i >= 0 {
-			t.Errorf("threads=%d: sequence 1 of 3, out[%d] = %v, alone %v", threads, i, out[n+i], alone[i])
+		fwd(a, out, x, 3, T, &Arena{})
+		if i := sameBits(out[seq*n:(seq+1)*n], alone); i >= 0 {
+			t.Errorf("threads=%d: sequence %d of 3, out[%d] = %v, alone %v", threads, seq, i, out[seq*n+i], alone[i])
 		}
 	}
 }

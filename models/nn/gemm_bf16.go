@@ -2,7 +2,6 @@ package nn
 
 import (
 	"fmt"
-	"runtime"
 	"sync"
 	"sync/atomic"
 )
@@ -381,21 +380,11 @@ func (j *bf16Job) run() {
 	if len(s.c) < kn.mr*kn.nr {
 		s.c = alignedFloats(kn.mr * kn.nr)
 	}
-	if n := int64(j.nround); n > 0 {
-		for {
-			q := j.roundNext.Add(1) - 1
-			if q >= n {
-				break
-			}
-			r0 := int(q) * bf16RoundRows
-			r1 := min(j.m, r0+bf16RoundRows)
-			roundRowsBF16(kn, j.a[r0*j.lda:], j.lda, j.af32[r0*j.k:], j.k, r1-r0)
-			j.roundDone.Add(1)
-		}
-		for j.roundDone.Load() < n { // others finish their last chunk
-			runtime.Gosched()
-		}
-	}
+	sharedPhase(&j.roundNext, &j.roundDone, j.nround, func(q int) {
+		r0 := q * bf16RoundRows
+		r1 := min(j.m, r0+bf16RoundRows)
+		roundRowsBF16(kn, j.a[r0*j.lda:], j.lda, j.af32[r0*j.k:], j.k, r1-r0)
+	})
 	total := int64(j.tm * j.tn)
 	for {
 		t := j.next.Add(1) - 1

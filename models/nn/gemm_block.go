@@ -240,19 +240,9 @@ func (j *gemmJob) run() {
 	if len(s.c) < kn.mr*kn.nr {
 		s.c = alignedFloats(kn.mr * kn.nr)
 	}
-	if npack := int64(j.npack); npack > 0 {
-		for {
-			q := j.packNext.Add(1) - 1
-			if q >= npack {
-				break
-			}
-			packPanelsTRange(j.b, j.packW, j.n, j.k, kn, int(q), int(q)+1)
-			j.packDone.Add(1)
-		}
-		for j.packDone.Load() < npack { // others finish their last panel
-			runtime.Gosched()
-		}
-	}
+	sharedPhase(&j.packNext, &j.packDone, j.npack, func(q int) {
+		packPanelsTRange(j.b, j.packW, j.n, j.k, kn, q, q+1)
+	})
 	total := int64(j.tm * j.tn)
 	for {
 		t := j.next.Add(1) - 1
@@ -262,6 +252,26 @@ func (j *gemmJob) run() {
 		j.task(int(t), s)
 	}
 	scratchPool.Put(s)
+}
+
+// sharedPhase runs a job's first phase of n pieces: each participant takes
+// pieces (counted by next) until none is left, then waits until all n are
+// done (counted by done), so that no task starts on an unfinished phase.
+func sharedPhase(next, done *atomic.Int64, n int, do func(q int)) {
+	if n <= 0 {
+		return
+	}
+	for {
+		q := next.Add(1) - 1
+		if q >= int64(n) {
+			break
+		}
+		do(int(q))
+		done.Add(1)
+	}
+	for done.Load() < int64(n) { // others finish their last piece
+		runtime.Gosched()
+	}
 }
 
 // task computes the C block of task t: rows [i0, i1) × panels [q0, q1).

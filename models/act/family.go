@@ -93,7 +93,7 @@ func LoadFileTrainable(f models.Family, path string, cfg models.Config) (models.
 		m, err = f.LoadTrainable(c, src)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, namePath(path, err)
 	}
 	return m, nil
 }

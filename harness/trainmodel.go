@@ -57,6 +57,20 @@ func SetSizes(c models.Config, seqLen, vocab, ids int) error {
 	return act.Override(c, raw)
 }
 
+// ConfigSizes reads the sizes every family's config has under its
+// official names: seq_len, vocab_size, hidden_size, num_puzzle_identifiers.
+func ConfigSizes(c models.Config) (seqLen, vocab, hidden, ids int) {
+	var s struct {
+		SeqLen int `json:"seq_len"`
+		Vocab  int `json:"vocab_size"`
+		Hidden int `json:"hidden_size"`
+		IDs    int `json:"num_puzzle_identifiers"`
+	}
+	raw, _ := json.Marshal(c)
+	json.Unmarshal(raw, &s)
+	return s.SeqLen, s.Vocab, s.Hidden, s.IDs
+}
+
 // fitToData sets the sequence length, vocabulary and puzzle-table size a
 // model needs for the data (a preset's values are for the official data).
 func fitToData(c models.Config, data TrainData) error {

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"arceval/harness"
+	"arceval/models"
+	"arceval/models/registry"
 	"arceval/models/trm"
 )
 
@@ -77,6 +79,30 @@ func parseAblations(list string) (model func(*trm.Config), recipe func(*harness.
 		}
 	}
 	return model, recipe, nil
+}
+
+// ablationFor parses a new run's --ablation for a model of kind: the
+// ablations change a TRM config, so a family whose config is not one
+// refuses them.
+func ablationFor(kind, list string) (harness.Ablation, error) {
+	fam, err := registry.Lookup(kind)
+	if err != nil {
+		return harness.Ablation{}, usageError{"train: --kind: " + err.Error()}
+	}
+	if c, err := fam.Config(""); err != nil {
+		return harness.Ablation{}, err
+	} else if _, ok := c.(*trm.Config); !ok {
+		return harness.Ablation{}, usageError{"train: --ablation applies to TRM"}
+	}
+	model, recipe, err := parseAblations(list)
+	if err != nil {
+		return harness.Ablation{}, err
+	}
+	return harness.Ablation{Model: func(c models.Config) {
+		if tc, ok := c.(*trm.Config); ok {
+			model(tc)
+		}
+	}, Recipe: recipe}, nil
 }
 
 func ablationNames() string {

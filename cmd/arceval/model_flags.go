@@ -132,16 +132,5 @@ func configJSON(m models.Model) (json.RawMessage, error) {
 	return c.ConfigJSON()
 }
 
-// configSizes reads the sizes every family's config has under its
-// official names: seq_len, vocab_size, hidden_size, num_puzzle_identifiers.
-func configSizes(c models.Config) (seqLen, vocab, hidden, ids int) {
-	var s struct {
-		SeqLen int `json:"seq_len"`
-		Vocab  int `json:"vocab_size"`
-		Hidden int `json:"hidden_size"`
-		IDs    int `json:"num_puzzle_identifiers"`
-	}
-	raw, _ := json.Marshal(c)
-	json.Unmarshal(raw, &s)
-	return s.SeqLen, s.Vocab, s.Hidden, s.IDs
-}
+// configSizes reads the sizes every family's config has (harness.ConfigSizes).
+func configSizes(c models.Config) (seqLen, vocab, hidden, ids int) { return harness.ConfigSizes(c) }

@@ -11,139 +11,25 @@ import (
 
 	"arceval/harness"
 	"arceval/models/registry"
-	"arceval/tasks"
 )
 
-// presetRecipe returns the recipe of a preset of a family (train --kind):
-// the recipe of the model family the preset makes (the MLP baseline for
-// the transformer baseline's "sudoku-mlp") for the data set its geometry
-// (vocabulary, sequence length) is for. ok is false for a name that is no
-// preset of the family.
-func presetRecipe(kind, preset string) (r harness.Recipe, ok bool, err error) {
-	fam, err := registry.Lookup(kind)
-	if err != nil || !slices.Contains(fam.Presets(), preset) {
-		return r, false, nil
-	}
-	c, err := fam.Config(preset)
-	if err != nil {
-		return r, false, err
-	}
-	seqLen, vocab, _, _ := configSizes(c)
-	r, err = harness.RecipeFor(c.Kind(), tasks.BuiltMeta{VocabSize: vocab, SeqLen: seqLen}.GuessKind())
-	return r, true, err
-}
-
-// recipeFlags are train's --recipe and the flags that override one of its
-// values. A value flag overrides the recipe only when given (pflag's
-// Changed), so its zero default is never used.
-type recipeFlags struct {
-	fs                                     *pflag.FlagSet
-	name                                   *string
-	lr, lrMin, wd, puzzleLR, puzzleWD, ema *float64
-	warmup, batch                          *int
-	optimizer, loss                        *string
-}
-
-func addRecipeFlags(fs *pflag.FlagSet) *recipeFlags {
+// bindRecipeFlags adds train's --recipe and the flags that override one of
+// its values, bound to o's recipe options. A value flag overrides the
+// recipe only when given (harness.TrainOptions.Given), so its zero default
+// is never used.
+func bindRecipeFlags(fs *pflag.FlagSet, o *harness.TrainOptions) {
 	const r = " (default: the recipe's)"
-	return &recipeFlags{fs: fs,
-		name:      fs.String("recipe", "", "training recipe (listed above; default: the preset's, else the model family's for the data's kind)"),
-		batch:     fs.Int("batch", 0, "global batch: examples per optimiser step"+r),
-		lr:        fs.Float64("lr", 0, "learning rate"+r),
-		lrMin:     fs.Float64("lr-min-ratio", 0, "cosine floor as a fraction of --lr (1: constant after warm-up)"+r),
-		warmup:    fs.Int("warmup", 0, "warm-up steps"+r),
-		wd:        fs.Float64("weight-decay", 0, "decoupled weight decay"+r),
-		puzzleLR:  fs.Float64("puzzle-emb-lr", 0, "puzzle-embedding SignSGD learning rate"+r),
-		puzzleWD:  fs.Float64("puzzle-emb-weight-decay", 0, "puzzle-embedding weight decay"+r),
-		ema:       fs.Float64("ema", 0, "EMA rate of the evaluated weights, 0: off"+r),
-		optimizer: fs.String("optimizer", "", "adam_atan2 or adamw"+r),
-		loss:      fs.String("loss", "", "stablemax_cross_entropy or softmax_cross_entropy"+r),
-	}
-}
-
-// recipeOverride is one value flag and how it sets its recipe value.
-type recipeOverride struct {
-	flag string
-	set  func(*harness.TrainConfig)
-}
-
-// overrides lists the value flags in the order they are applied.
-func (f *recipeFlags) overrides() []recipeOverride {
-	return []recipeOverride{
-		{"batch", func(c *harness.TrainConfig) { c.GlobalBatch = *f.batch }},
-		{"lr", func(c *harness.TrainConfig) { c.LR = *f.lr }},
-		{"lr-min-ratio", func(c *harness.TrainConfig) { c.LRMinRatio = *f.lrMin }},
-		{"warmup", func(c *harness.TrainConfig) { c.Warmup = *f.warmup }},
-		{"weight-decay", func(c *harness.TrainConfig) { c.WeightDecay = *f.wd }},
-		{"puzzle-emb-lr", func(c *harness.TrainConfig) { c.PuzzleLR = *f.puzzleLR }},
-		{"puzzle-emb-weight-decay", func(c *harness.TrainConfig) { c.PuzzleWD = *f.puzzleWD }},
-		{"ema", func(c *harness.TrainConfig) { c.EMA = *f.ema }},
-		{"optimizer", func(c *harness.TrainConfig) { c.Optimizer = *f.optimizer }},
-		{"loss", func(c *harness.TrainConfig) { c.Loss = *f.loss }},
-	}
-}
-
-// names lists --recipe and the recipe's value flags.
-func (f *recipeFlags) names() []string {
-	names := []string{"recipe"}
-	for _, o := range f.overrides() {
-		names = append(names, o.flag)
-	}
-	return names
-}
-
-// given lists the recipe flags given on the command line, as --name.
-func (f *recipeFlags) given() []string {
-	var given []string
-	for _, name := range f.names() {
-		if f.fs.Changed(name) {
-			given = append(given, "--"+name)
-		}
-	}
-	return given
-}
-
-// resolve returns the training config of a new run of steps steps of a
-// model of family, made by train --kind kind --preset preset, on data of
-// kind data. Precedence: a value flag given explicitly > --recipe > the
-// preset's recipe > the family's recipe for the data's kind. The config
-// records the recipe's name and the flags that overrode it; about says
-// which recipe was chosen and why, for the training line.
-func (f *recipeFlags) resolve(family, kind, preset string, data tasks.Kind, steps int) (c harness.TrainConfig, about string, err error) {
-	r, ok, err := presetRecipe(kind, preset)
-	why := fmt.Sprintf("--preset %s's", preset)
-	switch {
-	case *f.name != "":
-		r, err = harness.LookupRecipe(*f.name)
-		if err != nil {
-			return c, "", usageError{"--recipe: " + err.Error()}
-		}
-		why = "--recipe"
-	case !ok:
-		r, err = harness.RecipeFor(family, data)
-		why = fmt.Sprintf("%s on %s data", family, data)
-	}
-	if err != nil {
-		return c, "", usageError{err.Error() + "; choose one with --recipe"}
-	}
-	if r.Task != data {
-		why += fmt.Sprintf("; made for %s, the data is %s", r.Task, data)
-	}
-	c = r.Train(steps)
-	var given []string
-	for _, o := range f.overrides() {
-		if f.fs.Changed(o.flag) {
-			o.set(&c)
-			c.RecipeOverrides = append(c.RecipeOverrides, o.flag)
-			given = append(given, "--"+o.flag)
-		}
-	}
-	c.MicroBatch = c.GlobalBatch // train's --micro-batch may split it
-	about = fmt.Sprintf("recipe %s (%s)", r.Name, why)
-	if len(given) > 0 {
-		about += " with " + strings.Join(given, ", ") + " overridden"
-	}
-	return c, about, nil
+	fs.StringVar(&o.Recipe, "recipe", "", "training recipe (listed above; default: the preset's, else the model family's for the data's kind)")
+	fs.IntVar(&o.GlobalBatch, "batch", 0, "global batch: examples per optimiser step"+r)
+	fs.Float64Var(&o.LR, "lr", 0, "learning rate"+r)
+	fs.Float64Var(&o.LRMinRatio, "lr-min-ratio", 0, "cosine floor as a fraction of --lr (1: constant after warm-up)"+r)
+	fs.IntVar(&o.Warmup, "warmup", 0, "warm-up steps"+r)
+	fs.Float64Var(&o.WeightDecay, "weight-decay", 0, "decoupled weight decay"+r)
+	fs.Float64Var(&o.PuzzleLR, "puzzle-emb-lr", 0, "puzzle-embedding SignSGD learning rate"+r)
+	fs.Float64Var(&o.PuzzleWD, "puzzle-emb-weight-decay", 0, "puzzle-embedding weight decay"+r)
+	fs.Float64Var(&o.EMA, "ema", 0, "EMA rate of the evaluated weights, 0: off"+r)
+	fs.StringVar(&o.Optimizer, "optimizer", "", "adam_atan2 or adamw"+r)
+	fs.StringVar(&o.Loss, "loss", "", "stablemax_cross_entropy or softmax_cross_entropy"+r)
 }
 
 // recipeSummary is a recipe's values on one line.
@@ -193,7 +79,7 @@ Presets' recipes:
 		table := fam.Kind()
 		byRecipe := map[string][]string{}
 		for _, preset := range fam.Presets() {
-			r, _, err := presetRecipe(table, preset)
+			r, _, err := harness.PresetRecipe(fam, preset)
 			if err != nil {
 				panic(err) // TestPresetRecipes checks that every preset has a recipe
 			}

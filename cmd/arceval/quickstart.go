@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -36,7 +35,7 @@ type quickSetting struct {
 	maze          gen.MazeOptions // the generated mazes
 	nTrain, nTest int
 	steps, batch  int
-	lr            string
+	lr            float64
 	models        []quickModel
 }
 
@@ -49,7 +48,7 @@ const quickRecipe = "trm-maze"
 
 var quickSettings = map[string]quickSetting{
 	"maze": {
-		task: "maze", maze: gen.MazeOptions{N: 6, MinPathLen: 4}, nTrain: 1000, nTest: 500, steps: 1200, batch: 64, lr: "1e-3",
+		task: "maze", maze: gen.MazeOptions{N: 6, MinPathLen: 4}, nTrain: 1000, nTest: 500, steps: 1200, batch: 64, lr: 1e-3,
 		models: []quickModel{
 			// TRM-MLP first: the MLP baseline is its network without the
 			// recursion, so that pair isolates what recursion buys.
@@ -61,7 +60,7 @@ var quickSettings = map[string]quickSetting{
 		},
 	},
 	"ci": {
-		task: "maze", maze: gen.MazeOptions{N: 6, MinPathLen: 4}, nTrain: 1000, nTest: 300, steps: 1000, batch: 64, lr: "1.5e-3",
+		task: "maze", maze: gen.MazeOptions{N: 6, MinPathLen: 4}, nTrain: 1000, nTest: 300, steps: 1000, batch: 64, lr: 1.5e-3,
 		models: []quickModel{
 			{"TRM", "trm", "sudoku-mlp", `{"hidden_size":48,"H_cycles":2,"L_cycles":2,"L_layers":2,"halt_max_steps":6,"puzzle_emb_ndim":0}`},
 		},
@@ -174,7 +173,7 @@ are still compared at equal training; the header says so. --budget 0: no cap.`)
 	for i, m := range st.models {
 		dir := filepath.Join(trainDir, strings.ToLower(m.name))
 		os.RemoveAll(dir)
-		args := q.trainArgs(m, planned, dir, 1000000)
+		spec := q.trainSpec(m, planned, dir, 1000000)
 		limit := ""
 		if *budget > 0 {
 			// A safety cap only: the plan fits the budget with a margin,
@@ -188,17 +187,15 @@ are still compared at equal training; the header says so. --budget 0: no cap.`)
 			if left <= 0 {
 				return fmt.Errorf("quickstart: the --budget %v ran out before %s", *budget, m.name)
 			}
-			args = append(args, "--budget", left.String())
+			spec.Options.Budget = left
+			spec.Options.Give("budget")
 			limit = fmt.Sprintf(", at most %v", left.Round(time.Second))
 		}
 		t0 := time.Now()
 		fmt.Fprintf(c.stderr, "training %-6s (%s) for %d steps of %d examples%s …", m.name, m.kind, planned, st.batch, limit)
-		if err := quiet(args...); err != nil {
-			fmt.Fprintln(c.stderr)
-			return err
-		}
-		done, err := trainedSteps(dir)
+		done, err := quickTrain(spec)
 		if err != nil {
+			fmt.Fprintln(c.stderr)
 			return err
 		}
 		note := ""
@@ -241,21 +238,31 @@ are still compared at equal training; the header says so. --budget 0: no cap.`)
 	return nil
 }
 
-// quiet runs a subcommand whose output is not for the reader; its stderr
-// is returned in the error.
-func quiet(args ...string) error {
+// quickTrain trains one contestant's run folder and returns the steps it
+// trained; the run's notes and log lines are not for the reader and are
+// returned in the error.
+func quickTrain(spec harness.TrainSpec) (int, error) {
 	var errOut strings.Builder
-	err := run(args, io.Discard, &errOut)
-	if err != nil {
-		return fmt.Errorf("%s: %w\n%s", strings.Join(args[:2], " "), err, errOut.String())
+	spec.Log, spec.Provenance = &errOut, provenance()
+	nn.SetThreads(runtime.GOMAXPROCS(0))
+	r, err := harness.OpenTrain(spec)
+	if err == nil {
+		defer r.Close()
+		r.Spec.Logged = func(rec harness.LogRecord) { fmt.Fprintln(&errOut, formatLog(rec, r.Trainer.Cfg.Steps)) }
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		err = r.Run(ctx)
 	}
-	return nil
+	if err != nil {
+		return 0, fmt.Errorf("train --kind: %w\n%s", cliError(err), errOut.String())
+	}
+	return r.Trainer.Step, nil
 }
 
 // quickEval evaluates a trained model file on a set (its first limit
 // tasks; 0: all) in batches of 64, into the run file out ("" none), as
 // eval does with those flags; its notes are returned in the error, as
-// quiet returns a subcommand's.
+// quickTrain returns a run's.
 func quickEval(model, set string, limit int, out string) error {
 	var errOut strings.Builder
 	c := &cli{stdout: io.Discard, stderr: &errOut}
@@ -283,21 +290,23 @@ type quickRun struct {
 	trainCSV, testCSV string
 }
 
-// trainArgs are the train command of one contestant: the same recipe,
+// trainSpec is the training run of one contestant: the same recipe,
 // data, seed and step count for every model.
-func (q quickRun) trainArgs(m quickModel, steps int, dir string, logEvery int) []string {
+func (q quickRun) trainSpec(m quickModel, steps int, dir string, logEvery int) harness.TrainSpec {
 	st := q.setting
-	args := []string{"train", "--kind", m.kind, "--override", m.override, "--set", q.trainCSV, "--out", dir, "--recipe", quickRecipe,
-		"--steps", fmt.Sprint(steps), "--batch", fmt.Sprint(st.batch), "--lr", st.lr, "--warmup", "20",
-		"--weight-decay", "0.1", "--ema", "0.99", "--seed", fmt.Sprint(q.seed), "--log-every", fmt.Sprint(logEvery),
-		"--checkpoint-every", "0",
-		// Each generated maze with its 8 dihedral transforms (the official
-		// maze build has none; on 1000 small mazes they help every model).
-		"--num-aug", "7"}
+	o := harness.DefaultTrainOptions()
+	o.Kind, o.Override, o.Preset, o.Sets, o.Recipe = m.kind, m.override, m.preset, []string{q.trainCSV}, quickRecipe
+	o.Steps, o.GlobalBatch, o.LR, o.Warmup, o.WeightDecay, o.EMA, o.Seed = steps, st.batch, st.lr, 20, 0.1, 0.99, q.seed
+	o.LogEvery, o.CheckpointEvery = logEvery, 0
+	// Each generated maze with its 8 dihedral transforms (the official
+	// maze build has none; on 1000 small mazes they help every model).
+	o.NumAug = 7
+	o.Give("kind", "override", "set", "recipe", "steps", "batch", "lr", "warmup", "weight-decay", "ema", "seed",
+		"log-every", "checkpoint-every", "num-aug")
 	if m.preset != "" {
-		args = append(args, "--preset", m.preset)
+		o.Give("preset")
 	}
-	return args
+	return harness.TrainSpec{Dir: dir, Options: o}
 }
 
 // quickNow and quickMeasure are the quickstart's clock and speed
@@ -321,7 +330,7 @@ func measureSpeed(q quickRun, m quickModel) (quickSpeed, error) {
 	os.RemoveAll(dir)
 	defer os.RemoveAll(dir)
 	t0 := time.Now()
-	if err := quiet(q.trainArgs(m, quickProbeSteps, dir, 1)...); err != nil {
+	if _, err := quickTrain(q.trainSpec(m, quickProbeSteps, dir, 1)); err != nil {
 		return quickSpeed{}, err
 	}
 	wall := time.Since(t0)
@@ -336,20 +345,4 @@ func measureSpeed(q quickRun, m quickModel) (quickSpeed, error) {
 	}
 	evalTime := time.Since(t1) * time.Duration(q.setting.nTest) / time.Duration(n)
 	return quickSpeed{Setup: max(wall-quickProbeSteps*perStep, 0), PerStep: perStep, Eval: evalTime}, nil
-}
-
-// trainedSteps reads how many steps a finished run directory trained.
-func trainedSteps(dir string) (int, error) {
-	data, err := os.ReadFile(filepath.Join(dir, "train.jsonl"))
-	if err != nil {
-		return 0, err
-	}
-	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
-	var last struct {
-		Step int `json:"step"`
-	}
-	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &last); err != nil {
-		return 0, fmt.Errorf("%s: %w", dir, err)
-	}
-	return last.Step, nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -18,7 +17,6 @@ import (
 	"arceval/models"
 	"arceval/models/catalog"
 	"arceval/models/nn"
-	"arceval/results"
 	"arceval/tasks"
 )
 
@@ -176,20 +174,6 @@ func provenance() harness.Provenance {
 	bi := readBuildInfo()
 	return harness.Provenance{Version: bi.Version, Revision: bi.Revision, GoVersion: bi.GoVersion}
 }
-
-// newHeader starts a run header: provenance (build, kernel, machine), the
-// model, the selection of the set that is evaluated (its task and
-// test-input counts are the scores' denominators) and the protocol (its
-// views and steps are also the header's).
-func newHeader(info models.Info, cfg json.RawMessage, es *harness.EvalSet, selection []*harness.Item, subset string, seed uint64, p results.Protocol) results.Header {
-	return harness.NewHeader(provenance(), info, cfg, es, selection, subset, seed, p)
-}
-
-// isBuilt reports whether path is an official built split folder.
-func isBuilt(path string) bool { return harness.IsBuilt(path) }
-
-// builtFingerprint identifies a built split by its tokens.
-func builtFingerprint(split *tasks.BuiltSplit) string { return harness.BuiltFingerprint(split) }
 
 func fileSHA256(path string) (string, error) {
 	f, err := userfile.Open(path)

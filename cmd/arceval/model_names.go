@@ -11,6 +11,7 @@ import (
 
 	"arceval/harness"
 	"arceval/models/catalog"
+	"arceval/models/registry"
 	"arceval/tasks"
 )
 
@@ -70,7 +71,7 @@ func applyEntry(e *catalog.Entry, kind, preset *string, config string) error {
 	}
 	if *kind == "" {
 		*kind = e.Family
-	} else if *kind != e.Family && !(*kind == "direct" && e.Family == "transformer_baseline") {
+	} else if fam, err := registry.Lookup(*kind); err != nil || fam.Kind() != e.Family {
 		return usageError{fmt.Sprintf("--kind %s, but %s is a %s checkpoint", *kind, e.Name, e.Family)}
 	}
 	if *preset == "" && config == "" {

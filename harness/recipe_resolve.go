@@ -28,21 +28,6 @@ func PresetRecipe(fam models.Family, preset string) (r Recipe, ok bool, err erro
 	return r, true, err
 }
 
-// recipeOverrides are the recipe options' setters, in RecipeOptionNames'
-// order after --recipe.
-var recipeOverrides = map[string]func(c *TrainConfig, o *TrainOptions){
-	"batch":                   func(c *TrainConfig, o *TrainOptions) { c.GlobalBatch = o.GlobalBatch },
-	"lr":                      func(c *TrainConfig, o *TrainOptions) { c.LR = o.LR },
-	"lr-min-ratio":            func(c *TrainConfig, o *TrainOptions) { c.LRMinRatio = o.LRMinRatio },
-	"warmup":                  func(c *TrainConfig, o *TrainOptions) { c.Warmup = o.Warmup },
-	"weight-decay":            func(c *TrainConfig, o *TrainOptions) { c.WeightDecay = o.WeightDecay },
-	"puzzle-emb-lr":           func(c *TrainConfig, o *TrainOptions) { c.PuzzleLR = o.PuzzleLR },
-	"puzzle-emb-weight-decay": func(c *TrainConfig, o *TrainOptions) { c.PuzzleWD = o.PuzzleWD },
-	"ema":                     func(c *TrainConfig, o *TrainOptions) { c.EMA = o.EMA },
-	"optimizer":               func(c *TrainConfig, o *TrainOptions) { c.Optimizer = o.Optimizer },
-	"loss":                    func(c *TrainConfig, o *TrainOptions) { c.Loss = o.Loss },
-}
-
 // ResolveRecipe returns the training config of a new run of o.Steps steps
 // of a model of family, made by o.Kind's preset o.Preset, on data of a
 // kind. Precedence: a recipe value given explicitly > o.Recipe > the
@@ -76,11 +61,11 @@ func ResolveRecipe(family string, o *TrainOptions, data tasks.Kind) (c TrainConf
 	}
 	c = r.Train(o.Steps)
 	var given []string
-	for _, name := range RecipeOptionNames()[1:] {
-		if o.given(name) {
-			recipeOverrides[name](&c, o)
-			c.RecipeOverrides = append(c.RecipeOverrides, name)
-			given = append(given, "--"+name)
+	for _, t := range trainOptionTable {
+		if t.override != nil && o.given(t.name) {
+			t.override(&c, o)
+			c.RecipeOverrides = append(c.RecipeOverrides, t.name)
+			given = append(given, "--"+t.name)
 		}
 	}
 	c.MicroBatch = c.GlobalBatch // a given MicroBatch may split it

@@ -294,14 +294,3 @@ func (r *TrainRun) Close() {
 		r.lock = nil
 	}
 }
-
-// TrainRunFolder opens a training run, trains it and closes it: the whole
-// of `arceval train` but its flags and printing.
-func TrainRunFolder(ctx context.Context, spec TrainSpec) (*Trainer, error) {
-	r, err := OpenTrain(spec)
-	if err != nil {
-		return nil, err
-	}
-	defer r.Close()
-	return r.Trainer, r.Run(ctx)
-}

@@ -94,6 +94,8 @@ type trainOption struct {
 	name  string
 	class optionClass
 	value func(o *TrainOptions) optionValue
+	// override sets a recipe value to the option's (recipe values only).
+	override func(c *TrainConfig, o *TrainOptions)
 }
 
 // optionValue reads and writes one field as text.
@@ -106,16 +108,26 @@ type optionValue interface {
 // overrides apply), a new run's model options, then the run's.
 var trainOptionTable = []trainOption{
 	{"recipe", recipeOption, func(o *TrainOptions) optionValue { return (*textValue)(&o.Recipe) }},
-	{"batch", recipeOption, func(o *TrainOptions) optionValue { return (*intValue)(&o.GlobalBatch) }},
-	{"lr", recipeOption, func(o *TrainOptions) optionValue { return (*floatValue)(&o.LR) }},
-	{"lr-min-ratio", recipeOption, func(o *TrainOptions) optionValue { return (*floatValue)(&o.LRMinRatio) }},
-	{"warmup", recipeOption, func(o *TrainOptions) optionValue { return (*intValue)(&o.Warmup) }},
-	{"weight-decay", recipeOption, func(o *TrainOptions) optionValue { return (*floatValue)(&o.WeightDecay) }},
-	{"puzzle-emb-lr", recipeOption, func(o *TrainOptions) optionValue { return (*floatValue)(&o.PuzzleLR) }},
-	{"puzzle-emb-weight-decay", recipeOption, func(o *TrainOptions) optionValue { return (*floatValue)(&o.PuzzleWD) }},
-	{"ema", recipeOption, func(o *TrainOptions) optionValue { return (*floatValue)(&o.EMA) }},
-	{"optimizer", recipeOption, func(o *TrainOptions) optionValue { return (*textValue)(&o.Optimizer) }},
-	{"loss", recipeOption, func(o *TrainOptions) optionValue { return (*textValue)(&o.Loss) }},
+	{"batch", recipeOption, func(o *TrainOptions) optionValue { return (*intValue)(&o.GlobalBatch) },
+		func(c *TrainConfig, o *TrainOptions) { c.GlobalBatch = o.GlobalBatch }},
+	{"lr", recipeOption, func(o *TrainOptions) optionValue { return (*floatValue)(&o.LR) },
+		func(c *TrainConfig, o *TrainOptions) { c.LR = o.LR }},
+	{"lr-min-ratio", recipeOption, func(o *TrainOptions) optionValue { return (*floatValue)(&o.LRMinRatio) },
+		func(c *TrainConfig, o *TrainOptions) { c.LRMinRatio = o.LRMinRatio }},
+	{"warmup", recipeOption, func(o *TrainOptions) optionValue { return (*intValue)(&o.Warmup) },
+		func(c *TrainConfig, o *TrainOptions) { c.Warmup = o.Warmup }},
+	{"weight-decay", recipeOption, func(o *TrainOptions) optionValue { return (*floatValue)(&o.WeightDecay) },
+		func(c *TrainConfig, o *TrainOptions) { c.WeightDecay = o.WeightDecay }},
+	{"puzzle-emb-lr", recipeOption, func(o *TrainOptions) optionValue { return (*floatValue)(&o.PuzzleLR) },
+		func(c *TrainConfig, o *TrainOptions) { c.PuzzleLR = o.PuzzleLR }},
+	{"puzzle-emb-weight-decay", recipeOption, func(o *TrainOptions) optionValue { return (*floatValue)(&o.PuzzleWD) },
+		func(c *TrainConfig, o *TrainOptions) { c.PuzzleWD = o.PuzzleWD }},
+	{"ema", recipeOption, func(o *TrainOptions) optionValue { return (*floatValue)(&o.EMA) },
+		func(c *TrainConfig, o *TrainOptions) { c.EMA = o.EMA }},
+	{"optimizer", recipeOption, func(o *TrainOptions) optionValue { return (*textValue)(&o.Optimizer) },
+		func(c *TrainConfig, o *TrainOptions) { c.Optimizer = o.Optimizer }},
+	{"loss", recipeOption, func(o *TrainOptions) optionValue { return (*textValue)(&o.Loss) },
+		func(c *TrainConfig, o *TrainOptions) { c.Loss = o.Loss }},
 
 	{"kind", newRunOption, func(o *TrainOptions) optionValue { return (*textValue)(&o.Kind) }},
 	{"preset", newRunOption, func(o *TrainOptions) optionValue { return (*textValue)(&o.Preset) }},

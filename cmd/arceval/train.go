@@ -98,9 +98,8 @@ evaluations.`+"\n"+recipeHelp()+ablationHelp())
 	if (*out == "") == (*resume == "") {
 		return usageError{"train: give --out for a new run or --resume DIR"}
 	}
-	o.Sets = strings.Split(*set, ",")
-	if *set == "" {
-		o.Sets = nil
+	if *set != "" {
+		o.Sets = strings.Split(*set, ",")
 	}
 	fs.Visit(func(f *pflag.Flag) { o.Give(f.Name) })
 	spec := harness.TrainSpec{Dir: *out, Resume: *resume != "", Options: *o, Provenance: provenance(), Log: c.stderr}

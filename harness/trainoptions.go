@@ -105,9 +105,10 @@ type optionValue interface {
 }
 
 // trainOptionTable lists every option: the recipe's (in the order their
-// overrides apply), a new run's model options, then the run's.
+// overrides apply, and --resume lists them when refused), a new run's
+// model options, then the run's.
 var trainOptionTable = []trainOption{
-	{"recipe", recipeOption, func(o *TrainOptions) optionValue { return (*textValue)(&o.Recipe) }},
+	{"recipe", recipeOption, func(o *TrainOptions) optionValue { return (*textValue)(&o.Recipe) }, nil},
 	{"batch", recipeOption, func(o *TrainOptions) optionValue { return (*intValue)(&o.GlobalBatch) },
 		func(c *TrainConfig, o *TrainOptions) { c.GlobalBatch = o.GlobalBatch }},
 	{"lr", recipeOption, func(o *TrainOptions) optionValue { return (*floatValue)(&o.LR) },
@@ -129,29 +130,29 @@ var trainOptionTable = []trainOption{
 	{"loss", recipeOption, func(o *TrainOptions) optionValue { return (*textValue)(&o.Loss) },
 		func(c *TrainConfig, o *TrainOptions) { c.Loss = o.Loss }},
 
-	{"kind", newRunOption, func(o *TrainOptions) optionValue { return (*textValue)(&o.Kind) }},
-	{"preset", newRunOption, func(o *TrainOptions) optionValue { return (*textValue)(&o.Preset) }},
-	{"config", newRunOption, func(o *TrainOptions) optionValue { return (*textValue)(&o.ConfigFile) }},
-	{"override", newRunOption, func(o *TrainOptions) optionValue { return (*textValue)(&o.Override) }},
-	{"ablation", newRunOption, func(o *TrainOptions) optionValue { return (*textValue)(&o.Ablation) }},
-	{"seed", newRunOption, func(o *TrainOptions) optionValue { return (*uint64Value)(&o.Seed) }},
-	{"steps", newRunOption, func(o *TrainOptions) optionValue { return (*intValue)(&o.Steps) }},
-	{"micro-batch", newRunOption, func(o *TrainOptions) optionValue { return (*intValue)(&o.MicroBatch) }},
-	{"epochs-per-iter", newRunOption, func(o *TrainOptions) optionValue { return (*intValue)(&o.EpochsPerIter) }},
+	{"kind", newRunOption, func(o *TrainOptions) optionValue { return (*textValue)(&o.Kind) }, nil},
+	{"preset", newRunOption, func(o *TrainOptions) optionValue { return (*textValue)(&o.Preset) }, nil},
+	{"config", newRunOption, func(o *TrainOptions) optionValue { return (*textValue)(&o.ConfigFile) }, nil},
+	{"override", newRunOption, func(o *TrainOptions) optionValue { return (*textValue)(&o.Override) }, nil},
+	{"ablation", newRunOption, func(o *TrainOptions) optionValue { return (*textValue)(&o.Ablation) }, nil},
+	{"seed", newRunOption, func(o *TrainOptions) optionValue { return (*uint64Value)(&o.Seed) }, nil},
+	{"steps", newRunOption, func(o *TrainOptions) optionValue { return (*intValue)(&o.Steps) }, nil},
+	{"micro-batch", newRunOption, func(o *TrainOptions) optionValue { return (*intValue)(&o.MicroBatch) }, nil},
+	{"epochs-per-iter", newRunOption, func(o *TrainOptions) optionValue { return (*intValue)(&o.EpochsPerIter) }, nil},
 
-	{"data", perProcess, func(o *TrainOptions) optionValue { return (*textValue)(&o.Data) }},
-	{"set", runOption, func(o *TrainOptions) optionValue { return (*listValue)(&o.Sets) }},
-	{"num-aug", runOption, func(o *TrainOptions) optionValue { return (*intValue)(&o.NumAug) }},
-	{"build-seed", runOption, func(o *TrainOptions) optionValue { return (*uint32Value)(&o.BuildSeed) }},
-	{"allow-eval-test-pairs", runOption, func(o *TrainOptions) optionValue { return (*boolValue)(&o.AllowEvalTestPairs) }},
-	{"eval-set", runOption, func(o *TrainOptions) optionValue { return (*textValue)(&o.EvalSet) }},
-	{"eval-limit", runOption, func(o *TrainOptions) optionValue { return (*intValue)(&o.EvalLimit) }},
-	{"eval-views", runOption, func(o *TrainOptions) optionValue { return (*intValue)(&o.EvalViews) }},
-	{"eval-batch", perProcess, func(o *TrainOptions) optionValue { return (*intValue)(&o.EvalBatch) }},
-	{"log-every", runOption, func(o *TrainOptions) optionValue { return (*intValue)(&o.LogEvery) }},
-	{"eval-every", runOption, func(o *TrainOptions) optionValue { return (*intValue)(&o.EvalEvery) }},
-	{"checkpoint-every", runOption, func(o *TrainOptions) optionValue { return (*intValue)(&o.CheckpointEvery) }},
-	{"budget", perProcess, func(o *TrainOptions) optionValue { return (*durationValue)(&o.Budget) }},
+	{"data", perProcess, func(o *TrainOptions) optionValue { return (*textValue)(&o.Data) }, nil},
+	{"set", runOption, func(o *TrainOptions) optionValue { return (*listValue)(&o.Sets) }, nil},
+	{"num-aug", runOption, func(o *TrainOptions) optionValue { return (*intValue)(&o.NumAug) }, nil},
+	{"build-seed", runOption, func(o *TrainOptions) optionValue { return (*uint32Value)(&o.BuildSeed) }, nil},
+	{"allow-eval-test-pairs", runOption, func(o *TrainOptions) optionValue { return (*boolValue)(&o.AllowEvalTestPairs) }, nil},
+	{"eval-set", runOption, func(o *TrainOptions) optionValue { return (*textValue)(&o.EvalSet) }, nil},
+	{"eval-limit", runOption, func(o *TrainOptions) optionValue { return (*intValue)(&o.EvalLimit) }, nil},
+	{"eval-views", runOption, func(o *TrainOptions) optionValue { return (*intValue)(&o.EvalViews) }, nil},
+	{"eval-batch", perProcess, func(o *TrainOptions) optionValue { return (*intValue)(&o.EvalBatch) }, nil},
+	{"log-every", runOption, func(o *TrainOptions) optionValue { return (*intValue)(&o.LogEvery) }, nil},
+	{"eval-every", runOption, func(o *TrainOptions) optionValue { return (*intValue)(&o.EvalEvery) }, nil},
+	{"checkpoint-every", runOption, func(o *TrainOptions) optionValue { return (*intValue)(&o.CheckpointEvery) }, nil},
+	{"budget", perProcess, func(o *TrainOptions) optionValue { return (*durationValue)(&o.Budget) }, nil},
 }
 
 // lookupOption returns the option of a name.
@@ -173,10 +174,6 @@ func optionNames(classes ...optionClass) []string {
 	}
 	return names
 }
-
-// RecipeOptionNames lists the recipe options (--recipe and the values
-// that override it), in the order their overrides apply.
-func RecipeOptionNames() []string { return optionNames(recipeOption) }
 
 // Text returns an option's value as text, as options.json keeps it; ok is
 // false for a name that is no option.

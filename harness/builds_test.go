@@ -44,5 +44,19 @@ func TestKnownBuildsDigests(t *testing.T) {
 		if got, ok := results.LookupBuild(len(ids), results.IdentifiersDigest(ids)); !ok || got.ID != kb.ID {
 			t.Errorf("%s: rebuilt %d identifiers, digest %s; KnownBuilds says %d, %s", kb.ID, len(ids), results.IdentifiersDigest(ids), kb.Identifiers, kb.Hash)
 		}
+		// The test split: its puzzles, its examples (the views a faithful
+		// evaluation runs) and the set its test inputs are.
+		puzzles, views := plan.Split(build.SplitTest).Examples()
+		if puzzles != kb.TestPuzzles || views != kb.TestViews {
+			t.Errorf("%s: rebuilt test split has %d puzzles, %d examples; KnownBuilds says %d, %d", kb.ID, puzzles, views, kb.TestPuzzles, kb.TestViews)
+		}
+		set, ok := results.LookupKnownSet(kb.TestSet)
+		inputs := 0
+		for _, task := range plan.TestTasks {
+			inputs += len(task.Test)
+		}
+		if !ok || set.Tasks != len(plan.TestTasks) || set.TestInputs != inputs {
+			t.Errorf("%s: test set %q (known %v: %d tasks, %d inputs); the build's test split has %d tasks, %d inputs", kb.ID, kb.TestSet, ok, set.Tasks, set.TestInputs, len(plan.TestTasks), inputs)
+		}
 	}
 }

@@ -76,9 +76,12 @@ func (p ReproProtocol) FLOPsPerViewStep() float64 {
 
 // WeightBytes is the model's float32 tensors with the protocol's puzzle
 // table.
-func (p ReproProtocol) WeightBytes() int64 {
+func (p ReproProtocol) WeightBytes() int64 { return ConfigBytes(p.Config) }
+
+// ConfigBytes is a model's tensors (parameters and buffers) in float32.
+func ConfigBytes(c models.Config) int64 {
 	var n int64
-	for _, s := range p.Config.Specs() {
+	for _, s := range c.Specs() {
 		n += int64(s.Elements())
 	}
 	return 4 * n

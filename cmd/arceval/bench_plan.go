@@ -1,0 +1,369 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"strings"
+	"time"
+
+	"arceval/harness"
+	"arceval/models"
+	"arceval/models/act"
+	"arceval/models/catalog"
+	"arceval/models/nn"
+	"arceval/results"
+)
+
+// planOptions are bench --plan's settings.
+type planOptions struct {
+	Benchmarks []string      // reproduce's benchmark names, or "all"
+	Shards     []int         // shard counts to estimate
+	Budget     time.Duration // timing of one protocol's shape, over all batch sizes tried
+	MaxBatch   int
+	Threads    int
+	// Precision is the engine precision the shapes are timed in. Only
+	// float32 exists today; a --precision flag passes its value here and
+	// loadForPrecision is where a model is made in it.
+	Precision string
+}
+
+// planEstimate is one protocol with the speed measured for its shape.
+type planEstimate struct {
+	harness.ReproProtocol
+	Batch     int           // the batch timed fastest
+	Rate      float64       // view-steps per second at Batch
+	Timed     time.Duration // time spent timing (all batches)
+	LiveBytes int64         // Go heap of the model (one puzzle row) and its workspaces at Batch
+	TableRest int64         // the protocol's puzzle table beyond that one row
+}
+
+// Wall is the estimated model time of the whole protocol on this machine.
+func (e planEstimate) Wall() time.Duration { return rateDuration(e.ViewSteps(), e.Rate) }
+
+// MemoryBytes is the memory the protocol's evaluation needs: the model and
+// workspaces as measured, the rest of its puzzle table, the set's tokens.
+func (e planEstimate) MemoryBytes() int64 { return e.LiveBytes + e.TableRest + e.SetBytes() }
+
+func rateDuration(viewSteps int64, rate float64) time.Duration {
+	if rate <= 0 {
+		return 0
+	}
+	return time.Duration(float64(viewSteps) / rate * float64(time.Second))
+}
+
+// planBenchmarks expands --plan's names ("all": every benchmark).
+func planBenchmarks(names []string) ([]string, error) {
+	var out []string
+	for _, n := range names {
+		if n == "all" {
+			for _, b := range harness.ReproBenchmarks {
+				out = append(out, b.Name)
+			}
+			continue
+		}
+		if _, err := harness.LookupReproBenchmark(n); err != nil {
+			return nil, usageError{"bench --plan: " + err.Error()}
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+// benchPlan is bench --plan: for each benchmark's faithful protocols, the
+// work, a throughput measured now for the model's shape, and the estimated
+// time here and on N shards.
+func benchPlan(c *cli, o planOptions) error {
+	names, err := planBenchmarks(o.Benchmarks)
+	if err != nil {
+		return err
+	}
+	if o.Budget <= 0 {
+		return usageError{fmt.Sprintf("bench --plan-time %s: want a positive duration", o.Budget)}
+	}
+	for _, n := range o.Shards {
+		if n < 1 {
+			return usageError{fmt.Sprintf("bench --shards %d: want a number of shards ≥ 1", n)}
+		}
+	}
+	peak := measuredPeak(o.Threads)
+	var ests []planEstimate
+	for _, name := range names {
+		ps, err := harness.ReproPlan(name)
+		if err != nil {
+			return err
+		}
+		for _, p := range ps {
+			fmt.Fprintf(c.stderr, "timing %s %s (%s) for up to %s…\n", p.Kind, p.Preset, name, o.Budget)
+			e, err := measurePlan(p, o)
+			if err != nil {
+				return fmt.Errorf("bench --plan %s, %s %s: %w", name, p.Kind, p.Preset, err)
+			}
+			ests = append(ests, e)
+		}
+	}
+	h := planHeader{Kernel: nn.Kernel(), Threads: o.Threads, Peak: peak, Precision: o.Precision, Load: loadAverage(), Machine: harness.Machine()}
+	return printBenchPlan(c.stdout, h, ests, o.Shards)
+}
+
+// loadForPrecision makes a model of cfg (random weights) that runs in the
+// given precision: the one place a precision reaches the timing.
+func loadForPrecision(p harness.ReproProtocol, cfg models.Config, precision string) (models.Model, error) {
+	if precision != results.PrecisionFloat32 {
+		return nil, usageError{fmt.Sprintf("bench --plan: precision %q is not available (this build runs %s)", precision, results.PrecisionFloat32)}
+	}
+	fam, err := family(p.Kind)
+	if err != nil {
+		return nil, err
+	}
+	return fam.Load(cfg, act.InitTensors(cfg.Specs(), 1))
+}
+
+// measurePlan times a protocol's model shape (random weights, a one-row
+// puzzle table: its size does not change the work) at batch sizes 1, 2,
+// 4, … up to o.MaxBatch while the next size fits in o.Budget, and keeps
+// the fastest.
+func measurePlan(p harness.ReproProtocol, o planOptions) (planEstimate, error) {
+	e := planEstimate{ReproProtocol: p}
+	fam, err := family(p.Kind)
+	if err != nil {
+		return e, err
+	}
+	cfg, err := benchConfig(fam, p.Preset)
+	if err != nil {
+		return e, err
+	}
+	e.TableRest = max(p.WeightBytes()-harness.ConfigBytes(cfg), 0)
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	base := int64(ms.HeapAlloc)
+	m, err := loadForPrecision(p, cfg, o.Precision)
+	if err != nil {
+		return e, err
+	}
+	sm, ok := m.(stepper)
+	if !ok {
+		return e, fmt.Errorf("a %s model has no evaluation step on a carry", m.Info().Kind)
+	}
+	start := time.Now()
+	for B := 1; B <= max(o.MaxBatch, 1); B *= 2 {
+		// Each size gets an even share of the budget for its timed steps.
+		rate, live, stepTime, err := timeBatch(sm, m.Info(), B, o.Budget/8)
+		if err != nil {
+			return e, err
+		}
+		if rate > e.Rate {
+			e.Batch, e.Rate, e.LiveBytes = B, rate, max(live-base, 0)
+		}
+		// The next size costs a warm-up and a timed step of twice the rows.
+		if rate < e.Rate || time.Since(start)+4*stepTime > o.Budget {
+			break
+		}
+	}
+	e.Timed = time.Since(start)
+	return e, nil
+}
+
+// timeBatch runs a warm-up step on a batch of B rows, then timed steps for
+// at least minDur (one at least), and returns the view-steps per second, the
+// live Go heap while the model and its workspaces are held, and the time of
+// one step of the batch.
+func timeBatch(sm stepper, info models.Info, B int, minDur time.Duration) (rate float64, live int64, step time.Duration, err error) {
+	S := info.SeqLen
+	b := models.Batch{Inputs: make([]int32, B*S), PuzzleIDs: make([]int32, B)}
+	for i := range b.Inputs {
+		b.Inputs[i] = int32(1 + i%(info.Vocab-1))
+	}
+	out, ar := models.NewStepOutput(info, B), &nn.Arena{}
+	s := sm.NewState(B)
+	if err := sm.Step(s, b, out, models.StepOptions{}, ar); err != nil { // sizes the arena
+		return 0, 0, 0, err
+	}
+	steps, start := 0, time.Now()
+	for steps == 0 || time.Since(start) < minDur {
+		if steps%info.MaxSteps == 0 {
+			s = sm.NewState(B)
+		}
+		if err := sm.Step(s, b, out, models.StepOptions{}, ar); err != nil {
+			return 0, 0, 0, err
+		}
+		steps++
+	}
+	sec := time.Since(start)
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	runtime.KeepAlive(s)
+	runtime.KeepAlive(out)
+	runtime.KeepAlive(ar)
+	return float64(B*steps) / sec.Seconds(), int64(ms.HeapAlloc), sec / time.Duration(steps), nil
+}
+
+// planHeader is the setting the estimates were measured in.
+type planHeader struct {
+	Kernel    string
+	Threads   int
+	Peak      float64
+	Precision string
+	Load      string // /proc/loadavg: the machine is shared
+	Machine   string
+}
+
+// printBenchPlan prints each protocol's work, speed, memory and time, then
+// a summary table.
+func printBenchPlan(w io.Writer, h planHeader, ests []planEstimate, shards []int) error {
+	fmt.Fprintf(w, "plan: kernel %s, %d threads, measured FMA peak %.0f GFLOP/s, %s, on %s (load average %s)\n",
+		h.Kernel, h.Threads, h.Peak, h.Precision, h.Machine, h.Load)
+	for _, e := range ests {
+		fmt.Fprintf(w, "\n%s · %s\n", e.Benchmark, modelName(e.ReproProtocol))
+		bound := ""
+		if e.ViewsBound {
+			bound = "at most "
+		}
+		fmt.Fprintf(w, "  set      %s: %s tasks, %s test inputs, %s%s views (%.1f per test input)\n",
+			e.Set, commas(int64(e.Tasks)), commas(int64(e.TestInputs)), bound, commas(int64(e.Views)), float64(e.Views)/float64(e.TestInputs))
+		fmt.Fprintf(w, "           %s\n", e.Source)
+		flop := e.FLOPsPerViewStep()
+		fmt.Fprintf(w, "  work     %s views × %d steps (no early halt) = %s view-steps × %.2f GFLOP = %s\n",
+			commas(int64(e.Views)), e.Steps, commas(e.ViewSteps()), flop/1e9, flopText(flop*float64(e.ViewSteps())))
+		g := flop * e.Rate / 1e9
+		pct := ""
+		if h.Peak > 0 {
+			pct = fmt.Sprintf(", %.0f%% of peak", 100*g/h.Peak)
+		}
+		fmt.Fprintf(w, "  speed    %.3f view-steps/s at batch %d (%.0f GFLOP/s%s), timed for %.1f s\n", e.Rate, e.Batch, g, pct, e.Timed.Seconds())
+		table := ""
+		if e.TableRest > 0 {
+			table = fmt.Sprintf(" + the puzzle table's %s rows %s", commas(int64(e.PuzzleRows)), bytesText(e.TableRest))
+		}
+		fmt.Fprintf(w, "  memory   ≈ %s: model + workspaces at batch %d %s (measured)%s + the set's tokens %s\n",
+			bytesText(e.MemoryBytes()), e.Batch, bytesText(e.LiveBytes), table, bytesText(e.SetBytes()))
+		fmt.Fprintf(w, "  time     %s on this machine (model time)\n", longDuration(e.Wall()))
+		for _, n := range shards {
+			if n <= 1 {
+				continue
+			}
+			v, exact := e.ShardViews(n)
+			approx := "≈ "
+			if exact {
+				approx = ""
+			}
+			fmt.Fprintf(w, "  shards   %d: %s%s on each of %d machines like this one (largest shard %s%s views)\n",
+				n, approx, longDuration(rateDuration(int64(v)*int64(e.Steps), e.Rate)), n, approx, commas(int64(v)))
+			fmt.Fprintf(w, "           shard i: %s\n", reproCommand(e.ReproProtocol, fmt.Sprintf("--shard i/%d", n)))
+		}
+	}
+	fmt.Fprintf(w, "\n%-9s %-30s %11s %6s %14s %9s %6s %13s %12s", "benchmark", "model", "views", "steps", "view-steps", "PFLOP", "batch", "view-steps/s", "here")
+	for _, n := range shards {
+		if n > 1 {
+			fmt.Fprintf(w, " %12s", fmt.Sprintf("%d shards", n))
+		}
+	}
+	fmt.Fprintf(w, " %9s\n", "memory")
+	for _, e := range ests {
+		views := commas(int64(e.Views))
+		if e.ViewsBound {
+			views = "≤ " + views
+		}
+		fmt.Fprintf(w, "%-9s %-30s %11s %6d %14s %9.3f %6d %13.3f %12s", e.Benchmark, e.Kind+" "+e.Preset, views, e.Steps, commas(e.ViewSteps()),
+			e.FLOPsPerViewStep()*float64(e.ViewSteps())/1e15, e.Batch, e.Rate, longDuration(e.Wall()))
+		for _, n := range shards {
+			if n > 1 {
+				v, _ := e.ShardViews(n)
+				fmt.Fprintf(w, " %12s", longDuration(rateDuration(int64(v)*int64(e.Steps), e.Rate)))
+			}
+		}
+		fmt.Fprintf(w, " %9s\n", bytesText(e.MemoryBytes()))
+	}
+	return nil
+}
+
+// modelName names a protocol's model: family, preset and the released
+// checkpoint, if any.
+func modelName(p harness.ReproProtocol) string {
+	s := p.Kind + " " + p.Preset
+	if p.Checkpoint != "" {
+		return s + " (checkpoint " + p.Checkpoint + ")"
+	}
+	return s + " (the paper's shape; no released checkpoint)"
+}
+
+// reproCommand is the reproduce command of a protocol with extra flags.
+func reproCommand(p harness.ReproProtocol, extra string) string {
+	model := "MODEL"
+	if p.Checkpoint != "" {
+		model = p.Checkpoint
+	}
+	cmd := fmt.Sprintf("arceval reproduce %s --model %s", p.Benchmark, model)
+	b, _ := harness.LookupReproBenchmark(p.Benchmark)
+	if b.Build != "" {
+		cmd += " --build " + buildDir(p.Checkpoint)
+	}
+	return cmd + " " + extra
+}
+
+// buildDir is the folder a checkpoint's build command writes (its --out),
+// or BUILD when arceval cannot write the build.
+func buildDir(checkpoint string) string {
+	e, ok := catalog.Lookup(checkpoint)
+	if !ok {
+		return "BUILD"
+	}
+	f := strings.Fields(e.Build.Command)
+	for i := 0; i+1 < len(f); i++ {
+		if f[i] == "--out" {
+			return f[i+1]
+		}
+	}
+	return "BUILD"
+}
+
+// loadAverage is /proc/loadavg's 1, 5 and 15 minute averages, or "unknown".
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(b)); err == nil && len(f) >= 3 {
+		return strings.Join(f[:3], " ")
+	}
+	return "unknown"
+}
+
+// longDuration formats an estimate that may run to days.
+func longDuration(d time.Duration) string {
+	if d >= 48*time.Hour {
+		return fmt.Sprintf("%.1f days", d.Hours()/24)
+	}
+	return humanDuration(d)
+}
+
+// commas writes an integer with thousands separators.
+func commas(n int64) string {
+	s := fmt.Sprint(n)
+	if n < 0 {
+		return "-" + commas(-n)
+	}
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+// flopText formats a FLOP count in TFLOP or PFLOP.
+func flopText(f float64) string {
+	if f >= 1e18 {
+		return fmt.Sprintf("%.2f EFLOP", f/1e18)
+	}
+	if f >= 1e15 {
+		return fmt.Sprintf("%.2f PFLOP", f/1e15)
+	}
+	return fmt.Sprintf("%.2f TFLOP", f/1e12)
+}
+
+// bytesText formats a byte count in MB or GB (SI).
+func bytesText(n int64) string {
+	if n >= 1e9 {
+		return fmt.Sprintf("%.2f GB", float64(n)/1e9)
+	}
+	return fmt.Sprintf("%.0f MB", float64(n)/1e6)
+}

@@ -1,0 +1,107 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	"arceval/harness"
+	"arceval/results"
+)
+
+// The plan's printout for every benchmark with injected speeds (no clock):
+// the work comes from harness.ReproPlan, the rate and the measured memory
+// are given.
+func TestPrintBenchPlanGolden(t *testing.T) {
+	names, err := planBenchmarks([]string{"all"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ests []planEstimate
+	for i, name := range names {
+		ps, err := harness.ReproPlan(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for j, p := range ps {
+			fam, err := family(p.Kind)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cfg, err := benchConfig(fam, p.Preset)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ests = append(ests, planEstimate{ReproProtocol: p, Batch: 1 << j, Rate: 0.5 + float64(4*i+j),
+				Timed: 3 * time.Second, LiveBytes: 100e6 + int64(j)*1e6, TableRest: p.WeightBytes() - harness.ConfigBytes(cfg)})
+		}
+	}
+	h := planHeader{Kernel: "avx512", Threads: 2, Peak: 440, Precision: results.PrecisionFloat32, Load: "0.50 0.40 0.30", Machine: "test machine"}
+	var b bytes.Buffer
+	if err := printBenchPlan(&b, h, ests, []int{1, 8, 100}); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "bench_plan.text", b.Bytes())
+}
+
+// The estimates divide the work by the rate: a protocol of 1,000 views ×
+// 16 steps at 2 view-steps/s takes 8,000 s here, its largest of 100 shards
+// (10 views) 80 s.
+func TestPlanEstimateWall(t *testing.T) {
+	p := harness.ReproProtocol{Tasks: 1000, TestInputs: 1000, Views: 1000, Steps: 16}
+	e := planEstimate{ReproProtocol: p, Rate: 2}
+	if got := e.Wall(); got != 8000*time.Second {
+		t.Errorf("Wall = %s, want 8000 s", got)
+	}
+	v, exact := e.ShardViews(100)
+	if got := rateDuration(int64(v)*int64(p.Steps), e.Rate); got != 80*time.Second || !exact {
+		t.Errorf("100 shards: %s (exact %v), want 80 s", got, exact)
+	}
+	if got := rateDuration(100, 0); got != 0 {
+		t.Errorf("no rate: %s", got)
+	}
+}
+
+func TestBenchPlanUsage(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"unknown benchmark", []string{"bench", "--plan", "chess"}, `unknown benchmark "chess"`},
+		{"zero shards", []string{"bench", "--plan", "maze", "--shards", "0"}, "--shards 0"},
+		{"no budget", []string{"bench", "--plan", "maze", "--plan-time", "0s"}, "--plan-time 0s"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, _, err := runCLI(t, tc.args...)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %v; want one with %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// A precision the engine does not have is refused before any model is made.
+func TestPlanPrecision(t *testing.T) {
+	ps, err := harness.ReproPlan("maze")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := loadForPrecision(ps[0], ps[0].Config, "bf16"); err == nil || !strings.Contains(err.Error(), `"bf16"`) {
+		t.Errorf("bf16: %v", err)
+	}
+}
+
+// reproduce and bench --plan agree on each benchmark's TRM preset.
+func TestPlanPresetsAreReproduces(t *testing.T) {
+	for _, b := range harness.ReproBenchmarks {
+		p, ok := protocols[b.Name]
+		if !ok || p.preset != b.TRMPreset {
+			t.Errorf("%s: reproduce uses preset %q (known %v), the plan %q", b.Name, p.preset, ok, b.TRMPreset)
+		}
+	}
+	if len(protocols) != len(harness.ReproBenchmarks) {
+		t.Errorf("reproduce has %d benchmarks, the plan %d", len(protocols), len(harness.ReproBenchmarks))
+	}
+}

@@ -1,42 +1,27 @@
 package harness
 
 import (
-	"path/filepath"
 	"testing"
 
 	"arceval/internal/testenv"
 	"arceval/results"
-	"arceval/tasks"
 	"arceval/tasks/build"
 )
 
 // The known builds' identifier digests (results.KnownBuilds) are those of
 // TRM's two released ARC builds, planned here from TRM's Kaggle files with
-// the official options (seed 42, 1000 augmentations, the README's subsets).
+// the official options (seed 42, 1000 augmentations) and each build's
+// recipe (KnownBuild.Subsets, TestSubset).
 // About 30 s of CPU: skipped with -short.
 func TestKnownBuildsDigests(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: planning two full ARC builds takes about 30 s")
 	}
-	prefix := filepath.Join(testenv.DataRoot(t), "trm-kaggle-combined", "arc-agi")
-	builds := map[string][]string{ // id → subsets, the last one the test set
-		"arc1concept-aug-1000": {"training", "evaluation", "concept", "evaluation"},
-		"arc2concept-aug-1000": {"training2", "evaluation2", "concept", "evaluation2"},
-	}
+	root := testenv.DataRoot(t)
 	for _, kb := range results.KnownBuilds {
-		subsets, ok := builds[kb.ID]
-		if !ok {
-			t.Fatalf("%s: no recipe to rebuild it in this test", kb.ID)
-		}
-		var subs []build.ARCSubset
-		for _, s := range subsets[:3] {
-			list, err := tasks.LoadKaggle(prefix+"_"+s+"_challenges.json", prefix+"_"+s+"_solutions.json")
-			if err != nil {
-				t.Fatal(err)
-			}
-			subs = append(subs, build.ARCSubset{Name: s, Tasks: list, Test: s == subsets[3]})
-		}
-		plan, err := build.PlanARC(subs, build.ARCPlanConfig{Seed: 42, NumAug: 1000, IDStart: 1})
+		cfg := build.DefaultARCConfig(KaggleARCPrefix(root), "")
+		cfg.Subsets, cfg.TestSet = kb.Subsets, kb.TestSubset
+		plan, err := build.PlanARCFiles(cfg)
 		if err != nil {
 			t.Fatal(err)
 		}

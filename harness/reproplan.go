@@ -9,6 +9,7 @@ import (
 	"arceval/models/catalog"
 	"arceval/models/registry"
 	"arceval/results"
+	"arceval/tasks/build"
 )
 
 // ReproBenchmark is one benchmark of `arceval reproduce`: the set (or ARC
@@ -60,6 +61,9 @@ type ReproProtocol struct {
 	Source     string // where the counts come from
 	Steps      int    // supervision steps of every view (the model's halt_max_steps)
 	SeqLen     int
+	// TaskViews, when counted (CountBuildViews), is the views of each task
+	// in the order an evaluation takes them, which is what a shard keeps.
+	TaskViews []int
 }
 
 // ViewSteps is the protocol's work in model steps of one row.
@@ -92,11 +96,22 @@ func ConfigBytes(c models.Config) int64 {
 func (p ReproProtocol) SetBytes() int64 { return 2 * int64(p.Views) * int64(p.SeqLen) }
 
 // ShardViews is the views of the largest of n shards (`--shard K/n` keeps
-// every n-th task). With one view per task (Sudoku, Maze) it is exact;
-// for ARC it assumes tasks of the mean size (exact for n = 1): the preflight
-// (`eval --dry-run --shards n` on the build) counts each shard.
+// every n-th task, ShardOf). It is exact with one view per task (Sudoku,
+// Maze) or with TaskViews counted; otherwise it assumes tasks of the mean
+// size (exact for n = 1).
 func (p ReproProtocol) ShardViews(n int) (views int, exact bool) {
-	if n <= 1 || p.Tasks == 0 {
+	switch {
+	case p.TaskViews != nil:
+		n = max(n, 1)
+		sums := make([]int, min(n, len(p.TaskViews)))
+		for i, v := range p.TaskViews {
+			sums[i%n] += v
+		}
+		for _, s := range sums {
+			views = max(views, s)
+		}
+		return views, !p.ViewsBound
+	case n <= 1 || p.Tasks == 0:
 		return p.Views, !p.ViewsBound
 	}
 	per := (p.Tasks + n - 1) / n
@@ -104,6 +119,37 @@ func (p ReproProtocol) ShardViews(n int) (views int, exact bool) {
 		return per, !p.ViewsBound
 	}
 	return int((int64(p.Views)*int64(per) + int64(p.Tasks) - 1) / int64(p.Tasks)), false
+}
+
+// CountBuildViews counts the views of each task of an ARC protocol's build
+// (TaskViews) by planning the build from TRM's Kaggle files under a data
+// root (PlanKnownBuild: 15–25 s of CPU); the plan's test split must have the
+// protocol's views. A protocol without a known build (Sudoku, Maze, HRM's
+// ARC build) is left as it is.
+func (p *ReproProtocol) CountBuildViews(root string) error {
+	b, err := LookupReproBenchmark(p.Benchmark)
+	if err != nil || b.Build == "" || p.ViewsBound {
+		return err
+	}
+	kb, ok := results.LookupBuildID(b.Build)
+	if !ok {
+		return fmt.Errorf("build %s is not a known build", b.Build)
+	}
+	plan, err := PlanKnownBuild(root, kb)
+	if err != nil {
+		return err
+	}
+	var views []int
+	total := 0
+	for _, g := range plan.Split(build.SplitTest).Groups {
+		views = append(views, len(g.Members)*len(g.Pairs))
+		total += views[len(views)-1]
+	}
+	if total != p.Views || len(views) != p.Tasks {
+		return fmt.Errorf("%s: the planned test split has %d tasks, %d views; the protocol %d, %d", kb.ID, len(views), total, p.Tasks, p.Views)
+	}
+	p.TaskViews = views
+	return nil
 }
 
 // LookupReproBenchmark returns the benchmark of this name.

@@ -110,6 +110,13 @@ func TestShardViews(t *testing.T) {
 		{"more shards than tasks", 3, 30, 10, false, 10, false},
 		{"bound", 120, 167167, 1, true, 167167, false},
 	}
+	// Counted per task: shard k keeps tasks k−1, k−1+n, …
+	counted := ReproProtocol{Tasks: 5, TestInputs: 5, Views: 15, TaskViews: []int{1, 2, 3, 4, 5}}
+	for n, want := range map[int]int{1: 15, 2: 9, 3: 7, 5: 5, 8: 5} {
+		if v, exact := counted.ShardViews(n); v != want || !exact {
+			t.Errorf("counted, %d shards: %d views (exact %v), want %d", n, v, exact, want)
+		}
+	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			p := ReproProtocol{Tasks: tc.tasks, TestInputs: tc.tasks, Views: tc.views, ViewsBound: tc.bound}
@@ -129,4 +136,38 @@ func anyExists(root string, paths []string) bool {
 		}
 	}
 	return false
+}
+
+// Counting an ARC protocol's views per task plans its build: the tasks'
+// views add up to the known build's, and each shard of the plan's count is
+// what ShardOf keeps of the items of the same tasks. About 20 s of CPU per
+// build: skipped with -short.
+func TestCountBuildViews(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: planning a full ARC build takes about 20 s")
+	}
+	root := testenv.DataRoot(t)
+	ps, err := ReproPlan("arc1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := ps[0]
+	if err := p.CountBuildViews(root); err != nil {
+		t.Fatal(err)
+	}
+	sum, most := 0, 0
+	for _, v := range p.TaskViews {
+		sum += v
+		most = max(most, v)
+	}
+	if sum != p.Views || len(p.TaskViews) != p.Tasks {
+		t.Fatalf("%d tasks, %d views; the protocol has %d, %d", len(p.TaskViews), sum, p.Tasks, p.Views)
+	}
+	if v, exact := p.ShardViews(p.Tasks); v != most || !exact {
+		t.Errorf("one task per shard: %d views (exact %v), the largest task has %d", v, exact, most)
+	}
+	if mean, _ := (ReproProtocol{Tasks: p.Tasks, TestInputs: p.TestInputs, Views: p.Views}).ShardViews(100); mean > 0 {
+		v, _ := p.ShardViews(100)
+		t.Logf("100 shards: the largest has %d views (counted), %d by the mean task", v, mean)
+	}
 }

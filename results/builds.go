@@ -25,6 +25,12 @@ type KnownBuild struct {
 	TestSet     string
 	TestPuzzles int
 	TestViews   int
+
+	// The recipe: the Kaggle subsets of TRM's repository, in build order,
+	// and the subset whose test pairs form the test split (seed 42, 1000
+	// augmentations, identifiers from 1: the builder's defaults).
+	Subsets    []string
+	TestSubset string
 }
 
 // KnownBuilds are TRM's two released ARC builds (build_arc_dataset.py, seed
@@ -36,9 +42,11 @@ type KnownBuild struct {
 var KnownBuilds = []KnownBuild{
 	{ID: "arc1concept-aug-1000", Benchmark: "arc-agi-1", Identifiers: 876406, Hash: "0c151b9fd830bab2",
 		TestSet: "arc-agi-1/evaluation", TestPuzzles: 368150, TestViews: 385815,
+		Subsets: []string{"training", "evaluation", "concept"}, TestSubset: "evaluation",
 		Desc: "TRM's ARC-AGI-1 build (training, evaluation, concept; test set evaluation; 1000 augmentations, seed 42)"},
 	{ID: "arc2concept-aug-1000", Benchmark: "arc-agi-2", Identifiers: 1191730, Hash: "aa63b1956d0d2723",
 		TestSet: "arc-agi-2/evaluation-172", TestPuzzles: 118766, TestViews: 170393,
+		Subsets: []string{"training2", "evaluation2", "concept"}, TestSubset: "evaluation2",
 		Desc: "TRM's ARC-AGI-2 build (training2, evaluation2, concept; test set evaluation2; 1000 augmentations, seed 42)"},
 }
 

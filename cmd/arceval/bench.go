@@ -46,9 +46,7 @@ on this machine and on --shards machines.`)
 	torch := fs.String("torch", "", "path of torch_trm_bench.py to run for a side-by-side ratio (needs python3-torch)")
 	torchSteps := fs.Int("torch-steps", 2, "supervision steps the torch script times")
 	train := fs.Bool("train", false, "time training steps (forward + backward + Adam-atan2 + EMA) instead: examples/s")
-	plan := fs.StringSlice("plan", nil, "print the work and estimated time of reproduce's faithful protocols instead: sudoku, maze, arc1, arc2 or all")
-	shards := fs.IntSlice("shards", []int{1, 100}, "--plan: shard counts to estimate")
-	planBudget := fs.Duration("plan-time", 8*time.Second, "--plan: timing budget of each model shape (batch sizes 1, 2, 4, … up to --batch)")
+	plan := addPlanFlags(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -60,9 +58,10 @@ on this machine and on --shards machines.`)
 		return err
 	}
 	nn.SetThreads(*threads)
-	if len(*plan) > 0 {
-		return benchPlan(c, planOptions{Benchmarks: *plan, Shards: *shards, Budget: *planBudget, MaxBatch: *batch, Threads: *threads,
-			Precision: results.PrecisionFloat32}) // the --precision value, when the flag exists
+	if len(plan.Benchmarks) > 0 {
+		plan.MaxBatch, plan.Threads = *batch, *threads
+		plan.Precision = results.PrecisionFloat32 // the --precision value, when the flag exists
+		return benchPlan(c, *plan)
 	}
 	peak := measuredPeak(*threads)
 	fmt.Fprintf(c.stdout, "kernel %s, %d threads, measured FMA peak %.0f GFLOP/s\n\n", nn.Kernel(), *threads, peak)

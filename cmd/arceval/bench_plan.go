@@ -14,19 +14,36 @@ import (
 	"arceval/models/catalog"
 	"arceval/models/nn"
 	"arceval/results"
+	"arceval/tasks"
+
+	"github.com/spf13/pflag"
 )
 
 // planOptions are bench --plan's settings.
 type planOptions struct {
-	Benchmarks []string      // reproduce's benchmark names, or "all"
-	Shards     []int         // shard counts to estimate
-	Budget     time.Duration // timing of one protocol's shape, over all batch sizes tried
-	MaxBatch   int
-	Threads    int
+	Benchmarks  []string      // reproduce's benchmark names, or "all"
+	Shards      []int         // shard counts to estimate
+	Budget      time.Duration // timing of one protocol's shape, over all batch sizes tried
+	CountShards bool          // ARC: plan the build to count each shard's views
+	Data        string        // data root (--data) for CountShards
+	MaxBatch    int
+	Threads     int
 	// Precision is the engine precision the shapes are timed in. Only
 	// float32 exists today; a --precision flag passes its value here and
 	// loadForPrecision is where a model is made in it.
 	Precision string
+}
+
+// addPlanFlags adds bench's --plan flags to fs; the returned options are
+// filled in when fs is parsed.
+func addPlanFlags(fs *pflag.FlagSet) *planOptions {
+	o := &planOptions{}
+	fs.StringSliceVar(&o.Benchmarks, "plan", nil, "print the work and estimated time of reproduce's faithful protocols instead: sudoku, maze, arc1, arc2 or all")
+	fs.IntSliceVar(&o.Shards, "shards", []int{1, 100}, "--plan: shard counts to estimate")
+	fs.DurationVar(&o.Budget, "plan-time", 8*time.Second, "--plan: timing budget of each model shape (batch sizes 1, 2, 4, … up to --batch)")
+	fs.BoolVar(&o.CountShards, "count-shards", true, "--plan: count each ARC shard's views by planning the build from TRM's Kaggle files under --data (about 20 s per build; else the mean task size is assumed)")
+	fs.StringVar(&o.Data, "data", "", "--plan: data root (default $ARCEVAL_DATA, else ./data)")
+	return o
 }
 
 // planEstimate is one protocol with the speed measured for its shape.
@@ -95,6 +112,9 @@ func benchPlan(c *cli, o planOptions) error {
 			return err
 		}
 		for _, p := range ps {
+			if o.CountShards {
+				countShards(c, &p, tasks.DataRoot(o.Data))
+			}
 			fmt.Fprintf(c.stderr, "timing %s %s (%s) for up to %s…\n", p.Kind, p.Preset, name, o.Budget)
 			e, err := measurePlan(p, o)
 			if err != nil {
@@ -105,6 +125,28 @@ func benchPlan(c *cli, o planOptions) error {
 	}
 	h := planHeader{Kernel: nn.Kernel(), Threads: o.Threads, Peak: peak, Precision: o.Precision, Load: loadAverage(), Machine: harness.Machine()}
 	return printBenchPlan(c.stdout, h, ests, o.Shards)
+}
+
+// countShards counts an ARC protocol's views per task from its build plan
+// when the build's files are under root; without them (or on an error,
+// which it prints) the shard estimates assume the mean task.
+func countShards(c *cli, p *harness.ReproProtocol, root string) {
+	b, _ := harness.LookupReproBenchmark(p.Benchmark)
+	if b.Build == "" || p.ViewsBound {
+		return
+	}
+	kb, _ := results.LookupBuildID(b.Build)
+	if missing := harness.MissingBuildFiles(root, kb); len(missing) > 0 {
+		fmt.Fprintf(c.stderr, "%s: shard sizes assume the mean task: %s is not there (--data DIR: a data root with TRM's Kaggle files)\n", p.Benchmark, missing[0])
+		return
+	}
+	fmt.Fprintf(c.stderr, "planning %s to count each shard's views…\n", b.Build)
+	start := time.Now()
+	if err := p.CountBuildViews(root); err != nil {
+		fmt.Fprintf(c.stderr, "%s: shard sizes assume the mean task: %v\n", p.Benchmark, err)
+		return
+	}
+	fmt.Fprintf(c.stderr, "planned %s in %.1f s\n", b.Build, time.Since(start).Seconds())
 }
 
 // loadForPrecision makes a model of cfg (random weights) that runs in the
@@ -246,12 +288,17 @@ func printBenchPlan(w io.Writer, h planHeader, ests []planEstimate, shards []int
 				continue
 			}
 			v, exact := e.ShardViews(n)
-			approx := "≈ "
-			if exact {
-				approx = ""
+			approx, how := "", ""
+			switch {
+			case e.ViewsBound:
+				approx, how = "≈ ", "; the most views per test input and tasks of the mean size assumed"
+			case !exact:
+				approx, how = "≈ ", "; tasks of the mean size assumed"
+			case e.TaskViews != nil:
+				how = "; counted from the build plan"
 			}
-			fmt.Fprintf(w, "  shards   %d: %s%s on each of %d machines like this one (largest shard %s%s views)\n",
-				n, approx, longDuration(rateDuration(int64(v)*int64(e.Steps), e.Rate)), n, approx, commas(int64(v)))
+			fmt.Fprintf(w, "  shards   %d: %s%s on each of %d machines like this one (the largest shard: %s%s views%s)\n",
+				n, approx, longDuration(rateDuration(int64(v)*int64(e.Steps), e.Rate)), n, approx, commas(int64(v)), how)
 			fmt.Fprintf(w, "           shard i: %s\n", reproCommand(e.ReproProtocol, fmt.Sprintf("--shard i/%d", n)))
 		}
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -54,6 +55,7 @@ type planEstimate struct {
 	Timed     time.Duration // time spent timing (all batches)
 	LiveBytes int64         // Go heap of the model (one puzzle row) and its workspaces at Batch
 	TableRest int64         // the protocol's puzzle table beyond that one row
+	SameAs    string        // the protocol whose timing of the same shape this one uses ("": its own)
 }
 
 // Wall is the estimated model time of the whole protocol on this machine.
@@ -106,6 +108,7 @@ func benchPlan(c *cli, o planOptions) error {
 	}
 	peak := measuredPeak(o.Threads)
 	var ests []planEstimate
+	timed := map[string]planEstimate{}
 	for _, name := range names {
 		ps, err := harness.ReproPlan(name)
 		if err != nil {
@@ -115,16 +118,42 @@ func benchPlan(c *cli, o planOptions) error {
 			if o.CountShards {
 				countShards(c, &p, tasks.DataRoot(o.Data))
 			}
+			key, err := shapeKey(p)
+			if err != nil {
+				return err
+			}
+			if prev, ok := timed[key]; ok { // the same model shape (another puzzle table): timed once
+				e := prev
+				e.ReproProtocol, e.TableRest, e.SameAs = p, p.WeightBytes()-(prev.WeightBytes()-prev.TableRest), prev.Kind+" "+prev.Preset
+				ests = append(ests, e)
+				continue
+			}
 			fmt.Fprintf(c.stderr, "timing %s %s (%s) for up to %s…\n", p.Kind, p.Preset, name, o.Budget)
 			e, err := measurePlan(p, o)
 			if err != nil {
 				return fmt.Errorf("bench --plan %s, %s %s: %w", name, p.Kind, p.Preset, err)
 			}
+			timed[key] = e
 			ests = append(ests, e)
 		}
 	}
 	h := planHeader{Kernel: nn.Kernel(), Threads: o.Threads, Peak: peak, Precision: o.Precision, Load: loadAverage(), Machine: harness.Machine()}
 	return printBenchPlan(c.stdout, h, ests, o.Shards)
+}
+
+// shapeKey identifies a protocol's model shape: its family and config with
+// a one-row puzzle table (the table's size does not change the work).
+func shapeKey(p harness.ReproProtocol) (string, error) {
+	fam, err := family(p.Kind)
+	if err != nil {
+		return "", err
+	}
+	cfg, err := benchConfig(fam, p.Preset)
+	if err != nil {
+		return "", err
+	}
+	raw, err := json.Marshal(cfg)
+	return p.Kind + " " + string(raw), err
 }
 
 // countShards counts an ARC protocol's views per task from its build plan
@@ -275,7 +304,11 @@ func printBenchPlan(w io.Writer, h planHeader, ests []planEstimate, shards []int
 		if h.Peak > 0 {
 			pct = fmt.Sprintf(", %.0f%% of peak", 100*g/h.Peak)
 		}
-		fmt.Fprintf(w, "  speed    %.3f view-steps/s at batch %d (%.0f GFLOP/s%s), timed for %.1f s\n", e.Rate, e.Batch, g, pct, e.Timed.Seconds())
+		timing := fmt.Sprintf("timed for %.1f s", e.Timed.Seconds())
+		if e.SameAs != "" {
+			timing = "the timing of " + e.SameAs + ", the same shape"
+		}
+		fmt.Fprintf(w, "  speed    %.3f view-steps/s at batch %d (%.0f GFLOP/s%s), %s\n", e.Rate, e.Batch, g, pct, timing)
 		table := ""
 		if e.TableRest > 0 {
 			table = fmt.Sprintf(" + the puzzle table's %s rows %s", commas(int64(e.PuzzleRows)), bytesText(e.TableRest))

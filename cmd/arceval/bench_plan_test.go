@@ -36,7 +36,11 @@ func TestPrintBenchPlanGolden(t *testing.T) {
 			if name == "arc1" {
 				p.TaskViews = syntheticTaskViews(p.Tasks, p.Views)
 			}
-			ests = append(ests, planEstimate{ReproProtocol: p, Batch: 1 << j, Rate: 0.5 + float64(4*i+j),
+			same := ""
+			if name == "arc2" && j == 0 {
+				same = "trm arc1-att"
+			}
+			ests = append(ests, planEstimate{SameAs: same, ReproProtocol: p, Batch: 1 << j, Rate: 0.5 + float64(4*i+j),
 				Timed: 3 * time.Second, LiveBytes: 100e6 + int64(j)*1e6, TableRest: p.WeightBytes() - harness.ConfigBytes(cfg)})
 		}
 	}
@@ -105,5 +109,27 @@ func TestPlanPresetsAreReproduces(t *testing.T) {
 	}
 	if len(protocols) != len(harness.ReproBenchmarks) {
 		t.Errorf("reproduce has %d benchmarks, the plan %d", len(protocols), len(harness.ReproBenchmarks))
+	}
+}
+
+// Protocols whose models differ only in their puzzle tables share a shape
+// (timed once); others do not.
+func TestShapeKey(t *testing.T) {
+	key := func(bench string, i int) string {
+		ps, err := harness.ReproPlan(bench)
+		if err != nil {
+			t.Fatal(err)
+		}
+		k, err := shapeKey(ps[i])
+		if err != nil {
+			t.Fatal(err)
+		}
+		return k
+	}
+	if key("arc1", 0) != key("arc2", 0) {
+		t.Error("TRM arc1-att and arc2-att (puzzle tables apart) have different shapes")
+	}
+	if key("arc2", 0) == key("arc2", 1) || key("sudoku", 0) == key("maze", 0) {
+		t.Error("different models share a shape")
 	}
 }

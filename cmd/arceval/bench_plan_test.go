@@ -133,3 +133,20 @@ func TestShapeKey(t *testing.T) {
 		t.Error("different models share a shape")
 	}
 }
+
+// reproduce states the whole protocol's work and points to bench --plan
+// for its time, instead of a time measured once.
+func TestReproWork(t *testing.T) {
+	for _, b := range harness.ReproBenchmarks {
+		ps, err := harness.ReproPlan(b.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := reproWork(b.Name)
+		for _, want := range []string{commas(int64(ps[0].Views)) + " views × 16 steps", "arceval bench --plan " + b.Name} {
+			if !strings.Contains(got, want) {
+				t.Errorf("%s: %q lacks %q", b.Name, got, want)
+			}
+		}
+	}
+}

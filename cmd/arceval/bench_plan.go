@@ -106,6 +106,7 @@ func benchPlan(c *cli, o planOptions) error {
 			return usageError{fmt.Sprintf("bench --shards %d: want a number of shards ≥ 1", n)}
 		}
 	}
+	load := loadAverage()
 	peak := measuredPeak(o.Threads)
 	var ests []planEstimate
 	timed := map[string]planEstimate{}
@@ -137,7 +138,7 @@ func benchPlan(c *cli, o planOptions) error {
 			ests = append(ests, e)
 		}
 	}
-	h := planHeader{Kernel: nn.Kernel(), Threads: o.Threads, Peak: peak, Precision: o.Precision, Load: loadAverage(), Machine: harness.Machine()}
+	h := planHeader{Kernel: nn.Kernel(), Threads: o.Threads, Peak: peak, Precision: o.Precision, Load: load + " at the start, " + loadAverage() + " at the end", Machine: harness.Machine()}
 	return printBenchPlan(c.stdout, h, ests, o.Shards)
 }
 

@@ -43,5 +43,37 @@ func TestKnownBuildsDigests(t *testing.T) {
 		if !ok || set.Tasks != len(plan.TestTasks) || set.TestInputs != inputs {
 			t.Errorf("%s: test set %q (known %v: %d tasks, %d inputs); the build's test split has %d tasks, %d inputs", kb.ID, kb.TestSet, ok, set.Tasks, set.TestInputs, len(plan.TestTasks), inputs)
 		}
+		checkTaskViews(t, kb, plan)
+	}
+}
+
+// checkTaskViews checks the protocol of the benchmark evaluated on a build
+// against its plan: its tasks' views add up to the protocol's, and with one
+// task per shard the largest shard is the largest task.
+func checkTaskViews(t *testing.T, kb results.KnownBuild, plan *build.ARCPlan) {
+	t.Helper()
+	for _, b := range ReproBenchmarks {
+		if b.Build != kb.ID {
+			continue
+		}
+		ps, err := ReproPlan(b.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := ps[0]
+		if err := p.SetTaskViews(plan); err != nil {
+			t.Fatalf("%s: %v", b.Name, err)
+		}
+		most := 0
+		for _, v := range p.TaskViews {
+			most = max(most, v)
+		}
+		if v, exact := p.ShardViews(p.Tasks); v != most || !exact {
+			t.Errorf("%s, one task per shard: %d views (exact %v), the largest task has %d", b.Name, v, exact, most)
+		}
+		counted, _ := p.ShardViews(100)
+		p.TaskViews = nil
+		mean, _ := p.ShardViews(100)
+		t.Logf("%s, 100 shards: the largest has %d views (counted), %d by the mean task", b.Name, counted, mean)
 	}
 }

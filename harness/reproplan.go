@@ -139,14 +139,25 @@ func (p *ReproProtocol) CountBuildViews(root string) error {
 	if err != nil {
 		return err
 	}
+	return p.SetTaskViews(plan)
+}
+
+// SetTaskViews sets TaskViews from the plan of the protocol's build: each
+// test-split group's puzzles × test inputs, in the split's order (the
+// order of an evaluation's tasks). They must add up to the protocol's views.
+func (p *ReproProtocol) SetTaskViews(plan *build.ARCPlan) error {
+	split := plan.Split(build.SplitTest)
+	if split == nil {
+		return fmt.Errorf("the plan has no test split")
+	}
 	var views []int
 	total := 0
-	for _, g := range plan.Split(build.SplitTest).Groups {
+	for _, g := range split.Groups {
 		views = append(views, len(g.Members)*len(g.Pairs))
 		total += views[len(views)-1]
 	}
 	if total != p.Views || len(views) != p.Tasks {
-		return fmt.Errorf("%s: the planned test split has %d tasks, %d views; the protocol %d, %d", kb.ID, len(views), total, p.Tasks, p.Views)
+		return fmt.Errorf("the planned test split has %d tasks, %d views; the protocol %d, %d", len(views), total, p.Tasks, p.Views)
 	}
 	p.TaskViews = views
 	return nil

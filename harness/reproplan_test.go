@@ -1,11 +1,13 @@
 package harness
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"arceval/internal/testenv"
+	"arceval/models"
 	"arceval/results"
 	"arceval/tasks"
 )
@@ -138,36 +140,38 @@ func anyExists(root string, paths []string) bool {
 	return false
 }
 
-// Counting an ARC protocol's views per task plans its build: the tasks'
-// views add up to the known build's, and each shard of the plan's count is
-// what ShardOf keeps of the items of the same tasks. About 20 s of CPU per
-// build: skipped with -short.
-func TestCountBuildViews(t *testing.T) {
-	if testing.Short() {
-		t.Skip("-short: planning a full ARC build takes about 20 s")
+// ShardViews with counted tasks is what an evaluation's shards hold:
+// PlanWork over ShardOf of items whose tasks have those views.
+func TestShardViewsAgreesWithShardOf(t *testing.T) {
+	info := models.Info{SeqLen: 4, Vocab: 12, MaxSteps: 16}
+	perInput := [][]int{{3}, {5, 5}, {1}, {7}, {2, 2, 2}, {4}, {6}} // views of each test input, per task
+	var items []*Item
+	var taskViews []int
+	for ti, inputs := range perInput {
+		sum := 0
+		for j, n := range inputs {
+			vs := make([]View, n)
+			for k := range vs {
+				vs[k] = View{Tokens: make([]uint8, info.SeqLen)}
+			}
+			items = append(items, &Item{TaskID: fmt.Sprint(ti), TestIndex: j, Tests: len(inputs), Task: ti, views: func() ([]View, error) { return vs, nil }})
+			sum += n
+		}
+		taskViews = append(taskViews, sum)
 	}
-	root := testenv.DataRoot(t)
-	ps, err := ReproPlan("arc1")
-	if err != nil {
-		t.Fatal(err)
+	total := 0
+	for _, v := range taskViews {
+		total += v
 	}
-	p := ps[0]
-	if err := p.CountBuildViews(root); err != nil {
-		t.Fatal(err)
-	}
-	sum, most := 0, 0
-	for _, v := range p.TaskViews {
-		sum += v
-		most = max(most, v)
-	}
-	if sum != p.Views || len(p.TaskViews) != p.Tasks {
-		t.Fatalf("%d tasks, %d views; the protocol has %d, %d", len(p.TaskViews), sum, p.Tasks, p.Views)
-	}
-	if v, exact := p.ShardViews(p.Tasks); v != most || !exact {
-		t.Errorf("one task per shard: %d views (exact %v), the largest task has %d", v, exact, most)
-	}
-	if mean, _ := (ReproProtocol{Tasks: p.Tasks, TestInputs: p.TestInputs, Views: p.Views}).ShardViews(100); mean > 0 {
-		v, _ := p.ShardViews(100)
-		t.Logf("100 shards: the largest has %d views (counted), %d by the mean task", v, mean)
+	p := ReproProtocol{Tasks: len(perInput), TestInputs: len(items), Views: total, Steps: 16, TaskViews: taskViews}
+	for _, n := range []int{1, 2, 3, 4, 7, 10} {
+		plan, err := PlanWork(info, items, 16, n, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, largest := plan.LargestShard()
+		if v, exact := p.ShardViews(n); v != largest.Views || !exact {
+			t.Errorf("%d shards: ShardViews %d (exact %v), the largest ShardOf shard has %d views", n, v, exact, largest.Views)
+		}
 	}
 }

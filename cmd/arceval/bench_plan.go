@@ -42,7 +42,7 @@ func addPlanFlags(fs *pflag.FlagSet) *planOptions {
 	fs.StringSliceVar(&o.Benchmarks, "plan", nil, "print the work and estimated time of reproduce's faithful protocols instead: sudoku, maze, arc1, arc2 or all")
 	fs.IntSliceVar(&o.Shards, "shards", []int{1, 100}, "--plan: shard counts to estimate")
 	fs.DurationVar(&o.Budget, "plan-time", 8*time.Second, "--plan: timing budget of each model shape (batch sizes 1, 2, 4, … up to --batch)")
-	fs.BoolVar(&o.CountShards, "count-shards", true, "--plan: count each ARC shard's views by planning the build from TRM's Kaggle files under --data (about 20 s per build; else the mean task size is assumed)")
+	fs.BoolVar(&o.CountShards, "count-shards", true, "--plan: count each ARC shard's views by planning the build from TRM's Kaggle files under --data (20–30 s of CPU per build; else tasks of the mean size are assumed)")
 	fs.StringVar(&o.Data, "data", "", "--plan: data root (default $ARCEVAL_DATA, else ./data)")
 	return o
 }
@@ -105,6 +105,9 @@ func benchPlan(c *cli, o planOptions) error {
 		if n < 1 {
 			return usageError{fmt.Sprintf("bench --shards %d: want a number of shards ≥ 1", n)}
 		}
+	}
+	if err := checkPrecision(o.Precision); err != nil {
+		return err
 	}
 	load := loadAverage()
 	peak := measuredPeak(o.Threads)
@@ -182,14 +185,23 @@ func countShards(c *cli, p *harness.ReproProtocol, root string) {
 // loadForPrecision makes a model of cfg (random weights) that runs in the
 // given precision: the one place a precision reaches the timing.
 func loadForPrecision(p harness.ReproProtocol, cfg models.Config, precision string) (models.Model, error) {
-	if precision != results.PrecisionFloat32 {
-		return nil, usageError{fmt.Sprintf("bench --plan: precision %q is not available (this build runs %s)", precision, results.PrecisionFloat32)}
+	if err := checkPrecision(precision); err != nil {
+		return nil, err
 	}
 	fam, err := family(p.Kind)
 	if err != nil {
 		return nil, err
 	}
 	return fam.Load(cfg, act.InitTensors(cfg.Specs(), 1))
+}
+
+// checkPrecision refuses a precision loadForPrecision cannot make a model
+// in (checked before any timing).
+func checkPrecision(precision string) error {
+	if precision != results.PrecisionFloat32 {
+		return usageError{fmt.Sprintf("bench --plan: precision %q is not available (this build runs %s)", precision, results.PrecisionFloat32)}
+	}
+	return nil
 }
 
 // measurePlan times a protocol's model shape (random weights, a one-row
@@ -255,7 +267,7 @@ func timeBatch(sm stepper, info models.Info, B int, minDur time.Duration) (rate 
 	}
 	steps, start := 0, time.Now()
 	for steps == 0 || time.Since(start) < minDur {
-		if steps%info.MaxSteps == 0 {
+		if steps%max(info.MaxSteps, 1) == 0 {
 			s = sm.NewState(B)
 		}
 		if err := sm.Step(s, b, out, models.StepOptions{}, ar); err != nil {

@@ -19,7 +19,7 @@ func KaggleARCPrefix(root string) string {
 // PlanKnownBuild plans one of TRM's released builds from the Kaggle files
 // under a data root with its recipe (kb.Subsets, kb.TestSubset, the
 // builder's defaults) and checks that the plan is that build: its
-// identifiers' count and digest. About 15–25 s of CPU and a few hundred MB.
+// identifiers' count and digest. About 20–30 s of CPU and a few hundred MB.
 func PlanKnownBuild(root string, kb results.KnownBuild) (*build.ARCPlan, error) {
 	cfg := build.DefaultARCConfig(KaggleARCPrefix(root), "")
 	cfg.Subsets, cfg.TestSet = kb.Subsets, kb.TestSubset

@@ -123,7 +123,7 @@ func (p ReproProtocol) ShardViews(n int) (views int, exact bool) {
 
 // CountBuildViews counts the views of each task of an ARC protocol's build
 // (TaskViews) by planning the build from TRM's Kaggle files under a data
-// root (PlanKnownBuild: 15–25 s of CPU); the plan's test split must have the
+// root (PlanKnownBuild: 20–30 s of CPU); the plan's test split must have the
 // protocol's views. A protocol without a known build (Sudoku, Maze, HRM's
 // ARC build) is left as it is.
 func (p *ReproProtocol) CountBuildViews(root string) error {
@@ -283,7 +283,7 @@ func reproProtocol(b ReproBenchmark, e catalog.Entry) (ReproProtocol, error) {
 // setSource says where a known set's size comes from.
 func setSource(s results.KnownSet) string {
 	if s.Hash == "" {
-		return "the official set's size (not in the store; results.KnownSets)"
+		return "the official set's size as results.KnownSets cites it (the set itself is not in the data store)"
 	}
 	return "counted from the data (results.KnownSets, checked by tests)"
 }

@@ -346,6 +346,7 @@ func printBenchPlan(w io.Writer, h planHeader, ests []planEstimate, shards []int
 			fmt.Fprintf(w, "  shards   %d: %s%s on each of %d machines like this one (the largest shard: %s%s views%s)\n",
 				n, approx, longDuration(rateDuration(int64(v)*int64(e.Steps), e.Rate)), n, approx, commas(int64(v)), how)
 			fmt.Fprintf(w, "           shard i: %s\n", reproCommand(e.ReproProtocol, fmt.Sprintf("--shard i/%d", n)))
+			fmt.Fprintf(w, "           then:    arceval merge reproduce/%s-shard-*-of-%d.jsonl --out reproduce/%s.jsonl\n", e.Benchmark, n, e.Benchmark)
 		}
 	}
 	fmt.Fprintf(w, "\n%-9s %-30s %11s %6s %14s %9s %6s %13s %12s", "benchmark", "model", "views", "steps", "view-steps", "PFLOP", "batch", "view-steps/s", "here")

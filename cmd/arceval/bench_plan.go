@@ -27,6 +27,7 @@ type planOptions struct {
 	Budget      time.Duration // timing of one protocol's shape, over all batch sizes tried
 	CountShards bool          // ARC: plan the build to count each shard's views
 	Data        string        // data root (--data) for CountShards
+	Format      string        // text or json
 	MaxBatch    int
 	Threads     int
 	// Precision is the engine precision the shapes are timed in. Only
@@ -44,6 +45,7 @@ func addPlanFlags(fs *pflag.FlagSet) *planOptions {
 	fs.DurationVar(&o.Budget, "plan-time", 8*time.Second, "--plan: timing budget of each model shape (batch sizes 1, 2, 4, … up to --batch)")
 	fs.BoolVar(&o.CountShards, "count-shards", true, "--plan: count each ARC shard's views by planning the build from TRM's Kaggle files under --data (20–30 s of CPU per build; else tasks of the mean size are assumed)")
 	fs.StringVar(&o.Data, "data", "", "--plan: data root (default $ARCEVAL_DATA, else ./data)")
+	fs.StringVar(&o.Format, "format", "text", "--plan: output format: text|json")
 	return o
 }
 
@@ -98,6 +100,9 @@ func benchPlan(c *cli, o planOptions) error {
 	if err != nil {
 		return err
 	}
+	if o.Format != "text" && o.Format != "json" {
+		return usageError{fmt.Sprintf("bench --format %q: want text or json", o.Format)}
+	}
 	if o.Budget <= 0 {
 		return usageError{fmt.Sprintf("bench --plan-time %s: want a positive duration", o.Budget)}
 	}
@@ -142,6 +147,9 @@ func benchPlan(c *cli, o planOptions) error {
 		}
 	}
 	h := planHeader{Kernel: nn.Kernel(), Threads: o.Threads, Peak: peak, Precision: o.Precision, Load: load + " at the start, " + loadAverage() + " at the end", Machine: harness.Machine()}
+	if o.Format == "json" {
+		return printBenchPlanJSON(c.stdout, h, ests, o.Shards)
+	}
 	return printBenchPlan(c.stdout, h, ests, o.Shards)
 }
 
@@ -394,6 +402,9 @@ func reproCommand(p harness.ReproProtocol, extra string) string {
 	b, _ := harness.LookupReproBenchmark(p.Benchmark)
 	if b.Build != "" {
 		cmd += " --build " + buildDir(p.Checkpoint)
+	}
+	if extra == "" {
+		return cmd
 	}
 	return cmd + " " + extra
 }

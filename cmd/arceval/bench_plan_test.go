@@ -51,6 +51,11 @@ func TestPrintBenchPlanGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	golden(t, "bench_plan.text", b.Bytes())
+	b.Reset()
+	if err := printBenchPlanJSON(&b, h, ests, []int{1, 8, 100}); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "bench_plan.json", b.Bytes())
 }
 
 // syntheticTaskViews spreads views over tasks, every third task twice the
@@ -79,6 +84,7 @@ func TestBenchPlanUsage(t *testing.T) {
 		{"unknown benchmark", []string{"bench", "--plan", "chess"}, `unknown benchmark "chess"`},
 		{"zero shards", []string{"bench", "--plan", "maze", "--shards", "0"}, "--shards 0"},
 		{"no budget", []string{"bench", "--plan", "maze", "--plan-time", "0s"}, "--plan-time 0s"},
+		{"format", []string{"bench", "--plan", "maze", "--format", "csv"}, `--format "csv"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, _, err := runCLI(t, tc.args...)

@@ -241,7 +241,7 @@ func measurePlan(p harness.ReproProtocol, o planOptions) (planEstimate, error) {
 	}
 	start := time.Now()
 	for B := 1; B <= max(o.MaxBatch, 1); B *= 2 {
-		// Each size gets an even share of the budget for its timed steps.
+		// Each size runs timed steps for an eighth of the budget (one at least).
 		rate, live, stepTime, err := timeBatch(sm, m.Info(), B, o.Budget/8)
 		if err != nil {
 			return e, err

@@ -54,6 +54,7 @@ type planEstimate struct {
 	harness.ReproProtocol
 	Batch     int           // the batch timed fastest
 	Rate      float64       // view-steps per second at Batch
+	CPURate   float64       // view-steps per CPU-second × threads at Batch (0: not measured)
 	Timed     time.Duration // time spent timing (all batches)
 	LiveBytes int64         // Go heap of the model (one puzzle row) and its workspaces at Batch
 	TableRest int64         // the protocol's puzzle table beyond that one row
@@ -242,15 +243,15 @@ func measurePlan(p harness.ReproProtocol, o planOptions) (planEstimate, error) {
 	start := time.Now()
 	for B := 1; B <= max(o.MaxBatch, 1); B *= 2 {
 		// Each size runs timed steps for an eighth of the budget (one at least).
-		rate, live, stepTime, err := timeBatch(sm, m.Info(), B, o.Budget/8)
+		t, err := timeBatch(sm, m.Info(), B, o.Threads, o.Budget/8)
 		if err != nil {
 			return e, err
 		}
-		if rate > e.Rate {
-			e.Batch, e.Rate, e.LiveBytes = B, rate, max(live-base, 0)
+		if t.Rate > e.Rate {
+			e.Batch, e.Rate, e.CPURate, e.LiveBytes = B, t.Rate, t.CPURate, max(t.Live-base, 0)
 		}
 		// The next size costs a warm-up and a timed step of twice the rows.
-		if rate < e.Rate || time.Since(start)+4*stepTime > o.Budget {
+		if t.Rate < e.Rate || time.Since(start)+4*t.Step > o.Budget {
 			break
 		}
 	}
@@ -258,11 +259,17 @@ func measurePlan(p harness.ReproProtocol, o planOptions) (planEstimate, error) {
 	return e, nil
 }
 
+// batchTiming is one batch size's timing.
+type batchTiming struct {
+	Rate    float64       // view-steps per second of wall time
+	CPURate float64       // view-steps per CPU-second of the process × threads: the rate with the cores to itself
+	Live    int64         // live Go heap while the model and its workspaces are held
+	Step    time.Duration // wall time of one step of the batch
+}
+
 // timeBatch runs a warm-up step on a batch of B rows, then timed steps for
-// at least minDur (one at least), and returns the view-steps per second, the
-// live Go heap while the model and its workspaces are held, and the time of
-// one step of the batch.
-func timeBatch(sm stepper, info models.Info, B int, minDur time.Duration) (rate float64, live int64, step time.Duration, err error) {
+// at least minDur (one at least).
+func timeBatch(sm stepper, info models.Info, B, threads int, minDur time.Duration) (batchTiming, error) {
 	S := info.SeqLen
 	b := models.Batch{Inputs: make([]int32, B*S), PuzzleIDs: make([]int32, B)}
 	for i := range b.Inputs {
@@ -271,26 +278,31 @@ func timeBatch(sm stepper, info models.Info, B int, minDur time.Duration) (rate 
 	out, ar := models.NewStepOutput(info, B), &nn.Arena{}
 	s := sm.NewState(B)
 	if err := sm.Step(s, b, out, models.StepOptions{}, ar); err != nil { // sizes the arena
-		return 0, 0, 0, err
+		return batchTiming{}, err
 	}
-	steps, start := 0, time.Now()
+	steps, start, cpu := 0, time.Now(), harness.ProcessCPU()
 	for steps == 0 || time.Since(start) < minDur {
 		if steps%max(info.MaxSteps, 1) == 0 {
 			s = sm.NewState(B)
 		}
 		if err := sm.Step(s, b, out, models.StepOptions{}, ar); err != nil {
-			return 0, 0, 0, err
+			return batchTiming{}, err
 		}
 		steps++
 	}
-	sec := time.Since(start)
+	sec, cpuSec := time.Since(start), (harness.ProcessCPU() - cpu).Seconds()
+	t := batchTiming{Rate: float64(B*steps) / sec.Seconds(), Step: sec / time.Duration(steps)}
+	if cpuSec > 0 {
+		t.CPURate = float64(B*steps) / (cpuSec / float64(max(threads, 1)))
+	}
 	runtime.GC()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	runtime.KeepAlive(s)
 	runtime.KeepAlive(out)
 	runtime.KeepAlive(ar)
-	return float64(B*steps) / sec.Seconds(), int64(ms.HeapAlloc), sec / time.Duration(steps), nil
+	t.Live = int64(ms.HeapAlloc)
+	return t, nil
 }
 
 // planHeader is the setting the estimates were measured in.
@@ -330,6 +342,9 @@ func printBenchPlan(w io.Writer, h planHeader, ests []planEstimate, shards []int
 			timing = "the timing of " + e.SameAs + ", the same shape"
 		}
 		fmt.Fprintf(w, "  speed    %.3f view-steps/s at batch %d (%.0f GFLOP/s%s), %s\n", e.Rate, e.Batch, g, pct, timing)
+		if e.CPURate > 0 {
+			fmt.Fprintf(w, "           %.3f view-steps per CPU-second × %d threads: %s with the cores to itself (idle)\n", e.CPURate, h.Threads, longDuration(rateDuration(e.ViewSteps(), e.CPURate)))
+		}
 		table := ""
 		if e.TableRest > 0 {
 			table = fmt.Sprintf(" + the puzzle table's %s rows %s", commas(int64(e.PuzzleRows)), bytesText(e.TableRest))
@@ -351,13 +366,17 @@ func printBenchPlan(w io.Writer, h planHeader, ests []planEstimate, shards []int
 			case e.TaskViews != nil:
 				how = "; counted from the build plan"
 			}
-			fmt.Fprintf(w, "  shards   %d: %s%s on each of %d machines like this one (the largest shard: %s%s views%s)\n",
-				n, approx, longDuration(rateDuration(int64(v)*int64(e.Steps), e.Rate)), n, approx, commas(int64(v)), how)
+			idle := ""
+			if e.CPURate > 0 {
+				idle = fmt.Sprintf(" (idle: %s%s)", approx, longDuration(rateDuration(int64(v)*int64(e.Steps), e.CPURate)))
+			}
+			fmt.Fprintf(w, "  shards   %d: %s%s%s on each of %d machines like this one (the largest shard: %s%s views%s)\n",
+				n, approx, longDuration(rateDuration(int64(v)*int64(e.Steps), e.Rate)), idle, n, approx, commas(int64(v)), how)
 			fmt.Fprintf(w, "           shard i: %s\n", reproCommand(e.ReproProtocol, fmt.Sprintf("--shard i/%d", n)))
 			fmt.Fprintf(w, "           then:    arceval merge reproduce/%s-shard-*-of-%d.jsonl --out reproduce/%s.jsonl\n", e.Benchmark, n, e.Benchmark)
 		}
 	}
-	fmt.Fprintf(w, "\n%-9s %-30s %11s %6s %14s %9s %6s %13s %12s", "benchmark", "model", "views", "steps", "view-steps", "PFLOP", "batch", "view-steps/s", "here")
+	fmt.Fprintf(w, "\n%-9s %-30s %11s %6s %14s %9s %6s %13s %12s %12s", "benchmark", "model", "views", "steps", "view-steps", "PFLOP", "batch", "view-steps/s", "here", "here (idle)")
 	for _, n := range shards {
 		if n > 1 {
 			fmt.Fprintf(w, " %12s", fmt.Sprintf("%d shards", n))
@@ -369,8 +388,12 @@ func printBenchPlan(w io.Writer, h planHeader, ests []planEstimate, shards []int
 		if e.ViewsBound {
 			views = "≤ " + views
 		}
-		fmt.Fprintf(w, "%-9s %-30s %11s %6d %14s %9.3f %6d %13.3f %12s", e.Benchmark, e.Kind+" "+e.Preset, views, e.Steps, commas(e.ViewSteps()),
-			e.FLOPsPerViewStep()*float64(e.ViewSteps())/1e15, e.Batch, e.Rate, longDuration(e.Wall()))
+		idle := "-"
+		if e.CPURate > 0 {
+			idle = longDuration(rateDuration(e.ViewSteps(), e.CPURate))
+		}
+		fmt.Fprintf(w, "%-9s %-30s %11s %6d %14s %9.3f %6d %13.3f %12s %12s", e.Benchmark, e.Kind+" "+e.Preset, views, e.Steps, commas(e.ViewSteps()),
+			e.FLOPsPerViewStep()*float64(e.ViewSteps())/1e15, e.Batch, e.Rate, longDuration(e.Wall()), idle)
 		for _, n := range shards {
 			if n > 1 {
 				v, _ := e.ShardViews(n)

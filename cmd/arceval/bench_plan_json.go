@@ -36,6 +36,8 @@ type planProtocolJSON struct {
 	FLOP            float64         `json:"flop"`
 	Batch           int             `json:"batch"`
 	ViewStepsPerSec float64         `json:"view_steps_per_second"`
+	CPURate         float64         `json:"view_steps_per_cpu_second_x_threads,omitempty"`
+	IdleSeconds     float64         `json:"estimated_seconds_idle,omitempty"`
 	TimedLike       string          `json:"timed_like,omitempty"`
 	Seconds         float64         `json:"estimated_seconds"`
 	MemoryBytes     int64           `json:"memory_bytes"`
@@ -47,6 +49,7 @@ type planShardJSON struct {
 	LargestViews int     `json:"largest_shard_views"`
 	Exact        bool    `json:"exact"`
 	Seconds      float64 `json:"estimated_seconds"`
+	IdleSeconds  float64 `json:"estimated_seconds_idle,omitempty"`
 	Command      string  `json:"command"` // the run of shard i (i for its number); the whole run for 1 shard
 }
 
@@ -58,7 +61,7 @@ func printBenchPlanJSON(w io.Writer, h planHeader, ests []planEstimate, shards [
 		p := planProtocolJSON{Benchmark: e.Benchmark, Kind: e.Kind, Preset: e.Preset, Checkpoint: e.Checkpoint, Set: e.Set,
 			Tasks: e.Tasks, TestInputs: e.TestInputs, Views: e.Views, ViewsUpperBound: e.ViewsBound, Source: e.Source,
 			Steps: e.Steps, ViewSteps: e.ViewSteps(), FLOPPerViewStep: e.FLOPsPerViewStep(), FLOP: e.FLOPsPerViewStep() * float64(e.ViewSteps()),
-			Batch: e.Batch, ViewStepsPerSec: e.Rate, TimedLike: e.SameAs, Seconds: e.Wall().Seconds(), MemoryBytes: e.MemoryBytes()}
+			Batch: e.Batch, ViewStepsPerSec: e.Rate, CPURate: e.CPURate, IdleSeconds: rateDuration(e.ViewSteps(), e.CPURate).Seconds(), TimedLike: e.SameAs, Seconds: e.Wall().Seconds(), MemoryBytes: e.MemoryBytes()}
 		for _, n := range shards {
 			v, exact := e.ShardViews(n)
 			extra := fmt.Sprintf("--shard i/%d", n)
@@ -66,7 +69,7 @@ func printBenchPlanJSON(w io.Writer, h planHeader, ests []planEstimate, shards [
 				extra = ""
 			}
 			p.Shards = append(p.Shards, planShardJSON{Shards: n, LargestViews: v, Exact: exact,
-				Seconds: rateDuration(int64(v)*int64(e.Steps), e.Rate).Seconds(), Command: reproCommand(e.ReproProtocol, extra)})
+				Seconds: rateDuration(int64(v)*int64(e.Steps), e.Rate).Seconds(), IdleSeconds: rateDuration(int64(v)*int64(e.Steps), e.CPURate).Seconds(), Command: reproCommand(e.ReproProtocol, extra)})
 		}
 		out.Protocols = append(out.Protocols, p)
 	}

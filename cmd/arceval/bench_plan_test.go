@@ -41,7 +41,7 @@ func TestPrintBenchPlanGolden(t *testing.T) {
 			if name == "arc2" && j == 0 {
 				same = "trm arc1-att"
 			}
-			ests = append(ests, planEstimate{SameAs: same, ReproProtocol: p, Batch: 1 << j, Rate: 0.5 + float64(4*i+j),
+			ests = append(ests, planEstimate{SameAs: same, ReproProtocol: p, Batch: 1 << j, Rate: 0.5 + float64(4*i+j), CPURate: 2 * (0.5 + float64(4*i+j)),
 				Timed: 3 * time.Second, LiveBytes: 100e6 + int64(j)*1e6, TableRest: p.WeightBytes() - harness.ConfigBytes(cfg)})
 		}
 	}

@@ -59,6 +59,9 @@ on this machine and on --shards machines.`)
 	}
 	nn.SetThreads(*threads)
 	if len(plan.Benchmarks) > 0 {
+		if err := planConflicts(fs); err != nil {
+			return err
+		}
 		plan.MaxBatch, plan.Threads = *batch, *threads
 		plan.Precision = results.PrecisionFloat32 // the --precision value, when the flag exists
 		return benchPlan(c, *plan)

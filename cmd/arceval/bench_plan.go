@@ -42,6 +42,17 @@ func addPlanFlags(fs *pflag.FlagSet) *planOptions {
 	return o
 }
 
+// planConflicts refuses bench's flags that --plan does not use: its
+// protocols choose the models, steps and timing.
+func planConflicts(fs *pflag.FlagSet) error {
+	for _, name := range []string{"kind", "preset", "steps", "reps", "torch", "torch-steps", "train"} {
+		if fs.Changed(name) {
+			return usageError{fmt.Sprintf("bench --plan: --%s does not apply (each protocol's model, steps and timing are the plan's)", name)}
+		}
+	}
+	return nil
+}
+
 // planEstimate is one protocol with the speed measured for its shape.
 type planEstimate struct {
 	harness.ReproProtocol

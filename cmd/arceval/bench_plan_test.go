@@ -85,6 +85,8 @@ func TestBenchPlanUsage(t *testing.T) {
 		{"zero shards", []string{"bench", "--plan", "maze", "--shards", "0"}, "--shards 0"},
 		{"no budget", []string{"bench", "--plan", "maze", "--plan-time", "0s"}, "--plan-time 0s"},
 		{"format", []string{"bench", "--plan", "maze", "--format", "csv"}, `--format "csv"`},
+		{"preset", []string{"bench", "--plan", "maze", "--preset", "maze-att"}, "--preset does not apply"},
+		{"train", []string{"bench", "--plan", "maze", "--train"}, "--train does not apply"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, _, err := runCLI(t, tc.args...)

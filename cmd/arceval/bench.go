@@ -58,10 +58,10 @@ on this machine and on --shards machines.`)
 		return err
 	}
 	nn.SetThreads(*threads)
+	if err := planConflicts(fs, len(plan.Benchmarks) > 0); err != nil {
+		return err
+	}
 	if len(plan.Benchmarks) > 0 {
-		if err := planConflicts(fs); err != nil {
-			return err
-		}
 		plan.MaxBatch, plan.Threads = *batch, *threads
 		plan.Precision = results.PrecisionFloat32 // the --precision value, when the flag exists
 		return benchPlan(c, *plan)

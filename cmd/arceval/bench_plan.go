@@ -42,12 +42,18 @@ func addPlanFlags(fs *pflag.FlagSet) *planOptions {
 	return o
 }
 
-// planConflicts refuses bench's flags that --plan does not use: its
-// protocols choose the models, steps and timing.
-func planConflicts(fs *pflag.FlagSet) error {
+// planConflicts refuses, with --plan, bench's flags that it does not use
+// (its protocols choose the models, steps and timing) and, without it, the
+// flags only --plan uses.
+func planConflicts(fs *pflag.FlagSet, planning bool) error {
 	for _, name := range []string{"kind", "preset", "steps", "reps", "torch", "torch-steps", "train"} {
-		if fs.Changed(name) {
+		if planning && fs.Changed(name) {
 			return usageError{fmt.Sprintf("bench --plan: --%s does not apply (each protocol's model, steps and timing are the plan's)", name)}
+		}
+	}
+	for _, name := range []string{"shards", "plan-time", "count-shards", "data", "format"} {
+		if !planning && fs.Changed(name) {
+			return usageError{fmt.Sprintf("bench: --%s applies to --plan only", name)}
 		}
 	}
 	return nil

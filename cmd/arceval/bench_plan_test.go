@@ -87,6 +87,7 @@ func TestBenchPlanUsage(t *testing.T) {
 		{"format", []string{"bench", "--plan", "maze", "--format", "csv"}, `--format "csv"`},
 		{"preset", []string{"bench", "--plan", "maze", "--preset", "maze-att"}, "--preset does not apply"},
 		{"train", []string{"bench", "--plan", "maze", "--train"}, "--train does not apply"},
+		{"shards without plan", []string{"bench", "--shards", "8"}, "--shards applies to --plan only"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, _, err := runCLI(t, tc.args...)

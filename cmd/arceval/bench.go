@@ -17,6 +17,7 @@ import (
 	"arceval/models/act"
 	"arceval/models/nn"
 	"arceval/models/registry"
+	"arceval/results"
 )
 
 // torchTasks maps presets ("kind/preset") to the task names of the PyTorch
@@ -25,13 +26,17 @@ var torchTasks = map[string]string{"trm/sudoku-mlp": "sudoku", "trm/sudoku-att":
 
 func runBench(c *cli, args []string) error {
 	fs := c.newFlags("bench", `bench [--kind KIND] [--preset NAME ...] [--batch B] [--steps N] [--torch SCRIPT]
+       bench --plan sudoku,maze,arc1,arc2|all [--shards 1,100] [--batch MAX]
 
 Times full evaluation runs (every row for --steps supervision steps, 16 by
 default) of a model family (TRM by default) at its released shapes with
 random weights, and prints puzzles/s, GFLOP/s, % of the machine's measured
 FMA peak, peak memory and the GEMM kernel in use. With --torch, runs the
 PyTorch speed anchor (shared/tools/torch_trm_bench.py) on the same TRM
-shape in the same run and prints the ratio.`)
+shape in the same run and prints the ratio. With --plan, prints the work of
+reproduce's faithful protocols (views × steps, FLOPs, memory), times each
+model shape for a few seconds at the fastest batch and estimates the time
+on this machine and on --shards machines.`)
 	kind := fs.String("kind", "trm", "model family: "+registry.KindList())
 	presets := fs.StringSlice("preset", []string{"sudoku-mlp"}, "presets to time — "+presetList())
 	batch := fs.Int("batch", 8, "puzzles per batch")
@@ -41,6 +46,7 @@ shape in the same run and prints the ratio.`)
 	torch := fs.String("torch", "", "path of torch_trm_bench.py to run for a side-by-side ratio (needs python3-torch)")
 	torchSteps := fs.Int("torch-steps", 2, "supervision steps the torch script times")
 	train := fs.Bool("train", false, "time training steps (forward + backward + Adam-atan2 + EMA) instead: examples/s")
+	plan := addPlanFlags(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -52,12 +58,15 @@ shape in the same run and prints the ratio.`)
 		return err
 	}
 	nn.SetThreads(*threads)
-	// The peak is the best of a few short measurements: one can read low when
-	// another process holds a core.
-	peak := 0.0
-	for range 4 {
-		peak = max(peak, nn.PeakGFLOPS(*threads))
+	if err := planConflicts(fs, len(plan.Benchmarks) > 0); err != nil {
+		return err
 	}
+	if len(plan.Benchmarks) > 0 {
+		plan.MaxBatch, plan.Threads = *batch, *threads
+		plan.Precision = results.PrecisionFloat32 // the --precision value, when the flag exists
+		return benchPlan(c, *plan)
+	}
+	peak := measuredPeak(*threads)
 	fmt.Fprintf(c.stdout, "kernel %s, %d threads, measured FMA peak %.0f GFLOP/s\n\n", nn.Kernel(), *threads, peak)
 	if *train {
 		return benchTraining(c, fam, *presets, *batch, *reps, *threads, *torch, *torchSteps)
@@ -94,6 +103,17 @@ shape in the same run and prints the ratio.`)
 		fmt.Fprintf(c.stdout, "%-12s %5d %6d %10.4f %9s %8s %9d %12s %8s\n", name, *batch, *steps, rate, gflops, pct, peakRSSMB(), torchRate, ratio)
 	}
 	return nil
+}
+
+// measuredPeak is the machine's FMA peak in GFLOP/s on threads: the best of
+// a few short measurements, since one can read low when another process
+// holds a core.
+func measuredPeak(threads int) float64 {
+	peak := 0.0
+	for range 4 {
+		peak = max(peak, nn.PeakGFLOPS(threads))
+	}
+	return peak
 }
 
 // benchConfig is a preset of a family with a one-row puzzle table (its size

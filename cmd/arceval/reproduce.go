@@ -21,16 +21,26 @@ import (
 type benchmarkProtocol struct {
 	set, fallback string // set name; a smaller stand-in when the set is absent
 	preset        string
-	buildSplit    bool   // ARC: evaluate the official build's test split (its views and identifiers)
-	hours         string // expected run time of the whole set on this machine (2 cores)
+	buildSplit    bool // ARC: evaluate the official build's test split (its views and identifiers)
 }
 
 var protocols = map[string]benchmarkProtocol{
-	"sudoku": {set: "sudoku-extreme/test", fallback: "sudoku-extreme/test-sample-1200", preset: "sudoku-mlp",
-		hours: "≈ 7 days for 422,786 puzzles at 0.69 puzzles/s (test-sample-1200: ≈ 30 min)"},
-	"maze": {set: "maze-hard/test", preset: "maze-att", hours: "≈ 3.4 h for 1,000 mazes at 0.083 mazes/s"},
-	"arc1": {preset: "arc1-att", buildSplit: true, hours: "≈ 58 days for 400 tasks × 1,001 views at 0.083 views/s: shard it"},
-	"arc2": {preset: "arc2-att", buildSplit: true, hours: "≈ 17 days for 120 tasks × 1,001 views at 0.083 views/s: shard it"},
+	"sudoku": {set: "sudoku-extreme/test", fallback: "sudoku-extreme/test-sample-1200", preset: "sudoku-mlp"},
+	"maze":   {set: "maze-hard/test", preset: "maze-att"},
+	"arc1":   {preset: "arc1-att", buildSplit: true},
+	"arc2":   {preset: "arc2-att", buildSplit: true},
+}
+
+// reproWork states the work of a benchmark's whole protocol (the paper's
+// TRM shape) and the command that estimates its time.
+func reproWork(bench string) string {
+	ps, err := harness.ReproPlan(bench)
+	if err != nil || len(ps) == 0 {
+		return fmt.Sprintf("`arceval bench --plan %s` estimates the time of the whole set", bench)
+	}
+	p := ps[0]
+	return fmt.Sprintf("the whole set is %s views × %d steps = %s view-steps; `arceval bench --plan %s` estimates its time here and on N shards",
+		commas(int64(p.Views)), p.Steps, commas(p.ViewSteps()), bench)
 }
 
 func runReproduce(c *cli, args []string) error {
@@ -104,7 +114,7 @@ table.`)
 		name += "-shard-" + strings.ReplaceAll(*shard, "/", "-of-")
 	}
 	runPath := filepath.Join(*out, name+".jsonl")
-	fmt.Fprintf(c.stderr, "reproduce %s: %s, all the model's supervision steps (16 for the released models); the whole set takes %s\n", bench, set, p.hours)
+	fmt.Fprintf(c.stderr, "reproduce %s: %s, all the model's supervision steps (16 for the released models); %s\n", bench, set, reproWork(bench))
 	// The evaluation is eval --resume --out RUN's: the benchmark's preset
 	// unless a config is given; with a build, its first --views views.
 	kind, evalPreset := "", *preset

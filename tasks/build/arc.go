@@ -57,6 +57,17 @@ type SplitStats struct{ Groups, Puzzles, Examples int }
 // subset, plans the build with PlanARC (every random draw in the official
 // order) and writes it with WriteARC.
 func BuildARC(cfg ARCConfig) (*ARCStats, error) {
+	plan, err := PlanARCFiles(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return WriteARC(plan, cfg.Out, cfg.Force, cfg.Progress)
+}
+
+// PlanARCFiles loads the Kaggle files of each subset of cfg and plans the
+// build (PlanARC) without writing it: what BuildARC writes, or what a
+// faithful evaluation of its test split will run.
+func PlanARCFiles(cfg ARCConfig) (*ARCPlan, error) {
 	if len(cfg.Subsets) == 0 {
 		return nil, fmt.Errorf("build arc: no subsets")
 	}
@@ -73,11 +84,7 @@ func BuildARC(cfg ARCConfig) (*ARCStats, error) {
 		}
 		subsets = append(subsets, ARCSubset{Name: subset, Tasks: list, Test: subset == cfg.TestSet || subset == cfg.TestSet2})
 	}
-	plan, err := PlanARC(subsets, ARCPlanConfig{Seed: cfg.Seed, NumAug: cfg.NumAug, IDStart: cfg.IDStart, Progress: cfg.Progress})
-	if err != nil {
-		return nil, err
-	}
-	return WriteARC(plan, cfg.Out, cfg.Force, cfg.Progress)
+	return PlanARC(subsets, ARCPlanConfig{Seed: cfg.Seed, NumAug: cfg.NumAug, IDStart: cfg.IDStart, Progress: cfg.Progress})
 }
 
 // WriteARC writes a planned ARC build as the official folder: per split the

@@ -13,9 +13,11 @@ import (
 
 // benchTraining times optimiser steps of the trainer (one supervision step
 // with gradients on every row, Adam-atan2, SignSGD, EMA) at a preset's shape
-// on random data, and the PyTorch anchor's training step beside it.
+// on random data, and the PyTorch anchor's training step beside it. CPU
+// s/step (user + system, all threads) reads the speed on a shared machine,
+// where the wall time depends on the load.
 func benchTraining(c *cli, fam models.Family, presets []string, batch, reps, threads int, torch string, torchSteps int) error {
-	fmt.Fprintf(c.stdout, "%-12s %5s %12s %9s %9s %14s %8s\n", "preset", "batch", "examples/s", "s/step", "peak MB", "torch ex/s", "ratio")
+	fmt.Fprintf(c.stdout, "%-12s %5s %12s %9s %11s %9s %14s %8s\n", "preset", "batch", "examples/s", "s/step", "CPU s/step", "peak MB", "torch ex/s", "ratio")
 	for _, name := range presets {
 		cfg, err := benchConfig(fam, name)
 		if err != nil {
@@ -35,13 +37,14 @@ func benchTraining(c *cli, fam models.Family, presets []string, batch, reps, thr
 		if _, err := tr.TrainStep(); err != nil { // warm-up: sizes the arena
 			return err
 		}
-		start := time.Now()
+		start, cpu0 := time.Now(), harness.ProcessCPU()
 		for range reps {
 			if _, err := tr.TrainStep(); err != nil {
 				return err
 			}
 		}
 		sec := time.Since(start).Seconds() / float64(reps)
+		cpu := (harness.ProcessCPU() - cpu0).Seconds() / float64(reps)
 		rate := float64(batch) / sec
 		torchRate, ratio := "-", "-"
 		if torch != "" {
@@ -53,7 +56,7 @@ func benchTraining(c *cli, fam models.Family, presets []string, batch, reps, thr
 				torchRate, ratio = fmt.Sprintf("%.3f", tr), fmt.Sprintf("%.2f×", rate/tr)
 			}
 		}
-		fmt.Fprintf(c.stdout, "%-12s %5d %12.3f %9.3f %9d %14s %8s\n", name, batch, rate, sec, peakRSSMB(), torchRate, ratio)
+		fmt.Fprintf(c.stdout, "%-12s %5d %12.3f %9.3f %11.3f %9d %14s %8s\n", name, batch, rate, sec, cpu, peakRSSMB(), torchRate, ratio)
 	}
 	return nil
 }

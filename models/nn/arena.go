@@ -1,8 +1,10 @@
 package nn
 
-// Arena hands out float32 scratch slices for one forward pass. Slices stay
-// valid until Reset; after the first pass the arena holds one chunk large
-// enough for everything, so later passes allocate nothing.
+import "runtime/debug"
+
+// Arena hands out float32 scratch slices for one forward (or training)
+// pass. Slices stay valid until Reset; after the first pass the arena holds
+// one chunk large enough for everything, so later passes allocate nothing.
 type Arena struct {
 	chunks [][]float32
 	cur    int // index of the chunk being filled
@@ -10,6 +12,15 @@ type Arena struct {
 	peak   int // most floats in use at once
 	inUse  int
 }
+
+// minChunk is the smallest chunk the arena allocates (4 MiB): few chunks in
+// a first pass, so little is lost at the ends of chunks that a request
+// skipped.
+const minChunk = 1 << 20
+
+// freeOSFloats: Reset returns chunks of this many floats (256 MiB) or more
+// to the OS at once; smaller ones are left to the garbage collector.
+const freeOSFloats = 1 << 26
 
 // Get returns n zeroed floats.
 func (a *Arena) Get(n int) []float32 {
@@ -26,7 +37,7 @@ func (a *Arena) GetRaw(n int) []float32 {
 		a.off = 0
 	}
 	if a.cur == len(a.chunks) {
-		a.chunks = append(a.chunks, make([]float32, max(n, 1<<16)))
+		a.chunks = append(a.chunks, make([]float32, max(n, minChunk)))
 		a.off = 0
 	}
 	s := a.chunks[a.cur][a.off : a.off+n : a.off+n]
@@ -37,12 +48,31 @@ func (a *Arena) GetRaw(n int) []float32 {
 }
 
 // Reset releases every slice handed out. If the last pass needed more than
-// one chunk they are merged into one chunk of the peak size.
+// one chunk they are replaced by one chunk of the peak size. Large old
+// chunks are returned to the OS before the new one is allocated, so that
+// the process never holds both (a training pass's arena is gigabytes).
 func (a *Arena) Reset() {
 	if len(a.chunks) > 1 {
+		large := a.Size() >= freeOSFloats
+		a.chunks = nil
+		if large {
+			debug.FreeOSMemory()
+		}
 		a.chunks = [][]float32{make([]float32, a.peak)}
 	}
 	a.cur, a.off, a.inUse = 0, 0, 0
+}
+
+// Peak returns the most floats the arena has had in use at once.
+func (a *Arena) Peak() int { return a.peak }
+
+// Size returns the floats the arena holds (its chunks together).
+func (a *Arena) Size() int {
+	n := 0
+	for _, c := range a.chunks {
+		n += len(c)
+	}
+	return n
 }
 
 // Mark returns the current position, for releasing temporaries with Release.

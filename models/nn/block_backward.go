@@ -1,14 +1,16 @@
 package nn
 
 // BlockState keeps what Block.Backward needs from ForwardTrain. Its
-// buffers come from the arena given to ForwardTrain.
+// buffers come from the arena given to ForwardTrain. Only the inputs of the
+// sublayers and the MLP's gate_up output are kept; the token mixer's gate_up
+// output (B·D rows × 2·inter) and the transposed first norm output are
+// recomputed in Backward (the same bits), which keeps a training pass's
+// memory to a third.
 type BlockState struct {
 	Attn AttentionState // attention variant (its X is the block input)
 	X    []float32      // (B, T, D) the block input (attention variant)
 
-	Mix SwiGLUState // mlp_t variant: token mixer over XT
-	XT  []float32   // (B, D, T) the block input, each sequence transposed (mlp_t)
-	Y1T []float32   // (B, D, T) first norm's output, transposed (mlp_t)
+	XT []float32 // (B, D, T) the block input, each sequence transposed (mlp_t)
 
 	Y1, R1 []float32 // (B, T, D) first norm's output and factors (B·T; mlp_t: B·D, over T)
 	MLP    SwiGLUState
@@ -22,7 +24,7 @@ func (k *Block) ForwardTrain(h []float32, B, T int, st *BlockState, ar *Arena) {
 	D := k.MLP.Hidden
 	n := B * T * D
 	if k.MixT != nil {
-		st.XT, st.Y1T, st.R1 = ar.GetRaw(n), ar.GetRaw(n), ar.GetRaw(B*D)
+		st.XT, st.R1 = ar.GetRaw(n), ar.GetRaw(B*D)
 	} else {
 		st.X, st.R1 = ar.GetRaw(n), ar.GetRaw(B*T)
 	}
@@ -35,11 +37,12 @@ func (k *Block) ForwardTrain(h []float32, B, T int, st *BlockState, ar *Arena) {
 		}
 		// One token-mixer product over all B·D rows gives each row the
 		// bits of Forward's per-sequence products.
-		k.MixT.ForwardTrain(st.Y1T, st.XT, B*D, &st.Mix, ar)
-		AddInto(st.Y1T, st.XT)
-		RMSNormTrain(st.Y1T, st.R1, B*D, T, k.Eps)
+		y1t := st.Y1 // (B, D, T) until the norm's output is transposed into h
+		k.MixT.Forward(y1t, st.XT, B*D, ar)
+		AddInto(y1t, st.XT)
+		RMSNormTrain(y1t, st.R1, B*D, T, k.Eps)
 		for b := 0; b < B; b++ {
-			Transpose(h[b*T*D:(b+1)*T*D], st.Y1T[b*T*D:(b+1)*T*D], D, T)
+			Transpose(h[b*T*D:(b+1)*T*D], y1t[b*T*D:(b+1)*T*D], D, T)
 		}
 	} else {
 		copy(st.X, h[:n])
@@ -69,12 +72,16 @@ func (k *Block) Backward(dh []float32, B, T int, st *BlockState, ar *Arena) {
 	k.MLP.Backward(dh, dh, B*T, &st.MLP, true, ar)
 	if k.MixT != nil {
 		c, o, u := ar.Mark()
-		dt := ar.GetRaw(n) // (B, D, T)
+		dt, y1t := ar.GetRaw(n), ar.GetRaw(n) // (B, D, T)
 		for b := 0; b < B; b++ {
 			Transpose(dt[b*T*D:(b+1)*T*D], dh[b*T*D:(b+1)*T*D], T, D)
+			Transpose(y1t[b*T*D:(b+1)*T*D], st.Y1[b*T*D:(b+1)*T*D], T, D)
 		}
-		RMSNormBackward(dt, dt, st.Y1T, st.R1, B*D, T)
-		k.MixT.Backward(dt, dt, B*D, &st.Mix, true, ar)
+		RMSNormBackward(dt, dt, y1t, st.R1, B*D, T)
+		// The mixer's gate_up output, recomputed: (B·D, 2·inter).
+		mix := SwiGLUState{X: st.XT, GU: ar.GetRaw(B * D * 2 * k.MixT.Inter)}
+		k.MixT.GateUp.Forward(mix.GU, st.XT, B*D)
+		k.MixT.Backward(dt, dt, B*D, &mix, true, ar)
 		for b := 0; b < B; b++ {
 			Transpose(dh[b*T*D:(b+1)*T*D], dt[b*T*D:(b+1)*T*D], D, T)
 		}

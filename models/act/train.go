@@ -187,11 +187,19 @@ func (m *Model) trainStep(s *models.Carry, b models.TrainBatch, opt models.Train
 		return err
 	}
 
-	// Backward: heads, the family's network, the input embedding.
+	// Backward: heads, the family's network, the input embedding. The
+	// weight gradients accumulate in the layout their product prefers
+	// (Linear.BeginGradT; the same bits).
+	for _, l := range m.train.linears {
+		l.BeginGradT()
+	}
 	d := ar.Get(B * TD)
 	io.HeadsBackward(d, dlogits, dq, grid, first, B, ar)
 	m.net.Backward(d, B, ar)
 	m.embedBackward(d, s, B)
+	for _, l := range m.train.linears {
+		l.EndGradT()
+	}
 	return nil
 }
 

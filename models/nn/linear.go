@@ -16,6 +16,12 @@ type Linear struct {
 	// Grad (out, in) and BiasGrad (out) receive the parameter gradients in
 	// Backward when they are non-nil (see AllocGrad).
 	Grad, BiasGrad []float32
+
+	// gradT (in, out) holds Gradᵀ between BeginGradT and EndGradT, for
+	// layers with in < out: dWᵀ += Xᵀ·dY then transposes the smaller
+	// operand (see BeginGradT).
+	gradT   []float32
+	inGradT bool
 }
 
 // NewLinear packs a weight w of shape (out, in) and an optional bias (out).

@@ -15,19 +15,57 @@ func (l *Linear) AllocGrad() {
 // changed Weight in place.
 func (l *Linear) Repack() { l.W.Repack(l.Weight) }
 
+// BeginGradT starts a run of Backward calls (one training pass) that add
+// the weight gradient to Gradᵀ (in, out) instead of Grad (out, in), when
+// that is cheaper: the weight-gradient product transposes one operand
+// first, and Xᵀ·dY transposes X (rows, in), smaller than dY (rows, out) when
+// in < out. EndGradT writes the sum back to Grad. Each element is the same
+// multiply-add chain over the rows in the same order, starting from Grad's
+// value, so Grad gets the same bits either way.
+func (l *Linear) BeginGradT() {
+	if l.Grad == nil || l.In >= l.Out || l.inGradT {
+		return
+	}
+	if l.gradT == nil {
+		l.gradT = make([]float32, l.In*l.Out)
+	}
+	Transpose(l.gradT, l.Grad, l.Out, l.In)
+	l.inGradT = true
+}
+
+// EndGradT ends a BeginGradT run: Grad (out, in) = gradTᵀ.
+func (l *Linear) EndGradT() {
+	if !l.inGradT {
+		return
+	}
+	Transpose(l.Grad, l.gradT, l.In, l.Out)
+	l.inGradT = false
+}
+
 // Backward of y = x·Wᵀ + b: dy is (rows, out), x (rows, in) the forward
-// input. It adds
-//
-//	Grad     += dyᵀ·x        (out, in)   when Grad is non-nil
-//	BiasGrad += Σ_rows dy    (out)       when BiasGrad is non-nil
-//
-// and, when dx (rows, in) is non-nil, sets dx = dy·W, or adds dy·W to dx
-// with accumulate. dx must not overlap dy or x.
+// input. It adds the parameter gradients (BackwardWeights) and, when dx
+// (rows, in) is non-nil, sets dx = dy·W, or adds dy·W to dx with accumulate
+// (BackwardInput). dx must not overlap dy or x.
 func (l *Linear) Backward(dx, dy, x []float32, rows int, accumulate bool) {
 	if len(dy) < rows*l.Out || len(x) < rows*l.In || dx != nil && len(dx) < rows*l.In {
 		panic(fmt.Sprintf("nn.Linear.Backward: dy %d, x %d, dx %d values for rows=%d in=%d out=%d", len(dy), len(x), len(dx), rows, l.In, l.Out))
 	}
-	if l.Grad != nil {
+	l.BackwardWeights(dy, x, rows)
+	if dx != nil {
+		l.BackwardInput(dx, dy, rows, accumulate)
+	}
+}
+
+// BackwardWeights adds the parameter gradients of y = x·Wᵀ + b for dy
+// (rows, out) and the forward input x (rows, in):
+//
+//	Grad     += dyᵀ·x        (out, in)   when Grad is non-nil (Gradᵀ += xᵀ·dy after BeginGradT)
+//	BiasGrad += Σ_rows dy    (out)       when BiasGrad is non-nil
+func (l *Linear) BackwardWeights(dy, x []float32, rows int) {
+	switch {
+	case l.inGradT:
+		MatMulTN(l.gradT, x, dy, l.In, l.Out, rows, true)
+	case l.Grad != nil:
 		MatMulTN(l.Grad, dy, x, l.Out, l.In, rows, true)
 	}
 	if l.BiasGrad != nil {
@@ -39,11 +77,14 @@ func (l *Linear) Backward(dx, dy, x []float32, rows int, accumulate bool) {
 			l.BiasGrad[j] += float32(s)
 		}
 	}
-	if dx != nil {
-		if accumulate {
-			MatMulNNAcc(dx, dy, l.Weight, rows, l.In, l.Out)
-		} else {
-			MatMulNN(dx, dy, l.Weight, rows, l.In, l.Out)
-		}
+}
+
+// BackwardInput sets dx (rows, in) = dy·W for dy (rows, out), or adds it to
+// dx with accumulate. dx must not overlap dy.
+func (l *Linear) BackwardInput(dx, dy []float32, rows int, accumulate bool) {
+	if accumulate {
+		MatMulNNAcc(dx, dy, l.Weight, rows, l.In, l.Out)
+	} else {
+		MatMulNN(dx, dy, l.Weight, rows, l.In, l.Out)
 	}
 }

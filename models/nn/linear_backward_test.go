@@ -69,3 +69,30 @@ func TestRepack(t *testing.T) {
 		t.Fatalf("after Repack y[%d] = %v, freshly packed %v", i, got[i], want[i])
 	}
 }
+
+// TestLinearGradT: weight gradients accumulated as Gradᵀ between BeginGradT
+// and EndGradT have the bits of Grad accumulated directly, over several
+// Backward calls and on top of an earlier gradient.
+func TestLinearGradT(t *testing.T) {
+	for _, tc := range []struct{ rows, in, out int }{{1, 1, 2}, {13, 7, 50}, {97, 33, 130}, {40, 50, 17}} {
+		t.Run(fmt.Sprintf("rows%d_in%d_out%d", tc.rows, tc.in, tc.out), func(t *testing.T) {
+			r := rand.New(rand.NewPCG(7, uint64(tc.rows)))
+			w := randSlice(r, tc.out*tc.in, 0.5)
+			want, got := NewLinear(w, tc.out, tc.in, nil), NewLinear(w, tc.out, tc.in, nil)
+			want.AllocGrad()
+			got.AllocGrad()
+			for pass := 0; pass < 2; pass++ {
+				got.BeginGradT()
+				for call := 0; call < 3; call++ {
+					x, dy := randSlice(r, tc.rows*tc.in, 1), randSlice(r, tc.rows*tc.out, 1)
+					want.BackwardWeights(dy, x, tc.rows)
+					got.BackwardWeights(dy, x, tc.rows)
+				}
+				got.EndGradT()
+				if i := sameBits(got.Grad, want.Grad); i >= 0 {
+					t.Fatalf("pass %d: Grad[%d] = %v, want %v", pass, i, got.Grad[i], want.Grad[i])
+				}
+			}
+		})
+	}
+}

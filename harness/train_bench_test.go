@@ -11,7 +11,7 @@ import (
 // BenchmarkTrainerStep times one optimiser step (a supervision step with
 // gradients on every row, Adam-atan2, SignSGD, EMA) of the Sudoku TRM-MLP
 // preset at batch 16 on random tokens, as `arceval bench --train` does, and
-// reports examples/s.
+// reports examples/s and the arena's peak.
 func BenchmarkTrainerStep(b *testing.B) {
 	cfg, err := trm.Preset("sudoku-mlp")
 	if err != nil {
@@ -32,6 +32,7 @@ func BenchmarkTrainerStep(b *testing.B) {
 	if _, err := tr.TrainStep(); err != nil { // warm-up: sizes the arena
 		b.Fatal(err)
 	}
+	b.Logf("first pass: arena %d MB in %d chunks, peak %d MB", tr.ar.Size()*4>>20, tr.ar.Chunks(), tr.ar.Peak()*4>>20)
 	b.ResetTimer()
 	for range b.N {
 		if _, err := tr.TrainStep(); err != nil {
@@ -39,6 +40,7 @@ func BenchmarkTrainerStep(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(batch*b.N)/b.Elapsed().Seconds(), "examples/s")
+	b.ReportMetric(float64(tr.ar.Peak())*4/1e6, "arenaMB")
 }
 
 // benchData is a training set of random tokens of a shape.

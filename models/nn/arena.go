@@ -1,10 +1,8 @@
 package nn
 
-import "runtime/debug"
-
 // Arena hands out float32 scratch slices for one forward (or training)
 // pass. Slices stay valid until Reset; after the first pass the arena holds
-// one chunk large enough for everything, so later passes allocate nothing.
+// chunks enough for everything, so later passes allocate nothing.
 type Arena struct {
 	chunks [][]float32
 	cur    int // index of the chunk being filled
@@ -13,14 +11,8 @@ type Arena struct {
 	inUse  int
 }
 
-// minChunk is the smallest chunk the arena allocates (4 MiB): few chunks in
-// a first pass, so little is lost at the ends of chunks that a request
-// skipped.
+// minChunk is the smallest chunk the arena allocates (4 MiB).
 const minChunk = 1 << 20
-
-// freeOSFloats: Reset returns chunks of this many floats (256 MiB) or more
-// to the OS at once; smaller ones are left to the garbage collector.
-const freeOSFloats = 1 << 26
 
 // Get returns n zeroed floats.
 func (a *Arena) Get(n int) []float32 {
@@ -37,7 +29,10 @@ func (a *Arena) GetRaw(n int) []float32 {
 		a.off = 0
 	}
 	if a.cur == len(a.chunks) {
-		a.chunks = append(a.chunks, make([]float32, max(n, minChunk)))
+		// Chunks double (each as large as all before it): few chunk ends
+		// where a request that did not fit leaves the rest of a chunk
+		// unused, and pages a pass never touches cost no memory.
+		a.chunks = append(a.chunks, make([]float32, max(n, minChunk, a.Size())))
 		a.off = 0
 	}
 	s := a.chunks[a.cur][a.off : a.off+n : a.off+n]
@@ -47,21 +42,12 @@ func (a *Arena) GetRaw(n int) []float32 {
 	return s
 }
 
-// Reset releases every slice handed out. If the last pass needed more than
-// one chunk they are replaced by one chunk of the peak size. Large old
-// chunks are returned to the OS before the new one is allocated, so that
-// the process never holds both (a training pass's arena is gigabytes).
-func (a *Arena) Reset() {
-	if len(a.chunks) > 1 {
-		large := a.Size() >= freeOSFloats
-		a.chunks = nil
-		if large {
-			debug.FreeOSMemory()
-		}
-		a.chunks = [][]float32{make([]float32, a.peak)}
-	}
-	a.cur, a.off, a.inUse = 0, 0, 0
-}
+// Reset releases every slice handed out and keeps the chunks: a pass that
+// asks for the same sizes in the same order walks them as the first pass
+// did and allocates nothing. (Replacing them by one merged chunk would hold
+// both until every slice of the last pass is dropped — a training pass's
+// block states are hundreds of megabytes, and their owners keep them.)
+func (a *Arena) Reset() { a.cur, a.off, a.inUse = 0, 0, 0 }
 
 // Peak returns the most floats the arena has had in use at once.
 func (a *Arena) Peak() int { return a.peak }
@@ -74,6 +60,9 @@ func (a *Arena) Size() int {
 	}
 	return n
 }
+
+// Chunks returns how many chunks the arena holds.
+func (a *Arena) Chunks() int { return len(a.chunks) }
 
 // Mark returns the current position, for releasing temporaries with Release.
 func (a *Arena) Mark() (int, int, int) { return a.cur, a.off, a.inUse }

@@ -130,7 +130,8 @@ func (a *Adam) Step(params []Param, lr float64) error {
 
 // update applies one step to one tensor. The scalars are formed in float64
 // from the step count and then rounded to float32, as the adam_atan2 CUDA
-// kernel does; the element loop runs in float32.
+// kernel does; the element loop runs in float32, split over the cores
+// (element-wise: the same bits).
 func (a *Adam) update(w, g []float32, s *moments, lr float64) {
 	t := float64(s.step)
 	bc1 := 1 - math.Pow(a.cfg.Beta1, t)
@@ -144,25 +145,31 @@ func (a *Adam) update(w, g []float32, s *moments, lr float64) {
 	g = g[:len(w)]
 	switch a.cfg.Rule {
 	case ATan2:
-		for i := range w {
-			gi := g[i]
-			mi := m[i] + float32(mix1*(gi-m[i]))
-			vi := v[i] + float32(mix2*(float32(gi*gi)-v[i]))
-			den := float32(math.Sqrt(float64(vi))) / bc2Sqrt
-			dir := float32(math.Atan2(float64(mi), float64(den)))
-			w[i] = float32(w[i]*decay) - float32(stepSize*dir)
-			m[i], v[i] = mi, vi
-		}
+		forRanges(len(w), func(lo, hi int) {
+			w, g, m, v := w[lo:hi], g[lo:hi], m[lo:hi], v[lo:hi]
+			for i := range w {
+				gi := g[i]
+				mi := m[i] + float32(mix1*(gi-m[i]))
+				vi := v[i] + float32(mix2*(float32(gi*gi)-v[i]))
+				den := float32(math.Sqrt(float64(vi))) / bc2Sqrt
+				dir := float32(math.Atan2(float64(mi), float64(den)))
+				w[i] = float32(w[i]*decay) - float32(stepSize*dir)
+				m[i], v[i] = mi, vi
+			}
+		})
 	case AdamW:
 		eps := float32(a.cfg.Eps)
-		for i := range w {
-			gi := g[i]
-			mi := m[i] + float32(mix1*(gi-m[i]))
-			vi := v[i] + float32(mix2*(float32(gi*gi)-v[i]))
-			den := float32(math.Sqrt(float64(vi)))/bc2Sqrt + eps
-			w[i] = float32(w[i]*decay) - float32(stepSize*(mi/den))
-			m[i], v[i] = mi, vi
-		}
+		forRanges(len(w), func(lo, hi int) {
+			w, g, m, v := w[lo:hi], g[lo:hi], m[lo:hi], v[lo:hi]
+			for i := range w {
+				gi := g[i]
+				mi := m[i] + float32(mix1*(gi-m[i]))
+				vi := v[i] + float32(mix2*(float32(gi*gi)-v[i]))
+				den := float32(math.Sqrt(float64(vi)))/bc2Sqrt + eps
+				w[i] = float32(w[i]*decay) - float32(stepSize*(mi/den))
+				m[i], v[i] = mi, vi
+			}
+		})
 	}
 }
 

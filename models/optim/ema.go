@@ -66,9 +66,12 @@ func (e *EMA) Update(params []Param) error {
 	for i := range params {
 		w := params[i].W
 		s := e.shadow[params[i].Name][:len(w)]
-		for k := range w {
-			s[k] = float32(a*w[k]) + float32(b*s[k])
-		}
+		forRanges(len(w), func(lo, hi int) {
+			w, s := w[lo:hi], s[lo:hi]
+			for k := range w {
+				s[k] = float32(a*w[k]) + float32(b*s[k])
+			}
+		})
 	}
 	e.updates++
 	return nil

@@ -37,37 +37,47 @@ func gateRows(j *rowJob, lo, hi int) {
 //	dh = dout·W_down,   dW_down += doutᵀ·h
 //	dg = dh·u·σ·(1 + g·(1−σ)),   du = dh·silu(g)
 //	dx = [dg | du]·W_gate_up,   dW_gate_up += [dg | du]ᵀ·x
+//
+// h (the forward's bits) and [dg | du] come from one pass over the rows
+// sharing e^−g (gateBackwardRows).
 func (s *SwiGLU) Backward(dx, dout []float32, rows int, st *SwiGLUState, accumulate bool, ar *Arena) {
 	c, o, u := ar.Mark()
 	I := s.Inter
-	h := ar.GetRaw(rows * I)
-	s.gate(h, st.GU, rows)
 	dh := ar.GetRaw(rows * I)
-	s.Down.Backward(dh, dout, h, rows, false)
-	dgu := ar.GetRaw(rows * 2 * I)
-	j := newRowJob(gateBackwardRows, I, dgu, st.GU, dh, nil)
+	s.Down.BackwardInput(dh, dout, rows, false)
+	h, dgu := ar.GetRaw(rows*I), ar.GetRaw(rows*2*I)
+	j := newRowJob(gateBackwardRows, I, dgu, st.GU, dh, h)
 	parallelRows(rows, 16, j)
 	j.free()
+	s.Down.BackwardWeights(dout, h, rows)
 	s.GateUp.Backward(dx, dgu, st.X, rows, accumulate)
 	ar.Release(c, o, u)
 }
 
-// gateBackwardRows computes [dg | du] (a, rows × 2n) on rows [lo, hi) from
-// gu = [g | u] (b) and dh (c), as in Backward's formula.
+// gateBackwardRows computes, on rows [lo, hi), h = silu(g)·u (d, rows × n,
+// the bits of SiLUMul) and [dg | du] (a, rows × 2n) from gu = [g | u] (b)
+// and dh (c), as in Backward's formula.
 func gateBackwardRows(j *rowJob, lo, hi int) {
-	I, dgu, gu, dh := j.n, j.a, j.b, j.c
+	I, dgu, gu, dh, h := j.n, j.a, j.b, j.c, j.d
 	for r := lo; r < hi; r++ {
 		g, up := gu[r*2*I:r*2*I+I], gu[r*2*I+I:(r+1)*2*I]
 		dg, du := dgu[r*2*I:r*2*I+I], dgu[r*2*I+I:(r+1)*2*I]
-		d := dh[r*I : (r+1)*I]
-		for i, v := range g {
-			dg[i] = -v
-		}
-		Exp(dg, dg) // e^−g, overwritten by dg below
-		for i, gv := range g {
-			sig := 1 / (1 + dg[i])
-			dg[i] = d[i] * up[i] * sig * (1 + gv*(1-sig))
-			du[i] = d[i] * gv * sig
-		}
+		copy(dg, g)
+		Scale(dg, -1) // −g exactly
+		Exp(dg, dg)   // e^−g, overwritten by dg
+		gateBackward(h[r*I:(r+1)*I], dg, du, g, up, dh[r*I:(r+1)*I])
+	}
+}
+
+// gateBackwardGo is the gate's backward on one row: dg holds e = e^−g on
+// entry. With den = 1 + e it writes h = g/den·u (SiLUMul's bits) and, with
+// σ = 1/den, dg = dh·u·σ·(1 + g·(1−σ)) and du = dh·g·σ.
+func gateBackwardGo(h, dg, du, g, u, dh []float32) {
+	for i, gv := range g {
+		den := 1 + dg[i]
+		h[i] = gv / den * u[i]
+		sig := 1 / den
+		dg[i] = dh[i] * u[i] * sig * (1 + gv*(1-sig))
+		du[i] = dh[i] * gv * sig
 	}
 }

@@ -35,3 +35,35 @@ func TestSwiGLUBackward(t *testing.T) {
 		})
 	}
 }
+
+// TestGateBackwardKernels: the gate's backward pass (assembly where the
+// vector kernels have it) gives gateBackwardGo's bits, and its h the bits
+// of SiLUMul, on every length (tails) and on large |g|.
+func TestGateBackwardKernels(t *testing.T) {
+	r := rand.New(rand.NewPCG(4, 4))
+	for n := 0; n <= 70; n++ {
+		g, u, dy := randSlice(r, n, 4), randSlice(r, n, 1), randSlice(r, n, 1)
+		if n > 3 {
+			g[0], g[1], g[2] = 95, -120, 0
+		}
+		e := make([]float32, n)
+		for i, v := range g {
+			e[i] = -v
+		}
+		Exp(e, e)
+		h, dg, du := make([]float32, n), append([]float32(nil), e...), make([]float32, n)
+		hw, dgw, duw := make([]float32, n), append([]float32(nil), e...), make([]float32, n)
+		gateBackward(h, dg, du, g, u, dy)
+		gateBackwardGo(hw, dgw, duw, g, u, dy)
+		silu := make([]float32, n)
+		SiLUMul(silu, g, u)
+		for _, c := range []struct {
+			name      string
+			got, want []float32
+		}{{"h", h, hw}, {"dg", dg, dgw}, {"du", du, duw}, {"h vs SiLUMul", h, silu}} {
+			if i := sameBits(c.got, c.want); i >= 0 {
+				t.Fatalf("n=%d: %s[%d] = %v, want %v", n, c.name, i, c.got[i], c.want[i])
+			}
+		}
+	}
+}

@@ -53,7 +53,7 @@ func (a *Attention) forward(out, x, qkv, heads []float32, B, T int, ar *Arena) {
 type headMode int
 
 const (
-	headsForward   headMode = iota // head(p0 = heads, p1 = qkv)
+	headsForward   headMode = iota // headBlocked(p0 = heads, p1 = qkv)
 	headsBackward                  // headBackward(p0 = dqkv, p1 = qkv, p2 = dheads)
 	headsTiled                     // headTiled(p0 = heads, p1 = qkv)
 	headsTiledBF16                 // headTiledBF16(p0 = heads, p1 = qkv)
@@ -69,7 +69,7 @@ func (a *Attention) eachHead(mode headMode, p0, p1, p2 []float32, B, T int, ar *
 	var scratchLen int
 	switch mode {
 	case headsForward:
-		scratchLen = 4*T*a.HeadDim + T*T
+		scratchLen = a.blockedScratch(T)
 	case headsBackward:
 		scratchLen = 7*T*a.HeadDim + 2*T*T
 	case headsTiled:
@@ -119,7 +119,7 @@ func (j *headJob) run() {
 	for i := int(j.next.Add(1)) - 1; i < j.jobs; i = int(j.next.Add(1)) - 1 {
 		switch j.mode {
 		case headsForward:
-			a.head(j.p0, j.p1, i/a.Heads, i%a.Heads, j.T, buf)
+			a.headBlocked(j.p0, j.p1, i/a.Heads, i%a.Heads, j.T, buf)
 		case headsBackward:
 			a.headBackward(j.p0, j.p1, j.p2, i/a.Heads, i%a.Heads, j.T, buf)
 		case headsTiled:
@@ -132,7 +132,8 @@ func (j *headJob) run() {
 
 // head computes one head of one sequence: softmax(Q·Kᵀ/√hd)·V (see
 // headProbs), written into its columns of heads (B, T, w). buf holds
-// 4·T·hd + T² floats.
+// 4·T·hd + T² floats. It is the plain reference of headBlocked (the
+// forward kernel: the same bits in query blocks, without the copies).
 func (a *Attention) head(heads, qkv []float32, b, h, T int, buf []float32) {
 	hd, w := a.HeadDim, a.Heads*a.HeadDim
 	n := T * hd

@@ -46,3 +46,23 @@ func (r *RoPE) Apply(x []float32, stride int) {
 		}
 	}
 }
+
+// ApplyFrom writes the rotated copy of src into dst: src holds T positions
+// of Dim values starting at src[t*stride] (a head inside the fused qkv
+// projection), dst is (T, Dim) dense. It is copy-then-Apply in one pass, with
+// the same float32 expressions, so the bits are those of Apply.
+//
+// Shapes: Maze/ARC src (916, 3·512) read 64 wide, dst (916, 64).
+func (r *RoPE) ApplyFrom(dst, src []float32, stride int) {
+	half := r.Dim / 2
+	for t := 0; t < r.T; t++ {
+		x := src[t*stride : t*stride+r.Dim]
+		v := dst[t*r.Dim : (t+1)*r.Dim]
+		cos, sin := r.Cos[t*r.Dim:(t+1)*r.Dim], r.Sin[t*r.Dim:(t+1)*r.Dim]
+		for i := 0; i < half; i++ {
+			x1, x2 := x[i], x[i+half]
+			v[i] = x1*cos[i] - x2*sin[i]
+			v[i+half] = x2*cos[i+half] + x1*sin[i+half]
+		}
+	}
+}

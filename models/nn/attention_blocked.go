@@ -3,7 +3,8 @@ package nn
 // Attention heads in query blocks: the forward head kernel the models run.
 // Per head (sequence b, head h), with Q, K rotated by RoPE:
 //
-//	Q, K (T, hd)     gathered from qkv with RoPE applied while copying
+//	Q, K (T, hd)     read in place in qkv, rotated there by Forward (or,
+//	                 for ForwardTrain, gathered with RoPE applied on the way)
 //	Kᵀ               packed once for the GEMM kernel
 //	per block of blockQ query rows:
 //	  S (br, T)      = Q_blk·Kᵀ                 packed GEMM
@@ -17,7 +18,7 @@ package nn
 // depend only on their row of A and column of B, softmax and scaling work
 // row by row. So the output has head's bits (TestAttentionBlockedBits),
 // while the scores of a block (blockQ·T floats, 352 KB at T = 916) stay in
-// L2 and the V copy and output copy are gone.
+// L2 and the Q, K, V and output copies are gone.
 
 // blockQ is the query rows per block, a multiple of every kernel's mr (12,
 // 6, 4).
@@ -30,23 +31,30 @@ func (a *Attention) blockedScratch(T int) int {
 }
 
 // headBlocked computes one head of one sequence into its columns of heads
-// (B, T, w) from qkv (B, T, 3w); buf holds blockedScratch(T) floats.
-func (a *Attention) headBlocked(heads, qkv []float32, b, h, T int, buf []float32) {
+// (B, T, w) from qkv (B, T, 3w); buf holds blockedScratch(T) floats. With
+// inPlace, Q and K are read where they are in qkv (Forward has rotated them
+// there); else they are gathered with RoPE applied (ForwardTrain keeps qkv
+// as projected for Backward).
+func (a *Attention) headBlocked(heads, qkv []float32, b, h, T int, inPlace bool, buf []float32) {
 	hd, w := a.HeadDim, a.Heads*a.HeadDim
 	kn := activeKernel.Load()
-	n := T * hd
-	q, k := buf[:n], buf[n:2*n]
-	kp := buf[2*n : 2*n+kn.panelFloats(T, hd)] // Kᵀ (hd, T) in kn's panels
-	s := buf[2*n+len(kp):]
 	base := qkv[b*T*3*w : (b+1)*T*3*w]
-	a.gatherQK(q, k, base, h, T)
-	packPanelsT(kp, k, T, hd, kn)
+	q, k, ld := base[h*hd:], base[w+h*hd:], 3*w // Q, K (T, hd), row stride ld
+	if !inPlace {
+		n := T * hd
+		q, k, ld = buf[:n], buf[n:2*n], hd
+		buf = buf[2*n:]
+		a.gatherQK(q, k, base, h, T)
+	}
+	kp := buf[:kn.panelFloats(T, hd)] // Kᵀ (hd, T) in kn's panels
+	s := buf[len(kp):]
+	packKT(kp, k, ld, T, hd, kn)
 	scale := a.scale()
 	for q0 := 0; q0 < T; q0 += blockQ {
 		br := min(blockQ, T-q0)
 		st := s[:br*T]
-		j := getJob(kn, st, q[q0*hd:], br, T, hd, false) // S = Q_blk·Kᵀ
-		j.b = kp
+		j := getJob(kn, st, q[q0*ld:], br, T, hd, false) // S = Q_blk·Kᵀ
+		j.lda, j.b = ld, kp
 		gemmRun(j)
 		putJob(j)
 		Scale(st, scale)
@@ -71,5 +79,25 @@ func (a *Attention) gatherQK(q, k, base []float32, h, T int) {
 		row := base[t*3*w:]
 		copy(q[t*hd:(t+1)*hd], row[h*hd:(h+1)*hd])
 		copy(k[t*hd:(t+1)*hd], row[w+h*hd:w+(h+1)*hd])
+	}
+}
+
+// packKT packs B = Kᵀ from K (T, hd; row stride ld) into kn's panels, as
+// packPanelsT does (the same floats: it is a copy), with the vector
+// transpose kernel: panel q (hd, width) is the transpose of keys q·nr… (at
+// most width, zero padded).
+func packKT(kp, k []float32, ld, T, hd int, kn *gemmKernel) {
+	tr := vecImpl.transpose
+	for q := 0; q < panelsOf(T, kn.nr); q++ {
+		j0 := q * kn.nr
+		width, _ := kn.panelKernel(q, T)
+		panel := kp[j0*hd : (j0+width)*hd]
+		cols := min(width, T-j0)
+		tr(panel, width, k[j0*ld:], ld, cols, hd)
+		if cols < width {
+			for p := 0; p < hd; p++ {
+				clear(panel[p*width+cols : (p+1)*width])
+			}
+		}
 	}
 }

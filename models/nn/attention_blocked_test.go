@@ -33,14 +33,23 @@ func TestAttentionBlockedBits(t *testing.T) {
 					got := withGuard(B * tc.T * w)
 					ref := make([]float32, 4*tc.T*tc.hd+tc.T*tc.T)
 					buf := make([]float32, a.blockedScratch(tc.T))
+					rotated := append([]float32(nil), qkv...) // Q, K rotated in place, as Forward does
+					if rope != nil {
+						rope.ApplyQK(rotated, 0, B*tc.T, tc.heads)
+					}
+					got2 := make([]float32, len(want))
 					for b := 0; b < B; b++ {
 						for h := 0; h < tc.heads; h++ {
 							a.head(want, qkv, b, h, tc.T, ref)
-							a.headBlocked(got, qkv, b, h, tc.T, buf)
+							a.headBlocked(got, qkv, b, h, tc.T, false, buf)
+							a.headBlocked(got2, rotated, b, h, tc.T, true, buf)
 						}
 					}
 					if i := sameBits(got[:len(want)], want); i >= 0 {
-						t.Fatalf("heads[%d] = %v, reference %v", i, got[i], want[i])
+						t.Fatalf("gathered: heads[%d] = %v, reference %v", i, got[i], want[i])
+					}
+					if i := sameBits(got2, want); i >= 0 {
+						t.Fatalf("in place: heads[%d] = %v, reference %v", i, got2[i], want[i])
 					}
 					checkGuard(t, got, len(want))
 				})
@@ -63,5 +72,55 @@ func TestRoPEApplyFrom(t *testing.T) {
 	rope.ApplyFrom(got, src, stride)
 	if i := sameBits(got, want); i >= 0 {
 		t.Fatalf("dst[%d] = %v, copy+Apply %v", i, got[i], want[i])
+	}
+}
+
+// TestPackKT: the transpose-kernel packing of Kᵀ gives packPanelsT's
+// floats, for every GEMM and vector kernel and key counts that leave a
+// partial (or narrow) last panel.
+func TestPackKT(t *testing.T) {
+	r := rand.New(rand.NewPCG(75, 76))
+	for _, kn := range gemmKernels {
+		forEachVecKernel(t, func(t *testing.T, vk *vecKernel) {
+			for _, T := range []int{1, 7, 32, 97, 916} {
+				for _, hd := range []int{8, 20, 64} {
+					k := randSlice(r, T*hd, 1)
+					want := make([]float32, kn.panelFloats(T, hd))
+					got := randSlice(r, len(want), 1) // stale values must be overwritten
+					packPanelsT(want, k, T, hd, kn)
+					packKT(got, k, hd, T, hd, kn)
+					if i := sameBits(got, want); i >= 0 {
+						t.Fatalf("%s T=%d hd=%d: kp[%d] = %v, packPanelsT %v", kn.name, T, hd, i, got[i], want[i])
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestAttentionForwardInPlace: Forward (Q and K rotated in place in qkv,
+// read there by the heads) gives the bits of ForwardTrain (heads gather and
+// rotate), with and without RoPE, on 1 and 3 threads.
+func TestAttentionForwardInPlace(t *testing.T) {
+	r := rand.New(rand.NewPCG(77, 78))
+	const B, T = 3, 101
+	for _, rope := range []bool{true, false} {
+		a := testAttention(r, T)
+		if !rope {
+			a.Rope = nil
+		}
+		n := B * T * a.Hidden
+		x := randSlice(r, n, 1)
+		want := make([]float32, n)
+		var st AttentionState
+		a.ForwardTrain(want, x, B, T, &st, &Arena{})
+		for _, threads := range []int{1, 3} {
+			useThreads(t, threads)
+			got := make([]float32, n)
+			a.Forward(got, x, B, T, &Arena{})
+			if i := sameBits(got, want); i >= 0 {
+				t.Fatalf("rope=%v threads=%d: out[%d] = %v, ForwardTrain %v", rope, threads, i, got[i], want[i])
+			}
+		}
 	}
 }

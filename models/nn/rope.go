@@ -66,3 +66,27 @@ func (r *RoPE) ApplyFrom(dst, src []float32, stride int) {
 		}
 	}
 }
+
+// ApplyQK rotates, in place, the Q and K heads of rows [lo, hi) of a fused
+// qkv projection (B·T rows of 3w = [Q heads | K heads | V heads], heads of
+// Dim): row r is position r mod T. Each vector gets Apply's expressions, so
+// the bits are those of gathering a head and calling Apply; the rows are
+// read front to back (the per-head gather reads them 3w apart).
+//
+// Shapes: Maze/ARC qkv (B·916, 3·512), 8 heads of 64.
+func (r *RoPE) ApplyQK(qkv []float32, lo, hi, heads int) {
+	half, w := r.Dim/2, heads*r.Dim
+	for row := lo; row < hi; row++ {
+		t := row % r.T
+		cos, sin := r.Cos[t*r.Dim:(t+1)*r.Dim], r.Sin[t*r.Dim:(t+1)*r.Dim]
+		qk := qkv[row*3*w : row*3*w+2*w]
+		for h := 0; h < 2*heads; h++ {
+			v := qk[h*r.Dim : (h+1)*r.Dim]
+			for i := 0; i < half; i++ {
+				x1, x2 := v[i], v[i+half]
+				v[i] = x1*cos[i] - x2*sin[i]
+				v[i+half] = x2*cos[i+half] + x1*sin[i+half]
+			}
+		}
+	}
+}

@@ -3,22 +3,23 @@ package nn
 // Attention heads in query blocks: the forward head kernel the models run.
 // Per head (sequence b, head h), with Q, K rotated by RoPE:
 //
-//	Q, K (T, hd)     read in place in qkv, rotated there by Forward (or,
-//	                 for ForwardTrain, gathered with RoPE applied on the way)
-//	Kᵀ               packed once for the GEMM kernel
+//	Q, K (T, hd)     rotated in place in qkv by Forward (or, for
+//	                 ForwardTrain, gathered with RoPE applied on the way)
+//	Kᵀ, V            packed once for the GEMM kernel
+//	Q_blk            copied per block (rows 3w apart would share L1 sets)
 //	per block of blockQ query rows:
 //	  S (br, T)      = Q_blk·Kᵀ                 packed GEMM
 //	  P              = softmax(S·(1/√hd)) per row (full rows: exact)
-//	  heads[blk, h]  = P·V                      V read in place in qkv (row
-//	                                            stride 3w), written in place
-//	                                            into heads (row stride w)
+//	  heads[blk, h]  = P·V                      V packed once per head,
+//	                                            written in place into heads
+//	                                            (row stride w)
 //
 // Each element goes through the same operations as in head (the reference:
 // whole T×T matrix, copies of Q, K, V and of the output): GEMM elements
 // depend only on their row of A and column of B, softmax and scaling work
 // row by row. So the output has head's bits (TestAttentionBlockedBits),
 // while the scores of a block (blockQ·T floats, 352 KB at T = 916) stay in
-// L2 and the Q, K, V and output copies are gone.
+// L2 and the output copy is gone.
 
 // blockQ is the query rows per block, a multiple of every kernel's mr (12,
 // 6, 4).
@@ -27,14 +28,16 @@ const blockQ = 96
 // blockedScratch is the scratch headBlocked needs for sequences of T.
 func (a *Attention) blockedScratch(T int) int {
 	hd := a.HeadDim
-	return 2*T*hd + activeKernel.Load().panelFloats(T, hd) + blockQ*T
+	kn := activeKernel.Load()
+	return 2*T*hd + kn.panelFloats(T, hd) + kn.panelFloats(hd, T) + blockQ*hd + blockQ*T
 }
 
 // headBlocked computes one head of one sequence into its columns of heads
 // (B, T, w) from qkv (B, T, 3w); buf holds blockedScratch(T) floats. With
-// inPlace, Q and K are read where they are in qkv (Forward has rotated them
+// inPlace, Q and K are taken as they are in qkv (Forward has rotated them
 // there); else they are gathered with RoPE applied (ForwardTrain keeps qkv
-// as projected for Backward).
+// as projected for Backward). Operands are copied out of qkv rather than
+// read there: rows 3w apart fall in the same few L1 sets.
 func (a *Attention) headBlocked(heads, qkv []float32, b, h, T int, inPlace bool, buf []float32) {
 	hd, w := a.HeadDim, a.Heads*a.HeadDim
 	kn := activeKernel.Load()
@@ -43,25 +46,35 @@ func (a *Attention) headBlocked(heads, qkv []float32, b, h, T int, inPlace bool,
 	if !inPlace {
 		n := T * hd
 		q, k, ld = buf[:n], buf[n:2*n], hd
-		buf = buf[2*n:]
 		a.gatherQK(q, k, base, h, T)
 	}
+	buf = buf[2*T*hd:]
 	kp := buf[:kn.panelFloats(T, hd)] // Kᵀ (hd, T) in kn's panels
-	s := buf[len(kp):]
+	buf = buf[len(kp):]
+	vp := buf[:kn.panelFloats(hd, T)] // V (T, hd) in kn's panels
+	buf = buf[len(vp):]
+	qb, s := buf[:blockQ*hd], buf[blockQ*hd:] // a query block; its scores
 	packKT(kp, k, ld, T, hd, kn)
+	for c := 0; c < panelsOf(hd, kn.nr); c++ {
+		width, _ := kn.panelKernel(c, hd)
+		packPanelNN(vp[c*kn.nr*T:], base[2*w+h*hd:], T, hd, 3*w, c*kn.nr, width)
+	}
 	scale := a.scale()
 	for q0 := 0; q0 < T; q0 += blockQ {
 		br := min(blockQ, T-q0)
+		for r := 0; r < br; r++ {
+			copy(qb[r*hd:(r+1)*hd], q[(q0+r)*ld:])
+		}
 		st := s[:br*T]
-		j := getJob(kn, st, q[q0*ld:], br, T, hd, false) // S = Q_blk·Kᵀ
-		j.lda, j.b = ld, kp
+		j := getJob(kn, st, qb, br, T, hd, false) // S = Q_blk·Kᵀ
+		j.b = kp
 		gemmRun(j)
 		putJob(j)
 		Scale(st, scale)
 		Softmax(st, br, T)
 		j = getJob(kn, heads[(b*T+q0)*w+h*hd:], st, br, hd, T, false) // P·V into heads
-		j.ldc = w
-		runInKN(j, base[2*w+h*hd:], 3*w)
+		j.ldc, j.b = w, vp
+		gemmRun(j)
 		putJob(j)
 	}
 }

@@ -124,3 +124,38 @@ func TestAttentionForwardInPlace(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkAttentionBlocked: one sequence's 8 heads of 64 at T = 916 (the
+// Maze/ARC shape) through the reference head (whole T×T scores, copies)
+// and through headBlocked on Forward's rotated qkv, alternately in one
+// loop on one thread; x_ref is the reference time over the blocked one.
+//
+//	go test -run '^$' -bench AttentionBlocked -benchtime 20x ./models/nn
+func BenchmarkAttentionBlocked(b *testing.B) {
+	const T, heads, hd, hidden = 916, 8, 64, 512
+	r := rand.New(rand.NewPCG(1, 1))
+	w := heads * hd
+	a := NewAttention(randSlice(r, 3*w*hidden, 0.05), randSlice(r, hidden*w, 0.05), hidden, heads, hd, NewRoPE(T, hd, 10000))
+	qkv := randSlice(r, T*3*w, 1)
+	rotated := append([]float32(nil), qkv...)
+	a.Rope.ApplyQK(rotated, 0, T, heads)
+	out := make([]float32, T*w)
+	ref := make([]float32, 4*T*hd+T*T)
+	buf := make([]float32, a.blockedScratch(T))
+	defer SetThreads(SetThreads(1))
+	var s side2
+	for b.Loop() {
+		s.run(1,
+			func() {
+				for h := 0; h < heads; h++ {
+					a.head(out, qkv, 0, h, T, ref)
+				}
+			},
+			func() {
+				for h := 0; h < heads; h++ {
+					a.headBlocked(out, rotated, 0, h, T, true, buf)
+				}
+			})
+	}
+	s.report(b, "x_ref")
+}

@@ -43,12 +43,15 @@ func LevelBackward(blocks []*nn.Block, d []float32, n, T int, states []nn.BlockS
 //
 // HRM's low and high are its L_level and H_level; TRM's are one stack of
 // blocks. zH, zL and x are (n, T, D); zH and zL are updated in place.
+//
+// z_L + (z_H + x) is one fused pass (nn.AddSumInto, the same bits).
 func Recur(high, low []*nn.Block, zH, zL, x []float32, H, L, n, T int, ar *nn.Arena) {
 	inj := ar.GetRaw(len(x))
+	rows := n * T
 	for h := 0; h < H; h++ {
 		for l := 0; l < L; l++ {
-			nn.Add(inj, zH, x)
-			Level(low, zL, inj, n, T, ar)
+			nn.AddSumInto(zL, zH, x, inj, rows, len(x)/max(rows, 1))
+			Level(low, zL, nil, n, T, ar)
 		}
 		Level(high, zH, zL, n, T, ar)
 	}

@@ -37,12 +37,24 @@ func (a *Attention) Forward(out, x []float32, B, T int, ar *Arena) {
 	w := a.Heads * a.HeadDim
 	qkv := ar.GetRaw(B * T * 3 * w) // (B, T, 3w)
 	heads := ar.GetRaw(B * T * w)   // (B, T, w) concatenated head outputs
-	a.forward(out, x, qkv, heads, B, T, ar)
+	a.QKV.Forward(qkv, x, B*T)
+	if a.Rope != nil { // rotate Q and K in place, rows in parallel; the heads read them as they are
+		j := newRowJob(ropeQKRows, a.Heads, qkv, nil, nil, nil)
+		j.rope = a.Rope
+		parallelRows(B*T, 64, j)
+		j.free()
+	}
+	a.eachHead(headsInPlace, heads, qkv, nil, B, T, ar)
+	a.O.Forward(out, heads, B*T)
 	ar.Release(c, o, u)
 }
 
-// forward computes the layer into out, leaving the qkv projection (B, T, 3w)
-// and the concatenated head outputs (B, T, w) in the buffers given.
+// ropeQKRows is RoPE.ApplyQK on rows [lo, hi): a = qkv, n = heads.
+func ropeQKRows(j *rowJob, lo, hi int) { j.rope.ApplyQK(j.a, lo, hi, j.n) }
+
+// forward computes the layer into out, leaving the qkv projection (B, T, 3w,
+// before RoPE: Backward recomputes the heads from it) and the concatenated
+// head outputs (B, T, w) in the buffers given.
 func (a *Attention) forward(out, x, qkv, heads []float32, B, T int, ar *Arena) {
 	a.QKV.Forward(qkv, x, B*T)
 	a.eachHead(headsForward, heads, qkv, nil, B, T, ar)
@@ -53,7 +65,8 @@ func (a *Attention) forward(out, x, qkv, heads []float32, B, T int, ar *Arena) {
 type headMode int
 
 const (
-	headsForward   headMode = iota // head(p0 = heads, p1 = qkv)
+	headsForward   headMode = iota // headBlocked(p0 = heads, p1 = qkv)
+	headsInPlace                   // headBlocked reading Q, K in place (rotated already: Forward)
 	headsBackward                  // headBackward(p0 = dqkv, p1 = qkv, p2 = dheads)
 	headsTiled                     // headTiled(p0 = heads, p1 = qkv)
 	headsTiledBF16                 // headTiledBF16(p0 = heads, p1 = qkv)
@@ -68,8 +81,8 @@ func (a *Attention) eachHead(mode headMode, p0, p1, p2 []float32, B, T int, ar *
 	c, o, u := ar.Mark()
 	var scratchLen int
 	switch mode {
-	case headsForward:
-		scratchLen = 4*T*a.HeadDim + T*T
+	case headsForward, headsInPlace:
+		scratchLen = a.blockedScratch(T)
 	case headsBackward:
 		scratchLen = 7*T*a.HeadDim + 2*T*T
 	case headsTiled:
@@ -118,8 +131,8 @@ func (j *headJob) run() {
 	a := j.a
 	for i := int(j.next.Add(1)) - 1; i < j.jobs; i = int(j.next.Add(1)) - 1 {
 		switch j.mode {
-		case headsForward:
-			a.head(j.p0, j.p1, i/a.Heads, i%a.Heads, j.T, buf)
+		case headsForward, headsInPlace:
+			a.headBlocked(j.p0, j.p1, i/a.Heads, i%a.Heads, j.T, j.mode == headsInPlace, buf)
 		case headsBackward:
 			a.headBackward(j.p0, j.p1, j.p2, i/a.Heads, i%a.Heads, j.T, buf)
 		case headsTiled:
@@ -132,7 +145,8 @@ func (j *headJob) run() {
 
 // head computes one head of one sequence: softmax(Q·Kᵀ/√hd)·V (see
 // headProbs), written into its columns of heads (B, T, w). buf holds
-// 4·T·hd + T² floats.
+// 4·T·hd + T² floats. It is the plain reference of headBlocked (the
+// forward kernel: the same bits in query blocks, without the copies).
 func (a *Attention) head(heads, qkv []float32, b, h, T int, buf []float32) {
 	hd, w := a.HeadDim, a.Heads*a.HeadDim
 	n := T * hd

@@ -15,29 +15,29 @@ type Block struct {
 	Eps  float32
 }
 
-// Forward updates h (B, T, hidden) in place.
+// Forward updates h (B, T, hidden) in place. The residual adds are fused
+// with their norms (AddRMSNorm); the mlp_t mixer runs once over all B·D
+// transposed rows (each row gets the bits of a per-sequence product).
 func (k *Block) Forward(h []float32, B, T int, ar *Arena) {
 	c, o, u := ar.Mark()
 	D := k.MLP.Hidden
-	tmp := ar.GetRaw(B * T * D)
+	n := B * T * D
+	tmp := ar.GetRaw(n)
 	if k.MixT != nil {
-		ht := ar.GetRaw(D * T)  // (D, T): one sequence, transposed
-		mix := ar.GetRaw(D * T) // token mixer output
+		ht := ar.GetRaw(n) // (B, D, T): each sequence transposed
 		for b := 0; b < B; b++ {
-			hb := h[b*T*D : (b+1)*T*D]
-			Transpose(ht, hb, T, D)
-			k.MixT.Forward(mix, ht, D, ar)
-			AddInto(ht, mix)
-			RMSNorm(ht, D, T, k.Eps)
-			Transpose(hb, ht, D, T)
+			Transpose(ht[b*T*D:(b+1)*T*D], h[b*T*D:(b+1)*T*D], T, D)
+		}
+		k.MixT.Forward(tmp, ht, B*D, ar)
+		AddRMSNorm(ht, tmp, B*D, T, k.Eps)
+		for b := 0; b < B; b++ {
+			Transpose(h[b*T*D:(b+1)*T*D], ht[b*T*D:(b+1)*T*D], D, T)
 		}
 	} else {
 		k.Attn.Forward(tmp, h, B, T, ar)
-		AddInto(h, tmp)
-		RMSNorm(h, B*T, D, k.Eps)
+		AddRMSNorm(h, tmp, B*T, D, k.Eps)
 	}
 	k.MLP.Forward(tmp, h, B*T, ar)
-	AddInto(h, tmp)
-	RMSNorm(h, B*T, D, k.Eps)
+	AddRMSNorm(h, tmp, B*T, D, k.Eps)
 	ar.Release(c, o, u)
 }

@@ -15,7 +15,14 @@ type Packed struct {
 	K, N int
 	data []float32   // kernel-specific layout of B
 	kern *gemmKernel // the kernel whose layout data has
+	// derived are other packings of the same weight (a fused SwiGLU's
+	// regrouped gate_up): Repack refreshes them too, so an optimiser that
+	// repacks a Linear keeps every copy current.
+	derived []repacker
 }
+
+// repacker is a packing that Repack refreshes from the row-major weight.
+type repacker interface{ Repack(w []float32) }
 
 // PackT packs B = Wᵀ from a row-major W of shape (n, k), the PyTorch Linear
 // layout (out, in).
@@ -33,6 +40,9 @@ func (p *Packed) Repack(w []float32) {
 		panic(fmt.Sprintf("nn.Packed.Repack: len(w) = %d, want %d×%d", len(w), p.N, p.K))
 	}
 	packPanelsT(p.data, w, p.N, p.K, p.kern)
+	for _, d := range p.derived {
+		d.Repack(w)
+	}
 }
 
 // MatMulPacked computes C = A·B for A (m, k) row-major and packed B (k, n),

@@ -136,12 +136,12 @@ func packPanelsTRange(dst, w []float32, n, k int, kn *gemmKernel, q0, q1 int) {
 }
 
 // packPanelNN copies columns j0.. (at most width, zero padded) of B (k, n)
-// row-major into one panel dst (k·width floats).
-func packPanelNN(dst, b []float32, k, n, j0, width int) {
+// row-major with row stride ldb into one panel dst (k·width floats).
+func packPanelNN(dst, b []float32, k, n, ldb, j0, width int) {
 	cols := min(width, n-j0)
 	for p := 0; p < k; p++ {
 		d := dst[p*width : (p+1)*width]
-		copy(d, b[p*n+j0:p*n+j0+cols])
+		copy(d, b[p*ldb+j0:p*ldb+j0+cols])
 		clear(d[cols:])
 	}
 }
@@ -177,8 +177,10 @@ type gemmJob struct {
 	accumulate bool
 
 	// B as panels: packed (b[q·nr·k + p·nr + jj]), or, for MatMulNN, in place
-	// in a row-major (k, n) b with the last partial panel packed in tail.
+	// in a row-major (k, n) b of row stride ldb with the last partial panel
+	// packed in tail.
 	b      []float32
+	ldb    int
 	inKN   bool
 	tail   []float32
 	nFullQ int // panels that are nr wide (in-place mode)
@@ -204,7 +206,7 @@ func getJob(kn *gemmKernel, c, a []float32, m, n, k int, accumulate bool) *gemmJ
 	j := jobPool.Get().(*gemmJob)
 	j.kern, j.c, j.a, j.ldc, j.lda = kn, c, a, n, k
 	j.m, j.n, j.k, j.accumulate = m, n, k, accumulate
-	j.b, j.inKN, j.tail, j.nFullQ = nil, false, nil, 0
+	j.b, j.ldb, j.inKN, j.tail, j.nFullQ = nil, n, false, nil, 0
 	j.packW, j.npack = nil, 0
 	j.packNext.Store(0)
 	j.packDone.Store(0)
@@ -227,7 +229,7 @@ func (j *gemmJob) panel(q, width, pc int) ([]float32, int) {
 	if q >= j.nFullQ {
 		return j.tail[pc*width:], width
 	}
-	return j.b[pc*j.n+q*nr:], j.n
+	return j.b[pc*j.ldb+q*nr:], j.ldb
 }
 
 // run takes tasks until none is left.
@@ -419,16 +421,24 @@ func matMulNN(c, a, b []float32, m, n, k int, accumulate bool) {
 	}
 	kn := activeKernel.Load()
 	j := getJob(kn, c, a, m, n, k, accumulate)
-	j.b, j.inKN, j.nFullQ = b, true, n/kn.nr
+	runInKN(j, b, n)
+	putJob(j)
+}
+
+// runInKN runs job j (C (+)= A·B, set up by getJob) with B (k, n) read in
+// place from b with row stride ldb, one nr-wide panel at a time; only a
+// last partial panel is packed.
+func runInKN(j *gemmJob, b []float32, ldb int) {
+	kn, n, k := j.kern, j.n, j.k
+	j.b, j.ldb, j.inKN, j.nFullQ = b, ldb, true, n/kn.nr
 	var fb *floatBuf
 	if n%kn.nr != 0 {
 		width := kn.lastWidth(n)
 		fb = getBuf(k * width)
-		packPanelNN(fb.s, b, k, n, j.nFullQ*kn.nr, width)
+		packPanelNN(fb.s, b, k, n, ldb, j.nFullQ*kn.nr, width)
 		j.tail = fb.s
 	}
 	gemmRun(j)
-	putJob(j)
 	if fb != nil {
 		bufPool.Put(fb)
 	}

@@ -15,6 +15,7 @@ type rowJob struct {
 	a, b, c, d []float32
 	n          int
 	eps        float32
+	rope       *RoPE
 
 	rows, parts int          // rows split into parts contiguous ranges
 	next        atomic.Int64 // next range to take
@@ -32,7 +33,7 @@ func newRowJob(fn func(j *rowJob, lo, hi int), n int, a, b, c, d []float32) *row
 
 // free returns the job to the pool without keeping its slices alive.
 func (j *rowJob) free() {
-	j.a, j.b, j.c, j.d = nil, nil, nil, nil
+	j.a, j.b, j.c, j.d, j.rope = nil, nil, nil, nil, nil
 	rowJobs.Put(j)
 }
 

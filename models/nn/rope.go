@@ -46,3 +46,47 @@ func (r *RoPE) Apply(x []float32, stride int) {
 		}
 	}
 }
+
+// ApplyFrom writes the rotated copy of src into dst: src holds T positions
+// of Dim values starting at src[t*stride] (a head inside the fused qkv
+// projection), dst is (T, Dim) dense. It is copy-then-Apply in one pass, with
+// the same float32 expressions, so the bits are those of Apply.
+//
+// Shapes: Maze/ARC src (916, 3·512) read 64 wide, dst (916, 64).
+func (r *RoPE) ApplyFrom(dst, src []float32, stride int) {
+	half := r.Dim / 2
+	for t := 0; t < r.T; t++ {
+		x := src[t*stride : t*stride+r.Dim]
+		v := dst[t*r.Dim : (t+1)*r.Dim]
+		cos, sin := r.Cos[t*r.Dim:(t+1)*r.Dim], r.Sin[t*r.Dim:(t+1)*r.Dim]
+		for i := 0; i < half; i++ {
+			x1, x2 := x[i], x[i+half]
+			v[i] = x1*cos[i] - x2*sin[i]
+			v[i+half] = x2*cos[i+half] + x1*sin[i+half]
+		}
+	}
+}
+
+// ApplyQK rotates, in place, the Q and K heads of rows [lo, hi) of a fused
+// qkv projection (B·T rows of 3w = [Q heads | K heads | V heads], heads of
+// Dim): row r is position r mod T. Each vector gets Apply's expressions, so
+// the bits are those of gathering a head and calling Apply; the rows are
+// read front to back (the per-head gather reads them 3w apart).
+//
+// Shapes: Maze/ARC qkv (B·916, 3·512), 8 heads of 64.
+func (r *RoPE) ApplyQK(qkv []float32, lo, hi, heads int) {
+	half, w := r.Dim/2, heads*r.Dim
+	for row := lo; row < hi; row++ {
+		t := row % r.T
+		cos, sin := r.Cos[t*r.Dim:(t+1)*r.Dim], r.Sin[t*r.Dim:(t+1)*r.Dim]
+		qk := qkv[row*3*w : row*3*w+2*w]
+		for h := 0; h < 2*heads; h++ {
+			v := qk[h*r.Dim : (h+1)*r.Dim]
+			for i := 0; i < half; i++ {
+				x1, x2 := v[i], v[i+half]
+				v[i] = x1*cos[i] - x2*sin[i]
+				v[i+half] = x2*cos[i+half] + x1*sin[i+half]
+			}
+		}
+	}
+}

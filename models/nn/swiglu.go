@@ -15,18 +15,32 @@ type SwiGLU struct {
 	Hidden, Inter int
 	GateUp        *Linear // hidden → 2·inter
 	Down          *Linear // inter → hidden
+
+	// fused is gate_up packed for MatMulSwiGLU (Forward's path, the same
+	// bits as GateUp then the gate); GateUp.W.Repack refreshes it.
+	fused *PackedSwiGLU
 }
 
 // NewSwiGLU builds the block from gate_up_proj (2·inter, hidden) and
 // down_proj (hidden, inter) weights.
 func NewSwiGLU(gateUp, down []float32, hidden, inter int) *SwiGLU {
-	return &SwiGLU{Hidden: hidden, Inter: inter, GateUp: NewLinear(gateUp, 2*inter, hidden, nil), Down: NewLinear(down, hidden, inter, nil)}
+	s := &SwiGLU{Hidden: hidden, Inter: inter, GateUp: NewLinear(gateUp, 2*inter, hidden, nil), Down: NewLinear(down, hidden, inter, nil)}
+	s.fused = PackSwiGLU(gateUp, inter, hidden)
+	s.GateUp.W.derived = append(s.GateUp.W.derived, s.fused)
+	return s
 }
 
-// Forward: x is (rows, hidden), out is (rows, hidden).
+// Forward: x is (rows, hidden), out is (rows, hidden). The gate is fused
+// into the gate_up GEMM (MatMulSwiGLU), so [g | u] is never written.
 func (s *SwiGLU) Forward(out, x []float32, rows int, ar *Arena) {
 	c, o, u := ar.Mark()
-	s.forward(out, x, ar.GetRaw(rows*2*s.Inter), rows, ar)
+	if s.fused == nil {
+		s.forward(out, x, ar.GetRaw(rows*2*s.Inter), rows, ar)
+	} else {
+		h := ar.GetRaw(rows * s.Inter)
+		MatMulSwiGLU(h, x, rows, s.fused)
+		s.Down.Forward(out, h, rows)
+	}
 	ar.Release(c, o, u)
 }
 

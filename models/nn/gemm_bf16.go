@@ -95,11 +95,17 @@ func init() { activeBF16.Store(bf16Kernels[0]) }
 func BF16Kernel() string { return activeBF16.Load().name }
 
 // SetBF16Kernel selects a bf16 kernel by name ("avx512bf16" or "go"); weights
-// keep the kernel they were packed with.
+// keep the kernel they were packed with. "go" also runs the bf16 rounding
+// passes (round_bf16.go) in Go, so that a test can compare the whole bf16
+// path in Go with the assembly one. Not safe while a bf16 product runs.
 func SetBF16Kernel(name string) error {
 	for _, kn := range bf16Kernels {
 		if kn.name == name {
 			activeBF16.Store(kn)
+			roundImpl = roundKernels[0]
+			if kn == bf16KernelGo {
+				roundImpl = roundGo // the whole bf16 path in Go
+			}
 			return nil
 		}
 	}

@@ -97,8 +97,18 @@ func (s *SwiGLUBF16) Forward(out, x []float32, rows int, ar *Arena) {
 }
 
 // MatMulPackedBF16Round is MatMulPackedBF16 (no accumulate) with C rounded
-// to bf16: the bf16 output of a bf16 product.
+// to bf16: the bf16 output of a bf16 product. Each task rounds its C block
+// as it finishes (in cache), with the bits of RoundBF16Rows afterwards.
 func MatMulPackedBF16Round(c, a []float32, m int, b *PackedBF16) {
-	MatMulPackedBF16(c, a, m, b, false)
-	RoundBF16Rows(c, m, b.N)
+	if len(a) < m*b.K || len(c) < m*b.N || b.kern == nil {
+		MatMulPackedBF16(c, a, m, b, false) // its panics
+	}
+	if m == 0 || b.N == 0 {
+		return
+	}
+	if b.K == 0 {
+		clear(c[:m*b.N])
+		return
+	}
+	matMulBF16Job(c, a, m, b.N, b.K, b.data, b.kern.nr*b.kp, 0, false, b.kern, true)
 }

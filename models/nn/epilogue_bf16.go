@@ -56,14 +56,6 @@ func AddBF16(dst, a, b []float32) {
 	roundBF16(dst)
 }
 
-// onesBF16 is the u of siluMul that makes it silu alone (g/d·1 = g/d).
-var onesBF16 = func() (o [1024]float32) {
-	for i := range o {
-		o[i] = 1
-	}
-	return
-}()
-
 // SwiGLUGateBF16 writes h (rows, inter) = bf16(bf16(silu(g))·u) from the
 // bf16 gate_up output gu (rows, 2·inter), each row [g | u]: F.silu on a bf16
 // tensor rounds its float32 result, and the product of two bf16 tensors is
@@ -82,13 +74,8 @@ func SwiGLUGateBF16(h, gu []float32, rows, inter int) {
 
 func gateBF16Rows(j *rowJob, lo, hi int) {
 	I := j.n
-	k, rk := vecImpl, roundImpl
+	k := roundImpl
 	for r := lo; r < hi; r++ {
-		hr, g, u := j.a[r*I:(r+1)*I], j.b[2*r*I:(2*r+1)*I], j.b[(2*r+1)*I:(2*r+2)*I]
-		for c := 0; c < I; c += len(onesBF16) {
-			e := min(I, c+len(onesBF16))
-			k.siluMul(hr[c:e], g[c:e], onesBF16[:e-c])
-		}
-		rk.mulRound(hr, hr, u)
+		k.gate(j.a[r*I:(r+1)*I], j.b[2*r*I:(2*r+1)*I], j.b[(2*r+1)*I:(2*r+2)*I])
 	}
 }

@@ -253,9 +253,15 @@ func MatMulPackedBF16(c, a []float32, m int, b *PackedBF16, accumulate bool) {
 // panel q starts at b[q·pstride], and the product reads its K pairs from
 // pair pair0 on (a K range of a longer packed B). k > 0, m > 0, n > 0.
 func matMulBF16(c, a []float32, m, n, k int, b []uint16, pstride, pair0 int, accumulate bool, kn *bf16Kernel) {
+	matMulBF16Job(c, a, m, n, k, b, pstride, pair0, accumulate, kn, false)
+}
+
+// matMulBF16Job is matMulBF16; with round, each task rounds its finished C
+// block to bf16 while it is in cache (the bits of rounding C afterwards).
+func matMulBF16Job(c, a []float32, m, n, k int, b []uint16, pstride, pair0 int, accumulate bool, kn *bf16Kernel, round bool) {
 	kp := k + k&1
 	j := bf16JobPool.Get().(*bf16Job)
-	j.kern, j.c, j.ldc = kn, c, n
+	j.kern, j.c, j.ldc, j.round = kn, c, n, round
 	j.m, j.n, j.k, j.np, j.accumulate, j.b = m, n, k, kp/2, accumulate, b
 	j.pstride, j.pair0 = pstride, pair0
 	threads := 1
@@ -357,6 +363,7 @@ type bf16Job struct {
 	m, n, k              int
 	np                   int
 	accumulate           bool
+	round                bool     // round each finished C block to bf16
 	b                    []uint16 // packed panels: panel q at b[q·pstride], read from pair pair0 on
 	pstride, pair0       int
 
@@ -464,6 +471,12 @@ func (j *bf16Job) task(t int, s *bf16Scratch) {
 				}
 				j.edge(s, micro, width, np, at, tl, bp, iFull, i1-iFull, c0, cols, load)
 			}
+		}
+	}
+	if j.round {
+		c0, c1 := q0*nr, min(j.n, q1*nr)
+		for i := i0; i < i1; i++ {
+			roundBF16(j.c[i*ldc+c0 : i*ldc+c1])
 		}
 	}
 }

@@ -16,10 +16,13 @@ type bf16Round struct {
 	// mulRound: dst[i] = RoundBF16(RoundBF16(a[i])·b[i]), the bf16 product
 	// of a bf16-rounded a and a bf16 b (SwiGLU's silu(g)·u).
 	mulRound func(dst, a, b []float32)
+	// gate: dst[i] = RoundBF16(RoundBF16(silu(g[i]))·u[i]), silu(g) =
+	// g/(1+e^−g) with the vector kernels' exp (the bits of SiLUMul(·, g, 1)).
+	gate func(dst, g, u []float32)
 }
 
 // roundGo is the pure-Go rounding kernel.
-var roundGo = &bf16Round{name: "go", round: RoundBF16All, mulRound: mulRoundBF16Go}
+var roundGo = &bf16Round{name: "go", round: RoundBF16All, mulRound: mulRoundBF16Go, gate: gateBF16Go}
 
 // roundKernels lists the rounding kernels for this CPU, fastest first;
 // roundImpl is the one in use (tests switch it).
@@ -40,5 +43,13 @@ func mulRoundBF16Go(dst, a, b []float32) {
 	a, b = a[:len(dst)], b[:len(dst)]
 	for i := range dst {
 		dst[i] = RoundBF16(RoundBF16(a[i]) * b[i])
+	}
+}
+
+// gateBF16Go is gate in Go.
+func gateBF16Go(dst, g, u []float32) {
+	g, u = g[:len(dst)], u[:len(dst)]
+	for i := range dst {
+		dst[i] = RoundBF16(RoundBF16(siluMul32(g[i], 1)) * u[i])
 	}
 }

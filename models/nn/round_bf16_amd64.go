@@ -15,6 +15,12 @@ func roundBF16AVX512(x *float32, n int)
 //go:noescape
 func mulRoundBF16AVX512(dst, a, b *float32, n int)
 
+// gateBF16AVX512 sets dst = round(round(silu(g))·u) for n floats (a
+// multiple of 16); in vec_amd64.s beside the exp it shares.
+//
+//go:noescape
+func gateBF16AVX512(dst, x, u *float32, n int)
+
 var roundAVX512 = &bf16Round{
 	name: "avx512",
 	round: func(x []float32) {
@@ -32,6 +38,15 @@ var roundAVX512 = &bf16Round{
 			mulRoundBF16AVX512(&dst[0], &a[0], &b[0], n16)
 		}
 		mulRoundBF16Go(dst[n16:], a[n16:], b[n16:])
+	},
+	gate: func(dst, g, u []float32) {
+		n := len(dst)
+		g, u = g[:n], u[:n]
+		n16 := n &^ 15
+		if n16 > 0 {
+			gateBF16AVX512(&dst[0], &g[0], &u[0], n16)
+		}
+		gateBF16Go(dst[n16:], g[n16:], u[n16:])
 	},
 }
 

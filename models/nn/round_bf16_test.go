@@ -43,6 +43,13 @@ func TestRoundKernels(t *testing.T) {
 						t.Fatalf("round(%#x) = %#x, want %#x", math.Float32bits(v), math.Float32bits(got[i]), math.Float32bits(want))
 					}
 				}
+				k.gate(got, x, b)
+				for i := range x {
+					if want := RoundBF16(RoundBF16(siluMul32(x[i], 1)) * b[i]); math.Float32bits(got[i]) != math.Float32bits(want) &&
+						!(want != want && got[i] != got[i]) {
+						t.Fatalf("gate(%#x, %#x) = %#x, want %#x", math.Float32bits(x[i]), math.Float32bits(b[i]), math.Float32bits(got[i]), math.Float32bits(want))
+					}
+				}
 				k.mulRound(got, x, b)
 				for i := range x {
 					if want := RoundBF16(RoundBF16(x[i]) * b[i]); math.Float32bits(got[i]) != math.Float32bits(want) {
@@ -98,5 +105,55 @@ func BenchmarkSwiGLUGateBF16(b *testing.B) {
 	b.SetBytes(int64(4 * 3 * rows * inter))
 	for b.Loop() {
 		SwiGLUGateBF16(h, gu, rows, inter)
+	}
+}
+
+// TestMatMulPackedBF16Round: the product rounded in its tasks has the bits
+// of the product rounded afterwards, for edge shapes and 1 or 2 threads.
+func TestMatMulPackedBF16Round(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	for _, sh := range [][3]int{{1, 1, 1}, {13, 33, 7}, {97, 97, 64}, {200, 300, 97}, {776, 512, 96}} {
+		m, n, k := sh[0], sh[1], sh[2]
+		a, w := randSlice(r, m*k, 1), randSlice(r, n*k, 1)
+		p := PackTBF16(w, n, k)
+		want := make([]float32, m*n)
+		MatMulPackedBF16(want, a, m, p, false)
+		RoundBF16All(want)
+		for _, threads := range []int{1, 2} {
+			func() {
+				defer SetThreads(SetThreads(threads))
+				got := make([]float32, m*n)
+				MatMulPackedBF16Round(got, a, m, p)
+				for i := range got {
+					if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+						t.Fatalf("m%d n%d k%d t%d: c[%d] = %v, want %v", m, n, k, threads, i, got[i], want[i])
+					}
+				}
+			}()
+		}
+	}
+}
+
+// BenchmarkMatMulPackedBF16Round: the product with its rounding fused into
+// the tasks against the product and a rounding pass, alternately (x_unfused
+// = unfused time / fused time), at the Sudoku gate_up shape.
+//
+//	go test -run '^$' -bench MatMulPackedBF16Round ./models/nn
+func BenchmarkMatMulPackedBF16Round(b *testing.B) {
+	const m, n, k = 776, 3072, 512
+	r := rand.New(rand.NewPCG(1, 2))
+	a, p := randSlice(r, m*k, 1), PackTBF16(randSlice(r, n*k, 1), n, k)
+	c := make([]float32, m*n)
+	for _, threads := range []int{1, 2} {
+		b.Run(fmt.Sprintf("t%d", threads), func(b *testing.B) {
+			defer SetThreads(SetThreads(threads))
+			var s side2
+			for b.Loop() {
+				s.run(threads,
+					func() { MatMulPackedBF16(c, a, m, p, false); RoundBF16Rows(c, m, n) },
+					func() { MatMulPackedBF16Round(c, a, m, p) })
+			}
+			s.report(b, "x_unfused")
+		})
 	}
 }

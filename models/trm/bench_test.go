@@ -50,7 +50,8 @@ func benchModel(b *testing.B, preset, precision string) (*Model, Config) {
 
 // BenchmarkStepBF16 is BenchmarkStep with the model in bf16 and in float32
 // alternately in one loop (side by side on a shared machine); x_fp32 is
-// the float32 time over the bf16 one.
+// the float32 time over the bf16 one, x_fp32_cpu the same for the
+// process's CPU time.
 //
 //	go test -run '^$' -bench StepBF16 -benchtime 3x ./models/trm
 func BenchmarkStepBF16(b *testing.B) {
@@ -60,12 +61,12 @@ func BenchmarkStepBF16(b *testing.B) {
 	}{{"sudoku-mlp", 8}, {"maze-att", 1}} {
 		b.Run(tc.preset, func(b *testing.B) {
 			B := tc.batch
-			var fs, bs time.Duration
-			step := func(m *Model, s *models.Carry, batch models.Batch, out *models.StepOutput, ar *nn.Arena) time.Duration {
+			var fs, bs, fc, bc time.Duration
+			step := func(m *Model, s *models.Carry, batch models.Batch, out *models.StepOutput, ar *nn.Arena) (time.Duration, time.Duration) {
 				s.Halted[0] = false
-				t0 := time.Now()
+				t0, c0 := time.Now(), processCPU()
 				m.Step(s, batch, out, models.StepOptions{}, ar)
-				return time.Since(t0)
+				return time.Since(t0), processCPU() - c0
 			}
 			mf, cfg := benchModel(b, tc.preset, act.PrecisionFloat32)
 			mb, _ := benchModel(b, tc.preset, act.PrecisionBF16)
@@ -76,13 +77,18 @@ func BenchmarkStepBF16(b *testing.B) {
 			step(mf, sf, batch, of, af)
 			step(mb, sb, batch, ob, ab)
 			for b.Loop() {
-				fs += step(mf, sf, batch, of, af)
-				bs += step(mb, sb, batch, ob, ab)
+				w, c := step(mf, sf, batch, of, af)
+				fs, fc = fs+w, fc+c
+				w, c = step(mb, sb, batch, ob, ab)
+				bs, bc = bs+w, bc+c
 			}
 			n := float64(b.N)
 			b.ReportMetric(float64(B)/(16*bs.Seconds()/n), "bf16_puzzles/s")
 			b.ReportMetric(float64(B)/(16*fs.Seconds()/n), "fp32_puzzles/s")
 			b.ReportMetric(fs.Seconds()/bs.Seconds(), "x_fp32")
+			if bc > 0 {
+				b.ReportMetric(fc.Seconds()/bc.Seconds(), "x_fp32_cpu")
+			}
 		})
 	}
 }

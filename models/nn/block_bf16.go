@@ -71,27 +71,28 @@ func (p *BlockBF16) Forward(h []float32, B, T int, ar *Arena) {
 	ar.Release(c, o, u)
 }
 
-// SwiGLUBF16 is a SwiGLU's weights packed in bf16.
+// SwiGLUBF16 is a SwiGLU's weights packed in bf16: gate_up regrouped for
+// the fused gate (gemm_swiglu_bf16.go), down plain.
 type SwiGLUBF16 struct {
 	Hidden, Inter int
-	gateUp, down  *PackedBF16
+	gateUp        *PackedSwiGLUBF16
+	down          *PackedBF16
 }
 
 // NewSwiGLUBF16 packs s's gate_up (2·inter, hidden) and down (hidden, inter)
 // weights in bf16.
 func NewSwiGLUBF16(s *SwiGLU) *SwiGLUBF16 {
 	return &SwiGLUBF16{Hidden: s.Hidden, Inter: s.Inter,
-		gateUp: PackTBF16(s.GateUp.Weight, s.GateUp.Out, s.GateUp.In),
+		gateUp: PackSwiGLUBF16(s.GateUp.Weight, s.Inter, s.Hidden),
 		down:   PackTBF16(s.Down.Weight, s.Down.Out, s.Down.In)}
 }
 
-// Forward: x (rows, hidden) → out (rows, hidden), bf16 values.
+// Forward: x (rows, hidden) → out (rows, hidden), bf16 values:
+// h = x̂(x̂(silu(ĝ))·û) fused into the gate_up product, then out = x̂(h·W_downᵀ).
 func (s *SwiGLUBF16) Forward(out, x []float32, rows int, ar *Arena) {
 	c, o, u := ar.Mark()
-	gu := ar.GetRaw(rows * 2 * s.Inter)
 	h := ar.GetRaw(rows * s.Inter)
-	MatMulPackedBF16Round(gu, x, rows, s.gateUp)
-	SwiGLUGateBF16(h, gu, rows, s.Inter)
+	MatMulSwiGLUBF16(h, x, rows, s.gateUp)
 	MatMulPackedBF16Round(out, h, rows, s.down)
 	ar.Release(c, o, u)
 }

@@ -157,3 +157,65 @@ func BenchmarkMatMulPackedBF16Round(b *testing.B) {
 		})
 	}
 }
+
+// TestMatMulSwiGLUBF16: the fused bf16 gate has the bits of the rounded
+// gate_up product followed by SwiGLUGateBF16, for inter not a multiple of
+// the group, odd hidden, row counts around the tile sizes, 1 or 2 threads,
+// on every bf16 kernel.
+func TestMatMulSwiGLUBF16(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	prev := BF16Kernel()
+	defer SetBF16Kernel(prev)
+	for _, kn := range bf16Kernels {
+		if err := SetBF16Kernel(kn.name); err != nil {
+			t.Fatal(err)
+		}
+		for _, sh := range [][3]int{{1, 1, 1}, {13, 100, 7}, {97, 512, 97}, {200, 300, 64}, {776, 1536, 96}} {
+			rows, inter, hidden := sh[0], sh[1], sh[2]
+			x, w := randSlice(r, rows*hidden, 1), randSlice(r, 2*inter*hidden, 1)
+			RoundBF16All(x)
+			gu := make([]float32, rows*2*inter)
+			MatMulPackedBF16Round(gu, x, rows, PackTBF16(w, 2*inter, hidden))
+			want := make([]float32, rows*inter)
+			SwiGLUGateBF16(want, gu, rows, inter)
+			p := PackSwiGLUBF16(w, inter, hidden)
+			for _, threads := range []int{1, 2} {
+				func() {
+					defer SetThreads(SetThreads(threads))
+					got := make([]float32, rows*inter)
+					MatMulSwiGLUBF16(got, x, rows, p)
+					for i := range got {
+						if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+							t.Fatalf("%s rows%d inter%d hidden%d t%d: h[%d] = %v, want %v", kn.name, rows, inter, hidden, threads, i, got[i], want[i])
+						}
+					}
+				}()
+			}
+		}
+	}
+}
+
+// BenchmarkMatMulSwiGLUBF16: the fused bf16 gate against the rounded
+// gate_up product and the gate pass, alternately (x_unfused = unfused time
+// / fused time), at the Sudoku shape.
+//
+//	go test -run '^$' -bench MatMulSwiGLUBF16 ./models/nn
+func BenchmarkMatMulSwiGLUBF16(b *testing.B) {
+	const rows, inter, hidden = 776, 1536, 512
+	r := rand.New(rand.NewPCG(1, 2))
+	x, w := randSlice(r, rows*hidden, 1), randSlice(r, 2*inter*hidden, 1)
+	pp, ps := PackTBF16(w, 2*inter, hidden), PackSwiGLUBF16(w, inter, hidden)
+	gu, h := make([]float32, rows*2*inter), make([]float32, rows*inter)
+	for _, threads := range []int{1, 2} {
+		b.Run(fmt.Sprintf("t%d", threads), func(b *testing.B) {
+			defer SetThreads(SetThreads(threads))
+			var s side2
+			for b.Loop() {
+				s.run(threads,
+					func() { MatMulPackedBF16Round(gu, x, rows, pp); SwiGLUGateBF16(h, gu, rows, inter) },
+					func() { MatMulSwiGLUBF16(h, x, rows, ps) })
+			}
+			s.report(b, "x_unfused")
+		})
+	}
+}

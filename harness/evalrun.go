@@ -56,6 +56,7 @@ type EvalSpec struct {
 	Steps       int          // supervision steps (0: the model's)
 	Halt        bool         // stop a view early on q_halt > 0
 	Batch       int          // rows per model batch
+	Precision   string       // the precision Open's model runs in, recorded in the protocol ("" float32)
 
 	Out        string // run file ("" none: scores only)
 	Resume     bool   // continue an existing Out
@@ -169,7 +170,7 @@ func OpenEval(spec EvalSpec) (_ *EvalRun, err error) {
 	r.Items = items
 	// The protocol depends on the whole set only (never on the shard), so
 	// that every shard of a run has the same header.
-	proto := es.Protocol(info, ProtocolOptions{Views: spec.Views, IDs: spec.PuzzleIDs, Identifiers: spec.Identifiers != "", Steps: spec.Steps, Halt: spec.Halt})
+	proto := es.Protocol(info, ProtocolOptions{Views: spec.Views, IDs: spec.PuzzleIDs, Identifiers: spec.Identifiers != "", Steps: spec.Steps, Halt: spec.Halt, Precision: spec.Precision})
 	h := NewHeader(spec.Provenance, info, r.Model.Config, es, selection, subset, spec.Seed, proto)
 	h.ModelSHA256, h.Shard = r.Model.SHA256, spec.Shard
 	h.Flags = map[string]any{"halt": spec.Halt, "puzzle_id": spec.PuzzleIDArg, "identifiers": spec.Identifiers, "limit": spec.Limit, "ids": strings.Join(spec.IDs, ",")}

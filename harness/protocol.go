@@ -13,6 +13,7 @@ type ProtocolOptions struct {
 	Identifiers bool         // an identifiers.json of the training build was given
 	Steps       int          // supervision steps per view (0: the model's halt_max_steps)
 	Halt        bool         // early halting on q_halt > 0
+	Precision   string       // forward-pass precision (results.Precision…; "" float32)
 }
 
 // Protocol describes how evaluating this set with model info and o
@@ -31,6 +32,9 @@ func (s *EvalSet) Protocol(info models.Info, o ProtocolOptions) results.Protocol
 	}
 	if p.Steps <= 0 {
 		p.Steps = info.MaxSteps
+	}
+	if o.Precision != "" {
+		p.Precision = o.Precision
 	}
 	if s.Built {
 		p.BuildIdentifiers, p.BuildIDsHash = s.BuildIdentifiers, s.BuildIDsHash

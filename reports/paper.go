@@ -179,7 +179,7 @@ func (p *PaperReport) Tables() []*Table {
 	d.Notes = []string{
 		"Δ = ours − paper, with our " + lv + " CI shifted by the paper's number (the paper gives no intervals).",
 		"Paper: " + p.Ref.Paper + ". LLM, Direct pred and HRM rows are quoted from the HRM paper or the ARC Prize leaderboard (see source); HRM's ARC numbers were computed on HRM's own build.",
-		precisionNote,
+		p.precisionNote(),
 	}
 	out = append(out, d)
 	if len(p.Others) > 0 {
@@ -209,9 +209,25 @@ const paperProtocolNote = "The paper's protocol: ARC — the benchmark's evaluat
 	"no early halting, the whole set; Sudoku-Extreme — the full test set (or the stratified sample's full-test estimate); " +
 	"Maze-Hard — the test set; Direct pred — a one-step model; HRM on ARC — all-or-nothing per task."
 
-// precisionNote states the one known difference that is not a protocol element.
+// precisionNote states the one known difference that is not a protocol
+// element, for runs all in float32.
 const precisionNote = "Precision: arceval runs float32; the paper's models ran a bfloat16 forward pass (trm-spec §3.8). " +
 	"Stated here, not counted as a protocol difference: expect small deviations, not a different protocol."
+
+// precisionNoteBF16 is the note when some placed run ran in bfloat16
+// (--precision bf16).
+const precisionNoteBF16 = "Precision: runs recorded as bfloat16 ran the paper's bfloat16 forward pass (--precision bf16: bf16 weights and activations, float32 accumulation); " +
+	"float32 runs differ from it by rounding (trm-spec §3.8). Stated here, not counted as a protocol difference."
+
+// precisionNote is the precision note for the report's runs.
+func (p *PaperReport) precisionNote() string {
+	for _, m := range append(append([]Measurement(nil), p.Measured...), p.Others...) {
+		if pr := m.Run.Run.Header.Protocol; pr != nil && pr.Precision == results.PrecisionBF16 {
+			return precisionNoteBF16
+		}
+	}
+	return precisionNote
+}
 
 // Write prints the paper tables; CSV is one row per (paper row or our run,
 // benchmark), JSON the same as objects.
@@ -309,5 +325,5 @@ func (p *PaperReport) jsonValue() any {
 		Level         float64       `json:"level"`
 		PaperProtocol string        `json:"paper_protocol"`
 		Precision     string        `json:"precision_note"`
-	}{"percent", p.Ref.Paper, p.Ref.Tables, conv(p.Measured), conv(p.Others), p.Report.Options.Level, paperProtocolNote, precisionNote}
+	}{"percent", p.Ref.Paper, p.Ref.Tables, conv(p.Measured), conv(p.Others), p.Report.Options.Level, paperProtocolNote, p.precisionNote()}
 }

@@ -81,8 +81,8 @@ type placement struct {
 //   - HRM on ARC is compared with the all-or-nothing rule per task, which
 //     HRM's notebook used for 40.3 / 5.0.
 //
-// Precision (float32 here, bfloat16 in the paper) is stated in the notes,
-// not counted as a difference.
+// Precision (float32 by default, bfloat16 with --precision bf16 as in the
+// paper) is stated in the notes, not counted as a difference.
 func place(s *RunSummary) placement {
 	r := s.Run
 	h, p := r.Header, r.Header.Protocol

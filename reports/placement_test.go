@@ -261,3 +261,32 @@ func TestPaperReportPlacesOnlyFaithfulRuns(t *testing.T) {
 		}
 	}
 }
+
+// A bfloat16 run (--precision bf16) is placed like a float32 one: precision
+// is a note, and the note says which runs ran the paper's bf16 pass.
+func TestPlaceBF16Run(t *testing.T) {
+	fp := faithfulARC("arc-agi-1/evaluation")
+	fp.Precision = results.PrecisionFloat32
+	bf := fp
+	bf.Precision = results.PrecisionBF16
+	ref, err := paper.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		p    results.Protocol
+		note string
+	}{{fp, "Precision: arceval runs float32"}, {bf, "runs recorded as bfloat16 ran the paper's bfloat16 forward pass"}} {
+		p, err := NewPaperReport([]*Run{protoRun("trm.jsonl", "trm", trmAtt, tc.p)}, ref, fixtureOptions())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(p.Measured) != 1 || len(p.Others) != 0 {
+			t.Errorf("%s: %d placed, %d apart; want it placed", tc.p.Precision, len(p.Measured), len(p.Others))
+		}
+		text := string(render(t, func(b *bytes.Buffer) error { return p.Write(b, Text) }))
+		if !strings.Contains(text, tc.note) {
+			t.Errorf("%s: text lacks %q", tc.p.Precision, tc.note)
+		}
+	}
+}

@@ -64,6 +64,10 @@ const (
 	ScoreNone      = "no answers"        // a set without answers (a hidden test set): predictions only
 )
 
-// PrecisionFloat32 is the precision of arceval's engine. The paper's models
-// ran a bfloat16 forward pass (trm-spec §3.8).
-const PrecisionFloat32 = "float32"
+// Values of Protocol.Precision. PrecisionFloat32 is the engine's default;
+// PrecisionBF16 is the bfloat16 forward pass the paper's models ran
+// (trm-spec §3.8), `--precision bf16`.
+const (
+	PrecisionFloat32 = "float32"
+	PrecisionBF16    = "bfloat16"
+)

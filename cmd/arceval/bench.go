@@ -46,6 +46,8 @@ on this machine and on --shards machines.`)
 	torch := fs.String("torch", "", "path of torch_trm_bench.py to run for a side-by-side ratio (needs python3-torch)")
 	torchSteps := fs.Int("torch-steps", 2, "supervision steps the torch script times")
 	train := fs.Bool("train", false, "time training steps (forward + backward + Adam-atan2 + EMA) instead: examples/s")
+	precFlag := fs.StringSlice("precision", []string{"fp32"}, "forward-pass precisions to time: fp32, bf16 or both (fp32,bf16: timed alternately, bf16's speed-up over fp32 printed); "+
+		"--plan takes one")
 	plan := addPlanFlags(fs)
 	if err := parse(fs, args); err != nil {
 		return err
@@ -61,46 +63,110 @@ on this machine and on --shards machines.`)
 	if err := planConflicts(fs, len(plan.Benchmarks) > 0); err != nil {
 		return err
 	}
+	var precs []string
+	for _, p := range *precFlag {
+		rp, err := parsePrecision("bench", p)
+		if err != nil {
+			return err
+		}
+		precs = append(precs, rp)
+	}
+	if len(precs) == 0 {
+		precs = []string{results.PrecisionFloat32}
+	}
 	if len(plan.Benchmarks) > 0 {
+		if len(precs) != 1 {
+			return usageError{"bench --plan: --precision takes one precision"}
+		}
 		plan.MaxBatch, plan.Threads = *batch, *threads
-		plan.Precision = results.PrecisionFloat32 // the --precision value, when the flag exists
+		plan.Precision = precs[0]
+		if err := warnBF16(c, precs); err != nil {
+			return err
+		}
 		return benchPlan(c, *plan)
+	}
+	if *train && (len(precs) != 1 || precs[0] != results.PrecisionFloat32) {
+		return usageError{"bench --train: training runs in float32 (bf16 is an evaluation precision)"}
 	}
 	peak := measuredPeak(*threads)
 	fmt.Fprintf(c.stdout, "kernel %s, %d threads, measured FMA peak %.0f GFLOP/s\n\n", nn.Kernel(), *threads, peak)
 	if *train {
 		return benchTraining(c, fam, *presets, *batch, *reps, *threads, *torch, *torchSteps)
 	}
-	fmt.Fprintf(c.stdout, "%-12s %5s %6s %10s %9s %8s %9s %12s %8s\n", "preset", "batch", "steps", "puzzles/s", "GFLOP/s", "%peak", "peak MB", "torch p/s", "ratio")
+	if err := warnBF16(c, precs); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "%-12s %5s %6s %10s %9s %8s %9s %12s %8s %5s %10s %16s\n", "preset", "batch", "steps", "puzzles/s", "GFLOP/s", "%peak", "peak MB", "torch p/s", "ratio", "prec", "cpu p/s", "vs fp32 wall/cpu")
 	for _, name := range *presets {
 		cfg, err := benchConfig(fam, name)
 		if err != nil {
 			return err
 		}
-		m, err := fam.Load(cfg, act.InitTensors(cfg.Specs(), 1))
+		var ms []models.Model
+		for _, p := range precs {
+			m, err := fam.Load(cfg, act.InitTensors(cfg.Specs(), 1))
+			if err == nil {
+				err = setPrecision(nil, m, p)
+			}
+			if err != nil {
+				return err
+			}
+			ms = append(ms, m)
+		}
+		rates, cpuRates, err := benchPrecisions(ms, *batch, *steps, *reps, *threads)
 		if err != nil {
 			return err
 		}
-		rate, err := benchModel(m, *batch, *steps, *reps)
-		if err != nil {
-			return err
-		}
-		gflops, pct := "-", "-"
-		if fl, ok := cfg.(interface{ FLOPsPerStep() float64 }); ok {
-			g := fl.FLOPsPerStep() * rate * 16 / 1e9 // rate·16 supervision steps of one puzzle per second
-			gflops, pct = fmt.Sprintf("%.1f", g), fmt.Sprintf("%.0f%%", 100*g/peak)
-		}
-		torchRate, ratio := "-", "-"
-		if *torch != "" {
-			if task, ok := torchTasks[fam.Kind()+"/"+name]; ok {
-				tr, err := runTorchBench(*torch, task, *batch, *torchSteps, *threads, false)
-				if err != nil {
-					return err
-				}
-				torchRate, ratio = fmt.Sprintf("%.4f", tr), fmt.Sprintf("%.2f×", rate/tr)
+		for i, p := range precs {
+			if err := printBenchRow(c, fam, cfg, name, *batch, *steps, *threads, *torch, *torchSteps, peak, p, precs, rates, cpuRates, i); err != nil {
+				return err
 			}
 		}
-		fmt.Fprintf(c.stdout, "%-12s %5d %6d %10.4f %9s %8s %9d %12s %8s\n", name, *batch, *steps, rate, gflops, pct, peakRSSMB(), torchRate, ratio)
+	}
+	return nil
+}
+
+// printBenchRow prints precision i's row of a preset; the last column is
+// its speed-up over the fp32 row (by wall and by CPU time) when fp32 was
+// timed too.
+func printBenchRow(c *cli, fam models.Family, cfg models.Config, name string, batch, steps, threads int, torch string, torchSteps int, peak float64,
+	p string, precs []string, rates, cpuRates []float64, i int) error {
+	rate := rates[i]
+	gflops, pct := "-", "-"
+	if fl, ok := cfg.(interface{ FLOPsPerStep() float64 }); ok {
+		g := fl.FLOPsPerStep() * rate * 16 / 1e9 // rate·16 supervision steps of one puzzle per second
+		gflops, pct = fmt.Sprintf("%.1f", g), fmt.Sprintf("%.0f%%", 100*g/peak)
+	}
+	torchRate, ratio := "-", "-"
+	if torch != "" && i == 0 {
+		if task, ok := torchTasks[fam.Kind()+"/"+name]; ok {
+			tr, err := runTorchBench(torch, task, batch, torchSteps, threads, false)
+			if err != nil {
+				return err
+			}
+			torchRate, ratio = fmt.Sprintf("%.4f", tr), fmt.Sprintf("%.2f×", rate/tr)
+		}
+	}
+	vs := "-"
+	for k, q := range precs {
+		if q == results.PrecisionFloat32 && k != i && cpuRates[k] > 0 {
+			vs = fmt.Sprintf("%.2f× / %.2f×", rate/rates[k], cpuRates[i]/cpuRates[k])
+		}
+	}
+	fmt.Fprintf(c.stdout, "%-12s %5d %6d %10.4f %9s %8s %9d %12s %8s %5s %10.4f %16s\n", name, batch, steps, rate, gflops, pct, peakRSSMB(), torchRate, ratio, shortPrecision(p), cpuRates[i], vs)
+	return nil
+}
+
+// warnBF16 writes bench's one stderr line when bf16 is to be timed on the
+// pure-Go bf16 kernel.
+func warnBF16(c *cli, precs []string) error {
+	for _, p := range precs {
+		if p == results.PrecisionBF16 {
+			if err := nn.BF16Accelerated(); err != nil {
+				fmt.Fprintf(c.stderr, "warning: --precision bf16 runs on the pure-Go bf16 kernel (same bits, many times slower than fp32): %v\n", err)
+			}
+			return nil
+		}
 	}
 	return nil
 }

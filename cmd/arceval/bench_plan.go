@@ -23,9 +23,9 @@ type planOptions struct {
 	Format      string        // text or json
 	MaxBatch    int
 	Threads     int
-	// Precision is the engine precision the shapes are timed in. Only
-	// float32 exists today; a --precision flag passes its value here and
-	// loadForPrecision is where a model is made in it.
+	// Precision is the engine precision the shapes are timed in
+	// (results.Precision…, from --precision); loadForPrecision is where a
+	// model is made in it.
 	Precision string
 }
 

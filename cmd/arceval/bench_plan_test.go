@@ -98,7 +98,9 @@ func TestBenchPlanUsage(t *testing.T) {
 	}
 }
 
-// A precision the engine does not have is refused before any model is made.
+// A precision the engine does not have ("bf16" is the flag's spelling, not
+// a record name) is refused before any model is made; float32 and bfloat16
+// are accepted.
 func TestPlanPrecision(t *testing.T) {
 	ps, err := harness.ReproPlan("maze")
 	if err != nil {
@@ -106,6 +108,11 @@ func TestPlanPrecision(t *testing.T) {
 	}
 	if _, err := loadForPrecision(ps[0], ps[0].Config, "bf16"); err == nil || !strings.Contains(err.Error(), `"bf16"`) {
 		t.Errorf("bf16: %v", err)
+	}
+	for _, p := range []string{results.PrecisionFloat32, results.PrecisionBF16} {
+		if err := checkPrecision(p); err != nil {
+			t.Errorf("%s refused: %v", p, err)
+		}
 	}
 }
 

@@ -22,14 +22,18 @@ func loadForPrecision(p harness.ReproProtocol, cfg models.Config, precision stri
 	if err != nil {
 		return nil, err
 	}
-	return fam.Load(cfg, act.InitTensors(cfg.Specs(), 1))
+	m, err := fam.Load(cfg, act.InitTensors(cfg.Specs(), 1))
+	if err == nil {
+		err = setPrecision(nil, m, precision) // bench warns about a slow bf16 kernel once, up front
+	}
+	return m, err
 }
 
 // checkPrecision refuses a precision loadForPrecision cannot make a model
 // in (checked before any timing).
 func checkPrecision(precision string) error {
-	if precision != results.PrecisionFloat32 {
-		return usageError{fmt.Sprintf("bench --plan: precision %q is not available (this build runs %s)", precision, results.PrecisionFloat32)}
+	if precision != results.PrecisionFloat32 && precision != results.PrecisionBF16 {
+		return usageError{fmt.Sprintf("bench --plan: precision %q is not available (this build runs %s and %s)", precision, results.PrecisionFloat32, results.PrecisionBF16)}
 	}
 	return nil
 }

@@ -108,6 +108,9 @@ build's test split, whose puzzle identifiers are checked against it).
 	if entry != nil {
 		spec.Flags = map[string]any{"model_name": entry.Name} // the catalog checkpoint evaluated
 	}
+	if spec.Precision, err = mf.precisionName(); err != nil {
+		return err
+	}
 	spec.Open = openModel(c, mf, entry)
 	nn.SetThreads(*threads)
 	r, err := harness.OpenEval(spec)
@@ -128,7 +131,7 @@ build's test split, whose puzzle identifiers are checked against it).
 // checkpoint's hash checked.
 func openModel(c *cli, mf modelFlags, entry *catalog.Entry) func() (harness.OpenedModel, error) {
 	return func() (harness.OpenedModel, error) {
-		m, err := mf.loadAny()
+		m, err := mf.loadAny(c.stderr)
 		if err != nil {
 			return harness.OpenedModel{}, err
 		}

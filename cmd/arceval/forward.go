@@ -10,6 +10,7 @@ import (
 	"arceval/internal/atomicfile"
 	"arceval/models"
 	"arceval/models/nn"
+	"arceval/results"
 )
 
 // forwardStep is one supervision step of the output, in the fixtures' shape.
@@ -55,7 +56,7 @@ a batch; with B ≤ --batch, one entry per step as in the fixtures).`)
 	if *steps < 0 || *steps > models.MaxHaltSteps {
 		return usageError{fmt.Sprintf("forward: --steps %d: want 0 (the model's) to %d", *steps, models.MaxHaltSteps)}
 	}
-	m, err := mf.loadAny()
+	m, err := mf.loadAny(c.stderr)
 	if err != nil {
 		return err
 	}
@@ -70,10 +71,15 @@ a batch; with B ≤ --batch, one entry per step as in the fixtures).`)
 		n = info.MaxSteps
 	}
 	write := func(w io.Writer) error {
+		prec, _ := mf.precisionName()
+		if prec == results.PrecisionFloat32 {
+			prec = "" // float32 outputs keep their layout
+		}
 		head, err := json.Marshal(struct {
-			Model  string          `json:"model"`
-			Config json.RawMessage `json:"config"`
-		}{*mf.model, m.Config})
+			Model     string          `json:"model"`
+			Config    json.RawMessage `json:"config"`
+			Precision string          `json:"precision,omitempty"`
+		}{*mf.model, m.Config, prec})
 		if err != nil {
 			return err
 		}

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -13,21 +14,24 @@ import (
 	"arceval/models/catalog"
 	"arceval/models/checkpoint"
 	"arceval/models/registry"
+	"arceval/results"
 )
 
 // modelFlags are the flags that say how to read a model file.
 type modelFlags struct {
 	model, kind, preset, config *string
 	fetch                       *bool
+	precision                   *string // --precision (nil: float32)
 }
 
 func addModelFlags(fs *pflag.FlagSet) modelFlags {
 	return modelFlags{
-		model:  fs.String("model", "", "model file: native arceval .safetensors, an official checkpoint (needs --preset or --config), or a released checkpoint's name (`arceval models list`: its family and preset are used)"),
-		kind:   fs.String("kind", "", "model family of an official checkpoint: "+registry.KindList()+" (default trm; native files say it themselves)"),
-		preset: fs.String("preset", "", "preset for an official checkpoint — "+presetList()),
-		config: fs.String("config", "", "official config: a JSON whose config object is the config dict (e.g. a parity fixture), or all_config.yaml"),
-		fetch:  fs.Bool("fetch", false, "download a released checkpoint named by --model into the model cache when it is not there yet"),
+		model:     fs.String("model", "", "model file: native arceval .safetensors, an official checkpoint (needs --preset or --config), or a released checkpoint's name (`arceval models list`: its family and preset are used)"),
+		kind:      fs.String("kind", "", "model family of an official checkpoint: "+registry.KindList()+" (default trm; native files say it themselves)"),
+		preset:    fs.String("preset", "", "preset for an official checkpoint — "+presetList()),
+		config:    fs.String("config", "", "official config: a JSON whose config object is the config dict (e.g. a parity fixture), or all_config.yaml"),
+		fetch:     fs.Bool("fetch", false, "download a released checkpoint named by --model into the model cache when it is not there yet"),
+		precision: addPrecisionFlag(fs),
 	}
 }
 
@@ -93,7 +97,11 @@ func nativeKind(path string) string {
 
 // loadAny opens the model named by the flags, of any family: a native
 // file's own, else --kind's (TRM by default).
-func (f modelFlags) loadAny() (loadedModel, error) {
+func (f modelFlags) loadAny(stderr io.Writer) (loadedModel, error) {
+	prec, err := f.precisionName()
+	if err != nil {
+		return loadedModel{}, err
+	}
 	if *f.model == "" {
 		return loadedModel{}, usageError{"--model is required"}
 	}
@@ -116,11 +124,23 @@ func (f modelFlags) loadAny() (loadedModel, error) {
 		return loadedModel{}, err
 	}
 	raw, err := configJSON(m)
+	if err == nil {
+		err = setPrecision(stderr, m, prec)
+	}
 	if err != nil {
 		src.Close()
 		return loadedModel{}, err
 	}
 	return loadedModel{Model: m, Config: raw, Close: func() { src.Close() }}, nil
+}
+
+// precisionName is --precision as a run-record name (float32 without the
+// flag).
+func (f modelFlags) precisionName() (string, error) {
+	if f.precision == nil {
+		return results.PrecisionFloat32, nil
+	}
+	return parsePrecision("--precision", *f.precision)
 }
 
 // configJSON is a loaded model's config as native files store it.

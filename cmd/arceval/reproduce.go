@@ -13,6 +13,7 @@ import (
 	"arceval/harness"
 	"arceval/models/nn"
 	"arceval/reports"
+	"arceval/results"
 	"arceval/tasks"
 )
 
@@ -70,6 +71,7 @@ table.`)
 	views := fs.Int("views", 0, "ARC: views per test input (default: all of the build's)")
 	shard := fs.String("shard", "", "evaluate shard K/N")
 	batch := fs.Int("batch", 8, "rows per model batch")
+	precision := addPrecisionFlag(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -86,6 +88,10 @@ table.`)
 	}
 	if *model == "" {
 		return usageError{"reproduce: --model is required"}
+	}
+	prec, err := parsePrecision("reproduce", *precision)
+	if err != nil {
+		return err
 	}
 	if entry := catalogName(*model); entry != nil {
 		if entry.Benchmark != bench {
@@ -110,6 +116,9 @@ table.`)
 		return err
 	}
 	name := bench
+	if prec != results.PrecisionFloat32 {
+		name += "-" + shortPrecision(prec) // a bf16 run is its own run file
+	}
 	if *shard != "" {
 		name += "-shard-" + strings.ReplaceAll(*shard, "/", "-of-")
 	}
@@ -121,7 +130,7 @@ table.`)
 	if *preset != "" || *config == "" {
 		evalPreset = firstNonEmpty(*preset, p.preset)
 	}
-	mf := modelFlags{model: model, kind: &kind, preset: &evalPreset, config: config, fetch: fetchIt}
+	mf := modelFlags{model: model, kind: &kind, preset: &evalPreset, config: config, fetch: fetchIt, precision: precision}
 	entry, err := mf.resolve(c)
 	if err != nil {
 		return err
@@ -132,7 +141,7 @@ table.`)
 	spec := harness.EvalSpec{
 		ModelPath: *mf.model, DataRoot: tasks.DataRoot(*data), Set: set, Limit: *limit, Shard: *shard,
 		Views: 1, PuzzleIDs: harness.IDsAuto, PuzzleIDArg: "auto", Batch: *batch, Out: runPath, Resume: true,
-		Provenance: provenance(), Log: c.stderr, Open: openModel(c, mf, entry),
+		Provenance: provenance(), Log: c.stderr, Open: openModel(c, mf, entry), Precision: prec,
 	}
 	if p.buildSplit {
 		spec.Views = *views

@@ -15,6 +15,7 @@ import (
 	"arceval/harness"
 	"arceval/models/nn"
 	"arceval/models/registry"
+	"arceval/results"
 )
 
 func runTrain(c *cli, args []string) error {
@@ -89,8 +90,14 @@ evaluations.`+"\n"+recipeHelp()+ablationHelp())
 	threads := fs.Int("threads", runtime.GOMAXPROCS(0), "GEMM goroutines")
 	fs.StringVar(&o.Ablation, "ablation", "", "TRM ablations of the paper's Table 1, comma-separated: "+ablationNames()+", T<k>n<m>")
 	fs.DurationVar(&o.Budget, "budget", 0, "stop after the step that ends past this wall time of this process (e.g. 2m), then evaluate and save; --resume restores it unless given")
+	precision := fs.String("precision", "fp32", "training runs in fp32 only (bf16 is an evaluation precision: eval, forward, reproduce, bench)")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if p, err := parsePrecision("train", *precision); err != nil {
+		return err
+	} else if p != results.PrecisionFloat32 {
+		return usageError{"train: --precision bf16: training runs in float32 (bf16 is an evaluation precision: eval, forward, reproduce, bench --precision bf16)"}
 	}
 	if fs.Changed("augment") {
 		return usageError{"train: --augment is replaced by --num-aug (0: no augmentation; default: the official build's)"}

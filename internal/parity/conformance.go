@@ -22,7 +22,7 @@ type Variant struct {
 // (EvalProperties: the per-row reference, independence of batch and
 // threads, allocations, validate-before-mutate, lazy puzzle rows,
 // non-finite weights, native files) and the training step
-// (TrainProperties). A family's test is one line:
+// (TrainProperties), and the bf16 evaluation precision (BF16Properties). A family's test is one line:
 //
 //	func TestConformance(t *testing.T) { parity.Conformance(t, Family, variants()...) }
 //
@@ -43,6 +43,7 @@ func Conformance(t *testing.T, f models.Family, variants ...Variant) {
 			t.Run("init", func(t *testing.T) { InitProperties(t, v.Config) })
 			t.Run("evaluation", func(t *testing.T) { EvalProperties(t, f, v.Config) })
 			t.Run("training", func(t *testing.T) { TrainProperties(t, f, v.Config) })
+			t.Run("bfloat16", func(t *testing.T) { BF16Properties(t, f, v.Config) })
 		})
 	}
 }

@@ -68,7 +68,8 @@ type Model struct {
 	io    *IO
 	inits [][]float32 // the initial states: H_init (, L_init), each (D)
 	net   Net
-	train *trainer // nil unless trainable
+	train *trainer   // nil unless trainable
+	bf16  *bf16Model // non-nil when Step runs in bf16 (SetPrecision)
 }
 
 // Load builds a model: it finds the key prefix of src, checks every tensor

@@ -69,9 +69,9 @@ func (m *Model) ReferenceStep(c *models.Carry, b models.Batch, out *models.StepO
 		if vec, ok := loading[r]; ok {
 			// A halted row starts again: initial states, no steps, new data.
 			for p := 0; p < T; p++ {
-				copy(zH[p*D:(p+1)*D], m.inits[0])
+				copy(zH[p*D:(p+1)*D], m.initStates()[0])
 				if zL != nil {
-					copy(zL[p*D:(p+1)*D], m.inits[1])
+					copy(zL[p*D:(p+1)*D], m.initStates()[1])
 				}
 			}
 			c.Steps[r] = 0
@@ -81,11 +81,11 @@ func (m *Model) ReferenceStep(c *models.Carry, b models.Batch, out *models.StepO
 		}
 		// The row alone: embedding, inner network, heads.
 		x := make([]float32, T*D)
-		io.Embed(x, c.Inputs, c.Puzzle, []int{r})
+		m.embed(x, c.Inputs, c.Puzzle, []int{r})
 		ar.Reset()
-		m.net.Inner(zH, zL, x, 1, ar)
+		m.inner(zH, zL, x, 1, ar)
 		q := make([]float32, 2)
-		io.Heads(out.Logits[r*S*V:(r+1)*S*V], q, zH, 1, ar)
+		m.heads(out.Logits[r*S*V:(r+1)*S*V], q, zH, 1, ar)
 		out.QHalt[r], out.QContinue[r] = q[0], q[1]
 		// Halting: at the step limit; on Q only when asked and the model
 		// takes more than one step, by the family's rule.

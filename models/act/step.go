@@ -93,10 +93,10 @@ func (m *Model) step(c *models.Carry, b models.Batch, out *models.StepOutput, op
 		logits = ar.GetRaw(n * S * V)
 	}
 	x := ar.GetRaw(n * TD)
-	io.Embed(x, c.Inputs, c.Puzzle, active)
-	m.net.Inner(zH, zL, x, n, ar)
+	m.embed(x, c.Inputs, c.Puzzle, active)
+	m.inner(zH, zL, x, n, ar)
 	q := ar.GetRaw(n * 2)
-	io.Heads(logits, q, zH, n, ar)
+	m.heads(logits, q, zH, n, ar)
 	haltOnQ := (opt.HaltOnQ || m.def.HaltInEval) && m.def.MaxSteps > 1
 	depth := opt.Depth(m.def.MaxSteps) // past halt_max_steps when asked: the recursion continues
 	for i, r := range active {
@@ -146,9 +146,10 @@ func (m *Model) checkCarry(c *models.Carry) error {
 func (m *Model) reset(c *models.Carry, r int) {
 	D := m.io.Hidden
 	TD := m.io.T * D
-	for k, z := range [][]float32{c.ZH, c.ZL}[:len(m.inits)] {
+	inits := m.initStates()
+	for k, z := range [][]float32{c.ZH, c.ZL}[:len(inits)] {
 		for p := 0; p < m.io.T; p++ {
-			copy(z[r*TD+p*D:r*TD+(p+1)*D], m.inits[k])
+			copy(z[r*TD+p*D:r*TD+(p+1)*D], inits[k])
 		}
 	}
 	c.Steps[r] = 0

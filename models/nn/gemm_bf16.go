@@ -95,11 +95,17 @@ func init() { activeBF16.Store(bf16Kernels[0]) }
 func BF16Kernel() string { return activeBF16.Load().name }
 
 // SetBF16Kernel selects a bf16 kernel by name ("avx512bf16" or "go"); weights
-// keep the kernel they were packed with.
+// keep the kernel they were packed with. "go" also runs the bf16 rounding
+// passes (round_bf16.go) in Go, so that a test can compare the whole bf16
+// path in Go with the assembly one. Not safe while a bf16 product runs.
 func SetBF16Kernel(name string) error {
 	for _, kn := range bf16Kernels {
 		if kn.name == name {
 			activeBF16.Store(kn)
+			roundImpl = roundKernels[0]
+			if kn == bf16KernelGo {
+				roundImpl = roundGo // the whole bf16 path in Go
+			}
 			return nil
 		}
 	}
@@ -247,16 +253,32 @@ func MatMulPackedBF16(c, a []float32, m int, b *PackedBF16, accumulate bool) {
 // panel q starts at b[q·pstride], and the product reads its K pairs from
 // pair pair0 on (a K range of a longer packed B). k > 0, m > 0, n > 0.
 func matMulBF16(c, a []float32, m, n, k int, b []uint16, pstride, pair0 int, accumulate bool, kn *bf16Kernel) {
+	matMulBF16Job(c, a, m, n, k, b, pstride, pair0, accumulate, kn, false)
+}
+
+// matMulBF16Job is matMulBF16; with round, each task rounds its finished C
+// block to bf16 while it is in cache (the bits of rounding C afterwards).
+func matMulBF16Job(c, a []float32, m, n, k int, b []uint16, pstride, pair0 int, accumulate bool, kn *bf16Kernel, round bool) {
+	matMulBF16Run(c, a, m, n, k, b, pstride, pair0, accumulate, kn, round, swigluBF16Out{})
+}
+
+// matMulBF16Run is matMulBF16Job; with sw.h non-nil, tasks span whole SwiGLU groups
+// (2·swigluGroup columns) and end in sw's epilogue instead of writing C.
+func matMulBF16Run(c, a []float32, m, n, k int, b []uint16, pstride, pair0 int, accumulate bool, kn *bf16Kernel, round bool, sw swigluBF16Out) {
 	kp := k + k&1
 	j := bf16JobPool.Get().(*bf16Job)
-	j.kern, j.c, j.ldc = kn, c, n
+	j.kern, j.c, j.ldc, j.round, j.sw = kn, c, n, round, sw
 	j.m, j.n, j.k, j.np, j.accumulate, j.b = m, n, k, kp/2, accumulate, b
 	j.pstride, j.pair0 = pstride, pair0
 	threads := 1
 	if 2*float64(m)*float64(n)*float64(k) >= minParallelFlops {
 		threads = Threads()
 	}
-	j.tm, j.tn, j.mc, j.ncq = taskGrid(m, n, kn.mr, kn.nr, kn.mc, kn.nc, threads)
+	if sw.h != nil {
+		j.tm, j.tn, j.mc, j.ncq = swigluGrid(m, n, kn, threads)
+	} else {
+		j.tm, j.tn, j.mc, j.ncq = taskGrid(m, n, kn.mr, kn.nr, kn.mc, kn.nc, threads)
+	}
 	// A in bf16: when one task covers all columns (narrow products such as
 	// mlp_t's down, n = 97), each task rounds its own rows while they are in
 	// cache; otherwise several tasks read each row, so A is rounded once, as
@@ -278,7 +300,7 @@ func matMulBF16(c, a []float32, m, n, k int, b []uint16, pstride, pair0 int, acc
 	} else {
 		j.run()
 	}
-	j.c, j.a, j.af, j.af32, j.b = nil, nil, nil, nil, nil
+	j.c, j.a, j.af, j.af32, j.b, j.sw = nil, nil, nil, nil, nil, swigluBF16Out{}
 	bf16JobPool.Put(j)
 	if buf != nil {
 		bf16BufPool.Put(buf)
@@ -351,7 +373,9 @@ type bf16Job struct {
 	m, n, k              int
 	np                   int
 	accumulate           bool
-	b                    []uint16 // packed panels: panel q at b[q·pstride], read from pair pair0 on
+	round                bool          // round each finished C block to bf16
+	sw                   swigluBF16Out // h non-nil: the SwiGLU epilogue (gemm_swiglu_bf16.go); C blocks go to scratch
+	b                    []uint16      // packed panels: panel q at b[q·pstride], read from pair pair0 on
 	pstride, pair0       int
 
 	tm, tn, mc, ncq int
@@ -364,8 +388,9 @@ var bf16JobPool = sync.Pool{New: func() any { return &bf16Job{joiner: newJoiner(
 // bf16Scratch is one goroutine's zero-padded copies of the last rows of A
 // and of an edge tile of C.
 type bf16Scratch struct {
-	a []uint16
-	c []float32
+	a   []uint16
+	c   []float32
+	blk []float32 // a task's C block (mc × 2·swigluGroup) for the SwiGLU epilogue
 }
 
 var bf16ScratchPool = sync.Pool{New: func() any { return new(bf16Scratch) }}
@@ -379,6 +404,9 @@ func (j *bf16Job) run() {
 	}
 	if len(s.c) < kn.mr*kn.nr {
 		s.c = alignedFloats(kn.mr * kn.nr)
+	}
+	if j.sw.h != nil && len(s.blk) < kn.mc*2*swigluGroup {
+		s.blk = alignedFloats(kn.mc * 2 * swigluGroup)
 	}
 	sharedPhase(&j.roundNext, &j.roundDone, j.nround, func(q int) {
 		r0 := q * bf16RoundRows
@@ -410,7 +438,12 @@ func (j *bf16Job) task(t int, s *bf16Scratch) {
 	q0 := t % j.tn * j.ncq
 	q1 := min(panelsOf(j.n, nr), q0+j.ncq)
 	iFull := i0 + (i1-i0)/mr*mr
-	ldc := j.ldc
+	// C element (i, c) is at cb[(i-ri)·ldc + c-ci]: j.c, or with the
+	// SwiGLU epilogue the task's block in scratch.
+	cb, ldc, ri, ci := j.c, j.ldc, 0, 0
+	if j.sw.h != nil {
+		cb, ldc, ri, ci = s.blk, 2*swigluGroup, i0, q0*nr
+	}
 	for pc := 0; pc < j.np; pc += kn.kc {
 		np := min(kn.kc, j.np-pc)
 		load := j.accumulate || pc > 0
@@ -446,9 +479,9 @@ func (j *bf16Job) task(t int, s *bf16Scratch) {
 			for i := i0; i < iFull; i += mr {
 				ai := ablk[(i-i0)*lda:]
 				if cols == width {
-					micro(np, ai, lda, bp, j.c[i*ldc+c0:], ldc, load)
+					micro(np, ai, lda, bp, cb[(i-ri)*ldc+c0-ci:], ldc, load)
 				} else {
-					j.edge(s, micro, width, np, ai, lda, bp, i, mr, c0, cols, load)
+					j.edge(s, micro, width, np, ai, lda, bp, cb[(i-ri)*ldc+c0-ci:], ldc, mr, cols, load)
 				}
 			}
 			if iFull < i1 {
@@ -456,23 +489,33 @@ func (j *bf16Job) task(t int, s *bf16Scratch) {
 				if j.af == nil {
 					tl = 2 * np
 				}
-				j.edge(s, micro, width, np, at, tl, bp, iFull, i1-iFull, c0, cols, load)
+				j.edge(s, micro, width, np, at, tl, bp, cb[(iFull-ri)*ldc+c0-ci:], ldc, i1-iFull, cols, load)
 			}
+		}
+	}
+	if j.sw.h != nil {
+		j.sw.epilogue(s.blk, i0, i1, q0*nr/(2*swigluGroup))
+		return
+	}
+	if j.round {
+		c0, c1 := q0*nr, min(j.n, q1*nr)
+		for i := i0; i < i1; i++ {
+			roundBF16(j.c[i*ldc+c0 : i*ldc+c1])
 		}
 	}
 }
 
 // edge computes the rows × cols corner of a tile at (i, c0) through the
 // scratch tile (mr × width), running the same kernel as full tiles.
-func (j *bf16Job) edge(s *bf16Scratch, micro bf16Micro, width, np int, a []uint16, lda int, bp []uint16, i, rows, c0, cols int, load bool) {
+func (j *bf16Job) edge(s *bf16Scratch, micro bf16Micro, width, np int, a []uint16, lda int, bp []uint16, c []float32, ldc, rows, cols int, load bool) {
 	tile := s.c[:j.kern.mr*width]
 	if load {
 		for r := 0; r < rows; r++ {
-			copy(tile[r*width:r*width+cols], j.c[(i+r)*j.ldc+c0:])
+			copy(tile[r*width:r*width+cols], c[r*ldc:])
 		}
 	}
 	micro(np, a, lda, bp, tile, width, load)
 	for r := 0; r < rows; r++ {
-		copy(j.c[(i+r)*j.ldc+c0:(i+r)*j.ldc+c0+cols], tile[r*width:])
+		copy(c[r*ldc:r*ldc+cols], tile[r*width:])
 	}
 }

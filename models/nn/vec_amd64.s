@@ -1356,3 +1356,57 @@ osm_essfold:
 osm_done:
 	VZEROUPPER
 	RET
+
+// ---------------------------------------------------------------------------
+// The bf16 SwiGLU gate (round_bf16.go): dst = x̂(x̂(silu(g))·u), x̂ = the
+// integer round to bf16 of ToBF16 kept in float32 storage; silu(g) =
+// g/(1+e^−g) as SILU512 computes it (the bits of siluMul32(g, 1)).
+// Rounding constants in Z30, Z31, Z14, Z15; n is a multiple of 16.
+
+#define RND512(x, t) \
+	VPSRLD  $16, x, t;      \
+	VPANDD  Z31, t, t;      \
+	VPADDD  Z30, t, t;      \
+	VPADDD  x, t, t;        \
+	VCMPPS  $3, x, x, K1;   \
+	VPORD   Z14, x, K1, t;  \
+	VPANDD  Z15, t, t
+
+// func gateBF16AVX512(dst, x, u *float32, n int)
+TEXT ·gateBF16AVX512(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ u+16(FP), DX
+	MOVQ n+24(FP), CX
+	EXP512_CONSTS
+	MOVL $0x7FFF, AX
+	VPBROADCASTD AX, Z30
+	MOVL $1, AX
+	VPBROADCASTD AX, Z31
+	MOVL $0x00400000, AX
+	VPBROADCASTD AX, Z14
+	MOVL $0xFFFF0000, AX
+	VPBROADCASTD AX, Z15
+	SHRQ $4, CX
+	JZ   gatebf16_done
+
+gatebf16_loop:
+	VMOVUPS (SI), Z0
+	VXORPS  Z29, Z0, Z0
+	EXP512(Z0, Z1, Z2, Z3)
+	VADDPS  Z28, Z0, Z0
+	VMOVUPS (SI), Z3
+	VDIVPS  Z0, Z3, Z3
+	RND512(Z3, Z4)
+	VMULPS  (DX), Z4, Z4
+	RND512(Z4, Z5)
+	VMOVUPS Z5, (DI)
+	ADDQ    $64, SI
+	ADDQ    $64, DX
+	ADDQ    $64, DI
+	DECQ    CX
+	JNZ     gatebf16_loop
+
+gatebf16_done:
+	VZEROUPPER
+	RET

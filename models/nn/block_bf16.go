@@ -1,0 +1,115 @@
+package nn
+
+// The bf16 forward pass of Block, as the official code runs it with
+// forward_dtype bfloat16: weights and activations in bf16, products
+// accumulated in float32 (MatMulPackedBF16) and every stored tensor rounded
+// to bf16. Activations are bf16 values held in float32 storage. Per block
+// (x̂ = round to bf16):
+//
+//	qkv = x̂(h·W_qkvᵀ); q, k = x̂(RoPE(q, k)) in float32; heads = x̂(attention)
+//	h = x̂(RMSNorm(x̂(h + x̂(heads·W_oᵀ))))                 (attention variant)
+//	hᵀ = x̂(RMSNorm(x̂(hᵀ + swiglu(hᵀ))))                  (mlp_t variant, per sequence)
+//	h = x̂(RMSNorm(x̂(h + swiglu(h))))
+//	swiglu(x) = x̂(x̂(x̂(silu(g))·u)·W_downᵀ), [g | u] = x̂(x·W_gate_upᵀ)
+//
+// Inside attention the products take bf16 operands (q, k, v, and the
+// probabilities as flash attention feeds them) and the softmax is float32
+// (attention_bf16.go). Every bf16 kernel gives the same bits, for any threads
+// or batch composition.
+
+// BlockBF16 is a Block's weights rounded to bf16 and packed for the bf16
+// GEMM; the Block itself (shapes, RoPE, eps) is shared.
+type BlockBF16 struct {
+	k      *Block
+	qkv, o *PackedBF16 // nil in the mlp_t variant
+	mixT   *SwiGLUBF16 // nil in the attention variant
+	mlp    *SwiGLUBF16
+}
+
+// NewBlockBF16 packs k's weights in bf16 with the active bf16 kernel.
+func NewBlockBF16(k *Block) *BlockBF16 {
+	p := &BlockBF16{k: k, mlp: NewSwiGLUBF16(k.MLP)}
+	if k.MixT != nil {
+		p.mixT = NewSwiGLUBF16(k.MixT)
+	} else {
+		a := k.Attn
+		p.qkv = PackTBF16(a.QKV.Weight, a.QKV.Out, a.QKV.In)
+		p.o = PackTBF16(a.O.Weight, a.O.Out, a.O.In)
+	}
+	return p
+}
+
+// Forward updates h (B, T, hidden), holding bf16 values, in place.
+func (p *BlockBF16) Forward(h []float32, B, T int, ar *Arena) {
+	c, o, u := ar.Mark()
+	k := p.k
+	D := k.MLP.Hidden
+	rows := B * T
+	tmp := ar.GetRaw(rows * D)
+	if p.mixT != nil {
+		ht := ar.GetRaw(D * T)  // (D, T): one sequence, transposed
+		mix := ar.GetRaw(D * T) // token mixer output
+		for b := 0; b < B; b++ {
+			hb := h[b*T*D : (b+1)*T*D]
+			Transpose(ht, hb, T, D)
+			p.mixT.Forward(mix, ht, D, ar)
+			AddRMSNormBF16(ht, mix, D, T, k.Eps)
+			Transpose(hb, ht, D, T)
+		}
+	} else {
+		a := k.Attn
+		w := a.Heads * a.HeadDim
+		qkv := ar.GetRaw(rows * 3 * w)
+		heads := ar.GetRaw(rows * w)
+		MatMulPackedBF16Round(qkv, h, rows, p.qkv)
+		a.HeadsTiledBF16(heads, qkv, B, T, ar)
+		MatMulPackedBF16Round(tmp, heads, rows, p.o)
+		AddRMSNormBF16(h, tmp, rows, D, k.Eps)
+	}
+	p.mlp.Forward(tmp, h, rows, ar)
+	AddRMSNormBF16(h, tmp, rows, D, k.Eps)
+	ar.Release(c, o, u)
+}
+
+// SwiGLUBF16 is a SwiGLU's weights packed in bf16: gate_up regrouped for
+// the fused gate (gemm_swiglu_bf16.go), down plain.
+type SwiGLUBF16 struct {
+	Hidden, Inter int
+	gateUp        *PackedSwiGLUBF16
+	down          *PackedBF16
+}
+
+// NewSwiGLUBF16 packs s's gate_up (2·inter, hidden) and down (hidden, inter)
+// weights in bf16.
+func NewSwiGLUBF16(s *SwiGLU) *SwiGLUBF16 {
+	return &SwiGLUBF16{Hidden: s.Hidden, Inter: s.Inter,
+		gateUp: PackSwiGLUBF16(s.GateUp.Weight, s.Inter, s.Hidden),
+		down:   PackTBF16(s.Down.Weight, s.Down.Out, s.Down.In)}
+}
+
+// Forward: x (rows, hidden) → out (rows, hidden), bf16 values:
+// h = x̂(x̂(silu(ĝ))·û) fused into the gate_up product, then out = x̂(h·W_downᵀ).
+func (s *SwiGLUBF16) Forward(out, x []float32, rows int, ar *Arena) {
+	c, o, u := ar.Mark()
+	h := ar.GetRaw(rows * s.Inter)
+	MatMulSwiGLUBF16(h, x, rows, s.gateUp)
+	MatMulPackedBF16Round(out, h, rows, s.down)
+	ar.Release(c, o, u)
+}
+
+// MatMulPackedBF16Round is MatMulPackedBF16 (no accumulate) with C rounded
+// to bf16: the bf16 output of a bf16 product. Each task rounds its C block
+// as it finishes (in cache), with the bits of RoundBF16Rows afterwards.
+func MatMulPackedBF16Round(c, a []float32, m int, b *PackedBF16) {
+	if len(a) < m*b.K || len(c) < m*b.N || b.kern == nil {
+		MatMulPackedBF16(c, a, m, b, false) // its panics
+	}
+	if m == 0 || b.N == 0 {
+		return
+	}
+	if b.K == 0 {
+		clear(c[:m*b.N])
+		return
+	}
+	matMulBF16Job(c, a, m, b.N, b.K, b.data, b.kern.nr*b.kp, 0, false, b.kern, true)
+}

@@ -1,0 +1,92 @@
+package nn
+
+import "fmt"
+
+// The bf16 SwiGLU gate fused into the bf16 gate_up GEMM, as gemm_swiglu.go
+// does in float32: h = x̂(x̂(silu(ĝ))·û) with [ĝ | û] = x̂(x·W_gate_upᵀ),
+// without writing [g | u] (rows, 2·inter) to memory. The weight's columns
+// are regrouped (PackedSwiGLU.regroup) so that a task's 2·swigluGroup
+// columns are a group's gate then up columns; the task computes them into
+// its goroutine's scratch (in cache), rounds them and writes the gated
+// group of h. Each g and u element is the chain MatMulPackedBF16 computes,
+// so h has the bits of
+//
+//	MatMulPackedBF16Round(gu, x, rows, PackTBF16(gateUp, 2·inter, hidden))
+//	SwiGLUGateBF16(h, gu, rows, inter)
+//
+// (TestMatMulSwiGLUBF16), for any threads or batch size.
+//
+// Shapes: Sudoku x (8·97, 512) → h (8·97, 1536); mlp_t x (512, 97) →
+// h (512, 512) per sequence; Maze/ARC x (B·916, 512) → h (B·916, 1536).
+
+// PackedSwiGLUBF16 is a gate_up weight regrouped and packed in bf16.
+type PackedSwiGLUBF16 struct {
+	Hidden, Inter int
+	groups        int
+	w             *PackedBF16 // (hidden, 2·groups·swigluGroup)
+}
+
+// PackSwiGLUBF16 packs the official gate_up_proj weight (2·inter, hidden)
+// for MatMulSwiGLUBF16 with the active bf16 kernel.
+func PackSwiGLUBF16(gateUp []float32, inter, hidden int) *PackedSwiGLUBF16 {
+	if len(gateUp) != 2*inter*hidden {
+		panic(fmt.Sprintf("nn.PackSwiGLUBF16: len(gateUp) = %d, want 2×%d×%d", len(gateUp), inter, hidden))
+	}
+	groups := (inter + swigluGroup - 1) / swigluGroup
+	rg := &PackedSwiGLU{Hidden: hidden, Inter: inter, groups: groups}
+	return &PackedSwiGLUBF16{Hidden: hidden, Inter: inter, groups: groups,
+		w: PackTBF16(rg.regroup(gateUp), 2*groups*swigluGroup, hidden)}
+}
+
+// MatMulSwiGLUBF16 computes h (rows, inter) from x (rows, hidden), both
+// holding bf16 values in float32 storage.
+func MatMulSwiGLUBF16(h, x []float32, rows int, p *PackedSwiGLUBF16) {
+	if len(x) < rows*p.Hidden || len(h) < rows*p.Inter {
+		panic(fmt.Sprintf("nn.MatMulSwiGLUBF16: x %d / h %d values for rows=%d, hidden=%d, inter=%d", len(x), len(h), rows, p.Hidden, p.Inter))
+	}
+	if rows == 0 || p.Inter == 0 {
+		return
+	}
+	if p.Hidden == 0 {
+		clear(h[:rows*p.Inter]) // silu(0)·0
+		return
+	}
+	w := p.w
+	matMulBF16Run(nil, x, rows, w.N, w.K, w.data, w.kern.nr*w.kp, 0, false, w.kern, false, swigluBF16Out{h: h[:rows*p.Inter], inter: p.Inter})
+}
+
+// swigluBF16Out is the SwiGLU epilogue of a bf16 job: h (rows, inter).
+type swigluBF16Out struct {
+	h     []float32
+	inter int
+}
+
+// epilogue rounds the C block of rows [i0, i1) × group g (in blk, row
+// stride 2·swigluGroup: gate then up columns) and writes the gated columns
+// of h.
+func (o swigluBF16Out) epilogue(blk []float32, i0, i1, g int) {
+	const G = swigluGroup
+	I := o.inter
+	cols := min(G, I-g*G)
+	k := roundImpl
+	for r := i0; r < i1; r++ {
+		row := blk[(r-i0)*2*G : (r-i0+1)*2*G]
+		gt, up := row[:cols], row[G:G+cols]
+		k.round(gt)
+		k.round(up)
+		k.gate(o.h[r*I+g*G:r*I+g*G+cols], gt, up)
+	}
+}
+
+// swigluGrid is taskGrid for a SwiGLU job: a task is mc rows × one group
+// (2·swigluGroup columns, never split), mc halved while there are fewer
+// than 4 tasks per thread.
+func swigluGrid(m, n int, kn *bf16Kernel, threads int) (tm, tn, mc, ncq int) {
+	ncq = 2 * swigluGroup / kn.nr
+	tn = n / (2 * swigluGroup)
+	mc = kn.mc
+	for threads > 1 && (m+mc-1)/mc*tn < 4*threads && mc >= 4*kn.mr && m > mc/2 {
+		mc = (mc/2 + kn.mr - 1) / kn.mr * kn.mr
+	}
+	return (m + mc - 1) / mc, tn, mc, ncq
+}

@@ -1,0 +1,59 @@
+//go:build amd64 && !purego
+
+package nn
+
+import "golang.org/x/sys/cpu"
+
+// roundBF16AVX512 rounds n floats (a multiple of 16) to bf16 in place.
+//
+//go:noescape
+func roundBF16AVX512(x *float32, n int)
+
+// mulRoundBF16AVX512 sets dst = round(round(a)·b) for n floats (a multiple of
+// 16).
+//
+//go:noescape
+func mulRoundBF16AVX512(dst, a, b *float32, n int)
+
+// gateBF16AVX512 sets dst = round(round(silu(g))·u) for n floats (a
+// multiple of 16); in vec_amd64.s beside the exp it shares.
+//
+//go:noescape
+func gateBF16AVX512(dst, x, u *float32, n int)
+
+var roundAVX512 = &bf16Round{
+	name: "avx512",
+	round: func(x []float32) {
+		n16 := len(x) &^ 15
+		if n16 > 0 {
+			roundBF16AVX512(&x[0], n16)
+		}
+		RoundBF16All(x[n16:])
+	},
+	mulRound: func(dst, a, b []float32) {
+		n := len(dst)
+		a, b = a[:n], b[:n]
+		n16 := n &^ 15
+		if n16 > 0 {
+			mulRoundBF16AVX512(&dst[0], &a[0], &b[0], n16)
+		}
+		mulRoundBF16Go(dst[n16:], a[n16:], b[n16:])
+	},
+	gate: func(dst, g, u []float32) {
+		n := len(dst)
+		g, u = g[:n], u[:n]
+		n16 := n &^ 15
+		if n16 > 0 {
+			gateBF16AVX512(&dst[0], &g[0], &u[0], n16)
+		}
+		gateBF16Go(dst[n16:], g[n16:], u[n16:])
+	},
+}
+
+// asmRoundKernels lists the assembly rounding kernels this CPU can run.
+func asmRoundKernels() []*bf16Round {
+	if cpu.X86.HasAVX512F {
+		return []*bf16Round{roundAVX512}
+	}
+	return nil
+}

@@ -101,7 +101,8 @@ func TestRepoFixturesAreOfficial(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, e := range entries {
-		if name := e.Name(); name != "README.md" && name != "SHA256SUMS" {
+		// Sub-folders (bf16/, tools/) are checked by their own tests.
+		if name := e.Name(); name != "README.md" && name != "SHA256SUMS" && !e.IsDir() {
 			if _, ok := sums[name]; !ok {
 				t.Errorf("%s: not in SHA256SUMS", name)
 			}
@@ -132,6 +133,30 @@ func TestRepoFixturesAreOfficial(t *testing.T) {
 		}
 	}
 	t.Logf("%d repository fixture files checked, %d compared with the external folder", len(sums), compared)
+}
+
+// The bfloat16 fixtures (testdata/parity/bf16, made by tools/make_bf16_fixtures.py
+// from the official code) are the files their own SHA256SUMS lists, byte for byte,
+// and every file there is listed.
+func TestRepoBF16FixturesListed(t *testing.T) {
+	dir := filepath.Join(repoFixturesDir(), "bf16")
+	sums := readSums(t, filepath.Join(dir, "SHA256SUMS"))
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if name := e.Name(); name != "README.md" && name != "SHA256SUMS" {
+			if _, ok := sums[name]; !ok {
+				t.Errorf("bf16/%s: not in SHA256SUMS", name)
+			}
+		}
+	}
+	for name, want := range sums {
+		if got := fileSum(t, filepath.Join(dir, name)); got != want {
+			t.Errorf("bf16/%s: sha256 %s, SHA256SUMS says %s", name, got, want)
+		}
+	}
 }
 
 // readSums parses a sha256sum listing ("HEX  NAME" lines).

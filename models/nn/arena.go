@@ -2,7 +2,7 @@ package nn
 
 // Arena hands out float32 scratch slices for one forward (or training)
 // pass. Slices stay valid until Reset; after the first pass the arena holds
-// chunks enough for everything, so later passes allocate nothing.
+// chunks enough for a pass like it, so later passes allocate nothing.
 type Arena struct {
 	chunks [][]float32
 	cur    int // index of the chunk being filled
@@ -11,8 +11,12 @@ type Arena struct {
 	inUse  int
 }
 
-// minChunk is the smallest chunk the arena allocates (4 MiB).
-const minChunk = 1 << 20
+// minChunk is the smallest chunk the arena allocates (256 KiB).
+const minChunk = 1 << 16
+
+// maxMerge: Reset merges the chunks of an arena holding at most this many
+// floats (64 MiB) into one chunk of the peak size; larger arenas keep theirs.
+const maxMerge = 1 << 24
 
 // Get returns n zeroed floats.
 func (a *Arena) Get(n int) []float32 {
@@ -42,12 +46,19 @@ func (a *Arena) GetRaw(n int) []float32 {
 	return s
 }
 
-// Reset releases every slice handed out and keeps the chunks: a pass that
-// asks for the same sizes in the same order walks them as the first pass
-// did and allocates nothing. (Replacing them by one merged chunk would hold
-// both until every slice of the last pass is dropped — a training pass's
-// block states are hundreds of megabytes, and their owners keep them.)
-func (a *Arena) Reset() { a.cur, a.off, a.inUse = 0, 0, 0 }
+// Reset releases every slice handed out. A small arena that needed more
+// than one chunk gets one chunk of the peak size instead (the tightest
+// heap). A large one keeps its chunks: a pass that asks for the same sizes
+// in the same order walks them as the first pass did and allocates
+// nothing, and a merged chunk would be held together with the old ones
+// until every slice of the last pass is dropped (a training pass's block
+// states are hundreds of megabytes, and their owners keep them).
+func (a *Arena) Reset() {
+	if len(a.chunks) > 1 && a.Size() <= maxMerge {
+		a.chunks = [][]float32{make([]float32, a.peak)}
+	}
+	a.cur, a.off, a.inUse = 0, 0, 0
+}
 
 // Peak returns the most floats the arena has had in use at once.
 func (a *Arena) Peak() int { return a.peak }

@@ -31,6 +31,9 @@ type BF16Thresholds struct {
 	PooledCells float64 // the same over every step
 	Exact       float64 // fraction of puzzles whose last-step answer equals the official bf16 one
 	QHalt12     float64 // max |Δq_halt| over steps 1 and 2
+	// Step1Logits is the fraction of the step-1 logits the fixture stores
+	// (its first rows) equal to the official bf16 values, bit for bit.
+	Step1Logits float64
 }
 
 // BF16Agreement is one engine's agreement with an official run.
@@ -92,6 +95,7 @@ func CheckBF16Official(t *testing.T, f models.Family, th BF16Thresholds) {
 				return runBF16Steps(t, cm, fx.Batch(), len(fx.EvalSteps))
 			}
 			bf, fp := run(act.PrecisionBF16), run(act.PrecisionFloat32)
+			lb, lf := logitsMatch(bf, fx.EvalSteps), logitsMatch(fp, fx.EvalSteps)
 			ab, af := agreement(bf, fx.EvalSteps), agreement(fp, fx.EvalSteps)
 			t.Logf("vs official bf16 (%d puzzles, %d steps):   bf16 mode | fp32 engine", len(fx.Inputs), len(fx.EvalSteps))
 			for k := range ab.StepCells {
@@ -100,6 +104,7 @@ func CheckBF16Official(t *testing.T, f models.Family, th BF16Thresholds) {
 			t.Logf("  pooled cells                      %7.2f %% | %7.2f %%", 100*ab.PooledCells, 100*af.PooledCells)
 			t.Logf("  exact-match per puzzle (last step) %6.2f %% | %7.2f %%", 100*ab.Exact, 100*af.Exact)
 			t.Logf("  max |Δq_halt| steps 1–2           %9.4f | %9.4f", ab.QHalt12, af.QHalt12)
+			t.Logf("  step-1 logits of the stored rows: equal %6.2f %% | %6.2f %%, max |Δ| %.4g | %.4g", 100*lb.equal, 100*lf.equal, lb.maxDiff, lf.maxDiff)
 			if len(fx.Float32EvalSteps) > 0 {
 				a32 := agreement(fp, fx.Float32EvalSteps)
 				t.Logf("fp32 engine vs official float32: pooled cells %.2f %%, exact %.2f %%, max |Δq_halt| steps 1–2 %.4f", 100*a32.PooledCells, 100*a32.Exact, a32.QHalt12)
@@ -107,6 +112,9 @@ func CheckBF16Official(t *testing.T, f models.Family, th BF16Thresholds) {
 			if ab.StepCells[0] < th.Step1Cells || ab.PooledCells < th.PooledCells || ab.Exact < th.Exact || !(ab.QHalt12 <= th.QHalt12) {
 				t.Errorf("bf16 mode vs official bf16: step-1 cells %.4f (want ≥ %.4f), pooled %.4f (≥ %.4f), exact %.4f (≥ %.4f), |Δq_halt| %.4f (≤ %.4f)",
 					ab.StepCells[0], th.Step1Cells, ab.PooledCells, th.PooledCells, ab.Exact, th.Exact, ab.QHalt12, th.QHalt12)
+			}
+			if lb.n > 0 && lb.equal < th.Step1Logits {
+				t.Errorf("bf16 mode vs official bf16: %.4f of the stored step-1 logits equal, want ≥ %.4f", lb.equal, th.Step1Logits)
 			}
 		})
 	}
@@ -116,6 +124,37 @@ func CheckBF16Official(t *testing.T, f models.Family, th BF16Thresholds) {
 type stepOut struct {
 	argmax []int32
 	qHalt  float32
+	logits []float32 // (S, V), step 1 only
+}
+
+// logitCompare is how an engine's step-1 logits compare with the ones a
+// fixture stores: the fraction equal and the largest difference.
+type logitCompare struct {
+	n       int
+	equal   float64
+	maxDiff float64
+}
+
+func logitsMatch(got [][]stepOut, want []EvalStep) logitCompare {
+	var c logitCompare
+	if len(want) == 0 || len(got) == 0 {
+		return c
+	}
+	eq := 0
+	for r, rows := range want[0].Logits {
+		for p, ls := range rows {
+			for v, w := range ls {
+				g := got[0][r].logits[p*len(ls)+v]
+				if g == float32(w) {
+					eq++
+				}
+				c.maxDiff = max(c.maxDiff, math.Abs(float64(g)-w))
+				c.n++
+			}
+		}
+	}
+	c.equal = float64(eq) / float64(max(c.n, 1))
+	return c
 }
 
 // runBF16Steps runs n evaluation steps on b and returns [step][row] outputs.
@@ -134,6 +173,9 @@ func runBF16Steps(t *testing.T, cm *act.Model, b models.Batch, n int) [][]stepOu
 		rows := make([]stepOut, B)
 		for r := range rows {
 			rows[r] = stepOut{argmax: am[r*info.SeqLen : (r+1)*info.SeqLen], qHalt: out.QHalt[r]}
+			if k == 0 {
+				rows[r].logits = append([]float32(nil), out.Logits[r*info.SeqLen*info.Vocab:(r+1)*info.SeqLen*info.Vocab]...)
+			}
 		}
 		res = append(res, rows)
 	}

@@ -45,15 +45,12 @@ func (p *BlockBF16) Forward(h []float32, B, T int, ar *Arena) {
 	k := p.k
 	D := k.MLP.Hidden
 	rows := B * T
-	tmp := ar.GetRaw(rows * D)
 	if p.mixT != nil {
-		ht := ar.GetRaw(D * T)  // (D, T): one sequence, transposed
-		mix := ar.GetRaw(D * T) // token mixer output
+		ht := ar.GetRaw(D * T) // (D, T): one sequence, transposed
 		for b := 0; b < B; b++ {
 			hb := h[b*T*D : (b+1)*T*D]
 			Transpose(ht, hb, T, D)
-			p.mixT.Forward(mix, ht, D, ar)
-			AddRMSNormBF16(ht, mix, D, T, k.Eps)
+			p.mixT.ForwardResidual(ht, D, k.Eps, ar)
 			Transpose(hb, ht, D, T)
 		}
 	} else {
@@ -63,11 +60,9 @@ func (p *BlockBF16) Forward(h []float32, B, T int, ar *Arena) {
 		heads := ar.GetRaw(rows * w)
 		MatMulPackedBF16Round(qkv, h, rows, p.qkv)
 		a.HeadsTiledBF16(heads, qkv, B, T, ar)
-		MatMulPackedBF16Round(tmp, heads, rows, p.o)
-		AddRMSNormBF16(h, tmp, rows, D, k.Eps)
+		MatMulAddRMSNormBF16(h, heads, rows, p.o, k.Eps)
 	}
-	p.mlp.Forward(tmp, h, rows, ar)
-	AddRMSNormBF16(h, tmp, rows, D, k.Eps)
+	p.mlp.ForwardResidual(h, rows, k.Eps, ar)
 	ar.Release(c, o, u)
 }
 
@@ -85,6 +80,17 @@ func NewSwiGLUBF16(s *SwiGLU) *SwiGLUBF16 {
 	return &SwiGLUBF16{Hidden: s.Hidden, Inter: s.Inter,
 		gateUp: PackSwiGLUBF16(s.GateUp.Weight, s.Inter, s.Hidden),
 		down:   PackTBF16(s.Down.Weight, s.Down.Out, s.Down.In)}
+}
+
+// ForwardResidual is the SwiGLU sublayer with its post-norm residual:
+// x (rows, hidden) = x̂(RMSNorm(x̂(x + swiglu(x)))), the down product, add
+// and norm fused (MatMulAddRMSNormBF16).
+func (s *SwiGLUBF16) ForwardResidual(x []float32, rows int, eps float32, ar *Arena) {
+	c, o, u := ar.Mark()
+	h := ar.GetRaw(rows * s.Inter)
+	MatMulSwiGLUBF16(h, x, rows, s.gateUp)
+	MatMulAddRMSNormBF16(x, h, rows, s.down, eps)
+	ar.Release(c, o, u)
 }
 
 // Forward: x (rows, hidden) → out (rows, hidden), bf16 values:

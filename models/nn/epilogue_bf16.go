@@ -1,5 +1,7 @@
 package nn
 
+import "fmt"
+
 // Elementwise passes of the bf16 forward pass, rows in parallel (as
 // epilogue.go): each rounds to bf16 exactly where PyTorch's bfloat16 forward
 // stores a bf16 tensor, computing in float32 in between (PyTorch's "opmath"
@@ -78,4 +80,56 @@ func gateBF16Rows(j *rowJob, lo, hi int) {
 	for r := lo; r < hi; r++ {
 		k.gate(j.a[r*I:(r+1)*I], j.b[2*r*I:(2*r+1)*I], j.b[(2*r+1)*I:(2*r+2)*I])
 	}
+}
+
+// MatMulAddRMSNormBF16 is the bf16 residual after a product, fused:
+// h (rows, n) = x̂(RMSNorm(x̂(h + x̂(a·B)))) for a (rows, k), with the
+// bits of MatMulPackedBF16Round into a temporary and AddRMSNormBF16. Each
+// task spans all n columns of its rows, so a row's product, add and norm
+// happen in cache without writing the product to memory.
+//
+// Shapes: o_proj and down: Sudoku (8·97, 512), Maze/ARC (B·916, 512);
+// mlp_t down (512, 97) per sequence.
+func MatMulAddRMSNormBF16(h, a []float32, rows int, b *PackedBF16, eps float32) {
+	if len(a) < rows*b.K || len(h) < rows*b.N || b.kern == nil {
+		panic(fmt.Sprintf("nn.MatMulAddRMSNormBF16: a %d / h %d values for rows=%d, k=%d, n=%d", len(a), len(h), rows, b.K, b.N))
+	}
+	if rows == 0 || b.N == 0 {
+		return
+	}
+	if b.K == 0 {
+		AddRMSNormBF16(h, make([]float32, rows*b.N), rows, b.N, eps)
+		return
+	}
+	matMulBF16Run(nil, a, rows, b.N, b.K, b.data, b.kern.nr*b.kp, 0, false, b.kern, false, swigluBF16Out{}, residBF16Out{h: h[:rows*b.N], eps: eps})
+}
+
+// residBF16Out is the residual + RMSNorm epilogue of a bf16 job.
+type residBF16Out struct {
+	h   []float32
+	eps float32
+}
+
+// epilogue adds the product rows [i0, i1) (blk, row stride n) into h and
+// normalises them, rounding as AddRMSNormBF16 does.
+func (o residBF16Out) epilogue(blk []float32, i0, i1, n int) {
+	k := vecImpl
+	for r := i0; r < i1; r++ {
+		row, hr := blk[(r-i0)*n:(r-i0+1)*n], o.h[r*n:(r+1)*n]
+		roundBF16(row)
+		k.addInto(hr, row)
+		roundBF16(hr)
+		k.rmsNorm(hr, 1, n, o.eps)
+		roundBF16(hr)
+	}
+}
+
+// rowGrid is taskGrid for jobs whose tasks span every column: mc rows ×
+// all panels, mc halved while there are fewer than 4 tasks per thread.
+func rowGrid(m, n int, kn *bf16Kernel, threads int) (tm, tn, mc, ncq int) {
+	mc = kn.mc
+	for threads > 1 && (m+mc-1)/mc < 4*threads && mc >= 4*kn.mr && m > mc/2 {
+		mc = (mc/2 + kn.mr - 1) / kn.mr * kn.mr
+	}
+	return (m + mc - 1) / mc, 1, mc, panelsOf(n, kn.nr)
 }

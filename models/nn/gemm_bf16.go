@@ -259,24 +259,27 @@ func matMulBF16(c, a []float32, m, n, k int, b []uint16, pstride, pair0 int, acc
 // matMulBF16Job is matMulBF16; with round, each task rounds its finished C
 // block to bf16 while it is in cache (the bits of rounding C afterwards).
 func matMulBF16Job(c, a []float32, m, n, k int, b []uint16, pstride, pair0 int, accumulate bool, kn *bf16Kernel, round bool) {
-	matMulBF16Run(c, a, m, n, k, b, pstride, pair0, accumulate, kn, round, swigluBF16Out{})
+	matMulBF16Run(c, a, m, n, k, b, pstride, pair0, accumulate, kn, round, swigluBF16Out{}, residBF16Out{})
 }
 
 // matMulBF16Run is matMulBF16Job; with sw.h non-nil, tasks span whole SwiGLU groups
 // (2·swigluGroup columns) and end in sw's epilogue instead of writing C.
-func matMulBF16Run(c, a []float32, m, n, k int, b []uint16, pstride, pair0 int, accumulate bool, kn *bf16Kernel, round bool, sw swigluBF16Out) {
+func matMulBF16Run(c, a []float32, m, n, k int, b []uint16, pstride, pair0 int, accumulate bool, kn *bf16Kernel, round bool, sw swigluBF16Out, res residBF16Out) {
 	kp := k + k&1
 	j := bf16JobPool.Get().(*bf16Job)
-	j.kern, j.c, j.ldc, j.round, j.sw = kn, c, n, round, sw
+	j.kern, j.c, j.ldc, j.round, j.sw, j.res = kn, c, n, round, sw, res
 	j.m, j.n, j.k, j.np, j.accumulate, j.b = m, n, k, kp/2, accumulate, b
 	j.pstride, j.pair0 = pstride, pair0
 	threads := 1
 	if 2*float64(m)*float64(n)*float64(k) >= minParallelFlops {
 		threads = Threads()
 	}
-	if sw.h != nil {
+	switch {
+	case sw.h != nil:
 		j.tm, j.tn, j.mc, j.ncq = swigluGrid(m, n, kn, threads)
-	} else {
+	case res.h != nil:
+		j.tm, j.tn, j.mc, j.ncq = rowGrid(m, n, kn, threads)
+	default:
 		j.tm, j.tn, j.mc, j.ncq = taskGrid(m, n, kn.mr, kn.nr, kn.mc, kn.nc, threads)
 	}
 	// A in bf16: when one task covers all columns (narrow products such as
@@ -300,7 +303,7 @@ func matMulBF16Run(c, a []float32, m, n, k int, b []uint16, pstride, pair0 int, 
 	} else {
 		j.run()
 	}
-	j.c, j.a, j.af, j.af32, j.b, j.sw = nil, nil, nil, nil, nil, swigluBF16Out{}
+	j.c, j.a, j.af, j.af32, j.b, j.sw, j.res = nil, nil, nil, nil, nil, swigluBF16Out{}, residBF16Out{}
 	bf16JobPool.Put(j)
 	if buf != nil {
 		bf16BufPool.Put(buf)
@@ -375,6 +378,7 @@ type bf16Job struct {
 	accumulate           bool
 	round                bool          // round each finished C block to bf16
 	sw                   swigluBF16Out // h non-nil: the SwiGLU epilogue (gemm_swiglu_bf16.go); C blocks go to scratch
+	res                  residBF16Out  // h non-nil: the residual + RMSNorm epilogue (epilogue_bf16.go); C blocks go to scratch
 	b                    []uint16      // packed panels: panel q at b[q·pstride], read from pair pair0 on
 	pstride, pair0       int
 
@@ -407,6 +411,9 @@ func (j *bf16Job) run() {
 	}
 	if j.sw.h != nil && len(s.blk) < kn.mc*2*swigluGroup {
 		s.blk = alignedFloats(kn.mc * 2 * swigluGroup)
+	}
+	if j.res.h != nil && len(s.blk) < kn.mc*j.n {
+		s.blk = alignedFloats(kn.mc * j.n)
 	}
 	sharedPhase(&j.roundNext, &j.roundDone, j.nround, func(q int) {
 		r0 := q * bf16RoundRows
@@ -443,6 +450,9 @@ func (j *bf16Job) task(t int, s *bf16Scratch) {
 	cb, ldc, ri, ci := j.c, j.ldc, 0, 0
 	if j.sw.h != nil {
 		cb, ldc, ri, ci = s.blk, 2*swigluGroup, i0, q0*nr
+	}
+	if j.res.h != nil {
+		cb, ldc, ri = s.blk, j.n, i0 // one task spans every column
 	}
 	for pc := 0; pc < j.np; pc += kn.kc {
 		np := min(kn.kc, j.np-pc)
@@ -495,6 +505,10 @@ func (j *bf16Job) task(t int, s *bf16Scratch) {
 	}
 	if j.sw.h != nil {
 		j.sw.epilogue(s.blk, i0, i1, q0*nr/(2*swigluGroup))
+		return
+	}
+	if j.res.h != nil {
+		j.res.epilogue(s.blk, i0, i1, j.n)
 		return
 	}
 	if j.round {

@@ -52,7 +52,7 @@ func MatMulSwiGLUBF16(h, x []float32, rows int, p *PackedSwiGLUBF16) {
 		return
 	}
 	w := p.w
-	matMulBF16Run(nil, x, rows, w.N, w.K, w.data, w.kern.nr*w.kp, 0, false, w.kern, false, swigluBF16Out{h: h[:rows*p.Inter], inter: p.Inter})
+	matMulBF16Run(nil, x, rows, w.N, w.K, w.data, w.kern.nr*w.kp, 0, false, w.kern, false, swigluBF16Out{h: h[:rows*p.Inter], inter: p.Inter}, residBF16Out{})
 }
 
 // swigluBF16Out is the SwiGLU epilogue of a bf16 job: h (rows, inter).

@@ -219,3 +219,39 @@ func BenchmarkMatMulSwiGLUBF16(b *testing.B) {
 		})
 	}
 }
+
+// TestMatMulAddRMSNormBF16: the fused residual has the bits of the rounded
+// product followed by AddRMSNormBF16, on every bf16 kernel and 1 or 2
+// threads.
+func TestMatMulAddRMSNormBF16(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 14))
+	prev := BF16Kernel()
+	defer SetBF16Kernel(prev)
+	for _, kn := range bf16Kernels {
+		if err := SetBF16Kernel(kn.name); err != nil {
+			t.Fatal(err)
+		}
+		for _, sh := range [][3]int{{1, 1, 1}, {13, 33, 7}, {512, 97, 512}, {200, 64, 300}, {776, 512, 96}} {
+			rows, n, k := sh[0], sh[1], sh[2]
+			a, w, h0 := randSlice(r, rows*k, 1), randSlice(r, n*k, 1), randSlice(r, rows*n, 1)
+			RoundBF16All(h0)
+			p := PackTBF16(w, n, k)
+			tmp := make([]float32, rows*n)
+			MatMulPackedBF16Round(tmp, a, rows, p)
+			want := append([]float32(nil), h0...)
+			AddRMSNormBF16(want, tmp, rows, n, 1e-5)
+			for _, threads := range []int{1, 2} {
+				func() {
+					defer SetThreads(SetThreads(threads))
+					got := append([]float32(nil), h0...)
+					MatMulAddRMSNormBF16(got, a, rows, p, 1e-5)
+					for i := range got {
+						if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+							t.Fatalf("%s rows%d n%d k%d t%d: h[%d] = %v, want %v", kn.name, rows, n, k, threads, i, got[i], want[i])
+						}
+					}
+				}()
+			}
+		}
+	}
+}

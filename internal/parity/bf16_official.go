@@ -23,17 +23,21 @@ type BF16Fixture struct {
 }
 
 // BF16Thresholds are the agreement a bf16 engine must reach with the
-// official bf16 run (set from measured numbers with a margin; the float32
-// engine falls well short of them, so the check fails if the bf16 mode is
-// replaced by float32).
+// official bf16 run. Step 1 is held to absolute bounds the float32 engine
+// does not reach (its logits are never bit-equal), so the check fails if
+// the bf16 mode is replaced by float32. Later steps are chaotic on some
+// models (one flipped cell changes what follows), so the pooled cells,
+// the exact matches and q_halt are held to the fixture's own yardstick —
+// how well the official float32 run agrees with the official bf16 run —
+// within a slack.
 type BF16Thresholds struct {
-	Step1Cells  float64 // fraction of step-1 argmax cells equal to the official bf16 ones
-	PooledCells float64 // the same over every step
-	Exact       float64 // fraction of puzzles whose last-step answer equals the official bf16 one
-	QHalt12     float64 // max |Δq_halt| over steps 1 and 2
+	Step1Cells float64 // fraction of step-1 argmax cells equal to the official bf16 ones
 	// Step1Logits is the fraction of the step-1 logits the fixture stores
 	// (its first rows) equal to the official bf16 values, bit for bit.
 	Step1Logits float64
+	PooledSlack float64 // pooled cells ≥ yardstick − slack
+	ExactSlack  float64 // last-step exact matches ≥ yardstick − slack
+	QHaltSlack  float64 // max |Δq_halt| over steps 1–2 ≤ yardstick + slack
 }
 
 // BF16Agreement is one engine's agreement with an official run.
@@ -105,13 +109,19 @@ func CheckBF16Official(t *testing.T, f models.Family, th BF16Thresholds) {
 			t.Logf("  exact-match per puzzle (last step) %6.2f %% | %7.2f %%", 100*ab.Exact, 100*af.Exact)
 			t.Logf("  max |Δq_halt| steps 1–2           %9.4f | %9.4f", ab.QHalt12, af.QHalt12)
 			t.Logf("  step-1 logits of the stored rows: equal %6.2f %% | %6.2f %%, max |Δ| %.4g | %.4g", 100*lb.equal, 100*lf.equal, lb.maxDiff, lf.maxDiff)
-			if len(fx.Float32EvalSteps) > 0 {
-				a32 := agreement(fp, fx.Float32EvalSteps)
-				t.Logf("fp32 engine vs official float32: pooled cells %.2f %%, exact %.2f %%, max |Δq_halt| steps 1–2 %.4f", 100*a32.PooledCells, 100*a32.Exact, a32.QHalt12)
+			if len(fx.Float32EvalSteps) != len(fx.EvalSteps) {
+				t.Fatalf("float32_eval_steps has %d steps, eval_steps %d: no yardstick", len(fx.Float32EvalSteps), len(fx.EvalSteps))
 			}
-			if ab.StepCells[0] < th.Step1Cells || ab.PooledCells < th.PooledCells || ab.Exact < th.Exact || !(ab.QHalt12 <= th.QHalt12) {
-				t.Errorf("bf16 mode vs official bf16: step-1 cells %.4f (want ≥ %.4f), pooled %.4f (≥ %.4f), exact %.4f (≥ %.4f), |Δq_halt| %.4f (≤ %.4f)",
-					ab.StepCells[0], th.Step1Cells, ab.PooledCells, th.PooledCells, ab.Exact, th.Exact, ab.QHalt12, th.QHalt12)
+			a32 := agreement(fp, fx.Float32EvalSteps)
+			t.Logf("fp32 engine vs official float32: pooled cells %.2f %%, exact %.2f %%, max |Δq_halt| steps 1–2 %.4f", 100*a32.PooledCells, 100*a32.Exact, a32.QHalt12)
+			yard := agreement(officialOutputs(fx.Float32EvalSteps), fx.EvalSteps)
+			t.Logf("yardstick, official float32 vs official bf16: pooled cells %.2f %%, exact %.2f %%, max |Δq_halt| steps 1–2 %.4f", 100*yard.PooledCells, 100*yard.Exact, yard.QHalt12)
+			if ab.StepCells[0] < th.Step1Cells {
+				t.Errorf("bf16 mode vs official bf16: step-1 cells %.4f, want ≥ %.4f", ab.StepCells[0], th.Step1Cells)
+			}
+			if ab.PooledCells < yard.PooledCells-th.PooledSlack || ab.Exact < yard.Exact-th.ExactSlack || !(ab.QHalt12 <= yard.QHalt12+th.QHaltSlack) {
+				t.Errorf("bf16 mode vs official bf16: pooled cells %.4f (want ≥ %.4f), exact %.4f (≥ %.4f), |Δq_halt| %.4f (≤ %.4f)",
+					ab.PooledCells, yard.PooledCells-th.PooledSlack, ab.Exact, yard.Exact-th.ExactSlack, ab.QHalt12, yard.QHalt12+th.QHaltSlack)
 			}
 			if lb.n > 0 && lb.equal < th.Step1Logits {
 				t.Errorf("bf16 mode vs official bf16: %.4f of the stored step-1 logits equal, want ≥ %.4f", lb.equal, th.Step1Logits)
@@ -178,6 +188,19 @@ func runBF16Steps(t *testing.T, cm *act.Model, b models.Batch, n int) [][]stepOu
 			}
 		}
 		res = append(res, rows)
+	}
+	return res
+}
+
+// officialOutputs puts an official run's steps in the engine's form, so
+// two official runs can be compared with agreement.
+func officialOutputs(steps []EvalStep) [][]stepOut {
+	res := make([][]stepOut, len(steps))
+	for k, e := range steps {
+		res[k] = make([]stepOut, len(e.Argmax))
+		for r, row := range e.Argmax {
+			res[k][r] = stepOut{argmax: row, qHalt: float32(e.QHalt[r])}
+		}
 	}
 	return res
 }

@@ -8,20 +8,18 @@ import (
 
 // TestBF16OfficialAgreement runs every bf16 parity fixture
 // (testdata/parity/bf16: the official code with forward_dtype bfloat16 on a
-// trained TRM) in the bf16 mode and in float32, logs both engines'
-// agreement with the official bf16 run, and holds the bf16 mode to
-// thresholds the float32 engine does not reach: measured on
-// maze8_trm_att_hd16 (128 Maze puzzles, 16 steps; an undertrained model on
-// which the official float32 and bf16 runs agree on 99.95–100 % of cells),
-// bf16 mode | fp32 engine: step-1 cells 100 % | 99.95 %, pooled 99.98 % |
-// 99.98 %, exact-match 96.09 % | 96.09 %, max |Δq_halt| 0.031 | 0.030 (one
-// bf16 ulp), stored step-1 logits bit-equal 60.6 % | 0 % (max |Δ| 0.0625,
-// one ulp, | 0.215). The logits are what tells the two apart on it.
+// trained TRM) in the bf16 mode and in float32 and logs both engines'
+// agreement with the official bf16 run. Step 1 must agree absolutely (the
+// stored logits bit for bit: bf16 mode 60.6 / 72.5 / 75.1 % on hd16 / hd64 /
+// mlp, the float32 engine 0 %); later steps are held to each fixture's
+// yardstick, official float32 vs official bf16 (exact matches 96.1 / 100 /
+// 76.6 %, bf16 mode 96.1 / 100 / 74.2 %; max |Δq_halt| over steps 1–2
+// 0.030 / 0.048 / 0.99, bf16 mode 0.031 / 0.063 / 0.69).
 func TestBF16OfficialAgreement(t *testing.T) {
 	if testing.Short() {
 		t.Skip("bf16 fixtures take about a minute; skipped in -short mode")
 	}
 	parity.CheckBF16Official(t, Family, parity.BF16Thresholds{
-		Step1Cells: 0.99, PooledCells: 0.95, Exact: 0.93, QHalt12: 0.1, Step1Logits: 0.4,
+		Step1Cells: 0.99, Step1Logits: 0.4, PooledSlack: 0.005, ExactSlack: 0.05, QHaltSlack: 0.1,
 	})
 }

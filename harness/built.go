@@ -31,7 +31,7 @@ func FromBuilt(split *tasks.BuiltSplit, kind tasks.Kind, opt ViewOptions) ([]*It
 				return nil, fmt.Errorf("%s: example %d: labels do not decode to a %d×%d board", split.Dir, e, side, side)
 			}
 			tok := row(split.Inputs, e)
-			it := &Item{TaskID: fmt.Sprint(e), Tests: 1, Kind: kind, Expected: lab, Rating: -1, Task: e}
+			it := &Item{TaskID: fmt.Sprint(e), Tests: 1, Kind: kind, Expected: lab, Rating: -1, Task: e, ViewCount: 1}
 			it.views = func() ([]View, error) { return []View{{Tokens: tok, Aug: tasks.IdentityARCAug}}, nil }
 			items = append(items, it)
 		}
@@ -73,7 +73,7 @@ func FromBuilt(split *tasks.BuiltSplit, kind tasks.Kind, opt ViewOptions) ([]*It
 		for k := 0; k < tests; k++ {
 			m0 := members[0]
 			lab := tasks.CropARC(row(split.Labels, int(split.PuzzleIndices[m0.puzzle])+k))
-			it := &Item{TaskID: taskID, TestIndex: k, Tests: tests, Kind: tasks.ARC, Expected: m0.aug.Invert(lab), Rating: -1, Task: g}
+			it := &Item{TaskID: taskID, TestIndex: k, Tests: tests, Kind: tasks.ARC, Expected: m0.aug.Invert(lab), Rating: -1, Task: g, ViewCount: len(members)}
 			it.views = func() ([]View, error) {
 				rng := taskRNG(opt.Seed, taskID, "ids")
 				views := make([]View, len(members))

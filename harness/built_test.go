@@ -54,8 +54,8 @@ func TestFromBuiltUsesTheBuildsViews(t *testing.T) {
 			if views > 0 {
 				want = views
 			}
-			if len(vs) != want || !vs[0].Aug.IsIdentity() {
-				t.Fatalf("item %s: %d views (want %d, original first)", it.Key(), len(vs), want)
+			if len(vs) != want || it.ViewCount != want || !vs[0].Aug.IsIdentity() {
+				t.Fatalf("item %s: %d views, ViewCount %d (want %d, original first)", it.Key(), len(vs), it.ViewCount, want)
 			}
 			for i, v := range vs {
 				if !v.Aug.Invert(tasks.CropARC(v.Tokens)).Equal(task.Test[it.TestIndex].Input) {

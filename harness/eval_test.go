@@ -4,6 +4,7 @@ import (
 	"context"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -304,8 +305,16 @@ func TestSelectAndShards(t *testing.T) {
 	if !slices.Equal(keys, all) {
 		t.Errorf("shards cover %v, want %v", keys, all)
 	}
-	if s1 := ShardOf(items, 1, 3); len(s1) != 3 || s1[0].TaskID != "a" || s1[2].TaskID != "d" {
-		t.Errorf("shard 1/3 holds %d items", len(s1))
+	// a and c have two test inputs, b and d one: balanced, a goes to shard
+	// 1, c to 2, and b and d together to 3.
+	for k, want := range map[int]string{1: "a#0 a#1", 2: "c#0 c#1", 3: "b#0 d#0"} {
+		var got []string
+		for _, it := range ShardOf(items, k, 3) {
+			got = append(got, it.Key())
+		}
+		if strings.Join(got, " ") != want {
+			t.Errorf("shard %d/3 holds %v, want %s", k, got, want)
+		}
 	}
 }
 

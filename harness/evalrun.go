@@ -173,6 +173,9 @@ func OpenEval(spec EvalSpec) (_ *EvalRun, err error) {
 	proto := es.Protocol(info, ProtocolOptions{Views: spec.Views, IDs: spec.PuzzleIDs, Identifiers: spec.Identifiers != "", Steps: spec.Steps, Halt: spec.Halt, Precision: spec.Precision})
 	h := NewHeader(spec.Provenance, info, r.Model.Config, es, selection, subset, spec.Seed, proto)
 	h.ModelSHA256, h.Shard = r.Model.SHA256, spec.Shard
+	if spec.Shard != "" {
+		h.ShardBy = ShardBy
+	}
 	h.Flags = map[string]any{"halt": spec.Halt, "puzzle_id": spec.PuzzleIDArg, "identifiers": spec.Identifiers, "limit": spec.Limit, "ids": strings.Join(spec.IDs, ",")}
 	for k, v := range spec.Flags {
 		h.Flags[k] = v

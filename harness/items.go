@@ -22,6 +22,11 @@ type Item struct {
 	input    tasks.Grid // the test input of a NoAnswer item (its identity)
 	Rating   int        // Sudoku difficulty / maze path length; -1 unknown
 	Task     int        // index of the task in the set (selection and shards go by task)
+	// ViewCount is the views the item runs, as shards balance them: exact
+	// for built splits and one-view sets; for ARC views drawn at run time
+	// the requested count (a task with few distinct augmentations draws
+	// fewer, which only makes its shard lighter).
+	ViewCount int
 	// views returns the item's views; it is called when the item is
 	// scheduled, so a thousand views per test input are never all in memory.
 	views func() ([]View, error)
@@ -93,23 +98,6 @@ func Select(items []*Item, limit int, ids []string) ([]*Item, string, error) {
 		}
 	}
 	return items, subset, nil
-}
-
-// ShardOf keeps the tasks of shard k of n (1-based): the tasks whose position
-// in the selection is k−1 modulo n. A task's test inputs stay together.
-func ShardOf(items []*Item, k, n int) []*Item {
-	var kept []*Item
-	pos, last := -1, -1
-	for _, it := range items {
-		if it.Task != last {
-			pos++
-			last = it.Task
-		}
-		if pos%n == k-1 {
-			kept = append(kept, it)
-		}
-	}
-	return kept
 }
 
 func countTasks(items []*Item) int {

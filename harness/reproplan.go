@@ -3,6 +3,7 @@ package harness
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"arceval/models"
@@ -95,22 +96,18 @@ func ConfigBytes(c models.Config) int64 {
 // input and label of every view, a byte per token.
 func (p ReproProtocol) SetBytes() int64 { return 2 * int64(p.Views) * int64(p.SeqLen) }
 
-// ShardViews is the views of the largest of n shards (`--shard K/n` keeps
-// every n-th task, ShardOf). It is exact with one view per task (Sudoku,
+// ShardViews is the views of the largest of n shards (`--shard K/n`
+// balances views, ShardTasks). It is exact with one view per task (Sudoku,
 // Maze) or with TaskViews counted; otherwise it assumes tasks of the mean
 // size (exact for n = 1).
 func (p ReproProtocol) ShardViews(n int) (views int, exact bool) {
 	switch {
 	case p.TaskViews != nil:
-		n = max(n, 1)
-		sums := make([]int, min(n, len(p.TaskViews)))
-		for i, v := range p.TaskViews {
-			sums[i%n] += v
+		sums := make([]int, max(n, 1))
+		for t, s := range ShardTasks(p.TaskViews, n) {
+			sums[s] += p.TaskViews[t]
 		}
-		for _, s := range sums {
-			views = max(views, s)
-		}
-		return views, !p.ViewsBound
+		return slices.Max(sums), !p.ViewsBound
 	case n <= 1 || p.Tasks == 0:
 		return p.Views, !p.ViewsBound
 	}

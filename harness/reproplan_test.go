@@ -112,9 +112,10 @@ func TestShardViews(t *testing.T) {
 		{"more shards than tasks", 3, 30, 10, false, 10, false},
 		{"bound", 120, 167167, 1, true, 167167, false},
 	}
-	// Counted per task: shard k keeps tasks k−1, k−1+n, …
+	// Counted per task, balanced by ShardTasks: 2 shards {5, 2, 1} {4, 3},
+	// 3 shards {5} {4, 1} {3, 2}.
 	counted := ReproProtocol{Tasks: 5, TestInputs: 5, Views: 15, TaskViews: []int{1, 2, 3, 4, 5}}
-	for n, want := range map[int]int{1: 15, 2: 9, 3: 7, 5: 5, 8: 5} {
+	for n, want := range map[int]int{1: 15, 2: 8, 3: 5, 5: 5, 8: 5} {
 		if v, exact := counted.ShardViews(n); v != want || !exact {
 			t.Errorf("counted, %d shards: %d views (exact %v), want %d", n, v, exact, want)
 		}
@@ -154,7 +155,7 @@ func TestShardViewsAgreesWithShardOf(t *testing.T) {
 			for k := range vs {
 				vs[k] = View{Tokens: make([]uint8, info.SeqLen)}
 			}
-			items = append(items, &Item{TaskID: fmt.Sprint(ti), TestIndex: j, Tests: len(inputs), Task: ti, views: func() ([]View, error) { return vs, nil }})
+			items = append(items, &Item{TaskID: fmt.Sprint(ti), TestIndex: j, Tests: len(inputs), Task: ti, ViewCount: n, views: func() ([]View, error) { return vs, nil }})
 			sum += n
 		}
 		taskViews = append(taskViews, sum)

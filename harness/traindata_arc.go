@@ -102,7 +102,7 @@ func (d *ARCData) TestItems(opt ViewOptions) ([]*Item, error) {
 			members = members[:opt.Views]
 		}
 		for j, p := range g.Pairs {
-			it := &Item{TaskID: g.Task.ID, TestIndex: j, Tests: len(g.Pairs), Kind: tasks.ARC, Expected: p.Output, Rating: g.Task.Rating, Task: gi}
+			it := &Item{TaskID: g.Task.ID, TestIndex: j, Tests: len(g.Pairs), Kind: tasks.ARC, Expected: p.Output, Rating: g.Task.Rating, Task: gi, ViewCount: len(members)}
 			it.views = func() ([]View, error) {
 				rng := taskRNG(opt.Seed, g.Task.ID, "ids")
 				views := make([]View, len(members))

@@ -85,8 +85,8 @@ func TestARCDataEqualsWrittenBuild(t *testing.T) {
 			}
 			gv, _ := g.Views()
 			wv, _ := w.Views()
-			if len(gv) != len(wv) {
-				t.Fatalf("%s: %d views, the build's %d", g.Key(), len(gv), len(wv))
+			if len(gv) != len(wv) || g.ViewCount != len(gv) || w.ViewCount != len(wv) {
+				t.Fatalf("%s: %d views (ViewCount %d), the build's %d (%d)", g.Key(), len(gv), g.ViewCount, len(wv), w.ViewCount)
 			}
 			for k := range gv {
 				if gv[k].PuzzleID != wv[k].PuzzleID || gv[k].Aug != wv[k].Aug || !slices.Equal(gv[k].Tokens, wv[k].Tokens) {

@@ -87,7 +87,7 @@ func FromSet(set *tasks.Set, opt ViewOptions) ([]*Item, error) {
 			augs = sync.OnceValue(func() []tasks.ARCAug { return drawARCAugs(t, opt.Views, opt.Seed) })
 		}
 		for j, p := range t.Test {
-			it := &Item{TaskID: t.ID, TestIndex: j, Tests: len(t.Test), Kind: t.Kind, Expected: p.Output, NoAnswer: !t.HasSolutions, Rating: t.Rating, Task: ti}
+			it := &Item{TaskID: t.ID, TestIndex: j, Tests: len(t.Test), Kind: t.Kind, Expected: p.Output, NoAnswer: !t.HasSolutions, Rating: t.Rating, Task: ti, ViewCount: 1}
 			if it.NoAnswer {
 				it.input = p.Input
 			}
@@ -96,6 +96,7 @@ func FromSet(set *tasks.Set, opt ViewOptions) ([]*Item, error) {
 				if p.Input.H > tasks.MaxARCSide || p.Input.W > tasks.MaxARCSide {
 					return nil, fmt.Errorf("%s: task %s test %d: %d×%d input does not fit the 30×30 canvas", set.Name, t.ID, j, p.Input.H, p.Input.W)
 				}
+				it.ViewCount = max(opt.Views, 1) // drawARCAugs draws at most this many
 				it.views = func() ([]View, error) { return arcViews(t, p.Input, augs(), opt), nil }
 			default:
 				tok := make([]uint8, len(p.Input.Cells))

@@ -126,6 +126,9 @@ func Append(path string, want Header) (*Writer, []Item, error) {
 	if run.Header.Format != FormatVersion {
 		return nil, nil, fmt.Errorf("%s: run file format %d, written by an older arceval (it records no protocol); finish it with that version, or start a new --out", path, run.Header.Format)
 	}
+	if run.Header.Shard != "" && run.Header.ShardBy != want.ShardBy {
+		return nil, nil, fmt.Errorf("%s: shard %s split its tasks %s, this arceval splits them %s: finish it with the version that started it, or start a new --out", path, run.Header.Shard, splitName(run.Header.ShardBy), splitName(want.ShardBy))
+	}
 	if !sameRun(run.Header, want) || run.Header.Shard != want.Shard {
 		return nil, nil, fmt.Errorf("%s: belongs to a different run (header differs); use another --out or the same flags", path)
 	}

@@ -38,6 +38,9 @@ func Merge(runs []*Run) (Header, []Item, error) {
 	n := 0
 	byShard := map[int]*Run{}
 	for _, r := range runs {
+		if r.Header.ShardBy != h.ShardBy {
+			return Header{}, nil, fmt.Errorf("%s: its tasks were split %s, those of %s %s: shards of different arceval versions do not merge; rerun the older ones", r.Path, splitName(r.Header.ShardBy), runs[0].Path, splitName(h.ShardBy))
+		}
 		if !sameRun(h, r.Header) {
 			return Header{}, nil, fmt.Errorf("%s: not a shard of the same run as %s (headers differ beyond the shard field)", r.Path, runs[0].Path)
 		}
@@ -82,7 +85,7 @@ func Merge(runs []*Run) (Header, []Item, error) {
 	if len(items) != h.TestInputs {
 		return Header{}, nil, fmt.Errorf("merge: the shards hold %d of the run's %d test inputs (resume the incomplete shards first)", len(items), h.TestInputs)
 	}
-	h.Shard = ""
+	h.Shard, h.ShardBy = "", ""
 	return h, items, nil
 }
 
@@ -114,4 +117,12 @@ func WriteFile(path string, h Header, items []Item, overwrite bool) error {
 		}
 		return nil
 	})
+}
+
+// splitName says how a shard's tasks were split, for errors.
+func splitName(by string) string {
+	if by == "" {
+		return "round-robin (every N-th task, as arceval did before it balanced shards by views)"
+	}
+	return "balanced by " + by
 }

@@ -72,3 +72,36 @@ func TestMergeKeepsFormat(t *testing.T) {
 		t.Errorf("a format-9 header: %v", err)
 	}
 }
+
+// Shards split round-robin (files of arceval before it balanced shards by
+// views: no shard_by) and balanced shards hold different tasks: they never
+// merge together, and an old shard does not resume under the new split.
+func TestShardSplitsDoNotMix(t *testing.T) {
+	dir := t.TempDir()
+	shard := func(name, k, by, task string) *Run {
+		h := header()
+		h.Shard, h.ShardBy, h.Tasks, h.TestInputs = k, by, 2, 2
+		path := filepath.Join(dir, name)
+		if err := WriteFile(path, h, []Item{item(task, true)}, false); err != nil {
+			t.Fatal(err)
+		}
+		r, err := Read(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	oldA, newB := shard("old-a", "1/2", "", "a"), shard("new-b", "2/2", "views", "b")
+	if _, _, err := Merge([]*Run{oldA, newB}); err == nil || !strings.Contains(err.Error(), "round-robin") {
+		t.Errorf("round-robin and balanced shards merged: %v", err)
+	}
+	h, _, err := Merge([]*Run{shard("new-a", "1/2", "views", "a"), newB})
+	if err != nil || h.Shard != "" || h.ShardBy != "" {
+		t.Errorf("balanced shards: merged header shard %q shard_by %q, %v", h.Shard, h.ShardBy, err)
+	}
+	want := oldA.Header
+	want.ShardBy = "views"
+	if _, _, err := Append(oldA.Path, want); err == nil || !strings.Contains(err.Error(), "round-robin") {
+		t.Errorf("a round-robin shard resumed under the balanced split: %v", err)
+	}
+}

@@ -30,6 +30,10 @@ type Header struct {
 	Flags       map[string]any  `json:"flags,omitempty"`
 	Machine     string          `json:"machine,omitempty"`
 	Shard       string          `json:"shard,omitempty"` // "K/N" for a shard of a run
+	// ShardBy is how a shard's run split the selection ("views": tasks
+	// balanced by views); empty in shards of arceval versions that took
+	// every N-th task, which must not merge or resume with these.
+	ShardBy string `json:"shard_by,omitempty"`
 
 	// The selection evaluated: the denominators of every score, so a run
 	// file scores on its own and a missing item counts as wrong.

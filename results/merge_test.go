@@ -27,19 +27,7 @@ func TestMergeKeepsFormat(t *testing.T) {
 		}
 		return r
 	}
-	format2 := func(name, shard, task string) *Run {
-		h := header()
-		h.Shard, h.Tasks, h.TestInputs = shard, 2, 2
-		path := filepath.Join(dir, name)
-		if err := WriteFile(path, h, []Item{item(task, true)}, false); err != nil {
-			t.Fatal(err)
-		}
-		r, err := Read(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return r
-	}
+	format2 := func(name, shard, task string) *Run { return writeShard(t, filepath.Join(dir, name), shard, "", task) }
 	for _, tc := range []struct {
 		name     string
 		shards   []*Run
@@ -78,19 +66,7 @@ func TestMergeKeepsFormat(t *testing.T) {
 // merge together, and an old shard does not resume under the new split.
 func TestShardSplitsDoNotMix(t *testing.T) {
 	dir := t.TempDir()
-	shard := func(name, k, by, task string) *Run {
-		h := header()
-		h.Shard, h.ShardBy, h.Tasks, h.TestInputs = k, by, 2, 2
-		path := filepath.Join(dir, name)
-		if err := WriteFile(path, h, []Item{item(task, true)}, false); err != nil {
-			t.Fatal(err)
-		}
-		r, err := Read(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return r
-	}
+	shard := func(name, k, by, task string) *Run { return writeShard(t, filepath.Join(dir, name), k, by, task) }
 	oldA, newB := shard("old-a", "1/2", "", "a"), shard("new-b", "2/2", "views", "b")
 	if _, _, err := Merge([]*Run{oldA, newB}); err == nil || !strings.Contains(err.Error(), "round-robin") {
 		t.Errorf("round-robin and balanced shards merged: %v", err)
@@ -104,4 +80,20 @@ func TestShardSplitsDoNotMix(t *testing.T) {
 	if _, _, err := Append(oldA.Path, want); err == nil || !strings.Contains(err.Error(), "round-robin") {
 		t.Errorf("a round-robin shard resumed under the balanced split: %v", err)
 	}
+}
+
+// writeShard writes and reads back shard k ("K/2") of a two-task run
+// holding one solved item of task.
+func writeShard(t *testing.T, path, k, by, task string) *Run {
+	t.Helper()
+	h := header()
+	h.Shard, h.ShardBy, h.Tasks, h.TestInputs = k, by, 2, 2
+	if err := WriteFile(path, h, []Item{item(task, true)}, false); err != nil {
+		t.Fatal(err)
+	}
+	r, err := Read(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }

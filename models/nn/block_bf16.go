@@ -8,7 +8,7 @@ package nn
 //
 //	qkv = x̂(h·W_qkvᵀ); q, k = x̂(RoPE(q, k)) in float32; heads = x̂(attention)
 //	h = x̂(RMSNorm(x̂(h + x̂(heads·W_oᵀ))))                 (attention variant)
-//	hᵀ = x̂(RMSNorm(x̂(hᵀ + swiglu(hᵀ))))                  (mlp_t variant, per sequence)
+//	hᵀ = x̂(RMSNorm(x̂(hᵀ + swiglu(hᵀ))))                  (mlp_t variant, over all B·D rows)
 //	h = x̂(RMSNorm(x̂(h + swiglu(h))))
 //	swiglu(x) = x̂(x̂(x̂(silu(g))·u)·W_downᵀ), [g | u] = x̂(x·W_gate_upᵀ)
 //
@@ -46,12 +46,15 @@ func (p *BlockBF16) Forward(h []float32, B, T int, ar *Arena) {
 	D := k.MLP.Hidden
 	rows := B * T
 	if p.mixT != nil {
-		ht := ar.GetRaw(D * T) // (D, T): one sequence, transposed
+		// (B, D, T): each sequence transposed, then one product over all
+		// B·D rows (a row's bits do not depend on the others).
+		ht := ar.GetRaw(B * T * D)
 		for b := 0; b < B; b++ {
-			hb := h[b*T*D : (b+1)*T*D]
-			Transpose(ht, hb, T, D)
-			p.mixT.ForwardResidual(ht, D, k.Eps, ar)
-			Transpose(hb, ht, D, T)
+			Transpose(ht[b*T*D:(b+1)*T*D], h[b*T*D:(b+1)*T*D], T, D)
+		}
+		p.mixT.ForwardResidual(ht, B*D, k.Eps, ar)
+		for b := 0; b < B; b++ {
+			Transpose(h[b*T*D:(b+1)*T*D], ht[b*T*D:(b+1)*T*D], D, T)
 		}
 	} else {
 		a := k.Attn

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"regexp"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -68,6 +69,9 @@ on this machine and on --shards machines.`)
 		rp, err := parsePrecision("bench", p)
 		if err != nil {
 			return err
+		}
+		if slices.Contains(precs, rp) {
+			return usageError{fmt.Sprintf("bench: --precision %s: %s given twice", strings.Join(*precFlag, ","), p)}
 		}
 		precs = append(precs, rp)
 	}

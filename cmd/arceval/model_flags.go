@@ -140,7 +140,7 @@ func (f modelFlags) precisionName() (string, error) {
 	if f.precision == nil {
 		return results.PrecisionFloat32, nil
 	}
-	return parsePrecision("--precision", *f.precision)
+	return parsePrecision("", *f.precision)
 }
 
 // configJSON is a loaded model's config as native files store it.

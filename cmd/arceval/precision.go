@@ -26,7 +26,8 @@ func addPrecisionFlag(fs *pflag.FlagSet) *string {
 }
 
 // parsePrecision maps a --precision value (fp32|float32, bf16|bfloat16) to
-// its run-record name (results.Precision…).
+// its run-record name (results.Precision…); cmd ("" for none) prefixes
+// the error.
 func parsePrecision(cmd, s string) (string, error) {
 	switch strings.ToLower(s) {
 	case "fp32", "float32", "":
@@ -34,7 +35,11 @@ func parsePrecision(cmd, s string) (string, error) {
 	case "bf16", "bfloat16":
 		return results.PrecisionBF16, nil
 	}
-	return "", usageError{fmt.Sprintf("%s: --precision %q: want fp32 or bf16", cmd, s)}
+	msg := fmt.Sprintf("--precision %q: want fp32 or bf16", s)
+	if cmd != "" {
+		msg = cmd + ": " + msg
+	}
+	return "", usageError{msg}
 }
 
 // shortPrecision is a record name's flag spelling (fp32, bf16).

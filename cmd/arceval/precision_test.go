@@ -66,9 +66,10 @@ func TestPrecisionFlag(t *testing.T) {
 		{[]string{"train", "--preset", "maze-att", "--set", test, "--out", filepath.Join(dir, "run"), "--precision", "bf16"}, "training runs in float32"},
 		{[]string{"bench", "--train", "--precision", "bf16"}, "training runs in float32"},
 		{[]string{"bench", "--plan", "maze", "--precision", "fp32,bf16"}, "takes one precision"},
+		{[]string{"bench", "--precision", "bf16,bfloat16"}, "bfloat16 given twice"},
 	} {
 		_, _, err := runCLI(t, tc.args...)
-		if err == nil || !strings.Contains(err.Error(), tc.want) {
+		if err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "--precision: --precision") {
 			t.Errorf("%s: err = %v, want %q", strings.Join(tc.args, " "), err, tc.want)
 		}
 	}

@@ -33,17 +33,13 @@ func NewRoPE(T, dim int, base float64) *RoPE {
 
 // Apply rotates x in place: x holds T positions, each a vector of Dim values
 // starting at x[t*stride] (so Q or K heads can be rotated inside a fused
-// buffer). Rotate-half convention: x' = x·cos + [−x₂, x₁]·sin.
+// buffer). Rotate-half convention: x' = x·cos + [−x₂, x₁]·sin, by the
+// vector kernel in use (every kernel gives ropeGo's bits).
 func (r *RoPE) Apply(x []float32, stride int) {
-	half := r.Dim / 2
+	rope := vecImpl.rope
 	for t := 0; t < r.T; t++ {
 		v := x[t*stride : t*stride+r.Dim]
-		cos, sin := r.Cos[t*r.Dim:(t+1)*r.Dim], r.Sin[t*r.Dim:(t+1)*r.Dim]
-		for i := 0; i < half; i++ {
-			x1, x2 := v[i], v[i+half]
-			v[i] = x1*cos[i] - x2*sin[i]
-			v[i+half] = x2*cos[i+half] + x1*sin[i+half]
-		}
+		rope(v, v, 1, 0, 0, r.Cos[t*r.Dim:(t+1)*r.Dim], r.Sin[t*r.Dim:(t+1)*r.Dim])
 	}
 }
 
@@ -54,16 +50,10 @@ func (r *RoPE) Apply(x []float32, stride int) {
 //
 // Shapes: Maze/ARC src (916, 3·512) read 64 wide, dst (916, 64).
 func (r *RoPE) ApplyFrom(dst, src []float32, stride int) {
-	half := r.Dim / 2
+	rope := vecImpl.rope
 	for t := 0; t < r.T; t++ {
-		x := src[t*stride : t*stride+r.Dim]
-		v := dst[t*r.Dim : (t+1)*r.Dim]
-		cos, sin := r.Cos[t*r.Dim:(t+1)*r.Dim], r.Sin[t*r.Dim:(t+1)*r.Dim]
-		for i := 0; i < half; i++ {
-			x1, x2 := x[i], x[i+half]
-			v[i] = x1*cos[i] - x2*sin[i]
-			v[i+half] = x2*cos[i+half] + x1*sin[i+half]
-		}
+		rope(dst[t*r.Dim:(t+1)*r.Dim], src[t*stride:t*stride+r.Dim], 1, 0, 0,
+			r.Cos[t*r.Dim:(t+1)*r.Dim], r.Sin[t*r.Dim:(t+1)*r.Dim])
 	}
 }
 
@@ -75,18 +65,11 @@ func (r *RoPE) ApplyFrom(dst, src []float32, stride int) {
 //
 // Shapes: Maze/ARC qkv (B·916, 3·512), 8 heads of 64.
 func (r *RoPE) ApplyQK(qkv []float32, lo, hi, heads int) {
-	half, w := r.Dim/2, heads*r.Dim
+	w := heads * r.Dim
+	rope := vecImpl.rope
 	for row := lo; row < hi; row++ {
 		t := row % r.T
-		cos, sin := r.Cos[t*r.Dim:(t+1)*r.Dim], r.Sin[t*r.Dim:(t+1)*r.Dim]
 		qk := qkv[row*3*w : row*3*w+2*w]
-		for h := 0; h < 2*heads; h++ {
-			v := qk[h*r.Dim : (h+1)*r.Dim]
-			for i := 0; i < half; i++ {
-				x1, x2 := v[i], v[i+half]
-				v[i] = x1*cos[i] - x2*sin[i]
-				v[i+half] = x2*cos[i+half] + x1*sin[i+half]
-			}
-		}
+		rope(qk, qk, 2*heads, r.Dim, r.Dim, r.Cos[t*r.Dim:(t+1)*r.Dim], r.Sin[t*r.Dim:(t+1)*r.Dim])
 	}
 }

@@ -30,6 +30,11 @@ type vecKernel struct {
 	// m = max(mprev[r], (max x)·scale), x = e^(x·scale − m), mnew[r] = m,
 	// sum[r] = Σ x in canonical order.
 	onlineSoftmax func(x []float32, rows, n int, scale float32, mprev, mnew, sum []float32)
+	// rope rotates n vectors of len(cos) values (rotate-half RoPE of one
+	// position: cos and sin are its table rows): vector j is read at
+	// src[j·lds] and written at dst[j·ldd] (dst may be src);
+	// x' = x·cos + [−x₂, x₁]·sin, each product rounded (see ropeGo).
+	rope func(dst, src []float32, n, ldd, lds int, cos, sin []float32)
 }
 
 // vecKernels lists the implementations this build can run on this CPU,

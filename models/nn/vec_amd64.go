@@ -82,6 +82,7 @@ var vecAVX512 = &vecKernel{
 		_, _, _, _ = x[rows*n-1], mprev[rows-1], mnew[rows-1], sum[rows-1]
 		onlineSoftmaxAVX512(&x[0], rows, n, scale, &mprev[0], &mnew[0], &sum[0])
 	},
+	rope: ropeAsm,
 }
 
 var vecAVX2 = &vecKernel{
@@ -94,8 +95,9 @@ var vecAVX2 = &vecKernel{
 	transpose: transposeAsm,
 	rmsNorm:   func(x []float32, rows, dim int, eps float32) { rmsNormAVX2(&x[0], rows, dim, eps) },
 	softmax:   func(x []float32, rows, n int) { softmaxAVX2(&x[0], rows, n) },
-	// No AVX2 twin yet: the Go one gives the same bits.
+	// No AVX2 twins yet: the Go ones give the same bits.
 	onlineSoftmax: onlineSoftmaxGo,
+	rope:          ropeGo,
 }
 
 // asmVecKernels lists the assembly implementations this CPU can run,

@@ -191,3 +191,29 @@ func BenchmarkArgmax(b *testing.B) {
 		func(rows, cols int, x, y, z []float32) { legacyArgmax(idx, x, rows, cols) },
 		func(rows, cols int, x, y, z []float32) { Argmax(idx, x, rows, cols) })
 }
+
+// BenchmarkRoPEApplyQK rotates the Q and K heads of one Maze/ARC qkv
+// projection (916 rows of 3·512, 8 heads of 64) with each vector kernel;
+// ns/elem per rotated value.
+//
+//	go test -run '^$' -bench RoPEApplyQK ./models/nn
+func BenchmarkRoPEApplyQK(b *testing.B) {
+	const T, heads, hd = 916, 8, 64
+	rope := NewRoPE(T, hd, 10000)
+	rng := rand.New(rand.NewPCG(1, 2))
+	qkv := make([]float32, T*3*heads*hd)
+	for i := range qkv {
+		qkv[i] = float32(rng.NormFloat64())
+	}
+	saved := vecImpl
+	defer func() { vecImpl = saved }()
+	for _, k := range vecKernels {
+		b.Run(k.name, func(b *testing.B) {
+			vecImpl = k
+			for b.Loop() {
+				rope.ApplyQK(qkv, 0, T, heads) // values grow slowly: |rotation| = 1
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(T*2*heads*hd), "ns/elem")
+		})
+	}
+}

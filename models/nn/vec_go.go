@@ -239,4 +239,23 @@ var vecGo = &vecKernel{
 	transpose: transposeGo,
 
 	onlineSoftmax: onlineSoftmaxGo,
+	rope:          ropeGo,
+}
+
+// ropeGo is the rope kernel: per vector, v[i] = x₁·cos[i] − x₂·sin[i] and
+// v[i+half] = x₂·cos[i+half] + x₁·sin[i+half], with x₁ = x[i], x₂ =
+// x[i+half]. The float32 conversions keep each product rounded on its own
+// (no fused multiply-add whatever GOAMD64), as the assembly does.
+func ropeGo(dst, src []float32, n, ldd, lds int, cos, sin []float32) {
+	dim := len(cos)
+	half := dim / 2
+	for j := 0; j < n; j++ {
+		x := src[j*lds : j*lds+dim]
+		v := dst[j*ldd : j*ldd+dim]
+		for i := 0; i < half; i++ {
+			x1, x2 := x[i], x[i+half]
+			v[i] = float32(x1*cos[i]) - float32(x2*sin[i])
+			v[i+half] = float32(x2*cos[i+half]) + float32(x1*sin[i+half])
+		}
+	}
 }

@@ -606,3 +606,49 @@ func TestVecEmpty(t *testing.T) {
 		Argmax(nil, e, 0, 3)
 	})
 }
+
+// TestRoPEKernel: every vector kernel's rope has ropeGo's bits, for head
+// dims the assembly takes (multiples of 32) and ones it hands to Go, in
+// place and into another buffer, with row strides.
+func TestRoPEKernel(t *testing.T) {
+	forEachVecKernel(t, func(t *testing.T, k *vecKernel) {
+		r := rand.New(rand.NewPCG(81, 82))
+		for _, dim := range []int{2, 8, 16, 32, 48, 64, 128} {
+			for _, n := range []int{1, 3, 16} {
+				lds, ldd := dim+5, dim+3
+				cos, sin := make([]float32, dim), make([]float32, dim)
+				for i := range cos {
+					a := r.Float64() * 100
+					cos[i], sin[i] = float32(math.Cos(a)), float32(math.Sin(a))
+				}
+				src := make([]float32, n*lds)
+				for i := range src {
+					src[i] = float32(r.NormFloat64() * 3)
+				}
+				want := make([]float32, n*ldd)
+				ropeGo(want, src, n, ldd, lds, cos, sin)
+				got := make([]float32, n*ldd)
+				k.rope(got, src, n, ldd, lds, cos, sin)
+				if !vecSameBits(got, want) {
+					t.Fatalf("dim=%d n=%d: rope differs from ropeGo", dim, n)
+				}
+				in := append([]float32(nil), src...) // in place, stride lds
+				wantIn := append([]float32(nil), src...)
+				ropeGo(wantIn, wantIn, n, lds, lds, cos, sin)
+				k.rope(in, in, n, lds, lds, cos, sin)
+				if !vecSameBits(in, wantIn) {
+					t.Fatalf("dim=%d n=%d: in-place rope differs from ropeGo", dim, n)
+				}
+				for j := 0; j < n; j++ { // a vector by hand
+					x, v := src[j*lds:], want[j*ldd:]
+					for i := 0; i < dim/2; i++ {
+						h := dim / 2
+						if v[i] != float32(x[i]*cos[i])-float32(x[i+h]*sin[i]) || v[i+h] != float32(x[i+h]*cos[i+h])+float32(x[i]*sin[i+h]) {
+							t.Fatalf("dim=%d: ropeGo is not the rotate-half formula at %d", dim, i)
+						}
+					}
+				}
+			}
+		}
+	})
+}

@@ -9,6 +9,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"arceval/models"
+	"arceval/models/act"
 	"arceval/models/nn"
 )
 
@@ -18,19 +19,31 @@ import (
 // work done per CPU-second; compare it with one thread's measured FMA peak
 // (go test -run '^$' -bench Peak ./models/nn).
 //
+// The …/bf16 cases run the model in --precision bf16; their
+// cpu_GFLOP/s counts the same float32-equivalent work.
+//
 //	go test -run '^$' -bench StepCPU -benchtime 4x ./models/trm
 func BenchmarkStepCPU(b *testing.B) {
 	for _, tc := range []struct {
-		preset string
-		batch  int
-	}{{"sudoku-mlp", 8}, {"maze-att", 1}, {"maze-att", 8}} {
-		b.Run(tc.preset+"/b"+itoa(tc.batch), func(b *testing.B) {
+		preset    string
+		batch     int
+		precision string
+	}{{"sudoku-mlp", 8, ""}, {"maze-att", 1, ""}, {"maze-att", 8, ""},
+		{"maze-att", 1, act.PrecisionBF16}} {
+		name := tc.preset + "/b" + itoa(tc.batch)
+		if tc.precision != "" {
+			name += "/bf16"
+		}
+		b.Run(name, func(b *testing.B) {
 			defer nn.SetThreads(nn.SetThreads(1))
 			runtime.LockOSThread()
 			defer runtime.UnlockOSThread()
 			cfg, _ := Preset(tc.preset)
 			cfg.NumPuzzleIdentifiers = 1
 			m, err := Load(cfg, InitTensors(cfg, 1))
+			if err == nil && tc.precision != "" {
+				err = m.SetPrecision(tc.precision)
+			}
 			if err != nil {
 				b.Fatal(err)
 			}

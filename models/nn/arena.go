@@ -37,6 +37,7 @@ func (a *Arena) GetRaw(n int) []float32 {
 		// where a request that did not fit leaves the rest of a chunk
 		// unused, and pages a pass never touches cost no memory.
 		a.chunks = append(a.chunks, make([]float32, max(n, minChunk, a.Size())))
+		adviseHuge(a.chunks[len(a.chunks)-1])
 		a.off = 0
 	}
 	s := a.chunks[a.cur][a.off : a.off+n : a.off+n]

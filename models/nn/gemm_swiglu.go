@@ -76,12 +76,33 @@ func MatMulSwiGLU(h, x []float32, rows int, p *PackedSwiGLU) {
 	if len(x) < rows*p.Hidden || len(h) < rows*p.Inter {
 		panic(fmt.Sprintf("nn.MatMulSwiGLU: x %d / h %d values for rows=%d, hidden=%d, inter=%d", len(x), len(h), rows, p.Hidden, p.Inter))
 	}
+	matMulSwiGLU(h, nil, x, rows, p)
+}
+
+// MatMulSwiGLUKeep is MatMulSwiGLU that also writes the gate_up output gu
+// (rows, 2·inter) = [g | u], which SwiGLU.Backward needs, with the bits of
+// the unfused pair above: each task copies its [g | u] block out of its
+// scratch while it is in cache, instead of the GEMM writing gu and the gate
+// reading it back.
+//
+// Shapes: Sudoku training x (16·97, 512) → h (16·97, 1536), gu (16·97,
+// 2·1536).
+func MatMulSwiGLUKeep(h, gu, x []float32, rows int, p *PackedSwiGLU) {
+	if len(x) < rows*p.Hidden || len(h) < rows*p.Inter || len(gu) < rows*2*p.Inter {
+		panic(fmt.Sprintf("nn.MatMulSwiGLUKeep: x %d / h %d / gu %d values for rows=%d, hidden=%d, inter=%d", len(x), len(h), len(gu), rows, p.Hidden, p.Inter))
+	}
+	matMulSwiGLU(h, gu, x, rows, p)
+}
+
+// matMulSwiGLU runs the fused product's tasks; gu, when not nil, receives
+// [g | u].
+func matMulSwiGLU(h, gu, x []float32, rows int, p *PackedSwiGLU) {
 	if rows == 0 || p.Inter == 0 {
 		return
 	}
 	kn := p.w.kern
 	j := swigluJobs.Get().(*swigluJob)
-	j.p, j.h, j.x, j.rows = p, h, x, rows
+	j.p, j.h, j.gu, j.x, j.rows = p, h, gu, x, rows
 	threads := 1
 	if 4*float64(rows)*float64(p.Inter)*float64(p.Hidden) >= minParallelFlops {
 		threads = Threads()
@@ -98,7 +119,7 @@ func MatMulSwiGLU(h, x []float32, rows int, p *PackedSwiGLU) {
 	} else {
 		j.run()
 	}
-	j.p, j.h, j.x = nil, nil, nil
+	j.p, j.h, j.gu, j.x = nil, nil, nil, nil
 	swigluJobs.Put(j)
 }
 
@@ -106,6 +127,7 @@ func MatMulSwiGLU(h, x []float32, rows int, p *PackedSwiGLU) {
 type swigluJob struct {
 	p      *PackedSwiGLU
 	h, x   []float32
+	gu     []float32 // [g | u] (rows, 2·inter) when kept (MatMulSwiGLUKeep), else nil
 	rows   int
 	mc, tm int
 	next   atomic.Int64
@@ -141,7 +163,8 @@ func (j *swigluJob) run() {
 }
 
 // task computes rows [i0, i1) of group g: [g | u] into s.c (row stride
-// 2·swigluGroup), then the gated columns of h.
+// 2·swigluGroup), then the gated columns of h (and the group's columns of
+// gu when kept).
 func (j *swigluJob) task(t int, s *swigluScratch) {
 	const G = swigluGroup
 	p := j.p
@@ -179,6 +202,11 @@ func (j *swigluJob) task(t int, s *swigluScratch) {
 	cols := min(G, I-g*G)
 	for r := i0; r < i1; r++ {
 		blk := s.c[(r-i0)*ldc : (r-i0+1)*ldc]
+		if j.gu != nil {
+			row := j.gu[r*2*I : (r+1)*2*I]
+			copy(row[g*G:g*G+cols], blk[:cols])
+			copy(row[I+g*G:I+g*G+cols], blk[G:G+cols])
+		}
 		vecImpl.siluMul(j.h[r*I+g*G:r*I+g*G+cols], blk[:cols], blk[G:G+cols])
 	}
 }

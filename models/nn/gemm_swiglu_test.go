@@ -7,9 +7,9 @@ import (
 )
 
 // TestMatMulSwiGLU: the fused gate_up GEMM + gate gives the bits of
-// MatMulPacked then SwiGLUGate, for every GEMM and vector kernel, on 1 and
-// 3 threads, with inter below, at and past the group size (padding) and row
-// counts that leave partial tiles.
+// MatMulPacked then SwiGLUGate — h, and with MatMulSwiGLUKeep also [g | u] —
+// for every GEMM and vector kernel, on 1 and 3 threads, with inter below, at
+// and past the group size (padding) and row counts that leave partial tiles.
 func TestMatMulSwiGLU(t *testing.T) {
 	defer func(v float64) { minParallelFlops = v }(minParallelFlops)
 	minParallelFlops = 0
@@ -34,6 +34,16 @@ func TestMatMulSwiGLU(t *testing.T) {
 						t.Fatalf("%s rows=%d inter=%d hidden=%d threads=%d: h[%d] = %v, unfused %v", kn.name, rows, inter, hidden, threads, i, h[i], want[i])
 					}
 					checkGuard(t, h, rows*inter)
+					h, kept := withGuard(rows*inter), withGuard(rows*2*inter)
+					MatMulSwiGLUKeep(h, kept, x, rows, p)
+					if i := sameBits(h[:rows*inter], want); i >= 0 {
+						t.Fatalf("Keep %s rows=%d inter=%d hidden=%d threads=%d: h[%d] = %v, unfused %v", kn.name, rows, inter, hidden, threads, i, h[i], want[i])
+					}
+					if i := sameBits(kept[:rows*2*inter], gu); i >= 0 {
+						t.Fatalf("Keep %s rows=%d inter=%d hidden=%d threads=%d: gu[%d] = %v, unfused %v", kn.name, rows, inter, hidden, threads, i, kept[i], gu[i])
+					}
+					checkGuard(t, h, rows*inter)
+					checkGuard(t, kept, rows*2*inter)
 				}
 			}
 		})
@@ -110,6 +120,38 @@ func BenchmarkMatMulSwiGLU(b *testing.B) {
 				flops := 4 * float64(sh.rows) * float64(sh.inter) * float64(sh.hidden) * float64(b.N)
 				b.ReportMetric(flops/s.wall[1]/1e9, "GFLOP/s")
 				b.ReportMetric(flops/s.wall[0]/1e9, "unfused_GFLOP/s")
+				s.report(b, "x_unfused")
+			})
+		}
+	}
+}
+
+// BenchmarkMatMulSwiGLUKeep: the fused training product (h and [g | u])
+// against MatMulPacked + SwiGLUGate, alternately in one loop, on the Sudoku
+// training shape (16·97 rows, hidden 512, inner 1536) and the mlp_t one,
+// 1 and 2 threads; x_unfused is the unfused time over the fused one
+// (x_unfused_cpu: CPU times on one thread).
+//
+//	go test -run '^$' -bench MatMulSwiGLUKeep -benchtime 20x ./models/nn
+func BenchmarkMatMulSwiGLUKeep(b *testing.B) {
+	for _, sh := range []struct {
+		name                string
+		rows, inter, hidden int
+	}{{"sudoku", 16 * 97, 1536, 512}, {"sudoku/mlp_t", 16 * 512, 512, 97}} {
+		r := rand.New(rand.NewPCG(1, 2))
+		gateUp := randSlice(r, 2*sh.inter*sh.hidden, 0.05)
+		x := randSlice(r, sh.rows*sh.hidden, 1)
+		gu, h := make([]float32, sh.rows*2*sh.inter), make([]float32, sh.rows*sh.inter)
+		packed, fused := PackT(gateUp, 2*sh.inter, sh.hidden), PackSwiGLU(gateUp, sh.inter, sh.hidden)
+		for _, threads := range []int{1, 2} {
+			b.Run(sh.name+"/t"+string(rune('0'+threads)), func(b *testing.B) {
+				defer SetThreads(SetThreads(threads))
+				var s side2
+				for b.Loop() {
+					s.run(threads,
+						func() { MatMulPacked(gu, x, sh.rows, packed, false); SwiGLUGate(h, gu, sh.rows, sh.inter) },
+						func() { MatMulSwiGLUKeep(h, gu, x, sh.rows, fused) })
+				}
 				s.report(b, "x_unfused")
 			})
 		}

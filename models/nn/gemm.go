@@ -35,11 +35,13 @@ func PackT(w []float32, n, k int) *Packed {
 
 // Repack refreshes p in place from w (n, k), the same layout PackT took,
 // keeping the kernel p was packed for; for weights an optimiser changed.
+// The panels are split over the GEMM threads (repack.go).
 func (p *Packed) Repack(w []float32) {
 	if len(w) != p.N*p.K {
 		panic(fmt.Sprintf("nn.Packed.Repack: len(w) = %d, want %d×%d", len(w), p.N, p.K))
 	}
-	packPanelsT(p.data, w, p.N, p.K, p.kern)
+	k := p.K
+	packRowsParallel(p.data, p.N, k, p.kern, func(j int) []float32 { return w[j*k : (j+1)*k] })
 	for _, d := range p.derived {
 		d.Repack(w)
 	}

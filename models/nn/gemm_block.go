@@ -106,33 +106,7 @@ func packPanelsT(dst, w []float32, n, k int, kn *gemmKernel) {
 
 // packPanelsTRange packs panels [q0, q1) only.
 func packPanelsTRange(dst, w []float32, n, k int, kn *gemmKernel, q0, q1 int) {
-	for q := q0; q < q1; q++ {
-		j0 := q * kn.nr
-		width, _ := kn.panelKernel(q, n)
-		panel := dst[j0*k : (j0+width)*k]
-		cols := min(width, n-j0)
-		jj := 0
-		for ; jj+4 <= cols; jj += 4 {
-			r0 := w[(j0+jj)*k : (j0+jj+1)*k]
-			r1 := w[(j0+jj+1)*k : (j0+jj+2)*k]
-			r2 := w[(j0+jj+2)*k : (j0+jj+3)*k]
-			r3 := w[(j0+jj+3)*k : (j0+jj+4)*k]
-			for p, v := range r0 {
-				d := panel[p*width+jj : p*width+jj+4 : p*width+jj+4]
-				d[0], d[1], d[2], d[3] = v, r1[p], r2[p], r3[p]
-			}
-		}
-		for ; jj < cols; jj++ {
-			for p, v := range w[(j0+jj)*k : (j0+jj+1)*k] {
-				panel[p*width+jj] = v
-			}
-		}
-		if cols < width {
-			for p := 0; p < k; p++ {
-				clear(panel[p*width+cols : (p+1)*width])
-			}
-		}
-	}
+	packRowsRange(dst, n, k, kn, func(j int) []float32 { return w[j*k : (j+1)*k] }, q0, q1)
 }
 
 // packPanelNN copies columns j0.. (at most width, zero padded) of B (k, n)

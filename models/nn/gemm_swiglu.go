@@ -48,26 +48,42 @@ func PackSwiGLU(gateUp []float32, inter, hidden int) *PackedSwiGLU {
 }
 
 // Repack refreshes p from gateUp (2·inter, hidden), the layout PackSwiGLU
-// took, keeping its kernel.
+// took, keeping its kernel: the regrouped rows are read in place, the
+// panels split over the GEMM threads.
 func (p *PackedSwiGLU) Repack(gateUp []float32) {
 	if len(gateUp) != 2*p.Inter*p.Hidden {
 		panic(fmt.Sprintf("nn.PackedSwiGLU.Repack: len(gateUp) = %d, want 2×%d×%d", len(gateUp), p.Inter, p.Hidden))
 	}
-	p.w.Repack(p.regroup(gateUp))
+	packRowsParallel(p.w.data, 2*p.groups*swigluGroup, p.Hidden, p.w.kern, func(j int) []float32 { return p.regroupedRow(gateUp, j) })
 }
 
 // regroup returns W' (2·groups·swigluGroup, hidden): for group g, the gate
 // rows g·G… then the up rows g·G…, zero rows past inter.
 func (p *PackedSwiGLU) regroup(gateUp []float32) []float32 {
-	const G = swigluGroup
-	D, I := p.Hidden, p.Inter
-	w := make([]float32, 2*p.groups*G*D)
-	for g := 0; g < p.groups; g++ {
-		rows := min(G, I-g*G)
-		copy(w[2*g*G*D:(2*g*G+rows)*D], gateUp[g*G*D:(g*G+rows)*D])
-		copy(w[(2*g+1)*G*D:((2*g+1)*G+rows)*D], gateUp[(I+g*G)*D:(I+g*G+rows)*D])
+	D := p.Hidden
+	w := make([]float32, 2*p.groups*swigluGroup*D)
+	for j := range 2 * p.groups * swigluGroup {
+		if r := p.regroupedRow(gateUp, j); r != nil {
+			copy(w[j*D:(j+1)*D], r)
+		}
 	}
 	return w
+}
+
+// regroupedRow is row j of regroup's W', read in gateUp: for group
+// g = j / 2G and r = j mod 2G, gate row g·G + r (r < G) or up row
+// inter + g·G + r − G; nil (a zero row) past inter.
+func (p *PackedSwiGLU) regroupedRow(gateUp []float32, j int) []float32 {
+	const G = swigluGroup
+	g, r := j/(2*G), j%(2*G)
+	if g*G+r%G >= p.Inter {
+		return nil
+	}
+	src := g*G + r
+	if r >= G {
+		src = p.Inter + g*G + r - G
+	}
+	return gateUp[src*p.Hidden : (src+1)*p.Hidden]
 }
 
 // MatMulSwiGLU computes h (rows, inter) = silu(g)·u for [g | u] = x·W_gate_upᵀ,

@@ -12,9 +12,8 @@ func (l *Linear) AllocGrad() {
 }
 
 // Repack refreshes the packed weight (and a SwiGLU's fused packing of it)
-// from Weight after an optimiser has changed Weight in place, the panels
-// split over the GEMM threads (repack.go).
-func (l *Linear) Repack() { l.W.repackParallel(l.Weight) }
+// from Weight after an optimiser has changed Weight in place.
+func (l *Linear) Repack() { l.W.Repack(l.Weight) }
 
 // BeginGradT starts a run of Backward calls (one training pass) that add
 // the weight gradient to Gradᵀ (in, out) instead of Grad (out, in), when

@@ -1,76 +1,47 @@
 package nn
 
-import (
-	"fmt"
-	"sync"
-)
+import "sync/atomic"
 
-// Repacking after an optimiser step, once per training step for every
-// Linear: the packed weight and, for a SwiGLU's gate_up, its regrouped
-// packing (PackedSwiGLU). Packed.Repack refreshes them one after the other on
-// one core, and PackedSwiGLU.Repack first builds the regrouped weight in a
-// new buffer (6 MiB for a 512 → 2·1536 gate_up). Here the panels are split
-// over the GEMM threads and the regrouped packing reads the official rows in
-// place: the same packed values, with no allocation.
-
-// repackParallel is Repack (the same packed values) on the GEMM threads.
-func (p *Packed) repackParallel(w []float32) {
-	if len(w) != p.N*p.K {
-		panic(fmt.Sprintf("nn.Packed.Repack: len(w) = %d, want %d×%d", len(w), p.N, p.K))
-	}
-	k := p.K
-	packRowsParallel(p.data, p.N, k, p.kern, func(j int) []float32 { return w[j*k : (j+1)*k] })
-	for _, d := range p.derived {
-		if s, ok := d.(*PackedSwiGLU); ok {
-			s.repackParallel(w)
-			continue
-		}
-		d.Repack(w)
-	}
-}
-
-// repackParallel is PackedSwiGLU.Repack (the same packed values) on the
-// GEMM threads, reading gateUp (2·inter, hidden) in place: row j of the
-// regrouped weight (regroup) is gate row g·G + r or up row inter + g·G + r
-// for group g = j / 2G, r = j mod 2G (up when r ≥ G, less G), zero past inter.
-func (s *PackedSwiGLU) repackParallel(gateUp []float32) {
-	const G = swigluGroup
-	D, I := s.Hidden, s.Inter
-	if len(gateUp) != 2*I*D {
-		panic(fmt.Sprintf("nn.PackedSwiGLU.Repack: len(gateUp) = %d, want 2×%d×%d", len(gateUp), I, D))
-	}
-	packRowsParallel(s.w.data, 2*s.groups*G, D, s.w.kern, func(j int) []float32 {
-		g, r := j/(2*G), j%(2*G)
-		src := g*G + r
-		if r >= G {
-			src = I + g*G + r - G
-		}
-		if g*G+r%G >= I {
-			return nil
-		}
-		return gateUp[src*D : (src+1)*D]
-	})
-}
+// Packing from rows given one at a time, with the panels split over the GEMM
+// threads: Packed.Repack runs once per training step for every Linear, and
+// a fused SwiGLU's regrouped packing reads the official gate_up rows in
+// place through it (no regrouped copy).
 
 // packRowsParallel packs B = Wᵀ (k, n) into kn's panels as packPanelsT does,
 // W's row j (k values) given by row(j), nil for a zero row; the panels are
-// split over the GEMM threads.
+// split between the caller and idle pool helpers.
 func packRowsParallel(dst []float32, n, k int, kn *gemmKernel, row func(j int) []float32) {
 	np := panelsOf(n, kn.nr)
 	parts := min(Threads(), np)
 	if float64(n)*float64(k) < 1<<16 {
 		parts = 1
 	}
-	var wg sync.WaitGroup
-	for p := 1; p < parts; p++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			packRowsRange(dst, n, k, kn, row, np*p/parts, np*(p+1)/parts)
-		}()
+	if parts <= 1 {
+		packRowsRange(dst, n, k, kn, row, 0, np)
+		return
 	}
-	packRowsRange(dst, n, k, kn, row, 0, np/parts)
-	wg.Wait()
+	shareJob(&packJob{dst: dst, n: n, k: k, kn: kn, row: row, parts: parts, joiner: newJoiner()}, parts-1)
+}
+
+// packJob is one packRowsParallel: parts contiguous panel ranges.
+type packJob struct {
+	dst         []float32
+	n, k, parts int
+	kn          *gemmKernel
+	row         func(j int) []float32
+	next        atomic.Int64
+	joiner
+}
+
+func (j *packJob) run() {
+	np := panelsOf(j.n, j.kn.nr)
+	for {
+		p := int(j.next.Add(1) - 1)
+		if p >= j.parts {
+			return
+		}
+		packRowsRange(j.dst, j.n, j.k, j.kn, j.row, np*p/j.parts, np*(p+1)/j.parts)
+	}
 }
 
 // packRowsRange packs panels [q0, q1): B[p][j] = row(j)[p] goes to

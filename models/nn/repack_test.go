@@ -7,7 +7,8 @@ import (
 	"testing"
 )
 
-// TestRepackParallel: after the weight changes, Linear.Repack gives the
+// TestRepackParallel: after the weight changes, Linear.Repack (panels split
+// over the threads, the fused packing read in place) gives the
 // packed weight and the fused SwiGLU packing exactly what packing the new
 // weight from scratch gives, for every kernel, on 1 and 3 threads, with
 // inner widths that leave a group or a panel partly empty.
@@ -43,25 +44,20 @@ func TestRepackParallel(t *testing.T) {
 
 // BenchmarkRepack refreshes the packings of a Sudoku MLP gate_up (hidden
 // 512, inner 1536: its packed weight and the fused SwiGLU packing) after an
-// optimiser step: "serial" is Packed.Repack (one core, regrouped copy),
-// "parallel" Linear.Repack.
+// optimiser step, on 1 and 2 threads.
 //
 //	go test -run '^$' -bench Repack ./models/nn
 func BenchmarkRepack(b *testing.B) {
 	r := rand.New(rand.NewPCG(1, 2))
 	const hidden, inter = 512, 1536
 	s := NewSwiGLU(randFloats(r, 2*inter*hidden), randFloats(r, hidden*inter), hidden, inter)
-	l := s.GateUp
-	b.Run("serial", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			l.W.Repack(l.Weight)
-		}
-	})
-	b.Run("parallel", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			l.Repack()
-		}
-	})
+	for _, threads := range []int{1, 2} {
+		b.Run(fmt.Sprintf("t%d", threads), func(b *testing.B) {
+			defer SetThreads(SetThreads(threads))
+			b.ReportAllocs()
+			for b.Loop() {
+				s.GateUp.Repack()
+			}
+		})
+	}
 }

@@ -276,22 +276,14 @@ silu512_done:
 	VMOVUPS   Z4, k, off(SI);  \
 	VADDPS    Z4, acc, k, acc
 
-// ESS512X4 is ESS512_MASKED on the 64 floats at SI (vectors 0–3 into Z0–Z3,
-// all lanes) with the four exp computations interleaved op by op: every
-// lane sees the same operations in the same order (the same bits), but the
-// out-of-order core gets four independent 24-op chains side by side instead
-// of one after the other (15–20 % faster softmax on Zen 5). The chains use Z4–Z15 and Z29, Z31,
-// Z22, Z23; P0 and P1 come from memory (EVEX broadcast), so Z22 and Z23 must
-// be reloaded before EXP512 runs again (RELOAD_P01).
-#define ESS512X4 \
-	VMOVUPS   0(SI), Z4;               \
-	VMOVUPS   64(SI), Z8;              \
-	VMOVUPS   128(SI), Z12;            \
-	VMOVUPS   192(SI), Z29;            \
-	VSUBPS    Z30, Z4, Z4;             \
-	VSUBPS    Z30, Z8, Z8;             \
-	VSUBPS    Z30, Z12, Z12;           \
-	VSUBPS    Z30, Z29, Z29;           \
+// EXP512X4 is EXP512 on Z4, Z8, Z12 and Z29 at once, the four chains
+// interleaved op by op: every lane sees the same operations in the same
+// order (the same bits), but the out-of-order core gets four independent
+// 24-op chains side by side instead of one after the other (15–20 % faster
+// softmax on Zen 5). Temporaries Z5–Z7, Z9–Z11, Z13–Z15 and Z22–Z24 (P0–P2
+// come from memory by EVEX broadcast), so RELOAD_P012 must restore Z22–Z24
+// before EXP512 runs again; Z29 (signBit in EXP512_CONSTS) is clobbered.
+#define EXP512X4 \
 	VMAXPS    Z4, Z16, Z4;             \
 	VMAXPS    Z8, Z16, Z8;             \
 	VMAXPS    Z12, Z16, Z12;           \
@@ -303,103 +295,122 @@ silu512_done:
 	VMULPS    Z18, Z4, Z5;             \
 	VMULPS    Z18, Z8, Z9;             \
 	VMULPS    Z18, Z12, Z13;           \
-	VMULPS    Z18, Z29, Z31;           \
+	VMULPS    Z18, Z29, Z22;           \
 	VADDPS    Z19, Z5, Z5;             \
 	VADDPS    Z19, Z9, Z9;             \
 	VADDPS    Z19, Z13, Z13;           \
-	VADDPS    Z19, Z31, Z31;           \
+	VADDPS    Z19, Z22, Z22;           \
 	VSUBPS    Z19, Z5, Z5;             \
 	VSUBPS    Z19, Z9, Z9;             \
 	VSUBPS    Z19, Z13, Z13;           \
-	VSUBPS    Z19, Z31, Z31;           \
+	VSUBPS    Z19, Z22, Z22;           \
 	VMULPS    Z20, Z5, Z6;             \
 	VMULPS    Z20, Z9, Z10;            \
 	VMULPS    Z20, Z13, Z14;           \
-	VMULPS    Z20, Z31, Z22;           \
+	VMULPS    Z20, Z22, Z23;           \
 	VSUBPS    Z6, Z4, Z4;              \
 	VSUBPS    Z10, Z8, Z8;             \
 	VSUBPS    Z14, Z12, Z12;           \
-	VSUBPS    Z22, Z29, Z29;           \
+	VSUBPS    Z23, Z29, Z29;           \
 	VMULPS    Z21, Z5, Z6;             \
 	VMULPS    Z21, Z9, Z10;            \
 	VMULPS    Z21, Z13, Z14;           \
-	VMULPS    Z21, Z31, Z22;           \
+	VMULPS    Z21, Z22, Z23;           \
 	VSUBPS    Z6, Z4, Z4;              \
 	VSUBPS    Z10, Z8, Z8;             \
 	VSUBPS    Z14, Z12, Z12;           \
-	VSUBPS    Z22, Z29, Z29;           \
+	VSUBPS    Z23, Z29, Z29;           \
 	VMULPS    Z4, Z4, Z6;              \
 	VMULPS    Z8, Z8, Z10;             \
 	VMULPS    Z12, Z12, Z14;           \
-	VMULPS    Z29, Z29, Z22;           \
+	VMULPS    Z29, Z29, Z23;           \
 	VMULPS.BCST expP0<>(SB), Z4, Z7;   \
 	VMULPS.BCST expP0<>(SB), Z8, Z11;  \
 	VMULPS.BCST expP0<>(SB), Z12, Z15; \
-	VMULPS.BCST expP0<>(SB), Z29, Z23; \
+	VMULPS.BCST expP0<>(SB), Z29, Z24; \
 	VADDPS.BCST expP1<>(SB), Z7, Z7;   \
 	VADDPS.BCST expP1<>(SB), Z11, Z11; \
 	VADDPS.BCST expP1<>(SB), Z15, Z15; \
-	VADDPS.BCST expP1<>(SB), Z23, Z23; \
+	VADDPS.BCST expP1<>(SB), Z24, Z24; \
 	VMULPS    Z4, Z7, Z7;              \
 	VMULPS    Z8, Z11, Z11;            \
 	VMULPS    Z12, Z15, Z15;           \
-	VMULPS    Z29, Z23, Z23;           \
-	VADDPS    Z24, Z7, Z7;             \
-	VADDPS    Z24, Z11, Z11;           \
-	VADDPS    Z24, Z15, Z15;           \
-	VADDPS    Z24, Z23, Z23;           \
+	VMULPS    Z29, Z24, Z24;           \
+	VADDPS.BCST expP2<>(SB), Z7, Z7;   \
+	VADDPS.BCST expP2<>(SB), Z11, Z11; \
+	VADDPS.BCST expP2<>(SB), Z15, Z15; \
+	VADDPS.BCST expP2<>(SB), Z24, Z24; \
 	VMULPS    Z4, Z7, Z7;              \
 	VMULPS    Z8, Z11, Z11;            \
 	VMULPS    Z12, Z15, Z15;           \
-	VMULPS    Z29, Z23, Z23;           \
+	VMULPS    Z29, Z24, Z24;           \
 	VADDPS    Z25, Z7, Z7;             \
 	VADDPS    Z25, Z11, Z11;           \
 	VADDPS    Z25, Z15, Z15;           \
-	VADDPS    Z25, Z23, Z23;           \
+	VADDPS    Z25, Z24, Z24;           \
 	VMULPS    Z4, Z7, Z7;              \
 	VMULPS    Z8, Z11, Z11;            \
 	VMULPS    Z12, Z15, Z15;           \
-	VMULPS    Z29, Z23, Z23;           \
+	VMULPS    Z29, Z24, Z24;           \
 	VADDPS    Z26, Z7, Z7;             \
 	VADDPS    Z26, Z11, Z11;           \
 	VADDPS    Z26, Z15, Z15;           \
-	VADDPS    Z26, Z23, Z23;           \
+	VADDPS    Z26, Z24, Z24;           \
 	VMULPS    Z4, Z7, Z7;              \
 	VMULPS    Z8, Z11, Z11;            \
 	VMULPS    Z12, Z15, Z15;           \
-	VMULPS    Z29, Z23, Z23;           \
+	VMULPS    Z29, Z24, Z24;           \
 	VADDPS    Z27, Z7, Z7;             \
 	VADDPS    Z27, Z11, Z11;           \
 	VADDPS    Z27, Z15, Z15;           \
-	VADDPS    Z27, Z23, Z23;           \
+	VADDPS    Z27, Z24, Z24;           \
 	VMULPS    Z6, Z7, Z7;              \
 	VMULPS    Z10, Z11, Z11;           \
 	VMULPS    Z14, Z15, Z15;           \
-	VMULPS    Z22, Z23, Z23;           \
+	VMULPS    Z23, Z24, Z24;           \
 	VADDPS    Z4, Z7, Z7;              \
 	VADDPS    Z8, Z11, Z11;            \
 	VADDPS    Z12, Z15, Z15;           \
-	VADDPS    Z29, Z23, Z23;           \
+	VADDPS    Z29, Z24, Z24;           \
 	VADDPS    Z28, Z7, Z7;             \
 	VADDPS    Z28, Z11, Z11;           \
 	VADDPS    Z28, Z15, Z15;           \
-	VADDPS    Z28, Z23, Z23;           \
+	VADDPS    Z28, Z24, Z24;           \
 	VSCALEFPS Z5, Z7, Z4;              \
 	VSCALEFPS Z9, Z11, Z8;             \
 	VSCALEFPS Z13, Z15, Z12;           \
-	VSCALEFPS Z31, Z23, Z29;           \
-	VMOVUPS   Z4, 0(SI);               \
-	VMOVUPS   Z8, 64(SI);              \
-	VMOVUPS   Z12, 128(SI);            \
-	VMOVUPS   Z29, 192(SI);            \
-	VADDPS    Z4, Z0, Z0;              \
-	VADDPS    Z8, Z1, Z1;              \
-	VADDPS    Z12, Z2, Z2;             \
+	VSCALEFPS Z22, Z24, Z29
+
+// STORE_ADD4 stores Z4, Z8, Z12, Z29 to the 64 floats at SI and adds them
+// to the accumulators Z0–Z3.
+#define STORE_ADD4 \
+	VMOVUPS   Z4, 0(SI);    \
+	VMOVUPS   Z8, 64(SI);   \
+	VMOVUPS   Z12, 128(SI); \
+	VMOVUPS   Z29, 192(SI); \
+	VADDPS    Z4, Z0, Z0;   \
+	VADDPS    Z8, Z1, Z1;   \
+	VADDPS    Z12, Z2, Z2;  \
 	VADDPS    Z29, Z3, Z3
 
-#define RELOAD_P01 \
+// ESS512X4 is ESS512_MASKED on the 64 floats at SI (vectors 0–3 into Z0–Z3,
+// all lanes), the exps by EXP512X4.
+#define ESS512X4 \
+	VMOVUPS   0(SI), Z4;     \
+	VMOVUPS   64(SI), Z8;    \
+	VMOVUPS   128(SI), Z12;  \
+	VMOVUPS   192(SI), Z29;  \
+	VSUBPS    Z30, Z4, Z4;   \
+	VSUBPS    Z30, Z8, Z8;   \
+	VSUBPS    Z30, Z12, Z12; \
+	VSUBPS    Z30, Z29, Z29; \
+	EXP512X4;                \
+	STORE_ADD4
+
+#define RELOAD_P012 \
 	VBROADCASTSS expP0<>(SB), Z22; \
-	VBROADCASTSS expP1<>(SB), Z23
+	VBROADCASTSS expP1<>(SB), Z23; \
+	VBROADCASTSS expP2<>(SB), Z24
 
 // func scaleAVX512(x *float32, n int, s float32)
 TEXT ·scaleAVX512(SB), NOSPLIT, $0-20
@@ -1116,7 +1127,7 @@ sm512_ess64:
 	JMP  sm512_ess64
 
 sm512_esstail:
-	RELOAD_P01
+	RELOAD_P012
 	TESTQ CX, CX
 	JZ    sm512_essfold
 	ESS512_MASKED(0, Z0, K1)
@@ -1356,130 +1367,21 @@ sm256_done:
 	VADDPS    Z4, acc, k, acc
 
 // ESSS512X4 is ESS512X4 with the inputs scaled by Z31 first (x·Z31 − Z30).
-// Z31 holds the scale here, so the fourth chain uses Z29, Z22, Z23, Z24 and
-// P0–P2 come from memory; RELOAD_P012 restores Z22–Z24 for EXP512.
 #define ESSS512X4 \
-	VMOVUPS   0(SI), Z4;               \
-	VMOVUPS   64(SI), Z8;              \
-	VMOVUPS   128(SI), Z12;            \
-	VMOVUPS   192(SI), Z29;            \
-	VMULPS    Z31, Z4, Z4;             \
-	VMULPS    Z31, Z8, Z8;             \
-	VMULPS    Z31, Z12, Z12;           \
-	VMULPS    Z31, Z29, Z29;           \
-	VSUBPS    Z30, Z4, Z4;             \
-	VSUBPS    Z30, Z8, Z8;             \
-	VSUBPS    Z30, Z12, Z12;           \
-	VSUBPS    Z30, Z29, Z29;           \
-	VMAXPS    Z4, Z16, Z4;             \
-	VMAXPS    Z8, Z16, Z8;             \
-	VMAXPS    Z12, Z16, Z12;           \
-	VMAXPS    Z29, Z16, Z29;           \
-	VMINPS    Z4, Z17, Z4;             \
-	VMINPS    Z8, Z17, Z8;             \
-	VMINPS    Z12, Z17, Z12;           \
-	VMINPS    Z29, Z17, Z29;           \
-	VMULPS    Z18, Z4, Z5;             \
-	VMULPS    Z18, Z8, Z9;             \
-	VMULPS    Z18, Z12, Z13;           \
-	VMULPS    Z18, Z29, Z22;           \
-	VADDPS    Z19, Z5, Z5;             \
-	VADDPS    Z19, Z9, Z9;             \
-	VADDPS    Z19, Z13, Z13;           \
-	VADDPS    Z19, Z22, Z22;           \
-	VSUBPS    Z19, Z5, Z5;             \
-	VSUBPS    Z19, Z9, Z9;             \
-	VSUBPS    Z19, Z13, Z13;           \
-	VSUBPS    Z19, Z22, Z22;           \
-	VMULPS    Z20, Z5, Z6;             \
-	VMULPS    Z20, Z9, Z10;            \
-	VMULPS    Z20, Z13, Z14;           \
-	VMULPS    Z20, Z22, Z23;           \
-	VSUBPS    Z6, Z4, Z4;              \
-	VSUBPS    Z10, Z8, Z8;             \
-	VSUBPS    Z14, Z12, Z12;           \
-	VSUBPS    Z23, Z29, Z29;           \
-	VMULPS    Z21, Z5, Z6;             \
-	VMULPS    Z21, Z9, Z10;            \
-	VMULPS    Z21, Z13, Z14;           \
-	VMULPS    Z21, Z22, Z23;           \
-	VSUBPS    Z6, Z4, Z4;              \
-	VSUBPS    Z10, Z8, Z8;             \
-	VSUBPS    Z14, Z12, Z12;           \
-	VSUBPS    Z23, Z29, Z29;           \
-	VMULPS    Z4, Z4, Z6;              \
-	VMULPS    Z8, Z8, Z10;             \
-	VMULPS    Z12, Z12, Z14;           \
-	VMULPS    Z29, Z29, Z23;           \
-	VMULPS.BCST expP0<>(SB), Z4, Z7;   \
-	VMULPS.BCST expP0<>(SB), Z8, Z11;  \
-	VMULPS.BCST expP0<>(SB), Z12, Z15; \
-	VMULPS.BCST expP0<>(SB), Z29, Z24; \
-	VADDPS.BCST expP1<>(SB), Z7, Z7;   \
-	VADDPS.BCST expP1<>(SB), Z11, Z11; \
-	VADDPS.BCST expP1<>(SB), Z15, Z15; \
-	VADDPS.BCST expP1<>(SB), Z24, Z24; \
-	VMULPS    Z4, Z7, Z7;              \
-	VMULPS    Z8, Z11, Z11;            \
-	VMULPS    Z12, Z15, Z15;           \
-	VMULPS    Z29, Z24, Z24;           \
-	VADDPS.BCST expP2<>(SB), Z7, Z7;   \
-	VADDPS.BCST expP2<>(SB), Z11, Z11; \
-	VADDPS.BCST expP2<>(SB), Z15, Z15; \
-	VADDPS.BCST expP2<>(SB), Z24, Z24; \
-	VMULPS    Z4, Z7, Z7;              \
-	VMULPS    Z8, Z11, Z11;            \
-	VMULPS    Z12, Z15, Z15;           \
-	VMULPS    Z29, Z24, Z24;           \
-	VADDPS    Z25, Z7, Z7;             \
-	VADDPS    Z25, Z11, Z11;           \
-	VADDPS    Z25, Z15, Z15;           \
-	VADDPS    Z25, Z24, Z24;           \
-	VMULPS    Z4, Z7, Z7;              \
-	VMULPS    Z8, Z11, Z11;            \
-	VMULPS    Z12, Z15, Z15;           \
-	VMULPS    Z29, Z24, Z24;           \
-	VADDPS    Z26, Z7, Z7;             \
-	VADDPS    Z26, Z11, Z11;           \
-	VADDPS    Z26, Z15, Z15;           \
-	VADDPS    Z26, Z24, Z24;           \
-	VMULPS    Z4, Z7, Z7;              \
-	VMULPS    Z8, Z11, Z11;            \
-	VMULPS    Z12, Z15, Z15;           \
-	VMULPS    Z29, Z24, Z24;           \
-	VADDPS    Z27, Z7, Z7;             \
-	VADDPS    Z27, Z11, Z11;           \
-	VADDPS    Z27, Z15, Z15;           \
-	VADDPS    Z27, Z24, Z24;           \
-	VMULPS    Z6, Z7, Z7;              \
-	VMULPS    Z10, Z11, Z11;           \
-	VMULPS    Z14, Z15, Z15;           \
-	VMULPS    Z23, Z24, Z24;           \
-	VADDPS    Z4, Z7, Z7;              \
-	VADDPS    Z8, Z11, Z11;            \
-	VADDPS    Z12, Z15, Z15;           \
-	VADDPS    Z29, Z24, Z24;           \
-	VADDPS    Z28, Z7, Z7;             \
-	VADDPS    Z28, Z11, Z11;           \
-	VADDPS    Z28, Z15, Z15;           \
-	VADDPS    Z28, Z24, Z24;           \
-	VSCALEFPS Z5, Z7, Z4;              \
-	VSCALEFPS Z9, Z11, Z8;             \
-	VSCALEFPS Z13, Z15, Z12;           \
-	VSCALEFPS Z22, Z24, Z29;           \
-	VMOVUPS   Z4, 0(SI);               \
-	VMOVUPS   Z8, 64(SI);              \
-	VMOVUPS   Z12, 128(SI);            \
-	VMOVUPS   Z29, 192(SI);            \
-	VADDPS    Z4, Z0, Z0;              \
-	VADDPS    Z8, Z1, Z1;              \
-	VADDPS    Z12, Z2, Z2;             \
-	VADDPS    Z29, Z3, Z3
-
-#define RELOAD_P012 \
-	VBROADCASTSS expP0<>(SB), Z22; \
-	VBROADCASTSS expP1<>(SB), Z23; \
-	VBROADCASTSS expP2<>(SB), Z24
+	VMOVUPS   0(SI), Z4;     \
+	VMOVUPS   64(SI), Z8;    \
+	VMOVUPS   128(SI), Z12;  \
+	VMOVUPS   192(SI), Z29;  \
+	VMULPS    Z31, Z4, Z4;   \
+	VMULPS    Z31, Z8, Z8;   \
+	VMULPS    Z31, Z12, Z12; \
+	VMULPS    Z31, Z29, Z29; \
+	VSUBPS    Z30, Z4, Z4;   \
+	VSUBPS    Z30, Z8, Z8;   \
+	VSUBPS    Z30, Z12, Z12; \
+	VSUBPS    Z30, Z29, Z29; \
+	EXP512X4;                \
+	STORE_ADD4
 
 TEXT ·onlineSoftmaxAVX512(SB), NOSPLIT, $0-56
 	MOVQ  x+0(FP), DI

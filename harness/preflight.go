@@ -82,8 +82,10 @@ func PlanWork(info models.Info, items []*Item, steps, shards int, perViewStep ti
 		return w
 	}
 	p := Plan{Work: work(items), PerViewStep: perViewStep}
-	for k := 1; k <= shards; k++ {
-		p.Shards = append(p.Shards, work(ShardOf(items, k, shards)))
+	if shards > 0 {
+		for _, sel := range Shards(items, shards) {
+			p.Shards = append(p.Shards, work(sel))
+		}
 	}
 	return p, nil
 }

@@ -12,26 +12,26 @@ const ShardBy = "views"
 
 // ShardOf keeps the tasks of shard k of n (1-based) as ShardTasks assigns
 // them, in selection order. A task's test inputs stay together.
-func ShardOf(items []*Item, k, n int) []*Item {
+func ShardOf(items []*Item, k, n int) []*Item { return Shards(items, n)[k-1] }
+
+// Shards splits items into n shards (ShardOf of k = 1 … n) in one pass.
+func Shards(items []*Item, n int) [][]*Item {
+	var task []int // items' task positions in the selection
 	var weights []int
 	for i, it := range items {
 		if i == 0 || it.Task != items[i-1].Task {
 			weights = append(weights, 0)
 		}
 		weights[len(weights)-1] += max(it.ViewCount, 1)
+		task = append(task, len(weights)-1)
 	}
 	shard := ShardTasks(weights, n)
-	var kept []*Item
-	pos := -1
+	out := make([][]*Item, max(n, 1))
 	for i, it := range items {
-		if i == 0 || it.Task != items[i-1].Task {
-			pos++
-		}
-		if shard[pos] == k-1 {
-			kept = append(kept, it)
-		}
+		s := shard[task[i]]
+		out[s] = append(out[s], it)
 	}
-	return kept
+	return out
 }
 
 // ShardTasks splits tasks of the given weights (views) over n shards so

@@ -44,6 +44,8 @@ C8(expOne, $0x3f800000)
 C8(expBias, $0x0000007f)  // 127 (int32)
 C8(signBit, $0x80000000)
 C8(negInf, $0xff800000)
+C8(bf16Quiet, $0x00400000) // a NaN's quiet bit
+C8(bf16High, $0xffff0000)  // a float32's bf16 half
 
 // idx64 holds the int32 values 0…63: AVX2 tail masks are idx < remaining.
 #define I4(o, a, b, c, d) \
@@ -213,60 +215,6 @@ exp512_done:
 	VDIVPS  x, p, p;         \
 	VMULPS  off(DX), p, p
 
-// func siluMulAVX512(dst, x, u *float32, n int)
-TEXT ·siluMulAVX512(SB), NOSPLIT, $0-32
-	MOVQ dst+0(FP), DI
-	MOVQ x+8(FP), SI
-	MOVQ u+16(FP), DX
-	MOVQ n+24(FP), CX
-	EXP512_CONSTS
-
-silu512_64:
-	CMPQ    CX, $64
-	JL      silu512_16
-	SILU512(0, Z0, Z1, Z2, Z3)
-	SILU512(64, Z4, Z5, Z6, Z7)
-	SILU512(128, Z8, Z9, Z10, Z11)
-	SILU512(192, Z12, Z13, Z14, Z15)
-	VMOVUPS Z3, (DI)
-	VMOVUPS Z7, 64(DI)
-	VMOVUPS Z11, 128(DI)
-	VMOVUPS Z15, 192(DI)
-	ADDQ    $256, SI
-	ADDQ    $256, DX
-	ADDQ    $256, DI
-	SUBQ    $64, CX
-	JMP     silu512_64
-
-silu512_16:
-	CMPQ    CX, $16
-	JL      silu512_tail
-	SILU512(0, Z0, Z1, Z2, Z3)
-	VMOVUPS Z3, (DI)
-	ADDQ    $64, SI
-	ADDQ    $64, DX
-	ADDQ    $64, DI
-	SUBQ    $16, CX
-	JMP     silu512_16
-
-silu512_tail:
-	TESTQ     CX, CX
-	JZ        silu512_done
-	MASK16
-	VMOVUPS.Z (SI), K1, Z0
-	VMOVUPS.Z (DX), K1, Z8
-	VMOVAPS   Z0, Z9
-	VXORPS    Z29, Z0, Z0
-	EXP512(Z0, Z1, Z2, Z3)
-	VADDPS    Z28, Z0, Z0
-	VDIVPS    Z0, Z9, Z9
-	VMULPS    Z8, Z9, Z9
-	VMOVUPS   Z9, K1, (DI)
-
-silu512_done:
-	VZEROUPPER
-	RET
-
 // ESS512_MASKED does one vector of expSubSum: x = e^(x − m) (m in Z30),
 // stored back, added to the accumulator acc under mask k.
 #define ESS512_MASKED(off, acc, k) \
@@ -411,6 +359,94 @@ silu512_done:
 	VBROADCASTSS expP0<>(SB), Z22; \
 	VBROADCASTSS expP1<>(SB), Z23; \
 	VBROADCASTSS expP2<>(SB), Z24
+
+// SILU512X4 is SILU512 on the 64 floats at off 0…192 (results stored at
+// DI): the four exps interleaved op by op by EXP512X4, the rest four lanes
+// of one op at a time, so that the out-of-order core has four independent
+// chains to pick from (about 20 % faster than four SILU512 one after the
+// other on Zen 5; the same operations per lane, so the same bits). The sign
+// flip reads signBit from memory (EXP512X4 clobbers Z29).
+#define SILU512X4 \
+	VMOVUPS     0(SI), Z4;                  \
+	VMOVUPS     64(SI), Z8;                 \
+	VMOVUPS     128(SI), Z12;               \
+	VMOVUPS     192(SI), Z29;               \
+	VPXORD.BCST signBit<>(SB), Z4, Z4;      \
+	VPXORD.BCST signBit<>(SB), Z8, Z8;      \
+	VPXORD.BCST signBit<>(SB), Z12, Z12;    \
+	VPXORD.BCST signBit<>(SB), Z29, Z29;    \
+	EXP512X4;                               \
+	VADDPS      Z28, Z4, Z4;                \
+	VADDPS      Z28, Z8, Z8;                \
+	VADDPS      Z28, Z12, Z12;              \
+	VADDPS      Z28, Z29, Z29;              \
+	VMOVUPS     0(SI), Z0;                  \
+	VMOVUPS     64(SI), Z1;                 \
+	VMOVUPS     128(SI), Z2;                \
+	VMOVUPS     192(SI), Z3;                \
+	VDIVPS      Z4, Z0, Z0;                 \
+	VDIVPS      Z8, Z1, Z1;                 \
+	VDIVPS      Z12, Z2, Z2;                \
+	VDIVPS      Z29, Z3, Z3;                \
+	VMULPS      0(DX), Z0, Z0;              \
+	VMULPS      64(DX), Z1, Z1;             \
+	VMULPS      128(DX), Z2, Z2;            \
+	VMULPS      192(DX), Z3, Z3;            \
+	VMOVUPS     Z0, 0(DI);                  \
+	VMOVUPS     Z1, 64(DI);                 \
+	VMOVUPS     Z2, 128(DI);                \
+	VMOVUPS     Z3, 192(DI)
+
+// func siluMulAVX512(dst, x, u *float32, n int)
+TEXT ·siluMulAVX512(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ u+16(FP), DX
+	MOVQ n+24(FP), CX
+	EXP512_CONSTS
+
+silu512_64:
+	CMPQ    CX, $64
+	JL      silu512_restore
+	SILU512X4
+	ADDQ    $256, SI
+	ADDQ    $256, DX
+	ADDQ    $256, DI
+	SUBQ    $64, CX
+	JMP     silu512_64
+
+silu512_restore: // EXP512X4 clobbered signBit (Z29) and P0–P2 (Z22–Z24)
+	VBROADCASTSS signBit<>(SB), Z29
+	RELOAD_P012
+
+silu512_16:
+	CMPQ    CX, $16
+	JL      silu512_tail
+	SILU512(0, Z0, Z1, Z2, Z3)
+	VMOVUPS Z3, (DI)
+	ADDQ    $64, SI
+	ADDQ    $64, DX
+	ADDQ    $64, DI
+	SUBQ    $16, CX
+	JMP     silu512_16
+
+silu512_tail:
+	TESTQ     CX, CX
+	JZ        silu512_done
+	MASK16
+	VMOVUPS.Z (SI), K1, Z0
+	VMOVUPS.Z (DX), K1, Z8
+	VMOVAPS   Z0, Z9
+	VXORPS    Z29, Z0, Z0
+	EXP512(Z0, Z1, Z2, Z3)
+	VADDPS    Z28, Z0, Z0
+	VDIVPS    Z0, Z9, Z9
+	VMULPS    Z8, Z9, Z9
+	VMOVUPS   Z9, K1, (DI)
+
+silu512_done:
+	VZEROUPPER
+	RET
 
 // func scaleAVX512(x *float32, n int, s float32)
 TEXT ·scaleAVX512(SB), NOSPLIT, $0-20
@@ -1506,6 +1542,76 @@ osm_done:
 	VPORD   Z14, x, K1, t;  \
 	VPANDD  Z15, t, t
 
+// RND512X4 is RND512 on a0…a3 into r0…r3, four lanes of one op at a time
+// (NaN masks K1–K4; the quiet bit and the bf16 half read from memory, as
+// EXP512X4 clobbers Z14 and Z15).
+#define RND512X4(a0, a1, a2, a3, r0, r1, r2, r3) \
+	VPSRLD      $16, a0, r0;                  \
+	VPSRLD      $16, a1, r1;                  \
+	VPSRLD      $16, a2, r2;                  \
+	VPSRLD      $16, a3, r3;                  \
+	VPANDD      Z31, r0, r0;                  \
+	VPANDD      Z31, r1, r1;                  \
+	VPANDD      Z31, r2, r2;                  \
+	VPANDD      Z31, r3, r3;                  \
+	VPADDD      Z30, r0, r0;                  \
+	VPADDD      Z30, r1, r1;                  \
+	VPADDD      Z30, r2, r2;                  \
+	VPADDD      Z30, r3, r3;                  \
+	VPADDD      a0, r0, r0;                   \
+	VPADDD      a1, r1, r1;                   \
+	VPADDD      a2, r2, r2;                   \
+	VPADDD      a3, r3, r3;                   \
+	VCMPPS      $3, a0, a0, K1;               \
+	VCMPPS      $3, a1, a1, K2;               \
+	VCMPPS      $3, a2, a2, K3;               \
+	VCMPPS      $3, a3, a3, K4;               \
+	VPORD.BCST  bf16Quiet<>(SB), a0, K1, r0;  \
+	VPORD.BCST  bf16Quiet<>(SB), a1, K2, r1;  \
+	VPORD.BCST  bf16Quiet<>(SB), a2, K3, r2;  \
+	VPORD.BCST  bf16Quiet<>(SB), a3, K4, r3;  \
+	VPANDD.BCST bf16High<>(SB), r0, r0;       \
+	VPANDD.BCST bf16High<>(SB), r1, r1;       \
+	VPANDD.BCST bf16High<>(SB), r2, r2;       \
+	VPANDD.BCST bf16High<>(SB), r3, r3
+
+// GATEBF16X4 is the gate on the 64 floats at off 0…192 (stored at DI), the
+// four chains interleaved like SILU512X4: silu(g) by SILU512X4's steps,
+// then rounded, times u, rounded again (about 27 % faster than one vector
+// at a time on Zen 5; the same operations per lane).
+#define GATEBF16X4 \
+	VMOVUPS     0(SI), Z4;                  \
+	VMOVUPS     64(SI), Z8;                 \
+	VMOVUPS     128(SI), Z12;               \
+	VMOVUPS     192(SI), Z29;               \
+	VPXORD.BCST signBit<>(SB), Z4, Z4;      \
+	VPXORD.BCST signBit<>(SB), Z8, Z8;      \
+	VPXORD.BCST signBit<>(SB), Z12, Z12;    \
+	VPXORD.BCST signBit<>(SB), Z29, Z29;    \
+	EXP512X4;                               \
+	VADDPS      Z28, Z4, Z4;                \
+	VADDPS      Z28, Z8, Z8;                \
+	VADDPS      Z28, Z12, Z12;              \
+	VADDPS      Z28, Z29, Z29;              \
+	VMOVUPS     0(SI), Z0;                  \
+	VMOVUPS     64(SI), Z1;                 \
+	VMOVUPS     128(SI), Z2;                \
+	VMOVUPS     192(SI), Z3;                \
+	VDIVPS      Z4, Z0, Z0;                 \
+	VDIVPS      Z8, Z1, Z1;                 \
+	VDIVPS      Z12, Z2, Z2;                \
+	VDIVPS      Z29, Z3, Z3;                \
+	RND512X4(Z0, Z1, Z2, Z3, Z5, Z9, Z13, Z22); \
+	VMULPS      0(DX), Z5, Z5;              \
+	VMULPS      64(DX), Z9, Z9;             \
+	VMULPS      128(DX), Z13, Z13;          \
+	VMULPS      192(DX), Z22, Z22;          \
+	RND512X4(Z5, Z9, Z13, Z22, Z6, Z10, Z14, Z23); \
+	VMOVUPS     Z6, 0(DI);                  \
+	VMOVUPS     Z10, 64(DI);                \
+	VMOVUPS     Z14, 128(DI);               \
+	VMOVUPS     Z23, 192(DI)
+
 // func gateBF16AVX512(dst, x, u *float32, n int)
 TEXT ·gateBF16AVX512(SB), NOSPLIT, $0-32
 	MOVQ dst+0(FP), DI
@@ -1523,6 +1629,26 @@ TEXT ·gateBF16AVX512(SB), NOSPLIT, $0-32
 	VPBROADCASTD AX, Z15
 	SHRQ $4, CX
 	JZ   gatebf16_done
+
+gatebf16_64:
+	CMPQ    CX, $4
+	JL      gatebf16_restore
+	GATEBF16X4
+	ADDQ    $256, SI
+	ADDQ    $256, DX
+	ADDQ    $256, DI
+	SUBQ    $4, CX
+	JMP     gatebf16_64
+
+gatebf16_restore: // GATEBF16X4 clobbered Z14, Z15, Z29 and Z22–Z24
+	MOVL         $0x00400000, AX
+	VPBROADCASTD AX, Z14
+	MOVL         $0xFFFF0000, AX
+	VPBROADCASTD AX, Z15
+	VBROADCASTSS signBit<>(SB), Z29
+	RELOAD_P012
+	TESTQ        CX, CX
+	JZ           gatebf16_done
 
 gatebf16_loop:
 	VMOVUPS (SI), Z0

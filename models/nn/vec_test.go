@@ -311,15 +311,20 @@ func TestSiLUMul(t *testing.T) {
 			}
 		}
 		t.Logf("max relative error %.3g", worst)
-		// Special values.
-		g := []float32{0, float32(math.Copysign(0, -1)), 100, -100, 1e30, -1e30, float32(math.Inf(1)), float32(math.Inf(-1)), float32(math.NaN()), 88.8, -88.8}
+		// Special values, repeated so that the 64-wide body sees them too.
+		specials := []float32{0, float32(math.Copysign(0, -1)), 100, -100, 1e30, -1e30, float32(math.Inf(1)), float32(math.Inf(-1)), float32(math.NaN()), 88.8, -88.8}
+		wants := []float64{0, 0, 200, 0, 2e30, 0, math.Inf(1), math.NaN(), math.NaN(), 177.6, 0} // −Inf/(1+Inf) is NaN, as in the original and PyTorch
+		var g []float32
+		var want []float64
+		for range 7 {
+			g, want = append(g, specials...), append(want, wants...)
+		}
 		u := make([]float32, len(g))
 		for i := range u {
 			u[i] = 2
 		}
 		dst := make([]float32, len(g))
 		SiLUMul(dst, g, u)
-		want := []float64{0, 0, 200, 0, 2e30, 0, math.Inf(1), math.NaN(), math.NaN(), 177.6, 0} // −Inf/(1+Inf) is NaN, as in the original and PyTorch
 		for i := range dst {
 			w, got := want[i], float64(dst[i])
 			if math.IsNaN(w) != math.IsNaN(got) || (!math.IsNaN(w) && math.Abs(got-w) > 1e-6*math.Abs(w)+1e-30) {

@@ -128,6 +128,18 @@ type gemmScratch struct {
 
 var scratchPool = sync.Pool{New: func() any { return new(gemmScratch) }}
 
+// getGemmScratch returns a pooled scratch sized for kn.
+func getGemmScratch(kn *gemmKernel) *gemmScratch {
+	s := scratchPool.Get().(*gemmScratch)
+	if len(s.a) < kn.mr*kn.kc {
+		s.a = alignedFloats(kn.mr * kn.kc)
+	}
+	if len(s.c) < kn.mr*kn.nr {
+		s.c = alignedFloats(kn.mr * kn.nr)
+	}
+	return s
+}
+
 // floatBuf is a reusable buffer (packed B of MatMulNT/MatMulNN).
 type floatBuf struct{ s []float32 }
 
@@ -208,14 +220,8 @@ func (j *gemmJob) panel(q, width, pc int) ([]float32, int) {
 
 // run takes tasks until none is left.
 func (j *gemmJob) run() {
-	s := scratchPool.Get().(*gemmScratch)
 	kn := j.kern
-	if len(s.a) < kn.mr*kn.kc {
-		s.a = alignedFloats(kn.mr * kn.kc)
-	}
-	if len(s.c) < kn.mr*kn.nr {
-		s.c = alignedFloats(kn.mr * kn.nr)
-	}
+	s := getGemmScratch(kn)
 	sharedPhase(&j.packNext, &j.packDone, j.npack, func(q int) {
 		packPanelsTRange(j.b, j.packW, j.n, j.k, kn, q, q+1)
 	})

@@ -158,15 +158,20 @@ type swigluScratch struct{ c, a []float32 }
 
 var swigluScratchPool = sync.Pool{New: func() any { return new(swigluScratch) }}
 
-func (j *swigluJob) run() {
-	kn := j.p.w.kern
+// getSwigluScratch returns a pooled scratch for tasks of mc ≤ kn.mc rows.
+func getSwigluScratch(kn *gemmKernel, mc int) *swigluScratch {
 	s := swigluScratchPool.Get().(*swigluScratch)
-	if len(s.c) < j.mc*2*swigluGroup {
+	if len(s.c) < mc*2*swigluGroup {
 		s.c = alignedFloats(kn.mc * 2 * swigluGroup)
 	}
 	if len(s.a) < kn.mr*kn.kc {
 		s.a = alignedFloats(kn.mr * kn.kc)
 	}
+	return s
+}
+
+func (j *swigluJob) run() {
+	s := getSwigluScratch(j.p.w.kern, j.mc)
 	total := int64(j.tm * j.p.groups)
 	for {
 		t := j.next.Add(1) - 1

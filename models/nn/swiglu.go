@@ -31,12 +31,17 @@ func NewSwiGLU(gateUp, down []float32, hidden, inter int) *SwiGLU {
 }
 
 // Forward: x is (rows, hidden), out is (rows, hidden). The gate is fused
-// into the gate_up GEMM (MatMulSwiGLU), so [g | u] is never written.
+// into the gate_up GEMM (MatMulSwiGLU), so [g | u] is never written; for
+// many rows of a narrow block (the mlp_t mixer) the down product is fused
+// too (MatMulSwiGLUDown), so h is not written either.
 func (s *SwiGLU) Forward(out, x []float32, rows int, ar *Arena) {
 	c, o, u := ar.Mark()
-	if s.fused == nil {
+	switch {
+	case s.fused == nil:
 		s.forward(out, x, ar.GetRaw(rows*2*s.Inter), rows, ar)
-	} else {
+	case s.Down.Bias == nil && s.fused.FusesDown(rows, s.Down.W):
+		MatMulSwiGLUDown(out, x, rows, s.fused, s.Down.W) // h per row block, in cache
+	default:
 		h := ar.GetRaw(rows * s.Inter)
 		MatMulSwiGLU(h, x, rows, s.fused)
 		s.Down.Forward(out, h, rows)

@@ -1,0 +1,123 @@
+package nn
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+)
+
+// TestMatMulSwiGLUDown: the block fused per row block gives the bits of
+// MatMulSwiGLU then MatMulPacked for every GEMM kernel, on 1 and 3 threads,
+// with several row blocks and a partial one, inter and hidden past the K
+// block (two K passes in either product), hidden = 97 (a narrow last
+// panel) and inter not a multiple of the gate group.
+func TestMatMulSwiGLUDown(t *testing.T) {
+	defer func(v float64) { minParallelFlops = v }(minParallelFlops)
+	minParallelFlops = 0
+	r := rand.New(rand.NewPCG(57, 58))
+	for _, kn := range gemmKernels {
+		useKernel(t, kn)
+		for _, sh := range [][3]int{{1, 1, 1}, {5, 7, 3}, {97, 200, 64}, {250, 600, 33}, {300, 512, 97}, {30, 150, 600}} {
+			rows, inter, hidden := sh[0], sh[1], sh[2]
+			gateUp := randSlice(r, 2*inter*hidden, 1)
+			downW := randSlice(r, hidden*inter, 1)
+			x := randSlice(r, rows*hidden, 2)
+			p, down := PackSwiGLU(gateUp, inter, hidden), PackT(downW, hidden, inter)
+			h, want := make([]float32, rows*inter), make([]float32, rows*hidden)
+			MatMulSwiGLU(h, x, rows, p)
+			MatMulPacked(want, h, rows, down, false)
+			for _, threads := range []int{1, 3} {
+				useThreads(t, threads)
+				out := withGuard(rows * hidden)
+				MatMulSwiGLUDown(out, x, rows, p, down)
+				if i := sameBits(out[:rows*hidden], want); i >= 0 {
+					t.Fatalf("%s rows=%d inter=%d hidden=%d threads=%d: out[%d] = %v, unfused %v", kn.name, rows, inter, hidden, threads, i, out[i], want[i])
+				}
+				checkGuard(t, out, rows*hidden)
+			}
+		}
+	}
+}
+
+// TestSwiGLUFusesDown: the fused block is chosen for many row blocks of a
+// narrow inter only, and refused for a down weight of another shape or
+// kernel.
+func TestSwiGLUFusesDown(t *testing.T) {
+	useThreads(t, 2)
+	r := rand.New(rand.NewPCG(59, 60))
+	kn := activeKernel.Load()
+	p := PackSwiGLU(randSlice(r, 2*512*97, 1), 512, 97)
+	down := PackT(randSlice(r, 97*512, 1), 97, 512)
+	if !p.FusesDown(8*kn.mc, down) {
+		t.Errorf("%s: not fused at 8 row blocks of inter 512", kn.name)
+	}
+	if p.FusesDown(2*kn.mc, down) {
+		t.Errorf("%s: fused at 2 row blocks for 2 threads", kn.name)
+	}
+	if p.FusesDown(8*kn.mc, PackT(randSlice(r, 97*256, 1), 97, 256)) {
+		t.Error("fused with a down weight of another inner width")
+	}
+	wide := PackSwiGLU(randSlice(r, 2*4096*8, 1), 4096, 8)
+	if wide.FusesDown(100*kn.mc, PackT(randSlice(r, 8*4096, 1), 8, 4096)) {
+		t.Error("fused at inter 4096: a row block's h is past swigluDownMaxH")
+	}
+	for _, other := range gemmKernels {
+		if other != kn && p.FusesDown(8*kn.mc, &Packed{K: 512, N: 97, kern: other}) {
+			t.Errorf("fused with a down weight packed by %s", other.name)
+		}
+	}
+}
+
+// TestMatMulSwiGLUDownNoAllocs: once warm, the fused block allocates nothing.
+func TestMatMulSwiGLUDownNoAllocs(t *testing.T) {
+	if raceEnabled {
+		t.Skip("sync.Pool drops items under the race detector")
+	}
+	r := rand.New(rand.NewPCG(61, 62))
+	const rows, inter, hidden = 400, 256, 64
+	p, down := PackSwiGLU(randSlice(r, 2*inter*hidden, 1), inter, hidden), PackT(randSlice(r, hidden*inter, 1), hidden, inter)
+	x, out := randSlice(r, rows*hidden, 1), make([]float32, rows*hidden)
+	for _, threads := range []int{1, 2} {
+		useThreads(t, threads)
+		if allocs := testing.AllocsPerRun(10, func() { MatMulSwiGLUDown(out, x, rows, p, down) }); allocs != 0 {
+			t.Errorf("threads=%d: %v allocations per block", threads, allocs)
+		}
+	}
+}
+
+// BenchmarkMatMulSwiGLUDown: the block fused per row block against
+// MatMulSwiGLU then MatMulPacked (h through memory), alternately in one
+// loop, on the Sudoku mlp_t shape at batch 8 and 16, 1 and 2 threads;
+// x_unfused is the unfused time over the fused one.
+//
+//	go test -run '^$' -bench MatMulSwiGLUDown -benchtime 20x ./models/nn
+func BenchmarkMatMulSwiGLUDown(b *testing.B) {
+	const inter, hidden = 512, 97
+	for _, rows := range []int{8 * 512, 16 * 512} {
+		for _, threads := range []int{1, 2} {
+			b.Run(fmt.Sprintf("mlp_t/rows%d_inter%d_hidden%d/t%d", rows, inter, hidden, threads), func(b *testing.B) {
+				defer SetThreads(SetThreads(threads))
+				r := rand.New(rand.NewPCG(1, 1))
+				p := PackSwiGLU(randSlice(r, 2*inter*hidden, 1), inter, hidden)
+				down := PackT(randSlice(r, hidden*inter, 1), hidden, inter)
+				x := randSlice(r, rows*hidden, 1)
+				h, out := make([]float32, rows*inter), make([]float32, rows*hidden)
+				unfused := func() {
+					MatMulSwiGLU(h, x, rows, p)
+					MatMulPacked(out, h, rows, down, false)
+				}
+				fused := func() { MatMulSwiGLUDown(out, x, rows, p, down) }
+				unfused()
+				fused()
+				var s side2
+				for b.Loop() {
+					s.run(threads, unfused, fused)
+				}
+				flops := 6 * float64(rows) * float64(inter) * float64(hidden) * float64(b.N)
+				b.ReportMetric(flops/s.wall[1]/1e9, "GFLOP/s")
+				b.ReportMetric(flops/s.wall[0]/1e9, "unfused_GFLOP/s")
+				s.report(b, "x_unfused")
+			})
+		}
+	}
+}

@@ -89,6 +89,10 @@ func NewSwiGLUBF16(s *SwiGLU) *SwiGLUBF16 {
 // x (rows, hidden) = x̂(RMSNorm(x̂(x + swiglu(x)))), the down product, add
 // and norm fused (MatMulAddRMSNormBF16).
 func (s *SwiGLUBF16) ForwardResidual(x []float32, rows int, eps float32, ar *Arena) {
+	if s.fusesDown(rows) {
+		s.forwardResidualFused(x, rows, eps) // h per row block, in cache
+		return
+	}
 	c, o, u := ar.Mark()
 	h := ar.GetRaw(rows * s.Inter)
 	MatMulSwiGLUBF16(h, x, rows, s.gateUp)

@@ -265,15 +265,21 @@ func matMulBF16Job(c, a []float32, m, n, k int, b []uint16, pstride, pair0 int, 
 // matMulBF16Run is matMulBF16Job; with sw.h non-nil, tasks span whole SwiGLU groups
 // (2·swigluGroup columns) and end in sw's epilogue instead of writing C.
 func matMulBF16Run(c, a []float32, m, n, k int, b []uint16, pstride, pair0 int, accumulate bool, kn *bf16Kernel, round bool, sw swigluBF16Out, res residBF16Out) {
+	threads := 1
+	if 2*float64(m)*float64(n)*float64(k) >= minParallelFlops {
+		threads = Threads()
+	}
+	matMulBF16RunOn(threads, c, a, m, n, k, b, pstride, pair0, accumulate, kn, round, sw, res)
+}
+
+// matMulBF16RunOn is matMulBF16Run on at most threads goroutines (1: the
+// caller's alone, for a product inside another job's task).
+func matMulBF16RunOn(threads int, c, a []float32, m, n, k int, b []uint16, pstride, pair0 int, accumulate bool, kn *bf16Kernel, round bool, sw swigluBF16Out, res residBF16Out) {
 	kp := k + k&1
 	j := bf16JobPool.Get().(*bf16Job)
 	j.kern, j.c, j.ldc, j.round, j.sw, j.res = kn, c, n, round, sw, res
 	j.m, j.n, j.k, j.np, j.accumulate, j.b = m, n, k, kp/2, accumulate, b
 	j.pstride, j.pair0 = pstride, pair0
-	threads := 1
-	if 2*float64(m)*float64(n)*float64(k) >= minParallelFlops {
-		threads = Threads()
-	}
 	switch {
 	case sw.h != nil:
 		j.tm, j.tn, j.mc, j.ncq = swigluGrid(m, n, kn, threads)

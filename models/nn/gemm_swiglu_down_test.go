@@ -121,3 +121,72 @@ func BenchmarkMatMulSwiGLUDown(b *testing.B) {
 		}
 	}
 }
+
+// TestSwiGLUBF16FusedResidual: the bf16 SwiGLU sublayer per row block gives
+// the bits of MatMulSwiGLUBF16 then MatMulAddRMSNormBF16 over all rows, for
+// every bf16 kernel, on 1 and 3 threads, with several row blocks and a
+// partial one, K past the bf16 K block and hidden = 97.
+func TestSwiGLUBF16FusedResidual(t *testing.T) {
+	defer func(v float64) { minParallelFlops = v }(minParallelFlops)
+	minParallelFlops = 0
+	r := rand.New(rand.NewPCG(63, 64))
+	const eps = 1e-5
+	for _, kn := range bf16Kernels {
+		useBF16Kernel(t, kn)
+		for _, sh := range [][3]int{{1, 1, 1}, {5, 7, 3}, {97, 200, 64}, {250, 600, 33}, {300, 512, 97}, {30, 150, 300}} {
+			rows, inter, hidden := sh[0], sh[1], sh[2]
+			s := NewSwiGLUBF16(NewSwiGLU(randSlice(r, 2*inter*hidden, 1), randSlice(r, hidden*inter, 1), hidden, inter))
+			x := randSlice(r, rows*hidden, 2)
+			RoundBF16All(x)
+			want := append([]float32(nil), x...)
+			h := make([]float32, rows*inter)
+			MatMulSwiGLUBF16(h, want, rows, s.gateUp)
+			MatMulAddRMSNormBF16(want, h, rows, s.down, eps)
+			for _, threads := range []int{1, 3} {
+				useThreads(t, threads)
+				got := withGuard(rows * hidden)
+				copy(got, x)
+				s.forwardResidualFused(got, rows, eps)
+				if i := sameBits(got[:rows*hidden], want); i >= 0 {
+					t.Fatalf("%s rows=%d inter=%d hidden=%d threads=%d: x[%d] = %v, unfused %v", kn.name, rows, inter, hidden, threads, i, got[i], want[i])
+				}
+				checkGuard(t, got, rows*hidden)
+			}
+		}
+	}
+}
+
+// BenchmarkSwiGLUBF16Residual: the bf16 mlp_t sublayer per row block
+// against the two products over all rows, alternately in one loop, at the
+// Sudoku shape (batch 8), 1 and 2 threads.
+//
+//	go test -run '^$' -bench SwiGLUBF16Residual -benchtime 20x ./models/nn
+func BenchmarkSwiGLUBF16Residual(b *testing.B) {
+	if BF16Accelerated() != nil {
+		b.Skip("no AVX512-BF16")
+	}
+	const rows, inter, hidden, eps = 8 * 512, 512, 97, 1e-5
+	for _, threads := range []int{1, 2} {
+		b.Run(fmt.Sprintf("mlp_t/rows%d_inter%d_hidden%d/t%d", rows, inter, hidden, threads), func(b *testing.B) {
+			defer SetThreads(SetThreads(threads))
+			r := rand.New(rand.NewPCG(1, 1))
+			s := NewSwiGLUBF16(NewSwiGLU(randSlice(r, 2*inter*hidden, 1), randSlice(r, hidden*inter, 1), hidden, inter))
+			x := randSlice(r, rows*hidden, 1)
+			RoundBF16All(x)
+			h := make([]float32, rows*inter)
+			unfused := func() {
+				MatMulSwiGLUBF16(h, x, rows, s.gateUp)
+				MatMulAddRMSNormBF16(x, h, rows, s.down, eps)
+			}
+			fused := func() { s.forwardResidualFused(x, rows, eps) }
+			var sd side2
+			for b.Loop() {
+				sd.run(threads, unfused, fused)
+			}
+			flops := 6 * float64(rows) * float64(inter) * float64(hidden) * float64(b.N)
+			b.ReportMetric(flops/sd.wall[1]/1e9, "GFLOP/s")
+			b.ReportMetric(flops/sd.wall[0]/1e9, "unfused_GFLOP/s")
+			sd.report(b, "x_unfused")
+		})
+	}
+}

@@ -115,7 +115,7 @@ func gemmShapes() []gemmShape {
 		{6, 16, 4}, {7, 17, 5}, {12, 32, 16}, {24, 64, 256}, {25, 65, 257},
 		{13, 33, 17}, {11, 31, 1023}, {31, 100, 513}, {100, 17, 300},
 		{97, 97, 64}, {97, 64, 97}, {7, 97, 512}, {1, 1536, 512},
-		{5, 40, 2560}, {37, 3, 2560}, {130, 300, 70},
+		{5, 40, 2560}, {37, 3, 2560}, {130, 300, 70}, {48, 128, 600}, {61, 250, 1100},
 	}
 	r := rand.New(rand.NewPCG(1, 2))
 	for range 12 {
@@ -299,7 +299,7 @@ func sameBits(x, y []float32) int {
 func TestGemmDeterminism(t *testing.T) {
 	defer func(v float64) { minParallelFlops = v }(minParallelFlops)
 	minParallelFlops = 0
-	const M, n, k = 916, 75, 1100 // k spans several K blocks; n ends in a partial panel
+	const M, n, k = 916, 139, 1100 // k spans several K blocks; n ends in a partial panel; NN packs B for m ≥ 48 and reads it in place below
 	r := rand.New(rand.NewPCG(5, 6))
 	a := randFloats(r, M*k)
 	cases := detCases(r, a, n, k)

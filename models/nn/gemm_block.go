@@ -342,12 +342,17 @@ func (j *gemmJob) edge(s *gemmScratch, micro microKernel, width, kc int, a []flo
 	}
 }
 
-// grid sets the task grid: the kernel's blocks, made smaller while there are
-// fewer than 4 tasks per thread so that the threads finish together. (It
-// changes no result, only which goroutine computes which tile.)
+// grid sets the task grid: the kernel's blocks (all the rows in one block
+// when they are at most one tile more than a block: m = 97 is not 96 + 1),
+// made smaller while there are fewer than 4 tasks per thread so that the
+// threads finish together. (It changes no result, only which goroutine
+// computes which tile.)
 func (j *gemmJob) grid(threads int) {
 	kn := j.kern
 	j.mc, j.ncq = kn.mc, kn.nc/kn.nr
+	if j.m <= j.mc+kn.mr {
+		j.mc = (j.m + kn.mr - 1) / kn.mr * kn.mr
+	}
 	for {
 		j.tm = (j.m + j.mc - 1) / j.mc
 		j.tn = (panelsOf(j.n, kn.nr) + j.ncq - 1) / j.ncq
@@ -437,12 +442,12 @@ func matMulNN(c, a, b []float32, m, n, k int, accumulate bool) {
 
 // runInKN runs job j (C (+)= A·B, set up by getJob) with B (k, n) of row
 // stride ldb. A wide B (ldb ≥ 4·nr) multiplied by at least packMinRowsNN
-// rows is packed into panels first: read in place, its rows ldb apart evict
-// each other from L1 and defeat the prefetchers (22–57 % of peak on the
-// training shapes). Otherwise B is read in place, one nr-wide panel at a
-// time, and only a last partial panel is packed (attention's P·V, 64 wide,
-// is faster so). Both run the same micro-kernel calls on the same values,
-// so the bits are the same.
+// rows is packed into panels first, as the job's shared first phase: read
+// in place, its rows ldb apart evict each other from L1 and defeat the
+// prefetchers (22–57 % of peak on the training shapes). Other products read
+// B in place, one nr-wide panel at a time, and pack only a last partial
+// panel (attention's P·V, 64 wide, is faster so). Both run the same
+// micro-kernel calls on the same values, so the bits are the same.
 func runInKN(j *gemmJob, b []float32, ldb int) {
 	kn, n, k := j.kern, j.n, j.k
 	if j.m >= packMinRowsNN && ldb >= 4*kn.nr {

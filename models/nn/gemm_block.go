@@ -121,26 +121,21 @@ func packPanelNN(dst, b []float32, k, n, ldb, j0, width int) {
 }
 
 // packMinRowsNN is the smallest m for which MatMulNN packs B: the copy of
-// B is then shared by at least 4 register tiles of rows.
+// B is then shared by at least 48 rows (4 register tiles of the AVX-512
+// kernel).
 const packMinRowsNN = 48
 
 // packRowsNN is the rows of B (k, n) a piece of the packing phase packs.
 const packRowsNN = 64
 
 // packPanelsNNRows packs rows [p0, p1) of B (k, n) row-major with row stride
-// ldb into kn's panels in dst (the layout of packPanelsT), reading B in
-// order; columns past n are zero.
+// ldb into all of kn's panels in dst (the layout of packPanelsT); columns
+// past n are zero.
 func packPanelsNNRows(dst, b []float32, k, n, ldb int, kn *gemmKernel, p0, p1 int) {
-	nq := panelsOf(n, kn.nr)
-	for p := p0; p < p1; p++ {
-		row := b[p*ldb : p*ldb+n]
-		for q := 0; q < nq; q++ {
-			j0 := q * kn.nr
-			width, _ := kn.panelKernel(q, n)
-			d := dst[j0*k+p*width : j0*k+(p+1)*width]
-			cols := copy(d, row[j0:])
-			clear(d[cols:])
-		}
+	for q := range panelsOf(n, kn.nr) {
+		j0 := q * kn.nr
+		width, _ := kn.panelKernel(q, n)
+		packPanelNN(dst[j0*k+p0*width:], b[p0*ldb:], p1-p0, n, ldb, j0, width)
 	}
 }
 

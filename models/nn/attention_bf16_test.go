@@ -15,7 +15,7 @@ import (
 // (TestAttentionTiledBF16ARC); both tests log it.
 const bf16AttnTol = 4e-2
 
-// TestAttentionTiledBF16: every bf16 kernel gives the same bits; the output
+// TestAttentionTiledBF16: every chain bf16 kernel gives the same bits; the output
 // is within bf16AttnTol of the float32 attention, at lengths below, at and
 // across the tiles, odd ones included.
 func TestAttentionTiledBF16(t *testing.T) {
@@ -33,10 +33,12 @@ func TestAttentionTiledBF16(t *testing.T) {
 			useBF16Kernel(t, kn)
 			got := make([]float32, len(x))
 			a.ForwardTiledBF16(got, x, B, T, &Arena{})
-			if first == nil {
+			if !kn.chain {
+				// its own bits; held below to the float32 output like the others
+			} else if first == nil {
 				first = got
 			} else if i := sameBitsNaN(got, first); i >= 0 {
-				t.Fatalf("T=%d: %s out[%d] = %v, %s %v", T, kn.name, i, got[i], bf16Kernels[0].name, first[i])
+				t.Fatalf("T=%d: %s out[%d] = %v, the first chain kernel %v", T, kn.name, i, got[i], first[i])
 			}
 			n := T * a.Hidden
 			for b := 0; b < B; b++ {

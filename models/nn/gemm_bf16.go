@@ -21,10 +21,14 @@ import (
 // where dpStep is a float32 fused multiply-add that reads bf16 denormals as
 // zero and flushes results below 2^-126 to zero (bf16.go), as VDPBF16PS
 // does (the order was measured on the instruction: TestBF16InstructionOrder).
-// Every kernel, the pure-Go one and the assembly one, computes exactly this
-// chain, so they give the same bits as each other and as refMatMulBF16, for
-// any threads, batch size or blocking. They differ from the float32 GEMM by
-// the bf16 rounding of the inputs (relative 2^-9 per input).
+// The pure-Go and AVX512-BF16 kernels compute exactly this chain, so they give
+// the same bits as each other and as refMatMulBF16, for any threads, batch
+// size or blocking. The AMX kernel (Intel CPUs with AMX-BF16, picked first
+// there for its speed) takes the same pairs in the same order, but its unit
+// rounds a pair's sum its own way: its bits differ from the chain's in the
+// last places, within the chain's error bound, and are themselves the same
+// for any threads, batch size or blocking. All differ from the float32 GEMM
+// by the bf16 rounding of the inputs (relative 2^-9 per input).
 
 // PackedBF16 is a weight matrix B (k × n) rounded to bfloat16 and packed once
 // for MatMulPackedBF16; Linear layers keep W (out, in) as B = Wᵀ. Panel q
@@ -54,6 +58,10 @@ type bf16Kernel struct {
 	// instruction, peakFlops float32 operations each (PeakGFLOPSBF16).
 	peak      func(n int)
 	peakFlops float64
+	// chain: the kernel computes the chain above bit for bit (the pure-Go
+	// and AVX512-BF16 kernels). The AMX kernel sums a pair its own way; it
+	// is held to the chain's error bound instead (gemm_bf16_amx_amd64.go).
+	chain bool
 }
 
 // bf16Micro computes, for i < mr and j < w (the panel width), the chain
@@ -89,12 +97,13 @@ var (
 
 func init() { activeBF16.Store(bf16Kernels[0]) }
 
-// BF16Kernel names the bf16 kernel that packs new weights: "avx512bf16"
-// (12×32 tile of VDPBF16PS) or "go" (the pure-Go twin, for purego builds and
-// CPUs without AVX512-BF16). Both give the same bits.
+// BF16Kernel names the bf16 kernel that packs new weights: "amx" (32×32
+// tiles of AMX TDPBF16PS, on CPUs with AMX-BF16), "avx512bf16" (12×32 tile of
+// VDPBF16PS) or "go" (the pure-Go twin of avx512bf16, for purego builds and
+// CPUs without AVX512-BF16; the same bits).
 func BF16Kernel() string { return activeBF16.Load().name }
 
-// SetBF16Kernel selects a bf16 kernel by name ("avx512bf16" or "go"); weights
+// SetBF16Kernel selects a bf16 kernel by name (BF16Kernels); weights
 // keep the kernel they were packed with. "go" also runs the bf16 rounding
 // passes (round_bf16.go) in Go, so that a test can compare the whole bf16
 // path in Go with the assembly one. Not safe while a bf16 product runs.
@@ -109,14 +118,26 @@ func SetBF16Kernel(name string) error {
 			return nil
 		}
 	}
-	names := make([]string, len(bf16Kernels))
-	for i, kn := range bf16Kernels {
-		names[i] = kn.name
-	}
-	return fmt.Errorf("nn.SetBF16Kernel: no bf16 kernel %q on this machine (have %v)", name, names)
+	return fmt.Errorf("nn.SetBF16Kernel: no bf16 kernel %q on this machine (have %v)", name, BF16Kernels())
 }
 
-// BF16Accelerated returns nil when the bf16 GEMM runs on AVX512-BF16, and
+// BF16Kernels names the bf16 kernels this build can run on this CPU, fastest
+// first ("go" last), and BF16ChainKernels those among them that compute the
+// chain of gemm_bf16.go bit for bit (all but "amx").
+func BF16Kernels() []string      { return bf16Names(func(*bf16Kernel) bool { return true }) }
+func BF16ChainKernels() []string { return bf16Names(func(kn *bf16Kernel) bool { return kn.chain }) }
+
+func bf16Names(keep func(*bf16Kernel) bool) []string {
+	var names []string
+	for _, kn := range bf16Kernels {
+		if keep(kn) {
+			names = append(names, kn.name)
+		}
+	}
+	return names
+}
+
+// BF16Accelerated returns nil when the bf16 GEMM runs on AVX512-BF16 or AMX, and
 // otherwise an error saying why not. The pure-Go kernel gives the same bits
 // but is many times slower than the float32 GEMM, so a bf16 mode should stop
 // with this error (or warn) rather than run on it unawares.

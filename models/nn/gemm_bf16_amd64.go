@@ -57,14 +57,7 @@ var bf16KernelAVX512 = &bf16Kernel{
 	toBF16:    toBF16Asm,
 	peak:      dpbf16PeakZMM,
 	peakFlops: 16 * 16 * 2 * 2,
-}
-
-// asmBF16Kernels lists the assembly bf16 kernels this CPU can run.
-func asmBF16Kernels() []*bf16Kernel {
-	if cpu.X86.HasAVX512F && cpu.X86.HasAVX512BF16 {
-		return []*bf16Kernel{bf16KernelAVX512}
-	}
-	return nil
+	chain:     true,
 }
 
 // bf16Why says why there is no assembly bf16 kernel.

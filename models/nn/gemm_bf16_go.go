@@ -10,6 +10,7 @@ var bf16KernelGo = &bf16Kernel{
 	toBF16:    toBF16Go,
 	peak:      dpPeakGo,
 	peakFlops: 8 * 2,
+	chain:     true,
 }
 
 // dpPeakGo runs n iterations of 8 independent dpStep chains.

@@ -73,7 +73,7 @@ var amxPeakSrc = func() (s [512]uint16) {
 }()
 
 var bf16KernelAMX = &bf16Kernel{
-	name: "amx", mr: 32, nr: 32, kc: 256, mc: 128, nc: 256,
+	name: "amx", mr: 32, nr: 32, kc: 256, mc: 64, nc: 512,
 	micro:     microAMX,
 	toBF16:    toBF16Asm,
 	peak:      func(n int) { amxBF16Peak(&amxTileCfg[amxPairs][0], &amxPeakSrc[0], n) },

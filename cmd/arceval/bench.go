@@ -93,7 +93,11 @@ on this machine and on --shards machines.`)
 		return usageError{"bench --train: training runs in float32 (bf16 is an evaluation precision)"}
 	}
 	peak := measuredPeak(*threads)
-	fmt.Fprintf(c.stdout, "kernel %s, %d threads, measured FMA peak %.0f GFLOP/s\n\n", nn.Kernel(), *threads, peak)
+	fmt.Fprintf(c.stdout, "kernel %s, %d threads, measured FMA peak %.0f GFLOP/s\n", nn.Kernel(), *threads, peak)
+	if slices.Contains(precs, results.PrecisionBF16) {
+		fmt.Fprintf(c.stdout, "bf16 kernel %s, measured bf16 multiply-add peak %.0f GFLOP/s (%%peak stays relative to the FMA peak)\n", nn.BF16Kernel(), measuredBF16Peak(*threads))
+	}
+	fmt.Fprintln(c.stdout)
 	if *train {
 		return benchTraining(c, fam, *presets, *batch, *reps, *threads, *torch, *torchSteps)
 	}
@@ -182,6 +186,15 @@ func measuredPeak(threads int) float64 {
 	peak := 0.0
 	for range 4 {
 		peak = max(peak, nn.PeakGFLOPS(threads))
+	}
+	return peak
+}
+
+// measuredBF16Peak is measuredPeak for the bf16 kernel's instruction.
+func measuredBF16Peak(threads int) float64 {
+	peak := 0.0
+	for range 4 {
+		peak = max(peak, nn.PeakGFLOPSBF16(threads))
 	}
 	return peak
 }

@@ -157,7 +157,11 @@ func benchPlan(c *cli, o planOptions) error {
 			ests = append(ests, e)
 		}
 	}
-	h := planHeader{Kernel: nn.Kernel(), Threads: o.Threads, Peak: peak, Precision: o.Precision, Load: load + " at the start, " + loadAverage() + " at the end", Machine: harness.Machine()}
+	kernel := nn.Kernel()
+	if o.Precision == results.PrecisionBF16 {
+		kernel += ", bf16 " + nn.BF16Kernel()
+	}
+	h := planHeader{Kernel: kernel, Threads: o.Threads, Peak: peak, Precision: o.Precision, Load: load + " at the start, " + loadAverage() + " at the end", Machine: harness.Machine()}
 	if o.Format == "json" {
 		return printBenchPlanJSON(c.stdout, h, ests, o.Shards)
 	}

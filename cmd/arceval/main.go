@@ -97,6 +97,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 	case "--version":
 		return runVersion(c, nil)
 	}
+	if err := selectBF16Kernel(); err != nil {
+		return err
+	}
 	for _, cmd := range commands() {
 		if cmd.name == args[0] {
 			err := cmd.run(c, args[1:])

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -16,9 +17,10 @@ import (
 // (eval, forward, reproduce, bench): fp32, the engine's default (its
 // parity fixtures' bits), or bf16, the bfloat16 forward pass the released
 // checkpoints were trained and evaluated with (weights and activations in
-// bf16, float32 accumulation through AVX512-BF16's VDPBF16PS).
+// bf16, float32 accumulation: AMX's TDPBF16PS on CPUs with AMX-BF16,
+// AVX512-BF16's VDPBF16PS on others; $ARCEVAL_BF16_KERNEL picks another).
 
-const precisionHelp = "forward-pass precision: fp32 (default, float32) or bf16 (bfloat16 weights and activations with float32 accumulation, as the official forward_dtype bfloat16; fast on CPUs with AVX512-BF16)"
+const precisionHelp = "forward-pass precision: fp32 (default, float32) or bf16 (bfloat16 weights and activations with float32 accumulation, as the official forward_dtype bfloat16; fast on CPUs with AVX512-BF16 or AMX)"
 
 // addPrecisionFlag registers --precision on fs.
 func addPrecisionFlag(fs *pflag.FlagSet) *string {
@@ -70,6 +72,23 @@ func setPrecision(stderr io.Writer, m models.Model, p string) error {
 	}
 	if err := nn.BF16Accelerated(); err != nil && stderr != nil {
 		fmt.Fprintf(stderr, "warning: --precision bf16 runs on the pure-Go bf16 kernel (same bits, many times slower than fp32): %v\n", err)
+	}
+	return nil
+}
+
+// bf16KernelEnv names the bf16 kernel to use instead of the fastest one
+// (nn.BF16Kernels): "avx512bf16" on a CPU with AMX, say, for the bits of the
+// VDPBF16PS chain that CPUs without AMX compute.
+const bf16KernelEnv = "ARCEVAL_BF16_KERNEL"
+
+// selectBF16Kernel applies $ARCEVAL_BF16_KERNEL, if set.
+func selectBF16Kernel() error {
+	name := os.Getenv(bf16KernelEnv)
+	if name == "" {
+		return nil
+	}
+	if err := nn.SetBF16Kernel(name); err != nil {
+		return usageError{fmt.Sprintf("$%s=%q: no such bf16 kernel on this machine (have %s)", bf16KernelEnv, name, strings.Join(nn.BF16Kernels(), ", "))}
 	}
 	return nil
 }

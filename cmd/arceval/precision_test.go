@@ -4,9 +4,11 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
+	"arceval/models/nn"
 	"arceval/results"
 )
 
@@ -72,5 +74,57 @@ func TestPrecisionFlag(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "--precision: --precision") {
 			t.Errorf("%s: err = %v, want %q", strings.Join(tc.args, " "), err, tc.want)
 		}
+	}
+}
+
+// $ARCEVAL_BF16_KERNEL picks the bf16 kernel: version names it, an eval
+// run's header records it, the chain kernels (all but amx) give the same
+// forward output, and an unknown name is a usage error naming the variable.
+func TestBF16KernelEnv(t *testing.T) {
+	prev := nn.BF16Kernel()
+	t.Cleanup(func() { nn.SetBF16Kernel(prev) })
+	dir := t.TempDir()
+	model := tinyModel(t, 25, 6)
+	inputs := filepath.Join(dir, "inputs.json")
+	row := "[" + strings.TrimSuffix(strings.Repeat("2,3,", 12), ",") + ",4]"
+	os.WriteFile(inputs, []byte(`{"inputs": [`+row+`], "puzzle_identifiers": [0]}`), 0o644)
+	test := filepath.Join(dir, "test.csv")
+	if _, errOut, err := runCLI(t, "data", "gen", "maze", "--n", "2", "--size", "5", "--min-path", "3", "--seed", "2", "--out", test); err != nil {
+		t.Fatalf("gen: %v %s", err, errOut)
+	}
+	chainOut := ""
+	for _, name := range nn.BF16Kernels() {
+		t.Setenv("ARCEVAL_BF16_KERNEL", name)
+		out, _, err := runCLI(t, "version")
+		if err != nil || !strings.Contains(out, "bf16      "+name+" ") {
+			t.Errorf("%s: version: %v\n%s", name, err, out)
+		}
+		fwd, errOut, err := runCLI(t, "forward", "--model", model, "--inputs", inputs, "--precision", "bf16")
+		if err != nil {
+			t.Fatalf("%s: forward: %v\n%s", name, err, errOut)
+		}
+		if slices.Contains(nn.BF16ChainKernels(), name) {
+			if chainOut == "" {
+				chainOut = fwd
+			} else if fwd != chainOut {
+				t.Errorf("%s: forward output differs from the first chain kernel's", name)
+			}
+		}
+		rec := filepath.Join(dir, name+".jsonl")
+		if _, errOut, err := runCLI(t, "eval", "--model", model, "--set", test, "--precision", "bf16", "--out", rec); err != nil {
+			t.Fatalf("%s: eval: %v\n%s", name, err, errOut)
+		}
+		r, err := results.Read(rec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasSuffix(r.Header.Kernel, ", bf16 "+name) {
+			t.Errorf("%s: header kernel %q does not name the bf16 kernel", name, r.Header.Kernel)
+		}
+	}
+	t.Setenv("ARCEVAL_BF16_KERNEL", "no-such")
+	_, errOut, err := runCLI(t, "version")
+	if code := exitCode(err); code != 2 || err == nil || !strings.Contains(err.Error(), "ARCEVAL_BF16_KERNEL") {
+		t.Errorf("unknown kernel: exit %d, %v %s", code, err, errOut)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime"
 	"runtime/debug"
+	"strings"
 )
 
 // buildInfo is the provenance printed by `arceval version` (and, later,
@@ -55,5 +56,6 @@ func runVersion(c *cli, args []string) error {
 	}
 	fmt.Fprintf(c.stdout, "go        %s %s/%s\n", bi.GoVersion, runtime.GOOS, runtime.GOARCH)
 	fmt.Fprintf(c.stdout, "kernel    %s (GEMM, %d threads)\n", nn.Kernel(), nn.Threads())
+	fmt.Fprintf(c.stdout, "bf16      %s (--precision bf16 GEMM; of %s)\n", nn.BF16Kernel(), strings.Join(nn.BF16Kernels(), ", "))
 	return nil
 }

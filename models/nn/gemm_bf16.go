@@ -50,6 +50,7 @@ type bf16Kernel struct {
 	kc        int // K block, in pairs
 	mc, nc    int
 	micro     bf16Micro
+	block     bf16BlockKernel // or nil: micro tile by tile
 	nrTail    int
 	microTail bf16Micro
 	// toBF16 rounds activations: dst[i] = ToBF16(src[i]) for len(dst) values.
@@ -68,6 +69,12 @@ type bf16Kernel struct {
 // above over np pairs: A row i starts at a[i*lda] (lda in bf16 values, even),
 // the panel's pair p at b[p*2w], C row i at c[i*ldc].
 type bf16Micro func(np int, a []uint16, lda int, b []uint16, c []float32, ldc int, load bool)
+
+// bf16BlockKernel computes rowTiles × panels full tiles in one call, as micro
+// would one by one (the same bits): A row tile i at a[i·mr·lda], panel q at
+// b[q·pstride] (all of width nr), C tile (i, q) at c[i·mr·ldc + q·nr]. A
+// kernel with a fixed cost per call (AMX's tile configuration) pays it once.
+type bf16BlockKernel func(np int, a []uint16, lda, rowTiles int, b []uint16, pstride, panels int, c []float32, ldc int, load bool)
 
 // lastWidth is the width of the last panel of an n-column B (n ≥ 1).
 func (kn *bf16Kernel) lastWidth(n int) int {
@@ -508,12 +515,24 @@ func (j *bf16Job) task(t int, s *bf16Scratch) {
 				clear(at[(i1-iFull)*2*np:])
 			}
 		}
+		// With a block kernel, the full tiles of the full-width panels
+		// [q0, qb) in one call; the rest tile by tile.
+		qb := q0
+		if kn.block != nil && iFull > i0 {
+			qb = q1
+			if w, _ := kn.panelKernel(q1-1, j.n); w != nr || j.n-(q1-1)*nr < nr {
+				qb--
+			}
+			if qb > q0 {
+				kn.block(np, ablk, lda, (iFull-i0)/mr, j.b[q0*j.pstride+(j.pair0+pc)*2*nr:], j.pstride, qb-q0, cb[(i0-ri)*ldc+q0*nr-ci:], ldc, load)
+			}
+		}
 		for q := q0; q < q1; q++ {
 			width, micro := kn.panelKernel(q, j.n)
 			bp := j.b[q*j.pstride+(j.pair0+pc)*2*width:]
 			c0 := q * nr
 			cols := min(width, j.n-c0)
-			for i := i0; i < iFull; i += mr {
+			for i := i0; i < iFull && q >= qb; i += mr {
 				ai := ablk[(i-i0)*lda:]
 				if cols == width {
 					micro(np, ai, lda, bp, cb[(i-ri)*ldc+c0-ci:], ldc, load)

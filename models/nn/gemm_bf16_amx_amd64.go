@@ -18,7 +18,7 @@ import (
 // increasing K, whatever the threads, blocking of rows or batch.
 
 //go:noescape
-func amxBF16Tile(cfg *byte, steps int, a *uint16, lda int, b *uint16, bstep int, c *float32, ldc int, load bool)
+func amxBF16Block(cfg *byte, steps int, a *uint16, lda int, b *uint16, bstep int, c *float32, ldc int, load bool, rowTiles, panels, pstride int)
 
 //go:noescape
 func amxBF16Peak(cfg *byte, src *uint16, n int)
@@ -48,19 +48,25 @@ var amxTileCfg = func() (cfg [17][64]byte) {
 // amxPairs is the pairs of K one TDPBF16PS takes (a 64-byte A tile row).
 const amxPairs = 16
 
-// microAMX computes a 32×32 tile over np pairs (the bf16Micro contract):
-// whole steps of 16 pairs, then one step of the remaining pairs.
+// microAMX computes a 32×32 tile over np pairs (the bf16Micro contract).
 func microAMX(np int, a []uint16, lda int, b []uint16, c []float32, ldc int, load bool) {
-	_ = a[31*lda+2*np-1]
-	_ = b[np*64-1]
-	_ = c[31*ldc+31]
+	blockAMX(np, a, lda, 1, b, 0, 1, c, ldc, load)
+}
+
+// blockAMX computes rowTiles × panels 32×32 tiles over np pairs (the
+// bf16Block contract): whole steps of 16 pairs for every tile, then one step
+// of the remaining pairs.
+func blockAMX(np int, a []uint16, lda, rowTiles int, b []uint16, pstride, panels int, c []float32, ldc int, load bool) {
+	_ = a[(32*rowTiles-1)*lda+2*np-1]
+	_ = b[(panels-1)*pstride+np*64-1]
+	_ = c[(32*rowTiles-1)*ldc+32*panels-1]
 	full, rem := np/amxPairs, np%amxPairs
 	if full > 0 {
-		amxBF16Tile(&amxTileCfg[amxPairs][0], full, &a[0], 2*lda, &b[0], amxPairs*128, &c[0], 4*ldc, load)
+		amxBF16Block(&amxTileCfg[amxPairs][0], full, &a[0], 2*lda, &b[0], amxPairs*128, &c[0], 4*ldc, load, rowTiles, panels, 2*pstride)
 	}
 	if rem > 0 {
 		p := full * amxPairs
-		amxBF16Tile(&amxTileCfg[rem][0], 1, &a[2*p], 2*lda, &b[p*64], 0, &c[0], 4*ldc, load || full > 0)
+		amxBF16Block(&amxTileCfg[rem][0], 1, &a[2*p], 2*lda, &b[p*64], 0, &c[0], 4*ldc, load || full > 0, rowTiles, panels, 2*pstride)
 	}
 }
 
@@ -75,6 +81,7 @@ var amxPeakSrc = func() (s [512]uint16) {
 var bf16KernelAMX = &bf16Kernel{
 	name: "amx", mr: 32, nr: 32, kc: 256, mc: 64, nc: 512,
 	micro:     microAMX,
+	block:     blockAMX,
 	toBF16:    toBF16Asm,
 	peak:      func(n int) { amxBF16Peak(&amxTileCfg[amxPairs][0], &amxPeakSrc[0], n) },
 	peakFlops: 4 * 16 * 16 * 32 * 2,

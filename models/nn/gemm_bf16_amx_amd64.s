@@ -31,19 +31,26 @@
 // VEX.vvvv = b inverted, pp = F3.
 #define TDPBF16PS(d, a, b)  BYTE $0xC4; BYTE $0xE2; BYTE $((((~(b))&15)<<3)|2); BYTE $0x5C; BYTE $(0xC0|(d)<<3|(a))
 
-// func amxBF16Tile(cfg *byte, steps int, a *uint16, lda int, b *uint16, bstep int, c *float32, ldc int, load bool)
+// func amxBF16Block(cfg *byte, steps int, a *uint16, lda int, b *uint16, bstep int, c *float32, ldc int, load bool, rowTiles, panels, pstride int)
 //
-// C (32×32, stride ldc bytes) = C (if load, else 0) + A·B over steps steps of
-// r pairs (r from cfg): step s reads A at a + s·4r bytes and B rows at
-// b + s·bstep bytes (128 bytes a row).
+// For each of panels panels (B panel q at b + q·pstride bytes, C columns
+// 32q…) and each of rowTiles row tiles (A rows 32i… at a + 32i·lda bytes,
+// C rows 32i…): the 32×32 C tile (stride ldc bytes) = C (if load, else 0) +
+// A·B over steps steps of r pairs (r from cfg), step s reading A at
+// a + s·4r bytes and B rows at b + s·bstep bytes (128 bytes a row). Panels
+// outermost, so that a B panel is reused from L1 by every row tile.
 //
 // The tile configuration stays loaded between calls (no TILERELEASE): a call
 // reads the thread's configuration back (STTILECFG) and loads cfg only when
-// it differs (measured: a third of a 32-pair call's time). Nothing else in
-// the process uses AMX, and Go never moves a goroutine to another thread in
-// the middle of an assembly function, so the check and the tile work always
-// see the same thread's tiles.
-TEXT ·amxBF16Tile(SB), NOSPLIT, $64-65
+// it differs. Nothing else in the process uses AMX, and Go never moves a
+// goroutine to another thread in the middle of an assembly function, so the
+// check and the tile work always see the same thread's tiles.
+//
+// Registers: AX this panel's C (row tile 0), DI this panel's B, R8 the C
+// tile, R9 16 rows of C, R10/R13 the A/B of a step, R11 lda, R12 16 rows of
+// A, R14 bstep, R15 a step along A (4r); locals: 64(SP) panels left,
+// 72(SP) this row tile's A.
+TEXT ·amxBF16Block(SB), NOSPLIT, $80-96
 	MOVQ cfg+0(FP), AX
 	MOVQ SP, DI
 	STTILECFG_DI
@@ -61,13 +68,28 @@ cfgload:
 	LDTILECFG_AX
 
 cfgdone:
-	MOVQ c+48(FP), R8
+	MOVBLZX 24(AX), R15 // tmm4's width in bytes (4r): the step along A
+	MOVQ    ldc+56(FP), R9
+	SHLQ    $4, R9
+	MOVQ    lda+24(FP), R11
+	MOVQ    R11, R12
+	SHLQ    $4, R12
+	MOVQ    bstep+40(FP), R14
+	MOVQ    panels+80(FP), BX
+	MOVQ    BX, 64(SP)
+	MOVQ    c+48(FP), AX
+	MOVQ    b+32(FP), DI
+
+panel:
+	MOVQ a+16(FP), BX
+	MOVQ BX, 72(SP)
+	MOVQ AX, R8
+	MOVQ rowTiles+72(FP), BX
+
+tile:
+	CMPB load+64(FP), $0
+	JEQ  zero
 	MOVQ ldc+56(FP), DX
-	MOVQ DX, R9
-	SHLQ $4, R9 // 16 rows of C
-	MOVBLZX load+64(FP), BX
-	TESTQ BX, BX
-	JZ   zero
 	MOVQ R8, SI
 	TILELOADD_SI_DX(0)
 	ADDQ $64, SI
@@ -85,16 +107,11 @@ zero:
 	TILEZERO(3)
 
 run:
-	MOVQ  steps+8(FP), CX
-	MOVQ  a+16(FP), R10
-	MOVQ  lda+24(FP), R11
-	MOVQ  R11, R12
-	SHLQ  $4, R12 // 16 rows of A
-	MOVBLZX 24(AX), R15 // tmm4's width in bytes (4r): the step along A
-	MOVQ  b+32(FP), R13
-	MOVQ  bstep+40(FP), R14
+	MOVQ steps+8(FP), CX
+	MOVQ 72(SP), R10
+	MOVQ DI, R13
 
-loop:
+step:
 	MOVQ R11, DX
 	MOVQ R10, SI
 	TILELOADD_SI_DX(4)
@@ -112,7 +129,7 @@ loop:
 	ADDQ R15, R10
 	ADDQ R14, R13
 	DECQ CX
-	JNZ  loop
+	JNZ  step
 
 	MOVQ ldc+56(FP), DX
 	MOVQ R8, SI
@@ -123,6 +140,20 @@ loop:
 	TILESTORED_SI_DX(2)
 	ADDQ $64, SI
 	TILESTORED_SI_DX(3)
+
+	// Next row tile: 32 rows down in A and C.
+	MOVQ 72(SP), R10
+	LEAQ (R10)(R12*2), R10
+	MOVQ R10, 72(SP)
+	LEAQ (R8)(R9*2), R8
+	DECQ BX
+	JNZ  tile
+
+	// Next panel: 32 columns right in C, pstride bytes on in B.
+	ADDQ $128, AX
+	ADDQ pstride+88(FP), DI
+	DECQ 64(SP)
+	JNZ  panel
 	RET
 
 // func amxBF16Peak(cfg *byte, src *uint16, n int)

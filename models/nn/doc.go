@@ -24,7 +24,9 @@
 //
 //   - gemm_bf16.go: the bf16 GEMM (PackTBF16, MatMulPackedBF16): inputs
 //     rounded to bfloat16 as torch does, float32 accumulation with
-//     AVX512-BF16's VDPBF16PS, a pure-Go twin with the same bits;
+//     AVX512-BF16's VDPBF16PS, a pure-Go twin with the same bits, and on
+//     CPUs with AMX-BF16 an AMX kernel (gemm_bf16_amx_amd64.go: TDPBF16PS,
+//     its own last-place rounding, within the chain's error bound);
 //     BF16Accelerated says whether the CPU runs it natively.
 //   - attention_tiled.go: Attention.ForwardTiled, per-head tiles with an
 //     online softmax, no T×T matrix (within 4e-6 of Forward).

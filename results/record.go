@@ -152,8 +152,9 @@ func (it Item) Solved() bool {
 }
 
 // sameRun reports whether two headers describe the same run: equal except for
-// the shard and where it ran (machine and GEMM kernel, which change float32
-// rounding only), so that shards computed on different machines merge.
+// the shard and where it ran (machine and GEMM kernels, float32 and bf16,
+// which change rounding in the last places only), so that shards computed on
+// different machines merge.
 func sameRun(a, b Header) bool {
 	a.Shard, b.Shard = "", ""
 	a.Machine, b.Machine = "", ""

@@ -86,6 +86,9 @@ func commands() []command {
 // run executes one arceval invocation; it is main without the process.
 func run(args []string, stdout, stderr io.Writer) error {
 	c := &cli{stdout: stdout, stderr: stderr}
+	if err := selectBF16Kernel(); err != nil {
+		return err
+	}
 	if len(args) == 0 {
 		c.usage(stderr)
 		return usageError{"no command given"}
@@ -96,9 +99,6 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return nil
 	case "--version":
 		return runVersion(c, nil)
-	}
-	if err := selectBF16Kernel(); err != nil {
-		return err
 	}
 	for _, cmd := range commands() {
 		if cmd.name == args[0] {

@@ -81,7 +81,9 @@ func setPrecision(stderr io.Writer, m models.Model, p string) error {
 // VDPBF16PS chain that CPUs without AMX compute.
 const bf16KernelEnv = "ARCEVAL_BF16_KERNEL"
 
-// selectBF16Kernel applies $ARCEVAL_BF16_KERNEL, if set.
+// selectBF16Kernel applies $ARCEVAL_BF16_KERNEL, if set. It runs before any
+// command, so a misspelt name stops every command with a usage error rather
+// than running bf16 on a kernel nobody chose.
 func selectBF16Kernel() error {
 	name := os.Getenv(bf16KernelEnv)
 	if name == "" {

@@ -6,8 +6,8 @@ package nn
 // float32 as in headTiled. This is where a bf16 model rounds inside
 // attention (flash attention on GPUs likewise feeds bf16 P to the second
 // product); the rest (RoPE, the scale, the softmax, the running sums) stays
-// float32. Every bf16 kernel gives the same bits, and the output of a
-// sequence does not depend on threads or batch; it differs from the float32
+// float32. Every chain bf16 kernel gives the same bits (AMX its own), and the
+// output of a sequence does not depend on threads or batch; it differs from the float32
 // attention by bf16 rounding (TestAttentionTiledBF16 measures it).
 //
 // Shapes: Maze/ARC T = 916, 8 heads of 64: per head K packed (64, 916) and

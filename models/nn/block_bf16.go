@@ -14,8 +14,8 @@ package nn
 //
 // Inside attention the products take bf16 operands (q, k, v, and the
 // probabilities as flash attention feeds them) and the softmax is float32
-// (attention_bf16.go). Every bf16 kernel gives the same bits, for any threads
-// or batch composition.
+// (attention_bf16.go). Every chain bf16 kernel gives the same bits (the AMX
+// one its own), for any threads or batch composition.
 
 // BlockBF16 is a Block's weights rounded to bf16 and packed for the bf16
 // GEMM; the Block itself (shapes, RoPE, eps) is shared.

@@ -27,7 +27,9 @@ import (
 // there for its speed) takes the same pairs in the same order, but its unit
 // rounds a pair's sum its own way: its bits differ from the chain's in the
 // last places, within the chain's error bound, and are themselves the same
-// for any threads, batch size or blocking. All differ from the float32 GEMM
+// for any threads, batch size or blocking of rows and columns (they do depend
+// on where K is cut: its kc, its 16-pair steps and attention's tileK are part
+// of them). All differ from the float32 GEMM
 // by the bf16 rounding of the inputs (relative 2^-9 per input).
 
 // PackedBF16 is a weight matrix B (k × n) rounded to bfloat16 and packed once

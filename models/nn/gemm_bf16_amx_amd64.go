@@ -15,7 +15,10 @@ import (
 // its bits are not gemm_bf16.go's chain: kern.chain is false, and the tests
 // hold it to the chain's error bound instead of its bits. Its results are
 // still deterministic: each element is one sequence of TDPBF16PS steps in
-// increasing K, whatever the threads, blocking of rows or batch.
+// increasing K, whatever the threads, blocking of rows and columns or batch.
+// Where K is cut into steps does change the bits (measured), so kc (a
+// multiple of 16 pairs), the 16-pair steps and attention's tileK are part of
+// the kernel's definition.
 
 //go:noescape
 func amxBF16Block(cfg *byte, steps int, a *uint16, lda int, b *uint16, bstep int, c *float32, ldc int, load bool, rowTiles, panels, pstride int)
@@ -57,6 +60,9 @@ func microAMX(np int, a []uint16, lda int, b []uint16, c []float32, ldc int, loa
 // bf16Block contract): whole steps of 16 pairs for every tile, then one step
 // of the remaining pairs.
 func blockAMX(np int, a []uint16, lda, rowTiles int, b []uint16, pstride, panels int, c []float32, ldc int, load bool) {
+	if np <= 0 || rowTiles <= 0 || panels <= 0 {
+		return // the assembly's counted loops need at least one of each
+	}
 	_ = a[(32*rowTiles-1)*lda+2*np-1]
 	_ = b[(panels-1)*pstride+np*64-1]
 	_ = c[(32*rowTiles-1)*ldc+32*panels-1]

@@ -129,6 +129,45 @@ func TestGemmBF16Conformance(t *testing.T) {
 	}
 }
 
+// TestBF16BlockKernel: a kernel's block entry point gives the bits of its
+// micro-kernel run tile by tile (the same products with the block hook
+// removed), with partial row tiles, partial last panels, K remainders and
+// several K blocks, plain and accumulating, on 1 and 3 threads.
+func TestBF16BlockKernel(t *testing.T) {
+	defer func(v float64) { minParallelFlops = v }(minParallelFlops)
+	minParallelFlops = 0
+	r := rand.New(rand.NewPCG(19, 20))
+	tested := false
+	for _, kn := range bf16Kernels {
+		if kn.block == nil {
+			continue
+		}
+		tested = true
+		tiles := *kn
+		tiles.block = nil
+		useBF16Kernel(t, kn)
+		for _, sh := range []gemmShape{{64, 64, 64}, {100, 97, 97}, {200, 300, 513}, {33, 160, 1030}, {250, 64, 256}} {
+			m, n, k := sh.m, sh.n, sh.k
+			a, w, c0 := wideFloats(r, m*k), wideFloats(r, n*k), wideFloats(r, m*n)
+			p := PackTBF16(w, n, k)
+			for _, threads := range []int{1, 3} {
+				useThreads(t, threads)
+				for _, acc := range []bool{false, true} {
+					want, got := append([]float32(nil), c0...), append([]float32(nil), c0...)
+					matMulBF16(want, a, m, n, k, p.data, kn.nr*p.kp, 0, acc, &tiles)
+					matMulBF16(got, a, m, n, k, p.data, kn.nr*p.kp, 0, acc, kn)
+					if i := sameBitsNaN(got, want); i >= 0 {
+						t.Fatalf("%s m%d n%d k%d t%d acc=%v: c[%d] = %v block, %v tile by tile", kn.name, m, n, k, threads, acc, i, got[i], want[i])
+					}
+				}
+			}
+		}
+	}
+	if !tested {
+		t.Skip("no bf16 kernel with a block entry point on this machine")
+	}
+}
+
 // TestGemmBF16Accuracy: the reference is a GEMM of the bf16-rounded inputs
 // with float32 accumulation: within 1e-5 of their float64 product, relative
 // to Σ|a||b| (it also checks that bf16 rounding of A and W happened).

@@ -1,5 +1,7 @@
 package nn
 
+import "sync"
+
 // Rounding kernels of the bf16 forward pass: the activations of a bf16 model
 // are bf16 values kept in float32 storage, and these passes round a float32
 // result to bf16 where PyTorch's bfloat16 forward stores a bf16 tensor. The
@@ -45,6 +47,18 @@ func mulRoundBF16Go(dst, a, b []float32) {
 		dst[i] = RoundBF16(RoundBF16(a[i]) * b[i])
 	}
 }
+
+// siluBF16Table returns the table of round(silu(g)) for every bf16 value g
+// (index: its 16 bits), computed once with the Go twin: in a bf16 model the
+// gate's g is a rounded product, so the assembly gate looks silu up instead
+// of computing an exp and a divide per value (same bits by construction).
+var siluBF16Table = sync.OnceValue(func() *[1 << 16]float32 {
+	t := new([1 << 16]float32)
+	for h := range t {
+		t[h] = RoundBF16(siluMul32(FromBF16(uint16(h)), 1))
+	}
+	return t
+})
 
 // gateBF16Go is gate in Go.
 func gateBF16Go(dst, g, u []float32) {

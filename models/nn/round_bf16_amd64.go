@@ -21,6 +21,12 @@ func mulRoundBF16AVX512(dst, a, b *float32, n int)
 //go:noescape
 func gateBF16AVX512(dst, x, u *float32, n int)
 
+// gateTabBF16AVX512 is gateBF16AVX512 reading round(silu(g)) from tab
+// (siluBF16Table) where g is a bf16 value.
+//
+//go:noescape
+func gateTabBF16AVX512(dst, x, u *float32, n int, tab *float32)
+
 var roundAVX512 = &bf16Round{
 	name: "avx512",
 	round: func(x []float32) {
@@ -44,7 +50,7 @@ var roundAVX512 = &bf16Round{
 		g, u = g[:n], u[:n]
 		n16 := n &^ 15
 		if n16 > 0 {
-			gateBF16AVX512(&dst[0], &g[0], &u[0], n16)
+			gateTabBF16AVX512(&dst[0], &g[0], &u[0], n16, &siluBF16Table()[0])
 		}
 		gateBF16Go(dst[n16:], g[n16:], u[n16:])
 	},

@@ -61,6 +61,31 @@ func TestRoundKernels(t *testing.T) {
 	}
 }
 
+// TestGateAllBF16: the gate of every rounding kernel for every bf16 value of
+// g (the assembly one looks round(silu(g)) up in siluBF16Table) against the
+// Go formula, with u of every kind (specials and random bf16 values).
+func TestGateAllBF16(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	const n = 1 << 16
+	g, u := make([]float32, n), bf16TestInputs(r, n)
+	for h := range g {
+		g[h] = FromBF16(uint16(h))
+	}
+	for i := len(bf16Specials); i < n; i += 2 {
+		u[i] = FromBF16(uint16(r.Uint32())) // half of them bf16 values, as in a model
+	}
+	for _, k := range roundKernels {
+		got := make([]float32, n)
+		k.gate(got, g, u)
+		for i := range g {
+			want := RoundBF16(RoundBF16(siluMul32(g[i], 1)) * u[i])
+			if math.Float32bits(got[i]) != math.Float32bits(want) && !(want != want && got[i] != got[i]) {
+				t.Fatalf("%s: gate(%#x, %#x) = %#x, want %#x", k.name, math.Float32bits(g[i]), math.Float32bits(u[i]), math.Float32bits(got[i]), math.Float32bits(want))
+			}
+		}
+	}
+}
+
 // TestSwiGLUGateBF16: the gate is bf16(bf16(silu(g))·u), row by row.
 func TestSwiGLUGateBF16(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 8))

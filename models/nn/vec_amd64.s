@@ -1670,3 +1670,65 @@ gatebf16_loop:
 gatebf16_done:
 	VZEROUPPER
 	RET
+
+// gateTabBF16AVX512 is gateBF16AVX512 with round(silu(g)) read from tab
+// (65,536 floats, tab[h] = round(silu(bf16 h)), built by the Go twin, so the
+// same bits) when g is a bf16 value: a gather instead of the exp and the
+// divide. A vector with any g that is not a bf16 value (low half non-zero)
+// takes gateBF16AVX512's path. n is a multiple of 16.
+//
+// func gateTabBF16AVX512(dst, x, u *float32, n int, tab *float32)
+TEXT ·gateTabBF16AVX512(SB), NOSPLIT, $0-40
+	MOVQ dst+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ u+16(FP), DX
+	MOVQ n+24(FP), CX
+	MOVQ tab+32(FP), AX
+	EXP512_CONSTS
+	MOVL $0x7FFF, BX
+	VPBROADCASTD BX, Z30
+	MOVL $1, BX
+	VPBROADCASTD BX, Z31
+	MOVL $0x00400000, BX
+	VPBROADCASTD BX, Z14
+	MOVL $0xFFFF0000, BX
+	VPBROADCASTD BX, Z15
+	MOVL $0xFFFF, BX
+	VPBROADCASTD BX, Z13
+	SHRQ $4, CX
+	JZ   gatetab_done
+
+gatetab_loop:
+	VMOVUPS    (SI), Z0
+	VPTESTMD   Z13, Z0, K2  // lanes whose g is not a bf16 value
+	KORTESTW   K2, K2
+	JNZ        gatetab_exp
+	VPSRLD     $16, Z0, Z1
+	KXNORW     K0, K0, K1
+	VPGATHERDD (AX)(Z1*4), K1, Z2
+	VMULPS     (DX), Z2, Z4
+	RND512(Z4, Z5)
+	VMOVUPS    Z5, (DI)
+	JMP        gatetab_next
+
+gatetab_exp:
+	VXORPS  Z29, Z0, Z0
+	EXP512(Z0, Z1, Z2, Z3)
+	VADDPS  Z28, Z0, Z0
+	VMOVUPS (SI), Z3
+	VDIVPS  Z0, Z3, Z3
+	RND512(Z3, Z4)
+	VMULPS  (DX), Z4, Z4
+	RND512(Z4, Z5)
+	VMOVUPS Z5, (DI)
+
+gatetab_next:
+	ADDQ $64, SI
+	ADDQ $64, DX
+	ADDQ $64, DI
+	DECQ CX
+	JNZ  gatetab_loop
+
+gatetab_done:
+	VZEROUPPER
+	RET

@@ -71,10 +71,7 @@ func (o swigluBF16Out) epilogue(blk []float32, i0, i1, g int) {
 	k := roundImpl
 	for r := i0; r < i1; r++ {
 		row := blk[(r-i0)*2*G : (r-i0+1)*2*G]
-		gt, up := row[:cols], row[G:G+cols]
-		k.round(gt)
-		k.round(up)
-		k.gate(o.h[r*I+g*G:r*I+g*G+cols], gt, up)
+		k.gateRound(o.h[r*I+g*G:r*I+g*G+cols], row[:cols], row[G:G+cols])
 	}
 }
 

@@ -21,10 +21,13 @@ type bf16Round struct {
 	// gate: dst[i] = RoundBF16(RoundBF16(silu(g[i]))·u[i]), silu(g) =
 	// g/(1+e^−g) with the vector kernels' exp (the bits of SiLUMul(·, g, 1)).
 	gate func(dst, g, u []float32)
+	// gateRound: gate on round(g) and round(u), for the unrounded g and u
+	// of a GEMM's SwiGLU epilogue (round, round, gate in one pass).
+	gateRound func(dst, g, u []float32)
 }
 
 // roundGo is the pure-Go rounding kernel.
-var roundGo = &bf16Round{name: "go", round: RoundBF16All, mulRound: mulRoundBF16Go, gate: gateBF16Go}
+var roundGo = &bf16Round{name: "go", round: RoundBF16All, mulRound: mulRoundBF16Go, gate: gateBF16Go, gateRound: gateRoundBF16Go}
 
 // roundKernels lists the rounding kernels for this CPU, fastest first;
 // roundImpl is the one in use (tests switch it).
@@ -59,6 +62,14 @@ var siluBF16Table = sync.OnceValue(func() *[1 << 16]float32 {
 	}
 	return t
 })
+
+// gateRoundBF16Go is gateRound in Go.
+func gateRoundBF16Go(dst, g, u []float32) {
+	g, u = g[:len(dst)], u[:len(dst)]
+	for i := range dst {
+		dst[i] = RoundBF16(RoundBF16(siluMul32(RoundBF16(g[i]), 1)) * RoundBF16(u[i]))
+	}
+}
 
 // gateBF16Go is gate in Go.
 func gateBF16Go(dst, g, u []float32) {

@@ -27,6 +27,12 @@ func gateBF16AVX512(dst, x, u *float32, n int)
 //go:noescape
 func gateTabBF16AVX512(dst, x, u *float32, n int, tab *float32)
 
+// gateRndTabBF16AVX512 sets dst = round(round(silu(round(g)))·round(u)) for
+// n floats (a multiple of 16), round(silu(·)) from tab (siluBF16Table).
+//
+//go:noescape
+func gateRndTabBF16AVX512(dst, x, u *float32, n int, tab *float32)
+
 var roundAVX512 = &bf16Round{
 	name: "avx512",
 	round: func(x []float32) {
@@ -53,6 +59,15 @@ var roundAVX512 = &bf16Round{
 			gateTabBF16AVX512(&dst[0], &g[0], &u[0], n16, &siluBF16Table()[0])
 		}
 		gateBF16Go(dst[n16:], g[n16:], u[n16:])
+	},
+	gateRound: func(dst, g, u []float32) {
+		n := len(dst)
+		g, u = g[:n], u[:n]
+		n16 := n &^ 15
+		if n16 > 0 {
+			gateRndTabBF16AVX512(&dst[0], &g[0], &u[0], n16, &siluBF16Table()[0])
+		}
+		gateRoundBF16Go(dst[n16:], g[n16:], u[n16:])
 	},
 }
 

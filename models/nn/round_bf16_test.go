@@ -28,8 +28,9 @@ func bf16TestInputs(r *rand.Rand, n int) []float32 {
 	return x
 }
 
-// TestRoundKernels: every rounding kernel gives RoundBF16's bits, for
-// lengths that exercise the vector body and the tail.
+// TestRoundKernels: every rounding kernel gives the bits of its formula in
+// RoundBF16 (round, gate, gateRound, mulRound), for lengths that exercise
+// the vector body and the tail.
 func TestRoundKernels(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
 	for _, k := range roundKernels {
@@ -48,6 +49,13 @@ func TestRoundKernels(t *testing.T) {
 					if want := RoundBF16(RoundBF16(siluMul32(x[i], 1)) * b[i]); math.Float32bits(got[i]) != math.Float32bits(want) &&
 						!(want != want && got[i] != got[i]) {
 						t.Fatalf("gate(%#x, %#x) = %#x, want %#x", math.Float32bits(x[i]), math.Float32bits(b[i]), math.Float32bits(got[i]), math.Float32bits(want))
+					}
+				}
+				k.gateRound(got, x, b)
+				for i := range x {
+					if want := RoundBF16(RoundBF16(siluMul32(RoundBF16(x[i]), 1)) * RoundBF16(b[i])); math.Float32bits(got[i]) != math.Float32bits(want) &&
+						!(want != want && got[i] != got[i]) {
+						t.Fatalf("gateRound(%#x, %#x) = %#x, want %#x", math.Float32bits(x[i]), math.Float32bits(b[i]), math.Float32bits(got[i]), math.Float32bits(want))
 					}
 				}
 				k.mulRound(got, x, b)

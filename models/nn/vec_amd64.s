@@ -1732,3 +1732,47 @@ gatetab_next:
 gatetab_done:
 	VZEROUPPER
 	RET
+
+// gateRndTabBF16AVX512 is the gate on unrounded inputs, for the SwiGLU
+// epilogue of a bf16 GEMM: dst = round(round(silu(round(g)))·round(u)),
+// round(silu(·)) looked up in tab by the 16 bits of round(g). n is a
+// multiple of 16.
+//
+// func gateRndTabBF16AVX512(dst, x, u *float32, n int, tab *float32)
+TEXT ·gateRndTabBF16AVX512(SB), NOSPLIT, $0-40
+	MOVQ dst+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ u+16(FP), DX
+	MOVQ n+24(FP), CX
+	MOVQ tab+32(FP), AX
+	MOVL $0x7FFF, BX
+	VPBROADCASTD BX, Z30
+	MOVL $1, BX
+	VPBROADCASTD BX, Z31
+	MOVL $0x00400000, BX
+	VPBROADCASTD BX, Z14
+	MOVL $0xFFFF0000, BX
+	VPBROADCASTD BX, Z15
+	SHRQ $4, CX
+	JZ   gaternd_done
+
+gaternd_loop:
+	VMOVUPS    (SI), Z0
+	RND512(Z0, Z1)
+	VPSRLD     $16, Z1, Z1
+	KXNORW     K0, K0, K3
+	VPGATHERDD (AX)(Z1*4), K3, Z2
+	VMOVUPS    (DX), Z3
+	RND512(Z3, Z4)
+	VMULPS     Z4, Z2, Z5
+	RND512(Z5, Z6)
+	VMOVUPS    Z6, (DI)
+	ADDQ       $64, SI
+	ADDQ       $64, DX
+	ADDQ       $64, DI
+	DECQ       CX
+	JNZ        gaternd_loop
+
+gaternd_done:
+	VZEROUPPER
+	RET

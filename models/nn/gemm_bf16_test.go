@@ -168,6 +168,59 @@ func TestBF16BlockKernel(t *testing.T) {
 	}
 }
 
+// TestGemmBF16Concurrent: products of several shapes (K remainders that need
+// different AMX tile configurations among them) run from 8 goroutines at
+// once, with the peak loop (which releases the tiles) in between, give the
+// bits each gives alone: a kernel that keeps per-thread state (AMX's tile
+// configuration) must not leak it between goroutines or threads.
+func TestGemmBF16Concurrent(t *testing.T) {
+	r := rand.New(rand.NewPCG(21, 22))
+	shapes := []gemmShape{{70, 64, 64}, {70, 96, 97}, {40, 33, 10}, {100, 64, 300}}
+	for _, kn := range bf16Kernels {
+		if kn == bf16KernelGo {
+			continue
+		}
+		useBF16Kernel(t, kn)
+		type product struct {
+			a    []float32
+			p    *PackedBF16
+			m    int
+			want []float32
+		}
+		var ps []product
+		for _, sh := range shapes {
+			a, w := wideFloats(r, sh.m*sh.k), wideFloats(r, sh.n*sh.k)
+			p := PackTBF16(w, sh.n, sh.k)
+			want := make([]float32, sh.m*sh.n)
+			MatMulPackedBF16(want, a, sh.m, p, false)
+			ps = append(ps, product{a, p, sh.m, want})
+		}
+		errs := make(chan string, 8)
+		for g := range 8 {
+			go func() {
+				for it := range 20 {
+					pr := ps[(g+it)%len(ps)]
+					c := make([]float32, len(pr.want))
+					MatMulPackedBF16(c, pr.a, pr.m, pr.p, false)
+					if i := sameBitsNaN(c, pr.want); i >= 0 {
+						errs <- fmt.Sprintf("%s goroutine %d, product %d: c[%d] = %v, alone %v", kn.name, g, (g+it)%len(ps), i, c[i], pr.want[i])
+						return
+					}
+					if it%5 == 0 {
+						kn.peak(10)
+					}
+				}
+				errs <- ""
+			}()
+		}
+		for range 8 {
+			if e := <-errs; e != "" {
+				t.Error(e)
+			}
+		}
+	}
+}
+
 // TestGemmBF16Accuracy: the reference is a GEMM of the bf16-rounded inputs
 // with float32 accumulation: within 1e-5 of their float64 product, relative
 // to Σ|a||b| (it also checks that bf16 rounding of A and W happened).

@@ -52,9 +52,9 @@ func mulRoundBF16Go(dst, a, b []float32) {
 }
 
 // siluBF16Table returns the table of round(silu(g)) for every bf16 value g
-// (index: its 16 bits), computed once with the Go twin: in a bf16 model the
-// gate's g is a rounded product, so the assembly gate looks silu up instead
-// of computing an exp and a divide per value (same bits by construction).
+// (index: its 16 bits), computed once with the Go twin: gateRound rounds g
+// first, so its assembly looks silu up instead of computing an exp and a
+// divide per value (same bits by construction).
 var siluBF16Table = sync.OnceValue(func() *[1 << 16]float32 {
 	t := new([1 << 16]float32)
 	for h := range t {

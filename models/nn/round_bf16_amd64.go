@@ -21,12 +21,6 @@ func mulRoundBF16AVX512(dst, a, b *float32, n int)
 //go:noescape
 func gateBF16AVX512(dst, x, u *float32, n int)
 
-// gateTabBF16AVX512 is gateBF16AVX512 reading round(silu(g)) from tab
-// (siluBF16Table) where g is a bf16 value.
-//
-//go:noescape
-func gateTabBF16AVX512(dst, x, u *float32, n int, tab *float32)
-
 // gateRndTabBF16AVX512 sets dst = round(round(silu(round(g)))·round(u)) for
 // n floats (a multiple of 16), round(silu(·)) from tab (siluBF16Table).
 //
@@ -42,33 +36,25 @@ var roundAVX512 = &bf16Round{
 		}
 		RoundBF16All(x[n16:])
 	},
-	mulRound: func(dst, a, b []float32) {
+	mulRound: vec16x3(mulRoundBF16AVX512, mulRoundBF16Go),
+	gate:     vec16x3(gateBF16AVX512, gateBF16Go),
+	gateRound: vec16x3(func(dst, g, u *float32, n int) {
+		gateRndTabBF16AVX512(dst, g, u, n, &siluBF16Table()[0])
+	}, gateRoundBF16Go),
+}
+
+// vec16x3 makes a kernel of dst and two inputs (equal lengths) from an
+// assembly body over a multiple of 16 values and the Go twin for the rest.
+func vec16x3(asm func(dst, a, b *float32, n int), tail func(dst, a, b []float32)) func(dst, a, b []float32) {
+	return func(dst, a, b []float32) {
 		n := len(dst)
 		a, b = a[:n], b[:n]
 		n16 := n &^ 15
 		if n16 > 0 {
-			mulRoundBF16AVX512(&dst[0], &a[0], &b[0], n16)
+			asm(&dst[0], &a[0], &b[0], n16)
 		}
-		mulRoundBF16Go(dst[n16:], a[n16:], b[n16:])
-	},
-	gate: func(dst, g, u []float32) {
-		n := len(dst)
-		g, u = g[:n], u[:n]
-		n16 := n &^ 15
-		if n16 > 0 {
-			gateTabBF16AVX512(&dst[0], &g[0], &u[0], n16, &siluBF16Table()[0])
-		}
-		gateBF16Go(dst[n16:], g[n16:], u[n16:])
-	},
-	gateRound: func(dst, g, u []float32) {
-		n := len(dst)
-		g, u = g[:n], u[:n]
-		n16 := n &^ 15
-		if n16 > 0 {
-			gateRndTabBF16AVX512(&dst[0], &g[0], &u[0], n16, &siluBF16Table()[0])
-		}
-		gateRoundBF16Go(dst[n16:], g[n16:], u[n16:])
-	},
+		tail(dst[n16:], a[n16:], b[n16:])
+	}
 }
 
 // asmRoundKernels lists the assembly rounding kernels this CPU can run.

@@ -69,9 +69,10 @@ func TestRoundKernels(t *testing.T) {
 	}
 }
 
-// TestGateAllBF16: the gate of every rounding kernel for every bf16 value of
-// g (the assembly one looks round(silu(g)) up in siluBF16Table) against the
-// Go formula, with u of every kind (specials and random bf16 values).
+// TestGateAllBF16: gate and gateRound of every rounding kernel for every
+// bf16 value of g (the assembly gateRound looks round(silu(g)) up in
+// siluBF16Table) against their Go formulas, with u of every kind (specials,
+// random floats and random bf16 values).
 func TestGateAllBF16(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 8))
 	const n = 1 << 16
@@ -83,12 +84,18 @@ func TestGateAllBF16(t *testing.T) {
 		u[i] = FromBF16(uint16(r.Uint32())) // half of them bf16 values, as in a model
 	}
 	for _, k := range roundKernels {
-		got := make([]float32, n)
-		k.gate(got, g, u)
-		for i := range g {
-			want := RoundBF16(RoundBF16(siluMul32(g[i], 1)) * u[i])
-			if math.Float32bits(got[i]) != math.Float32bits(want) && !(want != want && got[i] != got[i]) {
-				t.Fatalf("%s: gate(%#x, %#x) = %#x, want %#x", k.name, math.Float32bits(g[i]), math.Float32bits(u[i]), math.Float32bits(got[i]), math.Float32bits(want))
+		for _, v := range []struct {
+			name string
+			f    func(dst, g, u []float32)
+			ru   func(float32) float32 // how the formula takes u
+		}{{"gate", k.gate, func(x float32) float32 { return x }}, {"gateRound", k.gateRound, RoundBF16}} {
+			got := make([]float32, n)
+			v.f(got, g, u)
+			for i := range g {
+				want := RoundBF16(RoundBF16(siluMul32(g[i], 1)) * v.ru(u[i]))
+				if math.Float32bits(got[i]) != math.Float32bits(want) && !(want != want && got[i] != got[i]) {
+					t.Fatalf("%s %s(%#x, %#x) = %#x, want %#x", k.name, v.name, math.Float32bits(g[i]), math.Float32bits(u[i]), math.Float32bits(got[i]), math.Float32bits(want))
+				}
 			}
 		}
 	}

@@ -1533,6 +1533,18 @@ osm_done:
 // g/(1+e^−g) as SILU512 computes it (the bits of siluMul32(g, 1)).
 // Rounding constants in Z30, Z31, Z14, Z15; n is a multiple of 16.
 
+// RND512_CONSTS loads RND512's constants (AX clobbered): 0x7FFF in Z30, 1
+// in Z31, the NaN quiet bit in Z14, the bf16 half 0xFFFF0000 in Z15.
+#define RND512_CONSTS \
+	MOVL $0x7FFF, AX;         \
+	VPBROADCASTD AX, Z30;     \
+	MOVL $1, AX;              \
+	VPBROADCASTD AX, Z31;     \
+	MOVL $0x00400000, AX;     \
+	VPBROADCASTD AX, Z14;     \
+	MOVL $0xFFFF0000, AX;     \
+	VPBROADCASTD AX, Z15
+
 #define RND512(x, t) \
 	VPSRLD  $16, x, t;      \
 	VPANDD  Z31, t, t;      \
@@ -1619,14 +1631,7 @@ TEXT ·gateBF16AVX512(SB), NOSPLIT, $0-32
 	MOVQ u+16(FP), DX
 	MOVQ n+24(FP), CX
 	EXP512_CONSTS
-	MOVL $0x7FFF, AX
-	VPBROADCASTD AX, Z30
-	MOVL $1, AX
-	VPBROADCASTD AX, Z31
-	MOVL $0x00400000, AX
-	VPBROADCASTD AX, Z14
-	MOVL $0xFFFF0000, AX
-	VPBROADCASTD AX, Z15
+	RND512_CONSTS
 	SHRQ $4, CX
 	JZ   gatebf16_done
 
@@ -1671,68 +1676,6 @@ gatebf16_done:
 	VZEROUPPER
 	RET
 
-// gateTabBF16AVX512 is gateBF16AVX512 with round(silu(g)) read from tab
-// (65,536 floats, tab[h] = round(silu(bf16 h)), built by the Go twin, so the
-// same bits) when g is a bf16 value: a gather instead of the exp and the
-// divide. A vector with any g that is not a bf16 value (low half non-zero)
-// takes gateBF16AVX512's path. n is a multiple of 16.
-//
-// func gateTabBF16AVX512(dst, x, u *float32, n int, tab *float32)
-TEXT ·gateTabBF16AVX512(SB), NOSPLIT, $0-40
-	MOVQ dst+0(FP), DI
-	MOVQ x+8(FP), SI
-	MOVQ u+16(FP), DX
-	MOVQ n+24(FP), CX
-	MOVQ tab+32(FP), AX
-	EXP512_CONSTS
-	MOVL $0x7FFF, BX
-	VPBROADCASTD BX, Z30
-	MOVL $1, BX
-	VPBROADCASTD BX, Z31
-	MOVL $0x00400000, BX
-	VPBROADCASTD BX, Z14
-	MOVL $0xFFFF0000, BX
-	VPBROADCASTD BX, Z15
-	MOVL $0xFFFF, BX
-	VPBROADCASTD BX, Z13
-	SHRQ $4, CX
-	JZ   gatetab_done
-
-gatetab_loop:
-	VMOVUPS    (SI), Z0
-	VPTESTMD   Z13, Z0, K2  // lanes whose g is not a bf16 value
-	KORTESTW   K2, K2
-	JNZ        gatetab_exp
-	VPSRLD     $16, Z0, Z1
-	KXNORW     K0, K0, K1
-	VPGATHERDD (AX)(Z1*4), K1, Z2
-	VMULPS     (DX), Z2, Z4
-	RND512(Z4, Z5)
-	VMOVUPS    Z5, (DI)
-	JMP        gatetab_next
-
-gatetab_exp:
-	VXORPS  Z29, Z0, Z0
-	EXP512(Z0, Z1, Z2, Z3)
-	VADDPS  Z28, Z0, Z0
-	VMOVUPS (SI), Z3
-	VDIVPS  Z0, Z3, Z3
-	RND512(Z3, Z4)
-	VMULPS  (DX), Z4, Z4
-	RND512(Z4, Z5)
-	VMOVUPS Z5, (DI)
-
-gatetab_next:
-	ADDQ $64, SI
-	ADDQ $64, DX
-	ADDQ $64, DI
-	DECQ CX
-	JNZ  gatetab_loop
-
-gatetab_done:
-	VZEROUPPER
-	RET
-
 // gateRndTabBF16AVX512 is the gate on unrounded inputs, for the SwiGLU
 // epilogue of a bf16 GEMM: dst = round(round(silu(round(g)))·round(u)),
 // round(silu(·)) looked up in tab by the 16 bits of round(g). n is a
@@ -1744,15 +1687,8 @@ TEXT ·gateRndTabBF16AVX512(SB), NOSPLIT, $0-40
 	MOVQ x+8(FP), SI
 	MOVQ u+16(FP), DX
 	MOVQ n+24(FP), CX
+	RND512_CONSTS
 	MOVQ tab+32(FP), AX
-	MOVL $0x7FFF, BX
-	VPBROADCASTD BX, Z30
-	MOVL $1, BX
-	VPBROADCASTD BX, Z31
-	MOVL $0x00400000, BX
-	VPBROADCASTD BX, Z14
-	MOVL $0xFFFF0000, BX
-	VPBROADCASTD BX, Z15
 	SHRQ $4, CX
 	JZ   gaternd_done
 

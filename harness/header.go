@@ -24,16 +24,22 @@ type Provenance struct {
 // views and steps are also the header's).
 func NewHeader(prov Provenance, info models.Info, cfg json.RawMessage, es *EvalSet, selection []*Item, subset string, seed uint64, p results.Protocol) results.Header {
 	nTasks, nInputs := Counts(selection)
-	kernel := nn.Kernel()
-	if p.Precision == results.PrecisionBF16 {
-		kernel += ", bf16 " + nn.BF16Kernel() // its bits can differ from another bf16 kernel's
-	}
 	return results.Header{
-		Version: prov.Version, Revision: prov.Revision, GoVersion: prov.GoVersion, Kernel: kernel, Machine: Machine(),
+		Version: prov.Version, Revision: prov.Revision, GoVersion: prov.GoVersion, Kernel: Kernels(p.Precision), Machine: Machine(),
 		ModelKind: info.Kind, ModelConfig: cfg, Set: es.Name, Fingerprint: es.Fingerprint, Seed: seed,
 		TaskKind: es.Kind.String(), Tasks: nTasks, TestInputs: nInputs, Subset: subset, Views: p.Views, Steps: p.Steps,
 		Protocol: &p, NoAnswers: es.Identity.NoAnswers,
 	}
+}
+
+// Kernels names the GEMM kernels a run in precision (a Protocol.Precision)
+// uses: nn.Kernel, and for bf16 also nn.BF16Kernel, whose bits can differ
+// from another bf16 kernel's ("avx512, bf16 amx").
+func Kernels(precision string) string {
+	if precision == results.PrecisionBF16 {
+		return nn.Kernel() + ", bf16 " + nn.BF16Kernel()
+	}
+	return nn.Kernel()
 }
 
 // Machine describes where a run ran: OS/arch, CPU model and core count.

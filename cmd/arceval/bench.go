@@ -95,7 +95,7 @@ on this machine and on --shards machines.`)
 	peak := measuredPeak(*threads)
 	fmt.Fprintf(c.stdout, "kernel %s, %d threads, measured FMA peak %.0f GFLOP/s\n", nn.Kernel(), *threads, peak)
 	if slices.Contains(precs, results.PrecisionBF16) {
-		fmt.Fprintf(c.stdout, "bf16 kernel %s, measured bf16 multiply-add peak %.0f GFLOP/s (%%peak stays relative to the FMA peak)\n", nn.BF16Kernel(), measuredBF16Peak(*threads))
+		fmt.Fprintf(c.stdout, "bf16 kernel %s, measured bf16 multiply-add peak %.0f GFLOP/s (%%peak stays relative to the FMA peak)\n", nn.BF16Kernel(), measuredPeakOf(nn.PeakGFLOPSBF16, *threads))
 	}
 	fmt.Fprintln(c.stdout)
 	if *train {
@@ -182,19 +182,14 @@ func warnBF16(c *cli, precs []string) error {
 // measuredPeak is the machine's FMA peak in GFLOP/s on threads: the best of
 // a few short measurements, since one can read low when another process
 // holds a core.
-func measuredPeak(threads int) float64 {
-	peak := 0.0
-	for range 4 {
-		peak = max(peak, nn.PeakGFLOPS(threads))
-	}
-	return peak
-}
+func measuredPeak(threads int) float64 { return measuredPeakOf(nn.PeakGFLOPS, threads) }
 
-// measuredBF16Peak is measuredPeak for the bf16 kernel's instruction.
-func measuredBF16Peak(threads int) float64 {
+// measuredPeakOf is the best of four measurements of a peak (nn.PeakGFLOPS,
+// nn.PeakGFLOPSBF16).
+func measuredPeakOf(measure func(threads int) float64, threads int) float64 {
 	peak := 0.0
 	for range 4 {
-		peak = max(peak, nn.PeakGFLOPSBF16(threads))
+		peak = max(peak, measure(threads))
 	}
 	return peak
 }

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"arceval/harness"
-	"arceval/models/nn"
 	"arceval/results"
 	"arceval/tasks"
 
@@ -157,11 +156,7 @@ func benchPlan(c *cli, o planOptions) error {
 			ests = append(ests, e)
 		}
 	}
-	kernel := nn.Kernel()
-	if o.Precision == results.PrecisionBF16 {
-		kernel += ", bf16 " + nn.BF16Kernel()
-	}
-	h := planHeader{Kernel: kernel, Threads: o.Threads, Peak: peak, Precision: o.Precision, Load: load + " at the start, " + loadAverage() + " at the end", Machine: harness.Machine()}
+	h := planHeader{Kernel: harness.Kernels(o.Precision), Threads: o.Threads, Peak: peak, Precision: o.Precision, Load: load + " at the start, " + loadAverage() + " at the end", Machine: harness.Machine()}
 	if o.Format == "json" {
 		return printBenchPlanJSON(c.stdout, h, ests, o.Shards)
 	}

@@ -21,7 +21,7 @@ package nn
 // while the scores of a block (blockQ·T floats, 352 KB at T = 916) stay in
 // L2 and the output copy is gone.
 
-// blockQ is the query rows per block, a multiple of every kernel's mr (12,
+// blockQ is the query rows per block, a multiple of every kernel's mr (6,
 // 6, 4).
 const blockQ = 96
 

@@ -21,9 +21,9 @@ import (
 // maxima and the sums are blockwise. The tests measure the difference: at
 // most 1.3e-6 of the largest output at T = 916 (tolerance 4e-6).
 
-// Tile sizes: tileQ is a multiple of every GEMM kernel's mr (12, 6, 4),
-// tileK a multiple of every nr (32, 16, 8), so that a key block is a whole
-// number of K's packed panels.
+// Tile sizes: tileQ is a multiple of every GEMM kernel's mr (6, 6, 4; bf16:
+// 32, 12), tileK a multiple of every nr (64, 16, 8; bf16: 32), so that a
+// key block is a whole number of K's packed panels.
 const (
 	tileQ = 96
 	tileK = 256

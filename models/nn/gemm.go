@@ -99,7 +99,7 @@ func MatMulTN(c, a, b []float32, m, n, k int, accumulate bool) {
 	matMulTN(c, a, b, m, n, k, accumulate)
 }
 
-// Kernel names the GEMM micro-kernel in use: "avx512" (12×32 tile, AVX-512F),
+// Kernel names the GEMM micro-kernel in use: "avx512" (6×64 tile, AVX-512F),
 // "avx2" (6×16 tile, AVX2+FMA) or "go" (pure Go, 4×8 tile; purego builds,
 // other architectures and older x86). Run records carry it as provenance:
 // products are bit-identical for a given kernel, whatever the threads or

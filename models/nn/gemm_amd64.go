@@ -4,15 +4,15 @@ package nn
 
 import "golang.org/x/sys/cpu"
 
-// sgemmKernelAVX512 computes a 12×32 tile of C; see gemm_amd64.s.
+// sgemmKernelAVX512 computes a 6×64 tile of C; see gemm_amd64.s.
 //
 //go:noescape
 func sgemmKernelAVX512(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, load bool)
 
-// sgemmKernelAVX512x16 computes a 12×16 tile of C (a narrow last panel).
+// sgemmKernelAVX512x48 computes a 6×48 tile of C (a narrow last panel).
 //
 //go:noescape
-func sgemmKernelAVX512x16(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, load bool)
+func sgemmKernelAVX512x48(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, load bool)
 
 // sgemmKernelAVX2 computes a 6×16 tile of C; see gemm_amd64.s.
 //
@@ -20,13 +20,13 @@ func sgemmKernelAVX512x16(k int, a *float32, lda int, b *float32, ldb int, c *fl
 func sgemmKernelAVX2(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, load bool)
 
 var kernelAVX512 = &gemmKernel{
-	name: "avx512", mr: 12, nr: 32, kc: 512, mc: 96, nc: 256,
+	name: "avx512", mr: 6, nr: 64, kc: 512, mc: 96, nc: 256,
 	micro: func(k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, load bool) {
 		sgemmKernelAVX512(k, &a[0], lda, &b[0], ldb, &c[0], ldc, load)
 	},
-	nrTail: 16,
+	nrTail: 48,
 	microTail: func(k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, load bool) {
-		sgemmKernelAVX512x16(k, &a[0], lda, &b[0], ldb, &c[0], ldc, load)
+		sgemmKernelAVX512x48(k, &a[0], lda, &b[0], ldb, &c[0], ldc, load)
 	},
 }
 

@@ -16,47 +16,55 @@
 // Strides are in floats; the kernels turn them into bytes.
 
 // ---------------------------------------------------------------------------
-// AVX-512: 12×32 tile. Z0–Z23 accumulate (row r in Z(2r), Z(2r+1)), Z24/Z25
-// hold the B row, Z26–Z31 the broadcast A values. A rows 0–2, 3–5, 6–8, 9–11
-// are addressed from DI, SI, R8, R9 with lda (DX) as index.
+// AVX-512: 6×64 tile. Z0–Z23 accumulate (row r in Z(4r)…Z(4r+3)), Z24–Z27
+// hold the B row, Z28–Z30 the broadcast A values. A rows 0–2 and 3–5 are
+// addressed from DI and SI with lda (DX) as index.
+//
+// Why 6×64 and not 12×32 (same 24 accumulators): a step loads 4 B vectors
+// and broadcasts 6 A values for 24 FMAs, where 12×32 needs 2 + 12 loads.
+// On Intel cores with two 512-bit FMA ports the loads, not the FMAs, held
+// 12×32 to about 80 % of the FMA peak with L1-resident operands
+// (BenchmarkMicroKernels); 6×64 was 5–8 % faster on the TRM products.
 
-#define A512_ROWS(ao, B0, B1, base, z0, z1, z2, z3, z4, z5) \
-	VBROADCASTSS ao(base), Z26;        \
-	VBROADCASTSS ao(base)(DX*1), Z27;  \
-	VBROADCASTSS ao(base)(DX*2), Z28;  \
-	VFMADD231PS  B0, Z26, z0;          \
-	VFMADD231PS  B1, Z26, z1;          \
-	VFMADD231PS  B0, Z27, z2;          \
-	VFMADD231PS  B1, Z27, z3;          \
-	VFMADD231PS  B0, Z28, z4;          \
-	VFMADD231PS  B1, Z28, z5
+#define A64_ROWS(ao, base, z0, z1, z2, z3, z4, z5, z6, z7, z8, z9, z10, z11) \
+	VBROADCASTSS ao(base), Z28;       \
+	VBROADCASTSS ao(base)(DX*1), Z29; \
+	VBROADCASTSS ao(base)(DX*2), Z30; \
+	VFMADD231PS  Z24, Z28, z0;        \
+	VFMADD231PS  Z25, Z28, z1;        \
+	VFMADD231PS  Z26, Z28, z2;        \
+	VFMADD231PS  Z27, Z28, z3;        \
+	VFMADD231PS  Z24, Z29, z4;        \
+	VFMADD231PS  Z25, Z29, z5;        \
+	VFMADD231PS  Z26, Z29, z6;        \
+	VFMADD231PS  Z27, Z29, z7;        \
+	VFMADD231PS  Z24, Z30, z8;        \
+	VFMADD231PS  Z25, Z30, z9;        \
+	VFMADD231PS  Z26, Z30, z10;       \
+	VFMADD231PS  Z27, Z30, z11
 
-// One step p: B row from bsrc0/bsrc1 (its two 16-float halves), A column at
-// byte offset ao from the row bases.
-#define K512(ao, bsrc0, bsrc1) \
-	VMOVUPS bsrc0, Z24; \
-	VMOVUPS bsrc1, Z25; \
-	A512_ROWS(ao, Z24, Z25, DI, Z0, Z1, Z2, Z3, Z4, Z5);       \
-	A512_ROWS(ao, Z24, Z25, SI, Z6, Z7, Z8, Z9, Z10, Z11);     \
-	A512_ROWS(ao, Z24, Z25, R8, Z12, Z13, Z14, Z15, Z16, Z17); \
-	A512_ROWS(ao, Z24, Z25, R9, Z18, Z19, Z20, Z21, Z22, Z23)
+// One step p: the B row's four 16-float quarters from b0…b3, the A column
+// at byte offset ao from the row bases.
+#define K64(ao, b0, b1, b2, b3) \
+	VMOVUPS b0, Z24; \
+	VMOVUPS b1, Z25; \
+	VMOVUPS b2, Z26; \
+	VMOVUPS b3, Z27; \
+	A64_ROWS(ao, DI, Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z8, Z9, Z10, Z11); \
+	A64_ROWS(ao, SI, Z12, Z13, Z14, Z15, Z16, Z17, Z18, Z19, Z20, Z21, Z22, Z23)
 
-// C rows r0..r0+2 at base (ldc in R14) to or from z0..z5.
-#define C512_LOAD3(base, z0, z1, z2, z3, z4, z5) \
-	VMOVUPS (base), z0;            \
-	VMOVUPS 64(base), z1;          \
-	VMOVUPS (base)(R14*1), z2;     \
-	VMOVUPS 64(base)(R14*1), z3;   \
-	VMOVUPS (base)(R14*2), z4;     \
-	VMOVUPS 64(base)(R14*2), z5
+// C row at base to or from z0…z3.
+#define C64_LOAD(base, z0, z1, z2, z3) \
+	VMOVUPS (base), z0;    \
+	VMOVUPS 64(base), z1;  \
+	VMOVUPS 128(base), z2; \
+	VMOVUPS 192(base), z3
 
-#define C512_STORE3(base, z0, z1, z2, z3, z4, z5) \
-	VMOVUPS z0, (base);            \
-	VMOVUPS z1, 64(base);          \
-	VMOVUPS z2, (base)(R14*1);     \
-	VMOVUPS z3, 64(base)(R14*1);   \
-	VMOVUPS z4, (base)(R14*2);     \
-	VMOVUPS z5, 64(base)(R14*2)
+#define C64_STORE(base, z0, z1, z2, z3) \
+	VMOVUPS z0, (base);    \
+	VMOVUPS z1, 64(base);  \
+	VMOVUPS z2, 128(base); \
+	VMOVUPS z3, 192(base)
 
 // func sgemmKernelAVX512(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, load bool)
 TEXT ·sgemmKernelAVX512(SB), NOSPLIT, $0-57
@@ -70,27 +78,28 @@ TEXT ·sgemmKernelAVX512(SB), NOSPLIT, $0-57
 	SHLQ $2, DX
 	SHLQ $2, R10
 	SHLQ $2, R14
-	LEAQ (DX)(DX*2), R12
-	LEAQ (DI)(R12*1), SI
-	LEAQ (SI)(R12*1), R8
-	LEAQ (R8)(R12*1), R9
+	LEAQ (DX)(DX*2), SI
+	ADDQ DI, SI            // row 3
 	LEAQ (R10)(R10*2), R11 // 3·ldb
-	LEAQ (R14)(R14*2), R12 // 3·ldc
 
 	MOVBQZX load+56(FP), AX
 	TESTQ   AX, AX
-	JZ      zero512
+	JZ      zero64
 	MOVQ    R13, AX
-	C512_LOAD3(AX, Z0, Z1, Z2, Z3, Z4, Z5)
-	ADDQ    R12, AX
-	C512_LOAD3(AX, Z6, Z7, Z8, Z9, Z10, Z11)
-	ADDQ    R12, AX
-	C512_LOAD3(AX, Z12, Z13, Z14, Z15, Z16, Z17)
-	ADDQ    R12, AX
-	C512_LOAD3(AX, Z18, Z19, Z20, Z21, Z22, Z23)
-	JMP     start512
+	C64_LOAD(AX, Z0, Z1, Z2, Z3)
+	ADDQ    R14, AX
+	C64_LOAD(AX, Z4, Z5, Z6, Z7)
+	ADDQ    R14, AX
+	C64_LOAD(AX, Z8, Z9, Z10, Z11)
+	ADDQ    R14, AX
+	C64_LOAD(AX, Z12, Z13, Z14, Z15)
+	ADDQ    R14, AX
+	C64_LOAD(AX, Z16, Z17, Z18, Z19)
+	ADDQ    R14, AX
+	C64_LOAD(AX, Z20, Z21, Z22, Z23)
+	JMP     start64
 
-zero512:
+zero64:
 	VPXORD  Z0, Z0, Z0
 	VMOVAPS Z0, Z1
 	VMOVAPS Z0, Z2
@@ -116,80 +125,87 @@ zero512:
 	VMOVAPS Z0, Z22
 	VMOVAPS Z0, Z23
 
-start512:
+start64:
 	MOVQ CX, AX
 	SHRQ $2, AX
-	JZ   tail512
+	JZ   tail64
 
-loop512:
-	K512(0, (BX), 64(BX))
-	K512(4, (BX)(R10*1), 64(BX)(R10*1))
-	K512(8, (BX)(R10*2), 64(BX)(R10*2))
-	K512(12, (BX)(R11*1), 64(BX)(R11*1))
+loop64:
+	K64(0, (BX), 64(BX), 128(BX), 192(BX))
+	K64(4, (BX)(R10*1), 64(BX)(R10*1), 128(BX)(R10*1), 192(BX)(R10*1))
+	K64(8, (BX)(R10*2), 64(BX)(R10*2), 128(BX)(R10*2), 192(BX)(R10*2))
+	K64(12, (BX)(R11*1), 64(BX)(R11*1), 128(BX)(R11*1), 192(BX)(R11*1))
 	ADDQ $16, DI
 	ADDQ $16, SI
-	ADDQ $16, R8
-	ADDQ $16, R9
 	LEAQ (BX)(R10*4), BX
 	DECQ AX
-	JNZ  loop512
+	JNZ  loop64
 
-tail512:
+tail64:
 	ANDQ $3, CX
-	JZ   store512
+	JZ   store64
 
-tail512loop:
-	K512(0, (BX), 64(BX))
+tail64loop:
+	K64(0, (BX), 64(BX), 128(BX), 192(BX))
 	ADDQ $4, DI
 	ADDQ $4, SI
-	ADDQ $4, R8
-	ADDQ $4, R9
 	ADDQ R10, BX
 	DECQ CX
-	JNZ  tail512loop
+	JNZ  tail64loop
 
-store512:
-	C512_STORE3(R13, Z0, Z1, Z2, Z3, Z4, Z5)
-	ADDQ R12, R13
-	C512_STORE3(R13, Z6, Z7, Z8, Z9, Z10, Z11)
-	ADDQ R12, R13
-	C512_STORE3(R13, Z12, Z13, Z14, Z15, Z16, Z17)
-	ADDQ R12, R13
-	C512_STORE3(R13, Z18, Z19, Z20, Z21, Z22, Z23)
+store64:
+	C64_STORE(R13, Z0, Z1, Z2, Z3)
+	ADDQ R14, R13
+	C64_STORE(R13, Z4, Z5, Z6, Z7)
+	ADDQ R14, R13
+	C64_STORE(R13, Z8, Z9, Z10, Z11)
+	ADDQ R14, R13
+	C64_STORE(R13, Z12, Z13, Z14, Z15)
+	ADDQ R14, R13
+	C64_STORE(R13, Z16, Z17, Z18, Z19)
+	ADDQ R14, R13
+	C64_STORE(R13, Z20, Z21, Z22, Z23)
 	VZEROUPPER
 	RET
 
 // ---------------------------------------------------------------------------
-// AVX-512, narrow: 12×16 tile for a last B panel of at most 16 columns.
-// Z0–Z11 accumulate row r in Z(r); Z24 holds the B row.
+// AVX-512, narrow: 6×48 tile for a last B panel of at most 48 columns (n = 97
+// is one 64-wide panel and a 48-wide one: 112 columns computed, not 128).
+// Z0–Z17 accumulate (row r in Z(3r)…Z(3r+2)), Z24–Z26 hold the B row.
 
-#define A512N_ROWS(ao, base, z0, z1, z2) \
-	VBROADCASTSS ao(base), Z26;        \
-	VBROADCASTSS ao(base)(DX*1), Z27;  \
-	VBROADCASTSS ao(base)(DX*2), Z28;  \
-	VFMADD231PS  Z24, Z26, z0;         \
-	VFMADD231PS  Z24, Z27, z1;         \
-	VFMADD231PS  Z24, Z28, z2
+#define A48_ROWS(ao, base, z0, z1, z2, z3, z4, z5, z6, z7, z8) \
+	VBROADCASTSS ao(base), Z28;       \
+	VBROADCASTSS ao(base)(DX*1), Z29; \
+	VBROADCASTSS ao(base)(DX*2), Z30; \
+	VFMADD231PS  Z24, Z28, z0;        \
+	VFMADD231PS  Z25, Z28, z1;        \
+	VFMADD231PS  Z26, Z28, z2;        \
+	VFMADD231PS  Z24, Z29, z3;        \
+	VFMADD231PS  Z25, Z29, z4;        \
+	VFMADD231PS  Z26, Z29, z5;        \
+	VFMADD231PS  Z24, Z30, z6;        \
+	VFMADD231PS  Z25, Z30, z7;        \
+	VFMADD231PS  Z26, Z30, z8
 
-#define K512N(ao, bsrc) \
-	VMOVUPS bsrc, Z24;                     \
-	A512N_ROWS(ao, DI, Z0, Z1, Z2);        \
-	A512N_ROWS(ao, SI, Z3, Z4, Z5);        \
-	A512N_ROWS(ao, R8, Z6, Z7, Z8);        \
-	A512N_ROWS(ao, R9, Z9, Z10, Z11)
+#define K48(ao, b0, b1, b2) \
+	VMOVUPS b0, Z24; \
+	VMOVUPS b1, Z25; \
+	VMOVUPS b2, Z26; \
+	A48_ROWS(ao, DI, Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z8); \
+	A48_ROWS(ao, SI, Z9, Z10, Z11, Z12, Z13, Z14, Z15, Z16, Z17)
 
-#define C512N_LOAD3(base, z0, z1, z2) \
-	VMOVUPS (base), z0;        \
-	VMOVUPS (base)(R14*1), z1; \
-	VMOVUPS (base)(R14*2), z2
+#define C48_LOAD(base, z0, z1, z2) \
+	VMOVUPS (base), z0;   \
+	VMOVUPS 64(base), z1; \
+	VMOVUPS 128(base), z2
 
-#define C512N_STORE3(base, z0, z1, z2) \
-	VMOVUPS z0, (base);        \
-	VMOVUPS z1, (base)(R14*1); \
-	VMOVUPS z2, (base)(R14*2)
+#define C48_STORE(base, z0, z1, z2) \
+	VMOVUPS z0, (base);   \
+	VMOVUPS z1, 64(base); \
+	VMOVUPS z2, 128(base)
 
-// func sgemmKernelAVX512x16(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, load bool)
-TEXT ·sgemmKernelAVX512x16(SB), NOSPLIT, $0-57
+// func sgemmKernelAVX512x48(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, load bool)
+TEXT ·sgemmKernelAVX512x48(SB), NOSPLIT, $0-57
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), DI
 	MOVQ lda+16(FP), DX
@@ -200,27 +216,28 @@ TEXT ·sgemmKernelAVX512x16(SB), NOSPLIT, $0-57
 	SHLQ $2, DX
 	SHLQ $2, R10
 	SHLQ $2, R14
-	LEAQ (DX)(DX*2), R12
-	LEAQ (DI)(R12*1), SI
-	LEAQ (SI)(R12*1), R8
-	LEAQ (R8)(R12*1), R9
+	LEAQ (DX)(DX*2), SI
+	ADDQ DI, SI            // row 3
 	LEAQ (R10)(R10*2), R11 // 3·ldb
-	LEAQ (R14)(R14*2), R12 // 3·ldc
 
 	MOVBQZX load+56(FP), AX
 	TESTQ   AX, AX
-	JZ      zero512n
+	JZ      zero48
 	MOVQ    R13, AX
-	C512N_LOAD3(AX, Z0, Z1, Z2)
-	ADDQ    R12, AX
-	C512N_LOAD3(AX, Z3, Z4, Z5)
-	ADDQ    R12, AX
-	C512N_LOAD3(AX, Z6, Z7, Z8)
-	ADDQ    R12, AX
-	C512N_LOAD3(AX, Z9, Z10, Z11)
-	JMP     start512n
+	C48_LOAD(AX, Z0, Z1, Z2)
+	ADDQ    R14, AX
+	C48_LOAD(AX, Z3, Z4, Z5)
+	ADDQ    R14, AX
+	C48_LOAD(AX, Z6, Z7, Z8)
+	ADDQ    R14, AX
+	C48_LOAD(AX, Z9, Z10, Z11)
+	ADDQ    R14, AX
+	C48_LOAD(AX, Z12, Z13, Z14)
+	ADDQ    R14, AX
+	C48_LOAD(AX, Z15, Z16, Z17)
+	JMP     start48
 
-zero512n:
+zero48:
 	VPXORD  Z0, Z0, Z0
 	VMOVAPS Z0, Z1
 	VMOVAPS Z0, Z2
@@ -233,47 +250,53 @@ zero512n:
 	VMOVAPS Z0, Z9
 	VMOVAPS Z0, Z10
 	VMOVAPS Z0, Z11
+	VMOVAPS Z0, Z12
+	VMOVAPS Z0, Z13
+	VMOVAPS Z0, Z14
+	VMOVAPS Z0, Z15
+	VMOVAPS Z0, Z16
+	VMOVAPS Z0, Z17
 
-start512n:
+start48:
 	MOVQ CX, AX
 	SHRQ $2, AX
-	JZ   tail512n
+	JZ   tail48
 
-loop512n:
-	K512N(0, (BX))
-	K512N(4, (BX)(R10*1))
-	K512N(8, (BX)(R10*2))
-	K512N(12, (BX)(R11*1))
+loop48:
+	K48(0, (BX), 64(BX), 128(BX))
+	K48(4, (BX)(R10*1), 64(BX)(R10*1), 128(BX)(R10*1))
+	K48(8, (BX)(R10*2), 64(BX)(R10*2), 128(BX)(R10*2))
+	K48(12, (BX)(R11*1), 64(BX)(R11*1), 128(BX)(R11*1))
 	ADDQ $16, DI
 	ADDQ $16, SI
-	ADDQ $16, R8
-	ADDQ $16, R9
 	LEAQ (BX)(R10*4), BX
 	DECQ AX
-	JNZ  loop512n
+	JNZ  loop48
 
-tail512n:
+tail48:
 	ANDQ $3, CX
-	JZ   store512n
+	JZ   store48
 
-tail512nloop:
-	K512N(0, (BX))
+tail48loop:
+	K48(0, (BX), 64(BX), 128(BX))
 	ADDQ $4, DI
 	ADDQ $4, SI
-	ADDQ $4, R8
-	ADDQ $4, R9
 	ADDQ R10, BX
 	DECQ CX
-	JNZ  tail512nloop
+	JNZ  tail48loop
 
-store512n:
-	C512N_STORE3(R13, Z0, Z1, Z2)
-	ADDQ R12, R13
-	C512N_STORE3(R13, Z3, Z4, Z5)
-	ADDQ R12, R13
-	C512N_STORE3(R13, Z6, Z7, Z8)
-	ADDQ R12, R13
-	C512N_STORE3(R13, Z9, Z10, Z11)
+store48:
+	C48_STORE(R13, Z0, Z1, Z2)
+	ADDQ R14, R13
+	C48_STORE(R13, Z3, Z4, Z5)
+	ADDQ R14, R13
+	C48_STORE(R13, Z6, Z7, Z8)
+	ADDQ R14, R13
+	C48_STORE(R13, Z9, Z10, Z11)
+	ADDQ R14, R13
+	C48_STORE(R13, Z12, Z13, Z14)
+	ADDQ R14, R13
+	C48_STORE(R13, Z15, Z16, Z17)
 	VZEROUPPER
 	RET
 

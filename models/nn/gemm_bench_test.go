@@ -142,6 +142,47 @@ func benchGemm(b *testing.B, kn *gemmKernel) {
 	}
 }
 
+// BenchmarkMicroKernels times each register-tile kernel alone, one thread,
+// on operands that stay in L1 (one mr×nr tile of C over k = 256, or 128
+// bf16 pairs): the ceiling the blocked products can approach. What
+// BenchmarkGemm and BenchmarkGemmBF16 lose below it is memory traffic and
+// blocking, not the kernel.
+func BenchmarkMicroKernels(b *testing.B) {
+	const k = 256
+	defer SetThreads(SetThreads(1))
+	for _, kn := range gemmKernels {
+		b.Run(kn.name, func(b *testing.B) {
+			defer activeKernel.Store(activeKernel.Swap(kn))
+			peak := peakFor(1)
+			a, bp, c := alignedFloats(kn.mr*k), alignedFloats(k*kn.nr), alignedFloats(kn.mr*kn.nr)
+			for b.Loop() {
+				kn.micro(k, a, k, bp, kn.nr, c, kn.nr, true)
+			}
+			reportMicro(b, kn.mr*kn.nr*k, peak)
+		})
+	}
+	for _, kn := range bf16Kernels {
+		b.Run("bf16/"+kn.name, func(b *testing.B) {
+			defer activeBF16.Store(activeBF16.Swap(kn))
+			peak := peakBF16For(1)
+			const np = k / 2
+			a, bp, c := make([]uint16, kn.mr*2*np), make([]uint16, np*2*kn.nr), alignedFloats(kn.mr*kn.nr)
+			for b.Loop() {
+				kn.micro(np, a, 2*np, bp, c, kn.nr, true)
+			}
+			reportMicro(b, kn.mr*kn.nr*k, peak)
+		})
+	}
+}
+
+// reportMicro reports GFLOP/s and % of peak for b.N calls of macs
+// multiply-adds each.
+func reportMicro(b *testing.B, macs int, peak float64) {
+	gflops := 2 * float64(macs) * float64(b.N) / b.Elapsed().Seconds() / 1e9
+	b.ReportMetric(gflops, "GFLOP/s")
+	b.ReportMetric(100*gflops/peak, "%peak")
+}
+
 // BenchmarkGemmForkJoin measures the cost of splitting a product over
 // threads: a product of two tasks (2 µs of work) on 1 and 2 threads.
 func BenchmarkGemmForkJoin(b *testing.B) {

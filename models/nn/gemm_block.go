@@ -121,7 +121,7 @@ func packPanelNN(dst, b []float32, k, n, ldb, j0, width int) {
 }
 
 // packMinRowsNN is the smallest m for which MatMulNN packs B: the copy of
-// B is then shared by at least 48 rows (4 register tiles of the AVX-512
+// B is then shared by at least 48 rows (8 register tiles of the AVX-512
 // kernel).
 const packMinRowsNN = 48
 

@@ -116,6 +116,9 @@ func gemmShapes() []gemmShape {
 		{13, 33, 17}, {11, 31, 1023}, {31, 100, 513}, {100, 17, 300},
 		{97, 97, 64}, {97, 64, 97}, {7, 97, 512}, {1, 1536, 512},
 		{5, 40, 2560}, {37, 3, 2560}, {130, 300, 70}, {48, 128, 600}, {61, 250, 1100},
+		// The AVX-512 kernel's 6×64 tile and 6×48 last panel: exact, one
+		// over, a last panel just within and just past 48 columns.
+		{6, 64, 4}, {7, 65, 5}, {6, 48, 9}, {5, 49, 3}, {18, 112, 64}, {19, 113, 66},
 	}
 	r := rand.New(rand.NewPCG(1, 2))
 	for range 12 {

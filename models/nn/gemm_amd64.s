@@ -337,19 +337,7 @@ store48:
 
 // func sgemmKernelAVX2(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, load bool)
 TEXT ·sgemmKernelAVX2(SB), NOSPLIT, $0-57
-	MOVQ k+0(FP), CX
-	MOVQ a+8(FP), DI
-	MOVQ lda+16(FP), DX
-	MOVQ b+24(FP), BX
-	MOVQ ldb+32(FP), R10
-	MOVQ c+40(FP), R13
-	MOVQ ldc+48(FP), R14
-	SHLQ $2, DX
-	SHLQ $2, R10
-	SHLQ $2, R14
-	LEAQ (DX)(DX*2), R12
-	LEAQ (DI)(R12*1), SI
-	LEAQ (R10)(R10*2), R11 // 3·ldb
+	ARGS6
 	LEAQ (R14)(R14*2), R12 // 3·ldc
 
 	MOVBQZX load+56(FP), AX

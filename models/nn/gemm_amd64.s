@@ -15,20 +15,9 @@
 // chain in increasing p, whatever the blocking around the call.
 // Strides are in floats; the kernels turn them into bytes.
 
-// ---------------------------------------------------------------------------
-// AVX-512: 6×64 tile. Z0–Z23 accumulate (row r in Z(4r)…Z(4r+3)), Z24–Z27
-// hold the B row, Z28–Z30 the broadcast A values. A rows 0–2 and 3–5 are
-// addressed from DI and SI with lda (DX) as index.
-//
-// Why 6×64 and not 12×32 (same 24 accumulators): a step loads 4 B vectors
-// and broadcasts 6 A values for 24 FMAs, where 12×32 needs 2 + 12 loads.
-// On Intel cores with two 512-bit FMA ports the loads, not the FMAs, held
-// 12×32 to about 80 % of the FMA peak with L1-resident operands
-// (BenchmarkMicroKernels); 6×64 was 5–8 % faster on the TRM products.
-
-// The 6-row kernels' arguments: k in CX, A rows 0 and 3 in DI and SI with
-// lda bytes in DX, B in BX with ldb and 3·ldb bytes in R10 and R11, C in
-// R13 with ldc bytes in R14.
+// The arguments of the 6-row kernels (AVX-512 6×64 and 6×48, AVX2 6×16):
+// k in CX, A rows 0 and 3 in DI and SI with lda bytes in DX, B in BX with
+// ldb and 3·ldb bytes in R10 and R11, C in R13 with ldc bytes in R14.
 #define ARGS6 \
 	MOVQ k+0(FP), CX;       \
 	MOVQ a+8(FP), DI;       \
@@ -49,6 +38,17 @@
 	ADDQ $abytes, DI; \
 	ADDQ $abytes, SI; \
 	LEAQ bnext, BX
+
+// ---------------------------------------------------------------------------
+// AVX-512: 6×64 tile. Z0–Z23 accumulate (row r in Z(4r)…Z(4r+3)), Z24–Z27
+// hold the B row, Z28–Z30 the broadcast A values. A rows 0–2 and 3–5 are
+// addressed from DI and SI with lda (DX) as index.
+//
+// Why 6×64 and not 12×32 (same 24 accumulators): a step loads 4 B vectors
+// and broadcasts 6 A values for 24 FMAs, where 12×32 needs 2 + 12 loads.
+// On Intel cores with two 512-bit FMA ports the loads, not the FMAs, held
+// 12×32 to about 80 % of the FMA peak with L1-resident operands
+// (BenchmarkMicroKernels); 6×64 was 5–8 % faster on the TRM products.
 
 #define A64_ROWS(ao, base, z0, z1, z2, z3, z4, z5, z6, z7, z8, z9, z10, z11) \
 	VBROADCASTSS ao(base), Z28;       \

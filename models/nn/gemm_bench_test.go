@@ -129,14 +129,10 @@ func benchGemm(b *testing.B, kn *gemmKernel) {
 				peak := peakFor(threads)
 				setup()
 				run()
-				iters := 0
 				for b.Loop() {
 					run()
-					iters++
 				}
-				gflops := 2 * float64(sh.m) * float64(sh.n) * float64(sh.k) * float64(iters) / b.Elapsed().Seconds() / 1e9
-				b.ReportMetric(gflops, "GFLOP/s")
-				b.ReportMetric(100*gflops/peak, "%peak")
+				reportGFLOPS(b, 2*float64(sh.m)*float64(sh.n)*float64(sh.k), peak)
 			})
 		}
 	}
@@ -158,7 +154,7 @@ func BenchmarkMicroKernels(b *testing.B) {
 			for b.Loop() {
 				kn.micro(k, a, k, bp, kn.nr, c, kn.nr, true)
 			}
-			reportMicro(b, kn.mr*kn.nr*k, peak)
+			reportGFLOPS(b, 2*float64(kn.mr*kn.nr*k), peak)
 		})
 	}
 	for _, kn := range bf16Kernels {
@@ -170,15 +166,15 @@ func BenchmarkMicroKernels(b *testing.B) {
 			for b.Loop() {
 				kn.micro(np, a, 2*np, bp, c, kn.nr, true)
 			}
-			reportMicro(b, kn.mr*kn.nr*k, peak)
+			reportGFLOPS(b, 2*float64(kn.mr*kn.nr*k), peak)
 		})
 	}
 }
 
-// reportMicro reports GFLOP/s and % of peak for b.N calls of macs
-// multiply-adds each.
-func reportMicro(b *testing.B, macs int, peak float64) {
-	gflops := 2 * float64(macs) * float64(b.N) / b.Elapsed().Seconds() / 1e9
+// reportGFLOPS reports GFLOP/s and % of peak (GFLOP/s) for b.N operations
+// of flops floating-point operations each.
+func reportGFLOPS(b *testing.B, flops, peak float64) {
+	gflops := flops * float64(b.N) / b.Elapsed().Seconds() / 1e9
 	b.ReportMetric(gflops, "GFLOP/s")
 	b.ReportMetric(100*gflops/peak, "%peak")
 }

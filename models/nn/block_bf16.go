@@ -33,8 +33,7 @@ func NewBlockBF16(k *Block) *BlockBF16 {
 		p.mixT = NewSwiGLUBF16(k.MixT)
 	} else {
 		a := k.Attn
-		p.qkv = PackTBF16(a.QKV.Weight, a.QKV.Out, a.QKV.In)
-		p.o = PackTBF16(a.O.Weight, a.O.Out, a.O.In)
+		p.qkv, p.o = packBF16Of(a.QKV), packBF16Of(a.O)
 	}
 	return p
 }
@@ -82,7 +81,44 @@ type SwiGLUBF16 struct {
 func NewSwiGLUBF16(s *SwiGLU) *SwiGLUBF16 {
 	return &SwiGLUBF16{Hidden: s.Hidden, Inter: s.Inter,
 		gateUp: PackSwiGLUBF16(s.GateUp.Weight, s.Inter, s.Hidden),
-		down:   PackTBF16(s.Down.Weight, s.Down.Out, s.Down.In)}
+		down:   packBF16Of(s.Down)}
+}
+
+// packBF16Of is l's weight in bf16: the layer's own while it trains in bf16
+// (SetTrainBF16; its Repack refreshes it), else a new packing.
+func packBF16Of(l *Linear) *PackedBF16 {
+	if l.bf16 != nil {
+		return l.bf16
+	}
+	return PackTBF16(l.Weight, l.Out, l.In)
+}
+
+// Repack refreshes p from its block's weights after an optimiser has
+// changed them (bf16 training). Packings shared with layers in bf16 mode
+// are left to Linear.Repack.
+func (p *BlockBF16) Repack() {
+	k := p.k
+	p.mlp.repack(k.MLP)
+	if p.mixT != nil {
+		p.mixT.repack(k.MixT)
+		return
+	}
+	for _, pl := range []struct {
+		p *PackedBF16
+		l *Linear
+	}{{p.qkv, k.Attn.QKV}, {p.o, k.Attn.O}} {
+		if pl.p != pl.l.bf16 {
+			pl.p.Repack(pl.l.Weight)
+		}
+	}
+}
+
+// repack refreshes s from the float32 SwiGLU it was packed from.
+func (s *SwiGLUBF16) repack(f *SwiGLU) {
+	s.gateUp.Repack(f.GateUp.Weight)
+	if s.down != f.Down.bf16 {
+		s.down.Repack(f.Down.Weight)
+	}
 }
 
 // ForwardResidual is the SwiGLU sublayer with its post-norm residual:

@@ -459,3 +459,44 @@ func TestBF16PackN(t *testing.T) {
 		}
 	}
 }
+
+// TestMatMulBF16NNTN: the bf16 products of two activations (training's
+// backward pass), plain and accumulating, on 1 and 3 threads, agree with
+// refMatMulBF16 of the same operands (bf16Mismatch) on every kernel.
+func TestMatMulBF16NNTN(t *testing.T) {
+	defer func(v float64) { minParallelFlops = v }(minParallelFlops)
+	minParallelFlops = 0
+	r := rand.New(rand.NewPCG(11, 12))
+	for _, kn := range bf16Kernels {
+		t.Run(kn.name, func(t *testing.T) {
+			useBF16Kernel(t, kn)
+			for _, threads := range []int{1, 3} {
+				useThreads(t, threads)
+				for _, sh := range bf16Shapes() {
+					m, n, k := sh.m, sh.n, sh.k
+					a, b, c0 := wideFloats(r, m*k), wideFloats(r, k*n), wideFloats(r, m*n)
+					w, at := transpose(b, k, n), transpose(a, m, k) // w (n, k) = Bᵀ, at (k, m) = Aᵀ
+					for _, acc := range []bool{false, true} {
+						want := append([]float32(nil), c0...)
+						refMatMulBF16(want, a, m, w, n, k, acc)
+						for _, tn := range []bool{false, true} {
+							t.Run(fmt.Sprintf("t%d/m%d_n%d_k%d/acc=%v/tn=%v", threads, m, n, k, acc, tn), func(t *testing.T) {
+								c := withGuard(m * n)
+								copy(c, c0)
+								if tn {
+									MatMulBF16TN(c, at, b, m, n, k, acc)
+								} else {
+									MatMulBF16NN(c, a, b, m, n, k, acc)
+								}
+								if i := bf16Mismatch(kn, c[:m*n], want, c0, a, m, w, n, k, acc); i >= 0 {
+									t.Fatalf("c[%d][%d] = %v, reference %v", i/n, i%n, c[i], want[i])
+								}
+								checkGuard(t, c, m*n)
+							})
+						}
+					}
+				}
+			}
+		})
+	}
+}

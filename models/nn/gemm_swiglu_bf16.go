@@ -38,6 +38,16 @@ func PackSwiGLUBF16(gateUp []float32, inter, hidden int) *PackedSwiGLUBF16 {
 		w: PackTBF16(rg.regroup(gateUp), 2*groups*swigluGroup, hidden)}
 }
 
+// Repack refreshes p from the gate_up weight (2·inter, hidden) it was
+// packed from, after an optimiser has changed it.
+func (p *PackedSwiGLUBF16) Repack(gateUp []float32) {
+	if len(gateUp) != 2*p.Inter*p.Hidden {
+		panic(fmt.Sprintf("nn.PackedSwiGLUBF16.Repack: len(gateUp) = %d, want 2×%d×%d", len(gateUp), p.Inter, p.Hidden))
+	}
+	rg := &PackedSwiGLU{Hidden: p.Hidden, Inter: p.Inter, groups: p.groups}
+	p.w.Repack(rg.regroup(gateUp))
+}
+
 // MatMulSwiGLUBF16 computes h (rows, inter) from x (rows, hidden), both
 // holding bf16 values in float32 storage.
 func MatMulSwiGLUBF16(h, x []float32, rows int, p *PackedSwiGLUBF16) {

@@ -22,6 +22,10 @@ type Linear struct {
 	// operand (see BeginGradT).
 	gradT   []float32
 	inGradT bool
+
+	// bf16 is Wᵀ in bf16 while the layer trains in bf16 (SetTrainBF16),
+	// else nil.
+	bf16 *PackedBF16
 }
 
 // NewLinear packs a weight w of shape (out, in) and an optional bias (out).
@@ -35,6 +39,10 @@ func NewLinear(w []float32, out, in int, bias []float32) *Linear {
 
 // Forward: x is (rows, in), y is (rows, out).
 func (l *Linear) Forward(y, x []float32, rows int) {
+	if l.bf16 != nil {
+		l.forwardBF16(y, x, rows)
+		return
+	}
 	MatMulPacked(y, x, rows, l.W, false)
 	if l.Bias != nil {
 		for r := 0; r < rows; r++ {

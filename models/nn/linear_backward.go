@@ -13,7 +13,12 @@ func (l *Linear) AllocGrad() {
 
 // Repack refreshes the packed weight (and a SwiGLU's fused packing of it)
 // from Weight after an optimiser has changed Weight in place.
-func (l *Linear) Repack() { l.W.Repack(l.Weight) }
+func (l *Linear) Repack() {
+	l.W.Repack(l.Weight)
+	if l.bf16 != nil {
+		l.bf16.Repack(l.Weight)
+	}
+}
 
 // BeginGradT starts a run of Backward calls (one training pass) that add
 // the weight gradient to Gradᵀ (in, out) instead of Grad (out, in), when
@@ -23,7 +28,7 @@ func (l *Linear) Repack() { l.W.Repack(l.Weight) }
 // multiply-add chain over the rows in the same order, starting from Grad's
 // value, so Grad gets the same bits either way.
 func (l *Linear) BeginGradT() {
-	if l.Grad == nil || l.In >= l.Out || l.inGradT {
+	if l.Grad == nil || l.In >= l.Out || l.inGradT || l.bf16 != nil {
 		return
 	}
 	if l.gradT == nil {
@@ -61,8 +66,12 @@ func (l *Linear) Backward(dx, dy, x []float32, rows int, accumulate bool) {
 //
 //	Grad     += dyᵀ·x        (out, in)   when Grad is non-nil (Gradᵀ += xᵀ·dy after BeginGradT)
 //	BiasGrad += Σ_rows dy    (out)       when BiasGrad is non-nil
+//
+// In bf16 mode (SetTrainBF16) the product takes bf16-rounded dy and x.
 func (l *Linear) BackwardWeights(dy, x []float32, rows int) {
 	switch {
+	case l.bf16 != nil && l.Grad != nil:
+		MatMulBF16TN(l.Grad, dy, x, l.Out, l.In, rows, true)
 	case l.inGradT:
 		MatMulTN(l.gradT, x, dy, l.In, l.Out, rows, true)
 	case l.Grad != nil:
@@ -80,8 +89,13 @@ func (l *Linear) BackwardWeights(dy, x []float32, rows int) {
 }
 
 // BackwardInput sets dx (rows, in) = dy·W for dy (rows, out), or adds it to
-// dx with accumulate. dx must not overlap dy.
+// dx with accumulate. dx must not overlap dy. In bf16 mode (SetTrainBF16)
+// the product takes bf16-rounded dy and W.
 func (l *Linear) BackwardInput(dx, dy []float32, rows int, accumulate bool) {
+	if l.bf16 != nil {
+		MatMulBF16NN(dx, dy, l.Weight, rows, l.In, l.Out, accumulate)
+		return
+	}
 	if accumulate {
 		MatMulNNAcc(dx, dy, l.Weight, rows, l.In, l.Out)
 	} else {

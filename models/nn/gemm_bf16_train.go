@@ -1,0 +1,53 @@
+package nn
+
+import "fmt"
+
+// bf16 products of two activations, for training in bf16 (Linear's bf16
+// mode): both operands are float32 slices, rounded to bf16 as they are
+// packed, and the product accumulates in float32 as MatMulPackedBF16 does
+// (the same chain; gemm_bf16.go). The backward pass needs them where one
+// operand is a gradient: dX = dY·W and dW = dYᵀ·X.
+
+// MatMulBF16NN computes C (m, n) = A·B, or C += A·B with accumulate, for A
+// (m, k) and B (k, n) row-major float32, both rounded to bf16 (ToBF16).
+// B is packed per call (k·n values against the product's m·n·k).
+//
+// Shapes (m, n, k), Sudoku batch 16: dX of gate_up (1552, 512, 3072), of
+// down (1552, 1536, 512); mlp_t's dW (97, 512, 8192) and (512, 97, 8192).
+func MatMulBF16NN(c, a, b []float32, m, n, k int, accumulate bool) {
+	if len(a) < m*k || len(b) < k*n || len(c) < m*n {
+		panic(fmt.Sprintf("nn.MatMulBF16NN: a %d, b %d, c %d values for m=%d, n=%d, k=%d", len(a), len(b), len(c), m, n, k))
+	}
+	if m == 0 || n == 0 {
+		return
+	}
+	if k == 0 {
+		if !accumulate {
+			clear(c[:m*n])
+		}
+		return
+	}
+	kn := activeBF16.Load()
+	pb := getBF16Buf(kn.panelSize(n, k))
+	packBF16N(pb.s, b, k, n, kn)
+	matMulBF16(c, a, m, n, k, pb.s, kn.nr*(k+k&1), 0, accumulate, kn)
+	bf16BufPool.Put(pb)
+}
+
+// MatMulBF16TN computes C (m, n) = Aᵀ·B, or C += Aᵀ·B with accumulate, for
+// A (k, m) and B (k, n) row-major float32, both rounded to bf16: the weight
+// gradient dW (out, in) += dYᵀ·X over k rows. Aᵀ is formed first (k·m
+// values moved).
+func MatMulBF16TN(c, a, b []float32, m, n, k int, accumulate bool) {
+	if len(a) < k*m || len(b) < k*n || len(c) < m*n {
+		panic(fmt.Sprintf("nn.MatMulBF16TN: a %d, b %d, c %d values for m=%d, n=%d, k=%d", len(a), len(b), len(c), m, n, k))
+	}
+	if m == 0 || n == 0 || k == 0 {
+		MatMulBF16NN(c, nil, nil, m, n, 0, accumulate)
+		return
+	}
+	at := getBuf(m * k)
+	Transpose(at.s, a, k, m)
+	MatMulBF16NN(c, at.s, b, m, n, k, accumulate)
+	bufPool.Put(at)
+}

@@ -89,9 +89,6 @@ on this machine and on --shards machines.`)
 		}
 		return benchPlan(c, *plan)
 	}
-	if *train && (len(precs) != 1 || precs[0] != results.PrecisionFloat32) {
-		return usageError{"bench --train: training runs in float32 (bf16 is an evaluation precision)"}
-	}
 	peak := measuredPeak(*threads)
 	fmt.Fprintf(c.stdout, "kernel %s, %d threads, measured FMA peak %.0f GFLOP/s\n", nn.Kernel(), *threads, peak)
 	if slices.Contains(precs, results.PrecisionBF16) {
@@ -99,7 +96,10 @@ on this machine and on --shards machines.`)
 	}
 	fmt.Fprintln(c.stdout)
 	if *train {
-		return benchTraining(c, fam, *presets, *batch, *reps, *threads, *torch, *torchSteps)
+		if err := warnBF16(c, precs); err != nil {
+			return err
+		}
+		return benchTraining(c, fam, *presets, precs, *batch, *reps, *threads, *torch, *torchSteps)
 	}
 	if err := warnBF16(c, precs); err != nil {
 		return err

@@ -42,6 +42,9 @@ func (m *Model) Repack() {
 	for _, l := range m.train.linears {
 		l.Repack()
 	}
+	if m.bf16 != nil {
+		m.repackBF16()
+	}
 }
 
 // ZeroGrad clears every gradient and empties the puzzle-embedding rows.

@@ -25,6 +25,18 @@ type BF16Net interface {
 	Inner(zH, zL, x []float32, n int, ar *nn.Arena)
 }
 
+// BF16TrainNet is a BF16Net that also trains in bf16: the training forward
+// pass of Net.ForwardTrain on bf16 blocks (nn.BlockBF16.ForwardTrain, the
+// bits of Inner), and Net.Backward on the kept states, whose products run
+// in bf16 because the blocks' linear layers are in bf16 mode. Repack
+// refreshes its packed weights after an optimiser step.
+type BF16TrainNet interface {
+	BF16Net
+	ForwardTrain(zH, zL, x []float32, n int, ar *nn.Arena)
+	Backward(d []float32, n int, ar *nn.Arena)
+	Repack()
+}
+
 // bf16Netter is a family Net that can make its bf16 twin.
 type bf16Netter interface{ BF16() BF16Net }
 
@@ -40,22 +52,23 @@ type bf16Model struct {
 	qBias    []float32 // (2), rounded
 }
 
-// SetPrecision selects the precision of Step: PrecisionFloat32 (the
-// default) or PrecisionBF16, which packs bf16 weights once. A trainable
-// model refuses bf16 (training runs in float32). Set it before a run starts:
-// a carry made in one precision continues in the other without error, but
-// its states then mix the two.
+// SetPrecision selects the precision of Step (and, for a trainable model,
+// of TrainStep): PrecisionFloat32 (the default) or PrecisionBF16, which
+// packs bf16 weights once. A trainable model in bf16 trains its network in
+// bf16 (BF16TrainNet; the blocks' linear layers in bf16 mode) around float32
+// master weights, embedding, heads and losses; Repack refreshes the bf16
+// copies after each optimiser step. Set it before a run starts: a carry made
+// in one precision continues in the other without error, but its states
+// then mix the two.
 func (m *Model) SetPrecision(p string) error {
 	switch p {
 	case PrecisionFloat32:
 		m.bf16 = nil
+		m.setBlocksBF16(false)
 		return nil
 	case PrecisionBF16:
 	default:
 		return fmt.Errorf("%s: unknown precision %q (want %q or %q)", m.def.Name, p, PrecisionFloat32, PrecisionBF16)
-	}
-	if m.train != nil {
-		return fmt.Errorf("%s: training runs in float32; bfloat16 is an evaluation precision", m.def.Name)
 	}
 	if m.bf16 != nil {
 		return nil
@@ -64,8 +77,17 @@ func (m *Model) SetPrecision(p string) error {
 	if !ok {
 		return fmt.Errorf("%s: no bfloat16 forward pass for this family", m.def.Name)
 	}
+	if m.train != nil {
+		// The blocks' layers first, so that the bf16 net shares their packing.
+		m.setBlocksBF16(true)
+	}
+	b := &bf16Model{net: bn.BF16()}
+	if _, ok := b.net.(BF16TrainNet); m.train != nil && !ok {
+		m.setBlocksBF16(false)
+		return fmt.Errorf("%s: no bfloat16 training for this family (train it in float32)", m.def.Name)
+	}
 	io := m.io
-	b := &bf16Model{net: bn.BF16(), embed: roundedCopy(io.embed), embedPos: roundedCopy(io.embedPos), qBias: roundedCopy(io.qHead.Bias)}
+	b.embed, b.embedPos, b.qBias = roundedCopy(io.embed), roundedCopy(io.embedPos), roundedCopy(io.qHead.Bias)
 	for _, v := range m.inits {
 		b.inits = append(b.inits, roundedCopy(v))
 	}
@@ -73,6 +95,42 @@ func (m *Model) SetPrecision(p string) error {
 	b.qHead = nn.PackTBF16(io.qHead.Weight, io.qHead.Out, io.qHead.In)
 	m.bf16 = b
 	return nil
+}
+
+// setBlocksBF16 switches the linear layers of a trainable model's network
+// (not its heads) to bf16 mode or back.
+func (m *Model) setBlocksBF16(on bool) {
+	if m.train == nil {
+		return
+	}
+	for _, l := range m.train.linears {
+		if l != m.io.lmHead && l != m.io.qHead {
+			l.SetTrainBF16(on)
+		}
+	}
+}
+
+// repackBF16 refreshes the bf16 copies of the weights after an optimiser
+// step (the linear layers' own were refreshed by Linear.Repack).
+func (m *Model) repackBF16() {
+	b, io := m.bf16, m.io
+	if tn, ok := b.net.(BF16TrainNet); ok {
+		tn.Repack()
+	}
+	roundInto(b.embed, io.embed)
+	roundInto(b.embedPos, io.embedPos)
+	roundInto(b.qBias, io.qHead.Bias)
+	for i, v := range m.inits {
+		roundInto(b.inits[i], v)
+	}
+	b.lmHead.Repack(io.lmHead.Weight)
+	b.qHead.Repack(io.qHead.Weight)
+}
+
+// roundInto sets dst to src rounded to bf16 (both nil: nothing).
+func roundInto(dst, src []float32) {
+	copy(dst, src)
+	nn.RoundBF16All(dst)
 }
 
 // Precision is the precision Step runs in.
@@ -198,6 +256,24 @@ func RecurBF16(high, low []*nn.BlockBF16, zH, zL, x []float32, H, L, n, T int, a
 			LevelBF16(low, zL, inj, n, T, ar)
 		}
 		LevelBF16(high, zH, zL, n, T, ar)
+	}
+}
+
+// LevelTrainBF16 is LevelBF16 keeping each block's activations in states
+// (one per block), the same bits: h = blocks(x̂(h + injection)) in place.
+func LevelTrainBF16(blocks []*nn.BlockBF16, h, injection []float32, n, T int, states []nn.BlockState, ar *nn.Arena) {
+	if injection != nil {
+		nn.AddBF16(h, h, injection)
+	}
+	for i, b := range blocks {
+		b.ForwardTrain(h, n, T, &states[i], ar)
+	}
+}
+
+// RepackBF16 refreshes blocks packed by PackBF16 from their weights.
+func RepackBF16(blocks []*nn.BlockBF16) {
+	for _, b := range blocks {
+		b.Repack()
 	}
 }
 

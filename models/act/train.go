@@ -171,7 +171,8 @@ func (m *Model) trainStep(s *models.Carry, b models.TrainBatch, opt models.Train
 	ar.Reset()
 	x := ar.GetRaw(B * TD)
 	io.Embed(x, s.Inputs, s.Puzzle, s.Active)
-	m.net.ForwardTrain(s.ZH, s.ZL, x, B, ar)
+	net := m.trainNet()
+	net.ForwardTrain(s.ZH, s.ZL, x, B, ar)
 	grid, first, q := ar.GetRaw(B*S*D), ar.GetRaw(B*D), ar.GetRaw(B*2) // heads' inputs: z_H[:, P:] and z_H[:, 0]
 	io.HeadsTrain(out.Logits, q, grid, first, s.ZH, B)
 
@@ -195,12 +196,24 @@ func (m *Model) trainStep(s *models.Carry, b models.TrainBatch, opt models.Train
 	}
 	d := ar.Get(B * TD)
 	io.HeadsBackward(d, dlogits, dq, grid, first, B, ar)
-	m.net.Backward(d, B, ar)
+	net.Backward(d, B, ar)
 	m.embedBackward(d, s, B)
 	for _, l := range m.train.linears {
 		l.EndGradT()
 	}
 	return nil
+}
+
+// trainNet is the network TrainStep runs: the family's, or its bf16 twin
+// (SetPrecision).
+func (m *Model) trainNet() interface {
+	ForwardTrain(zH, zL, x []float32, n int, ar *nn.Arena)
+	Backward(d []float32, n int, ar *nn.Arena)
+} {
+	if m.bf16 != nil {
+		return m.bf16.net.(BF16TrainNet)
+	}
+	return m.net
 }
 
 // targetQ writes the bootstrapped q_continue target (B) from one more
@@ -210,7 +223,7 @@ func (m *Model) targetQ(target []float32, s *models.Carry, x []float32, B int, a
 	c, o, u := ar.Mark()
 	defer ar.Release(c, o, u)
 	zH, zL := m.gather(s, ar, true)
-	m.net.Inner(zH, zL, x, B, ar)
+	m.inner(zH, zL, x, B, ar)
 	q := ar.GetRaw(2 * B)
 	m.io.Q(q, zH, B, ar)
 	QContinueTarget(target[:B], q, s.Steps, m.def.MaxSteps)

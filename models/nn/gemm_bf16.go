@@ -228,11 +228,16 @@ func packBF16T(dst []uint16, w []float32, n, k int, kn *bf16Kernel) {
 // B are rounded with kn.toBF16, then interleaved into pair row p of every
 // panel.
 func packBF16N(dst []uint16, b []float32, k, n int, kn *bf16Kernel) {
+	packBF16NPairs(dst, b, k, n, kn, 0, (k+1)/2)
+}
+
+// packBF16NPairs is packBF16N's work on pair rows [p0, p1).
+func packBF16NPairs(dst []uint16, b []float32, k, n int, kn *bf16Kernel, p0, p1 int) {
 	kp := k + k&1
 	dst = dst[:kn.panelSize(n, k)]
 	rb := getBF16Buf(2 * n)
 	r0, r1 := rb.s[:n], rb.s[n:]
-	for p := 0; p < kp/2; p++ {
+	for p := p0; p < p1; p++ {
 		kn.toBF16(r0, b[2*p*n:(2*p+1)*n])
 		if 2*p+1 < k {
 			kn.toBF16(r1, b[(2*p+1)*n:(2*p+2)*n])

@@ -472,7 +472,7 @@ func TestMatMulBF16NNTN(t *testing.T) {
 			useBF16Kernel(t, kn)
 			for _, threads := range []int{1, 3} {
 				useThreads(t, threads)
-				for _, sh := range bf16Shapes() {
+				for _, sh := range append(bf16Shapes(), gemmShape{200, 33, 300}) { // wide enough to spread Aᵀ over threads
 					m, n, k := sh.m, sh.n, sh.k
 					a, b, c0 := wideFloats(r, m*k), wideFloats(r, k*n), wideFloats(r, m*n)
 					w, at := transpose(b, k, n), transpose(a, m, k) // w (n, k) = Bᵀ, at (k, m) = Aᵀ

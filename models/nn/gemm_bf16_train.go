@@ -29,7 +29,7 @@ func MatMulBF16NN(c, a, b []float32, m, n, k int, accumulate bool) {
 	}
 	kn := activeBF16.Load()
 	pb := getBF16Buf(kn.panelSize(n, k))
-	packBF16N(pb.s, b, k, n, kn)
+	packBF16NParallel(pb.s, b, k, n, kn)
 	matMulBF16(c, a, m, n, k, pb.s, kn.nr*(k+k&1), 0, accumulate, kn)
 	bf16BufPool.Put(pb)
 }
@@ -47,7 +47,45 @@ func MatMulBF16TN(c, a, b []float32, m, n, k int, accumulate bool) {
 		return
 	}
 	at := getBuf(m * k)
-	Transpose(at.s, a, k, m)
+	transposeParallel(at.s, a, k, m)
 	MatMulBF16NN(c, at.s, b, m, n, k, accumulate)
 	bufPool.Put(at)
+}
+
+// packBF16NParallel is packBF16N with the pair rows spread over the GEMM
+// threads (the same values: each pair row is packed on its own).
+func packBF16NParallel(dst []uint16, b []float32, k, n int, kn *bf16Kernel) {
+	j := newRowJob(packBF16NRows, n, nil, b, nil, nil)
+	j.u, j.k, j.kn = dst, k, kn
+	parallelRows((k+1)/2, 64, j)
+	j.free()
+}
+
+// packBF16NRows packs pair rows [lo, hi) of B (j.b, (j.k, j.n)) into j.u.
+func packBF16NRows(j *rowJob, lo, hi int) { packBF16NPairs(j.u, j.b, j.k, j.n, j.kn, lo, hi) }
+
+// transposeParallel is Transpose with the column blocks spread over the
+// GEMM threads: dst (cols, rows) = src (rows, cols)ᵀ.
+func transposeParallel(dst, src []float32, rows, cols int) {
+	if rows <= 1 || cols <= 1 {
+		Transpose(dst, src, rows, cols)
+		return
+	}
+	j := newRowJob(transposeColBlocks, cols, dst[:rows*cols], src[:rows*cols], nil, nil)
+	parallelRows((cols+transposeBC-1)/transposeBC, 4, j)
+	j.free()
+}
+
+// transposeColBlocks transposes column blocks [lo, hi) of j.b (rows, j.n)
+// into j.a (j.n, rows), as Transpose does.
+func transposeColBlocks(j *rowJob, lo, hi int) {
+	cols := j.n
+	rows := len(j.b) / cols
+	for c0 := lo * transposeBC; c0 < min(cols, hi*transposeBC); c0 += transposeBC {
+		bc := min(transposeBC, cols-c0)
+		for r0 := 0; r0 < rows; r0 += transposeBR {
+			br := min(transposeBR, rows-r0)
+			vecImpl.transpose(j.a[c0*rows+r0:], rows, j.b[r0*cols+c0:], cols, br, bc)
+		}
+	}
 }

@@ -13,11 +13,13 @@ func (l *Linear) AllocGrad() {
 
 // Repack refreshes the packed weight (and a SwiGLU's fused packing of it)
 // from Weight after an optimiser has changed Weight in place.
+// In bf16 mode it refreshes the bf16 copy instead (SetTrainBF16).
 func (l *Linear) Repack() {
-	l.W.Repack(l.Weight)
 	if l.bf16 != nil {
 		l.bf16.Repack(l.Weight)
+		return
 	}
+	l.W.Repack(l.Weight)
 }
 
 // BeginGradT starts a run of Backward calls (one training pass) that add
@@ -28,7 +30,7 @@ func (l *Linear) Repack() {
 // multiply-add chain over the rows in the same order, starting from Grad's
 // value, so Grad gets the same bits either way.
 func (l *Linear) BeginGradT() {
-	if l.Grad == nil || l.In >= l.Out || l.inGradT || l.bf16 != nil {
+	if l.Grad == nil || l.In >= l.Out || l.inGradT {
 		return
 	}
 	if l.gradT == nil {
@@ -70,6 +72,8 @@ func (l *Linear) Backward(dx, dy, x []float32, rows int, accumulate bool) {
 // In bf16 mode (SetTrainBF16) the product takes bf16-rounded dy and x.
 func (l *Linear) BackwardWeights(dy, x []float32, rows int) {
 	switch {
+	case l.bf16 != nil && l.inGradT:
+		MatMulBF16TN(l.gradT, x, dy, l.In, l.Out, rows, true)
 	case l.bf16 != nil && l.Grad != nil:
 		MatMulBF16TN(l.Grad, dy, x, l.Out, l.In, rows, true)
 	case l.inGradT:

@@ -6,11 +6,13 @@ package nn
 // accumulated in float32, as MatMulPackedBF16), and Backward's products
 // take bf16-rounded operands too (MatMulBF16NN, MatMulBF16TN), their sums
 // staying float32. Weight (the float32 master copy) and the gradients are
-// unchanged; Repack refreshes the bf16 copy with the float32 one.
+// unchanged; Repack then refreshes the bf16 copy (not the float32 packing,
+// which switching back refreshes).
 func (l *Linear) SetTrainBF16(on bool) {
 	switch {
-	case !on:
+	case !on && l.bf16 != nil:
 		l.bf16 = nil
+		l.W.Repack(l.Weight)
 	case l.bf16 == nil:
 		l.bf16 = PackTBF16(l.Weight, l.Out, l.In)
 	}

@@ -16,6 +16,9 @@ type rowJob struct {
 	n          int
 	eps        float32
 	rope       *RoPE
+	u          []uint16    // bf16 output (packBF16NRows)
+	k          int         // packBF16NRows: B's rows
+	kn         *bf16Kernel // packBF16NRows: the kernel packed for
 
 	rows, parts int          // rows split into parts contiguous ranges
 	next        atomic.Int64 // next range to take
@@ -33,7 +36,7 @@ func newRowJob(fn func(j *rowJob, lo, hi int), n int, a, b, c, d []float32) *row
 
 // free returns the job to the pool without keeping its slices alive.
 func (j *rowJob) free() {
-	j.a, j.b, j.c, j.d, j.rope = nil, nil, nil, nil, nil
+	j.a, j.b, j.c, j.d, j.rope, j.u, j.kn = nil, nil, nil, nil, nil, nil, nil
 	rowJobs.Put(j)
 }
 

@@ -183,6 +183,9 @@ func (r *TrainRun) resumeTrainer() (err error) {
 		return fmt.Errorf("%s: cannot train a %q model", ck.Path, ck.Kind)
 	}
 	m, err := TrainableFromCheckpoint(fam, ck.Config, ck.Weights)
+	if err == nil {
+		err = setTrainPrecision(m, r.Spec.Options.Precision)
+	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", ck.Path, err)
 	}
@@ -206,6 +209,9 @@ func (r *TrainRun) newTrainer() error {
 	}
 	ms := ModelSpec{Family: fam, Preset: o.Preset, ConfigFile: o.ConfigFile, Override: o.Override, Ablate: r.Spec.Ablation.Model}
 	m, err := NewTrainable(ms, data, o.Seed)
+	if err == nil {
+		err = setTrainPrecision(m, o.Precision)
+	}
 	if err != nil {
 		return err
 	}
@@ -234,8 +240,8 @@ func (r *TrainRun) newTrainer() error {
 	for _, p := range m.Params() {
 		params += len(p.W)
 	}
-	r.logf("training %s (%d parameters) on %s for %d steps of %d examples, %s\n",
-		m.Info().Kind, params, r.Source.Desc, rc.Steps, rc.GlobalBatch, about)
+	r.logf("training %s (%d parameters%s) on %s for %d steps of %d examples, %s\n",
+		m.Info().Kind, params, precisionNote(o.Precision), r.Source.Desc, rc.Steps, rc.GlobalBatch, about)
 	return nil
 }
 
@@ -260,7 +266,7 @@ func (r *TrainRun) makeEval(root string) error {
 	}
 	cfgJSON, _ := tr.Model.ConfigJSON()
 	r.EvalItems = items
-	r.EvalHeader = NewHeader(r.Spec.Provenance, info, cfgJSON, es, items, subset, tr.Cfg.Seed, es.Protocol(info, ProtocolOptions{Views: o.EvalViews}))
+	r.EvalHeader = NewHeader(r.Spec.Provenance, info, cfgJSON, es, items, subset, tr.Cfg.Seed, es.Protocol(info, ProtocolOptions{Views: o.EvalViews, Precision: o.Precision}))
 	return nil
 }
 
@@ -293,4 +299,25 @@ func (r *TrainRun) Close() {
 		r.lock.Release()
 		r.lock = nil
 	}
+}
+
+// setTrainPrecision sets the precision a model trains and evaluates in
+// ("" or float32: the default).
+func setTrainPrecision(m models.Trainable, p string) error {
+	if p == "" || p == results.PrecisionFloat32 {
+		return nil
+	}
+	ps, ok := m.(interface{ SetPrecision(string) error })
+	if !ok {
+		return fmt.Errorf("a %s model cannot train in %s", m.Info().Kind, p)
+	}
+	return ps.SetPrecision(p)
+}
+
+// precisionNote is the log's note of a precision other than float32.
+func precisionNote(p string) string {
+	if p == "" || p == results.PrecisionFloat32 {
+		return ""
+	}
+	return ", network in " + p
 }

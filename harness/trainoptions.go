@@ -40,6 +40,9 @@ type TrainOptions struct {
 	Steps                              int
 	MicroBatch                         int // 0: the global batch
 	EpochsPerIter                      int // when given: ≥ 1
+	// Precision the network trains and evaluates in (results.Precision…;
+	// "" float32; act.SetPrecision).
+	Precision string
 
 	// The run's data, evaluation and cadence.
 	Data               string // data root ("" $ARCEVAL_DATA, else ./data); per process
@@ -138,6 +141,7 @@ var trainOptionTable = []trainOption{
 	{"seed", newRunOption, func(o *TrainOptions) optionValue { return (*uint64Value)(&o.Seed) }, nil},
 	{"steps", newRunOption, func(o *TrainOptions) optionValue { return (*intValue)(&o.Steps) }, nil},
 	{"micro-batch", newRunOption, func(o *TrainOptions) optionValue { return (*intValue)(&o.MicroBatch) }, nil},
+	{"precision", runOption, func(o *TrainOptions) optionValue { return (*textValue)(&o.Precision) }, nil},
 	{"epochs-per-iter", newRunOption, func(o *TrainOptions) optionValue { return (*intValue)(&o.EpochsPerIter) }, nil},
 
 	{"data", perProcess, func(o *TrainOptions) optionValue { return (*textValue)(&o.Data) }, nil},

@@ -65,8 +65,8 @@ func TestPrecisionFlag(t *testing.T) {
 		want string
 	}{
 		{[]string{"forward", "--model", model, "--inputs", inputs, "--precision", "fp16"}, `--precision "fp16": want fp32 or bf16`},
-		{[]string{"train", "--preset", "maze-att", "--set", test, "--out", filepath.Join(dir, "run"), "--precision", "bf16"}, "training runs in float32"},
-		{[]string{"bench", "--train", "--precision", "bf16"}, "training runs in float32"},
+		{[]string{"train", "--kind", "hrm", "--preset", "maze-30x30-hard", "--override", `{"hidden_size":16,"num_heads":2,"H_layers":1,"L_layers":1,"puzzle_emb_ndim":0}`,
+			"--set", "../../tasks/testdata/maze_tiny.csv", "--out", filepath.Join(dir, "run"), "--precision", "bf16"}, "no bfloat16 training for this family"},
 		{[]string{"bench", "--plan", "maze", "--precision", "fp32,bf16"}, "takes one precision"},
 		{[]string{"bench", "--precision", "bf16,bfloat16"}, "bfloat16 given twice"},
 	} {
@@ -126,5 +126,36 @@ func TestBF16KernelEnv(t *testing.T) {
 	_, errOut, err := runCLI(t, "version")
 	if code := exitCode(err); code != 2 || err == nil || !strings.Contains(err.Error(), "ARCEVAL_BF16_KERNEL") {
 		t.Errorf("unknown kernel: exit %d, %v %s", code, err, errOut)
+	}
+}
+
+// train --precision bf16 trains TRM's network in bf16: the run finishes
+// with finite losses, its evaluations record the bf16 protocol, and a
+// resumed run keeps the precision from its options.
+func TestTrainBF16(t *testing.T) {
+	mazes := "../../tasks/testdata/maze_tiny.csv"
+	for _, preset := range []string{"maze-att", "sudoku-mlp"} {
+		t.Run(preset, func(t *testing.T) {
+			run := filepath.Join(t.TempDir(), "run")
+			// --budget 1ns: the first process trains one of the 2 steps.
+			args := []string{"train", "--preset", preset, "--override", tinyMazeOverride, "--set", mazes, "--eval-set", mazes,
+				"--eval-every", "1", "--seed", "7", "--batch", "2", "--steps", "2", "--warmup", "1", "--precision", "bf16", "--out", run}
+			if _, errOut, err := runCLI(t, append(args, "--budget", "1ns")...); err != nil {
+				t.Fatalf("train: %v\n%s", err, errOut)
+			}
+			_, errOut, err := runCLI(t, "train", "--resume", run, "--set", mazes, "--eval-set", mazes)
+			if err != nil {
+				t.Fatalf("resume: %v\n%s", err, errOut)
+			}
+			for _, step := range []string{"step-0000001.jsonl", "step-0000002.jsonl"} {
+				ev, err := results.Read(filepath.Join(run, "eval", step))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if p := ev.Header.Protocol; p == nil || p.Precision != results.PrecisionBF16 {
+					t.Errorf("%s: protocol %+v, want precision %s", step, p, results.PrecisionBF16)
+				}
+			}
+		})
 	}
 }

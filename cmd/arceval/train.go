@@ -15,7 +15,6 @@ import (
 	"arceval/harness"
 	"arceval/models/nn"
 	"arceval/models/registry"
-	"arceval/results"
 )
 
 func runTrain(c *cli, args []string) error {
@@ -90,15 +89,15 @@ evaluations.`+"\n"+recipeHelp()+ablationHelp())
 	threads := fs.Int("threads", runtime.GOMAXPROCS(0), "GEMM goroutines")
 	fs.StringVar(&o.Ablation, "ablation", "", "TRM ablations of the paper's Table 1, comma-separated: "+ablationNames()+", T<k>n<m>")
 	fs.DurationVar(&o.Budget, "budget", 0, "stop after the step that ends past this wall time of this process (e.g. 2m), then evaluate and save; --resume restores it unless given")
-	precision := fs.String("precision", "fp32", "training runs in fp32 only (bf16 is an evaluation precision: eval, forward, reproduce, bench)")
+	precision := fs.String("precision", "fp32", "fp32, or bf16: the network trains in bf16 (bf16 products with float32 sums, around float32 master weights, embedding, heads and losses) and evaluates in bf16; a resumed run keeps its own")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if p, err := parsePrecision("train", *precision); err != nil {
+	p, err := parsePrecision("train", *precision)
+	if err != nil {
 		return err
-	} else if p != results.PrecisionFloat32 {
-		return usageError{"train: --precision bf16: training runs in float32 (bf16 is an evaluation precision: eval, forward, reproduce, bench --precision bf16)"}
 	}
+	o.Precision = p
 	if fs.Changed("augment") {
 		return usageError{"train: --augment is replaced by --num-aug (0: no augmentation; default: the official build's)"}
 	}

@@ -1,7 +1,6 @@
 package parity
 
 import (
-	"strings"
 	"testing"
 
 	"arceval/models"
@@ -19,7 +18,7 @@ import (
 //   - the pure-Go bf16 kernels give the bits of the assembly chain ones;
 //   - bf16 outputs differ from float32 ones (the mode is really on), and
 //     switching back to float32 gives the float32 bits again;
-//   - a trainable model refuses bf16.
+//   - bf16 training (checkBF16Training), or its refusal.
 func BF16Properties(t *testing.T, f models.Family, c models.Config) {
 	w := balancedWeights(t, f, c)
 	load := func() models.Model {
@@ -94,14 +93,5 @@ func BF16Properties(t *testing.T, f models.Family, c models.Config) {
 			t.Error("an unknown precision was accepted")
 		}
 	})
-	t.Run("training refuses", func(t *testing.T) {
-		tr, err := f.LoadTrainable(c, w)
-		if err != nil {
-			t.Fatal(err)
-		}
-		err = core(t, tr).SetPrecision(act.PrecisionBF16)
-		if err == nil || !strings.Contains(err.Error(), "training") {
-			t.Errorf("a trainable model: err = %v, want a refusal naming training", err)
-		}
-	})
+	t.Run("training", func(t *testing.T) { checkBF16Training(t, f, c, w, b, info.MaxSteps) })
 }

@@ -141,7 +141,7 @@ var trainOptionTable = []trainOption{
 	{"seed", newRunOption, func(o *TrainOptions) optionValue { return (*uint64Value)(&o.Seed) }, nil},
 	{"steps", newRunOption, func(o *TrainOptions) optionValue { return (*intValue)(&o.Steps) }, nil},
 	{"micro-batch", newRunOption, func(o *TrainOptions) optionValue { return (*intValue)(&o.MicroBatch) }, nil},
-	{"precision", runOption, func(o *TrainOptions) optionValue { return (*textValue)(&o.Precision) }, nil},
+	{"precision", newRunOption, func(o *TrainOptions) optionValue { return (*textValue)(&o.Precision) }, nil},
 	{"epochs-per-iter", newRunOption, func(o *TrainOptions) optionValue { return (*intValue)(&o.EpochsPerIter) }, nil},
 
 	{"data", perProcess, func(o *TrainOptions) optionValue { return (*textValue)(&o.Data) }, nil},

@@ -89,7 +89,7 @@ evaluations.`+"\n"+recipeHelp()+ablationHelp())
 	threads := fs.Int("threads", runtime.GOMAXPROCS(0), "GEMM goroutines")
 	fs.StringVar(&o.Ablation, "ablation", "", "TRM ablations of the paper's Table 1, comma-separated: "+ablationNames()+", T<k>n<m>")
 	fs.DurationVar(&o.Budget, "budget", 0, "stop after the step that ends past this wall time of this process (e.g. 2m), then evaluate and save; --resume restores it unless given")
-	precision := fs.String("precision", "fp32", "fp32, or bf16: the network trains in bf16 (bf16 products with float32 sums, around float32 master weights, embedding, heads and losses) and evaluates in bf16; a resumed run keeps its own")
+	precision := fs.String("precision", "fp32", "fp32, or bf16: the network trains in bf16 (bf16 products with float32 sums, around float32 master weights, embedding, heads and losses) and evaluates in bf16; a resumed run keeps the precision it started with")
 	if err := parse(fs, args); err != nil {
 		return err
 	}

@@ -29,7 +29,7 @@ func TestTrainResumeKeepsTheRun(t *testing.T) {
 	}
 	for _, flags := range [][]string{
 		{"--seed", "3"}, {"--steps", "5"}, {"--micro-batch", "1"}, {"--kind", "hrm"}, {"--preset", "maze-att"},
-		{"--config", "x.json"}, {"--override", `{"hidden_size":32}`}, {"--ablation", "no-ema"}, {"--epochs-per-iter", "2"},
+		{"--config", "x.json"}, {"--override", `{"hidden_size":32}`}, {"--ablation", "no-ema"}, {"--epochs-per-iter", "2"}, {"--precision", "bf16"},
 	} {
 		_, errOut, err := runCLI(t, append([]string{"train", "--resume", run, "--set", mazes}, flags...)...)
 		if err == nil || exitCode(err) != 2 || !strings.Contains(err.Error(), flags[0]+" set a new run's recipe or model") {

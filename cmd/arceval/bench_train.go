@@ -16,7 +16,8 @@ import (
 // on random data, in each precision (bf16: the network trains in bf16,
 // act.SetPrecision), and the PyTorch anchor's float32 training step beside
 // it. CPU s/step (user + system, all threads) reads the speed on a shared
-// machine, where the wall time depends on the load.
+// machine, where the wall time depends on the load; peak MB is the row's own
+// (resetPeakRSS).
 func benchTraining(c *cli, fam models.Family, presets, precs []string, batch, reps, threads int, torch string, torchSteps int) error {
 	fmt.Fprintf(c.stdout, "%-12s %5s %5s %12s %9s %11s %9s %14s %8s\n", "preset", "batch", "prec", "examples/s", "s/step", "CPU s/step", "peak MB", "torch ex/s", "ratio")
 	for _, name := range presets {
@@ -50,6 +51,7 @@ func benchTraining(c *cli, fam models.Family, presets, precs []string, batch, re
 // fresh model of cfg training in precision p on random data (the mean of
 // reps steps after a warm-up step that sizes the arena).
 func timeTraining(fam models.Family, cfg models.Config, p string, batch, reps int) (sec, cpu float64, err error) {
+	resetPeakRSS()
 	m, err := fam.LoadTrainable(cfg, act.InitTensors(cfg.Specs(), 1))
 	if err == nil {
 		err = setPrecision(nil, m, p)

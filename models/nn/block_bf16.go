@@ -126,7 +126,7 @@ func (s *SwiGLUBF16) repack(f *SwiGLU) {
 // and norm fused (MatMulAddRMSNormBF16).
 func (s *SwiGLUBF16) ForwardResidual(x []float32, rows int, eps float32, ar *Arena) {
 	if s.fusesDown(rows) {
-		s.forwardResidualFused(x, rows, eps) // h per row block, in cache
+		s.forwardResidualFused(x, rows, eps, nil, nil) // h per row block, in cache
 		return
 	}
 	c, o, u := ar.Mark()

@@ -14,27 +14,27 @@ package nn
 // needs; h (B, T, hidden) holds bf16 values and is updated in place. The
 // block's linear layers must be in bf16 mode (SetTrainBF16), which also
 // makes Backward's one recomputed product (the mixer's gate_up) give the
-// bits computed here. The kept buffers come from ar.
+// bits computed here. It runs Forward's fused kernels, which also write
+// what is kept (the MLP's gate_up output, the norms' factors). The kept
+// buffers come from ar.
 func (p *BlockBF16) ForwardTrain(h []float32, B, T int, st *BlockState, ar *Arena) {
 	k := p.k
 	D := k.MLP.Hidden
-	n := B * T * D
+	n, rows := B*T*D, B*T
 	if k.MixT != nil {
 		st.XT, st.R1 = ar.GetRaw(n), ar.GetRaw(B*D)
 	} else {
-		st.X, st.R1 = ar.GetRaw(n), ar.GetRaw(B*T)
+		st.X, st.R1 = ar.GetRaw(n), ar.GetRaw(rows)
 	}
-	st.Y1, st.Y2, st.R2 = ar.GetRaw(n), ar.GetRaw(n), ar.GetRaw(B*T)
+	st.Y1, st.Y2, st.R2 = ar.GetRaw(n), ar.GetRaw(n), ar.GetRaw(rows)
 	if k.MixT != nil {
 		for b := 0; b < B; b++ {
 			Transpose(st.XT[b*T*D:(b+1)*T*D], h[b*T*D:(b+1)*T*D], T, D)
 		}
 		y1t := st.Y1 // (B, D, T) until the norm's output is transposed into h
-		c, o, u := ar.Mark()
-		mix := SwiGLUState{}
-		swigluForwardTrainBF16(k.MixT, y1t, st.XT, B*D, &mix, ar)
-		ar.Release(c, o, u) // Backward recomputes the mixer's gate_up
-		addNormTrainBF16(y1t, st.XT, st.R1, B*D, T, k.Eps)
+		copy(y1t, st.XT)
+		// The mixer's gate_up output is not kept: Backward recomputes it.
+		p.mixT.forwardResidualTrain(y1t, B*D, k.Eps, nil, st.R1, ar)
 		for b := 0; b < B; b++ {
 			Transpose(h[b*T*D:(b+1)*T*D], y1t[b*T*D:(b+1)*T*D], D, T)
 		}
@@ -43,29 +43,29 @@ func (p *BlockBF16) ForwardTrain(h []float32, B, T int, st *BlockState, ar *Aren
 		w := a.Heads * a.HeadDim
 		copy(st.X, h[:n])
 		st.Attn.X = st.X
-		st.Attn.QKV, st.Attn.Heads = ar.GetRaw(B*T*3*w), ar.GetRaw(B*T*w)
-		a.QKV.Forward(st.Attn.QKV, st.X, B*T)
+		st.Attn.QKV, st.Attn.Heads = ar.GetRaw(rows*3*w), ar.GetRaw(rows*w)
+		MatMulPackedBF16Round(st.Attn.QKV, st.X, rows, p.qkv)
 		a.HeadsTiledBF16(st.Attn.Heads, st.Attn.QKV, B, T, ar)
-		a.O.Forward(st.Y2, st.Attn.Heads, B*T)
-		addNormTrainBF16(h, st.Y2, st.R1, B*T, D, k.Eps)
+		matMulAddRMSNormBF16(h, st.Attn.Heads, rows, p.o, k.Eps, st.R1)
 	}
 	copy(st.Y1, h[:n])
-	swigluForwardTrainBF16(k.MLP, st.Y2, st.Y1, B*T, &st.MLP, ar)
-	addNormTrainBF16(h, st.Y2, st.R2, B*T, D, k.Eps)
+	st.MLP = SwiGLUState{X: st.Y1, GU: ar.GetRaw(rows * 2 * k.MLP.Inter)}
+	p.mlp.forwardResidualTrain(h, rows, k.Eps, st.MLP.GU, st.R2, ar)
 	copy(st.Y2, h[:n])
 }
 
-// swigluForwardTrainBF16 is SwiGLUBF16.Forward keeping the input and the
-// gate_up output [ĝ | û] (rows, 2·inter) in st: out (rows, hidden) =
-// x̂(x̂(x̂(silu(ĝ))·û)·W_downᵀ). s's layers are in bf16 mode.
-func swigluForwardTrainBF16(s *SwiGLU, out, x []float32, rows int, st *SwiGLUState, ar *Arena) {
-	st.X = x[:rows*s.Hidden]
-	st.GU = ar.GetRaw(rows * 2 * s.Inter)
+// forwardResidualTrain is ForwardResidual (the same bits) keeping the norm
+// factors in r (rows) and, with gu non-nil, the gate_up output [ĝ | û]
+// (rows, 2·inter).
+func (s *SwiGLUBF16) forwardResidualTrain(x []float32, rows int, eps float32, gu, r []float32, ar *Arena) {
+	if s.fusesDown(rows) {
+		s.forwardResidualFused(x, rows, eps, gu, r)
+		return
+	}
 	c, o, u := ar.Mark()
-	hm := ar.GetRaw(rows * s.Inter)
-	s.GateUp.Forward(st.GU, x, rows)
-	SwiGLUGateBF16(hm, st.GU, rows, s.Inter)
-	s.Down.Forward(out, hm, rows)
+	h := ar.GetRaw(rows * s.Inter)
+	matMulSwiGLUBF16(h, gu, x, rows, s.gateUp)
+	matMulAddRMSNormBF16(x, h, rows, s.down, eps, r)
 	ar.Release(c, o, u)
 }
 

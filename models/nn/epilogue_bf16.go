@@ -91,23 +91,36 @@ func gateBF16Rows(j *rowJob, lo, hi int) {
 // Shapes: o_proj and down: Sudoku (8·97, 512), Maze/ARC (B·916, 512);
 // mlp_t down (512, 97) per sequence.
 func MatMulAddRMSNormBF16(h, a []float32, rows int, b *PackedBF16, eps float32) {
-	if len(a) < rows*b.K || len(h) < rows*b.N || b.kern == nil {
-		panic(fmt.Sprintf("nn.MatMulAddRMSNormBF16: a %d / h %d values for rows=%d, k=%d, n=%d", len(a), len(h), rows, b.K, b.N))
+	matMulAddRMSNormBF16(h, a, rows, b, eps, nil)
+}
+
+// matMulAddRMSNormBF16 is MatMulAddRMSNormBF16, with r (rows) non-nil also
+// keeping each row's norm factor there (the bits of addNormTrainBF16).
+func matMulAddRMSNormBF16(h, a []float32, rows int, b *PackedBF16, eps float32, r []float32) {
+	if len(a) < rows*b.K || len(h) < rows*b.N || b.kern == nil || r != nil && len(r) < rows {
+		panic(fmt.Sprintf("nn.MatMulAddRMSNormBF16: a %d / h %d / r %d values for rows=%d, k=%d, n=%d", len(a), len(h), len(r), rows, b.K, b.N))
 	}
 	if rows == 0 || b.N == 0 {
 		return
 	}
 	if b.K == 0 {
-		AddRMSNormBF16(h, make([]float32, rows*b.N), rows, b.N, eps)
+		zero := make([]float32, rows*b.N)
+		if r != nil {
+			addNormTrainBF16(h, zero, r, rows, b.N, eps)
+		} else {
+			AddRMSNormBF16(h, zero, rows, b.N, eps)
+		}
 		return
 	}
-	matMulBF16Run(nil, a, rows, b.N, b.K, b.data, b.kern.nr*b.kp, 0, false, b.kern, false, swigluBF16Out{}, residBF16Out{h: h[:rows*b.N], eps: eps})
+	matMulBF16Run(nil, a, rows, b.N, b.K, b.data, b.kern.nr*b.kp, 0, false, b.kern, false, swigluBF16Out{}, residBF16Out{h: h[:rows*b.N], r: r, eps: eps})
 }
 
-// residBF16Out is the residual + RMSNorm epilogue of a bf16 job.
+// residBF16Out is the residual + RMSNorm epilogue of a bf16 job; with r
+// non-nil it keeps each row's norm factor there (training: RMSNormTrain,
+// the same bits).
 type residBF16Out struct {
-	h   []float32
-	eps float32
+	h, r []float32
+	eps  float32
 }
 
 // epilogue adds the product rows [i0, i1) (blk, row stride n) into h and
@@ -119,7 +132,11 @@ func (o residBF16Out) epilogue(blk []float32, i0, i1, n int) {
 		roundBF16(row)
 		k.addInto(hr, row)
 		roundBF16(hr)
-		k.rmsNorm(hr, 1, n, o.eps)
+		if o.r != nil {
+			RMSNormTrain(hr, o.r[r:r+1], 1, n, o.eps)
+		} else {
+			k.rmsNorm(hr, 1, n, o.eps)
+		}
 		roundBF16(hr)
 	}
 }

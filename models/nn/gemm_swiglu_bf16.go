@@ -51,29 +51,40 @@ func (p *PackedSwiGLUBF16) Repack(gateUp []float32) {
 // MatMulSwiGLUBF16 computes h (rows, inter) from x (rows, hidden), both
 // holding bf16 values in float32 storage.
 func MatMulSwiGLUBF16(h, x []float32, rows int, p *PackedSwiGLUBF16) {
-	if len(x) < rows*p.Hidden || len(h) < rows*p.Inter {
-		panic(fmt.Sprintf("nn.MatMulSwiGLUBF16: x %d / h %d values for rows=%d, hidden=%d, inter=%d", len(x), len(h), rows, p.Hidden, p.Inter))
+	matMulSwiGLUBF16(h, nil, x, rows, p)
+}
+
+// matMulSwiGLUBF16 is MatMulSwiGLUBF16, with gu (rows, 2·inter) non-nil
+// also keeping the rounded gate_up output [ĝ | û] there.
+func matMulSwiGLUBF16(h, gu, x []float32, rows int, p *PackedSwiGLUBF16) {
+	if len(x) < rows*p.Hidden || len(h) < rows*p.Inter || gu != nil && len(gu) < rows*2*p.Inter {
+		panic(fmt.Sprintf("nn.MatMulSwiGLUBF16: x %d / h %d / gu %d values for rows=%d, hidden=%d, inter=%d", len(x), len(h), len(gu), rows, p.Hidden, p.Inter))
 	}
 	if rows == 0 || p.Inter == 0 {
 		return
 	}
 	if p.Hidden == 0 {
 		clear(h[:rows*p.Inter]) // silu(0)·0
+		if gu != nil {
+			clear(gu[:rows*2*p.Inter])
+		}
 		return
 	}
 	w := p.w
-	matMulBF16Run(nil, x, rows, w.N, w.K, w.data, w.kern.nr*w.kp, 0, false, w.kern, false, swigluBF16Out{h: h[:rows*p.Inter], inter: p.Inter}, residBF16Out{})
+	matMulBF16Run(nil, x, rows, w.N, w.K, w.data, w.kern.nr*w.kp, 0, false, w.kern, false, swigluBF16Out{h: h[:rows*p.Inter], gu: gu, inter: p.Inter}, residBF16Out{})
 }
 
-// swigluBF16Out is the SwiGLU epilogue of a bf16 job: h (rows, inter).
+// swigluBF16Out is the SwiGLU epilogue of a bf16 job: h (rows, inter),
+// and with gu non-nil the rounded gate_up output [ĝ | û] (rows, 2·inter) too
+// (training keeps it for the backward pass).
 type swigluBF16Out struct {
-	h     []float32
+	h, gu []float32
 	inter int
 }
 
 // epilogue rounds the C block of rows [i0, i1) × group g (in blk, row
 // stride 2·swigluGroup: gate then up columns) and writes the gated columns
-// of h.
+// of h (and the rounded gate and up columns of gu).
 func (o swigluBF16Out) epilogue(blk []float32, i0, i1, g int) {
 	const G = swigluGroup
 	I := o.inter
@@ -81,6 +92,13 @@ func (o swigluBF16Out) epilogue(blk []float32, i0, i1, g int) {
 	k := roundImpl
 	for r := i0; r < i1; r++ {
 		row := blk[(r-i0)*2*G : (r-i0+1)*2*G]
+		if o.gu != nil {
+			gr := o.gu[2*r*I : 2*(r+1)*I]
+			copy(gr[g*G:g*G+cols], row[:cols])
+			copy(gr[I+g*G:I+g*G+cols], row[G:G+cols])
+			roundBF16(gr[g*G : g*G+cols])
+			roundBF16(gr[I+g*G : I+g*G+cols])
+		}
 		k.gateRound(o.h[r*I+g*G:r*I+g*G+cols], row[:cols], row[G:G+cols])
 	}
 }

@@ -26,10 +26,12 @@ func (s *SwiGLUBF16) fusesDown(rows int) bool {
 	return (rows+kn.mc-1)/kn.mc >= 4*Threads()
 }
 
-// forwardResidualFused is ForwardResidual per row block (see above).
-func (s *SwiGLUBF16) forwardResidualFused(x []float32, rows int, eps float32) {
+// forwardResidualFused is ForwardResidual per row block (see above); gu
+// and r, when non-nil, keep the gate_up output and the norm factors
+// (forwardResidualTrain).
+func (s *SwiGLUBF16) forwardResidualFused(x []float32, rows int, eps float32, gu, r []float32) {
 	j := swigluDownBF16Jobs.Get().(*swigluDownBF16Job)
-	j.s, j.x, j.rows, j.eps = s, x, rows, eps
+	j.s, j.x, j.rows, j.eps, j.gu, j.r = s, x, rows, eps, gu, r
 	j.mc = s.gateUp.w.kern.mc
 	j.tm = (rows + j.mc - 1) / j.mc
 	j.next.Store(0)
@@ -38,7 +40,7 @@ func (s *SwiGLUBF16) forwardResidualFused(x []float32, rows int, eps float32) {
 	} else {
 		j.run()
 	}
-	j.s, j.x = nil, nil
+	j.s, j.x, j.gu, j.r = nil, nil, nil, nil
 	swigluDownBF16Jobs.Put(j)
 }
 
@@ -46,6 +48,7 @@ func (s *SwiGLUBF16) forwardResidualFused(x []float32, rows int, eps float32) {
 type swigluDownBF16Job struct {
 	s      *SwiGLUBF16
 	x      []float32
+	gu, r  []float32 // or nil: the gate_up output and norm factors kept
 	rows   int
 	eps    float32
 	mc, tm int
@@ -73,7 +76,14 @@ func (j *swigluDownBF16Job) task(t int, h []float32) {
 	i0 := t * j.mc
 	n := min(j.rows, i0+j.mc) - i0
 	x, hb := j.x[i0*D:(i0+n)*D], h[:n*I]
+	sw, res := swigluBF16Out{h: hb, inter: I}, residBF16Out{h: x, eps: j.eps}
+	if j.gu != nil {
+		sw.gu = j.gu[i0*2*I : (i0+n)*2*I]
+	}
+	if j.r != nil {
+		res.r = j.r[i0 : i0+n]
+	}
 	w, d := s.gateUp.w, s.down
-	matMulBF16RunOn(1, nil, x, n, w.N, w.K, w.data, w.kern.nr*w.kp, 0, false, w.kern, false, swigluBF16Out{h: hb, inter: I}, residBF16Out{})
-	matMulBF16RunOn(1, nil, hb, n, d.N, d.K, d.data, d.kern.nr*d.kp, 0, false, d.kern, false, swigluBF16Out{}, residBF16Out{h: x, eps: j.eps})
+	matMulBF16RunOn(1, nil, x, n, w.N, w.K, w.data, w.kern.nr*w.kp, 0, false, w.kern, false, sw, residBF16Out{})
+	matMulBF16RunOn(1, nil, hb, n, d.N, d.K, d.data, d.kern.nr*d.kp, 0, false, d.kern, false, swigluBF16Out{}, res)
 }

@@ -123,7 +123,9 @@ func BenchmarkMatMulSwiGLUDown(b *testing.B) {
 }
 
 // TestSwiGLUBF16FusedResidual: the bf16 SwiGLU sublayer per row block gives
-// the bits of MatMulSwiGLUBF16 then MatMulAddRMSNormBF16 over all rows, for
+// the bits of MatMulSwiGLUBF16 then MatMulAddRMSNormBF16 over all rows (and,
+// keeping them for training, the plain gate_up product and RMSNormTrain's
+// factors), for
 // every bf16 kernel, on 1 and 3 threads, with several row blocks and a
 // partial one, K past the bf16 K block and hidden = 97.
 func TestSwiGLUBF16FusedResidual(t *testing.T) {
@@ -135,22 +137,46 @@ func TestSwiGLUBF16FusedResidual(t *testing.T) {
 		useBF16Kernel(t, kn)
 		for _, sh := range [][3]int{{1, 1, 1}, {5, 7, 3}, {97, 200, 64}, {250, 600, 33}, {300, 512, 97}, {30, 150, 300}} {
 			rows, inter, hidden := sh[0], sh[1], sh[2]
-			s := NewSwiGLUBF16(NewSwiGLU(randSlice(r, 2*inter*hidden, 1), randSlice(r, hidden*inter, 1), hidden, inter))
+			gateUp := randSlice(r, 2*inter*hidden, 1)
+			s := NewSwiGLUBF16(NewSwiGLU(gateUp, randSlice(r, hidden*inter, 1), hidden, inter))
 			x := randSlice(r, rows*hidden, 2)
 			RoundBF16All(x)
 			want := append([]float32(nil), x...)
 			h := make([]float32, rows*inter)
 			MatMulSwiGLUBF16(h, want, rows, s.gateUp)
+			// The kept gate_up output is the plain rounded product, and the
+			// norm factors are RMSNormTrain's of x̂(x + down).
+			wantGU := make([]float32, rows*2*inter)
+			MatMulPackedBF16Round(wantGU, want, rows, PackTBF16(gateUp, 2*inter, hidden))
+			wantR := make([]float32, rows)
+			down := make([]float32, rows*hidden)
+			MatMulPackedBF16Round(down, h, rows, s.down)
+			addNormTrainBF16(append([]float32(nil), want...), down, wantR, rows, hidden, eps)
 			MatMulAddRMSNormBF16(want, h, rows, s.down, eps)
 			for _, threads := range []int{1, 3} {
 				useThreads(t, threads)
-				got := withGuard(rows * hidden)
-				copy(got, x)
-				s.forwardResidualFused(got, rows, eps)
-				if i := sameBits(got[:rows*hidden], want); i >= 0 {
-					t.Fatalf("%s rows=%d inter=%d hidden=%d threads=%d: x[%d] = %v, unfused %v", kn.name, rows, inter, hidden, threads, i, got[i], want[i])
+				for _, keep := range []bool{false, true} {
+					got := withGuard(rows * hidden)
+					copy(got, x)
+					var gu, rr []float32
+					if keep {
+						gu, rr = make([]float32, rows*2*inter), make([]float32, rows)
+					}
+					s.forwardResidualFused(got, rows, eps, gu, rr)
+					if i := sameBits(got[:rows*hidden], want); i >= 0 {
+						t.Fatalf("%s rows=%d inter=%d hidden=%d threads=%d keep=%v: x[%d] = %v, unfused %v", kn.name, rows, inter, hidden, threads, keep, i, got[i], want[i])
+					}
+					checkGuard(t, got, rows*hidden)
+					if !keep {
+						continue
+					}
+					if i := sameBits(gu, wantGU); i >= 0 {
+						t.Fatalf("%s rows=%d inter=%d hidden=%d threads=%d: gu[%d] = %v, plain product %v", kn.name, rows, inter, hidden, threads, i, gu[i], wantGU[i])
+					}
+					if i := sameBits(rr, wantR); i >= 0 {
+						t.Fatalf("%s rows=%d inter=%d hidden=%d threads=%d: r[%d] = %v, RMSNormTrain %v", kn.name, rows, inter, hidden, threads, i, rr[i], wantR[i])
+					}
 				}
-				checkGuard(t, got, rows*hidden)
 			}
 		}
 	}
@@ -178,7 +204,7 @@ func BenchmarkSwiGLUBF16Residual(b *testing.B) {
 				MatMulSwiGLUBF16(h, x, rows, s.gateUp)
 				MatMulAddRMSNormBF16(x, h, rows, s.down, eps)
 			}
-			fused := func() { s.forwardResidualFused(x, rows, eps) }
+			fused := func() { s.forwardResidualFused(x, rows, eps, nil, nil) }
 			var sd side2
 			for b.Loop() {
 				sd.run(threads, unfused, fused)

@@ -40,6 +40,15 @@ func toBF16Go(dst []uint16, src []float32) {
 	}
 }
 
+// pairBF16Go is the pure-Go twin of the assembly pairing: dst[2j] =
+// ToBF16(r0[j]), dst[2j+1] = ToBF16(r1[j]) for len(r0) pairs.
+func pairBF16Go(dst []uint16, r0, r1 []float32) {
+	dst, r1 = dst[:2*len(r0)], r1[:len(r0)]
+	for j, v := range r0 {
+		dst[2*j], dst[2*j+1] = ToBF16(v), ToBF16(r1[j])
+	}
+}
+
 // bf16DAZ widens h to float32 as VDPBF16PS reads its inputs: a denormal
 // (zero exponent, non-zero mantissa) counts as a zero of the same sign
 // ("denormals are zero").

@@ -57,6 +57,9 @@ type bf16Kernel struct {
 	microTail bf16Micro
 	// toBF16 rounds activations: dst[i] = ToBF16(src[i]) for len(dst) values.
 	toBF16 func(dst []uint16, src []float32)
+	// pairBF16 rounds two rows into pairs: dst[2j] = ToBF16(r0[j]),
+	// dst[2j+1] = ToBF16(r1[j]) for len(r0) values (packBF16N).
+	pairBF16 func(dst []uint16, r0, r1 []float32)
 	// peak runs n iterations of independent multiply-adds of the kernel's
 	// instruction, peakFlops float32 operations each (PeakGFLOPSBF16).
 	peak      func(n int)
@@ -231,31 +234,34 @@ func packBF16N(dst []uint16, b []float32, k, n int, kn *bf16Kernel) {
 	packBF16NPairs(dst, b, k, n, kn, 0, (k+1)/2)
 }
 
-// packBF16NPairs is packBF16N's work on pair rows [p0, p1).
+// packBF16NPairs is packBF16N's work on pair rows [p0, p1): rows 2p and
+// 2p+1 of B go to every panel's pair row p, rounded and interleaved by
+// kn.pairBF16 (an odd k's last row pairs with zeros).
 func packBF16NPairs(dst []uint16, b []float32, k, n int, kn *bf16Kernel, p0, p1 int) {
 	kp := k + k&1
 	dst = dst[:kn.panelSize(n, k)]
-	rb := getBF16Buf(2 * n)
-	r0, r1 := rb.s[:n], rb.s[n:]
+	var zb *floatBuf
 	for p := p0; p < p1; p++ {
-		kn.toBF16(r0, b[2*p*n:(2*p+1)*n])
+		r0, r1 := b[2*p*n:(2*p+1)*n], []float32(nil)
 		if 2*p+1 < k {
-			kn.toBF16(r1, b[(2*p+1)*n:(2*p+2)*n])
+			r1 = b[(2*p+1)*n : (2*p+2)*n]
 		} else {
-			clear(r1)
+			zb = getBuf(n)
+			clear(zb.s)
+			r1 = zb.s
 		}
 		for q := 0; q < panelsOf(n, kn.nr); q++ {
 			j0 := q * kn.nr
 			width, _ := kn.panelKernel(q, n)
 			d := dst[j0*kp+p*2*width : j0*kp+(p+1)*2*width]
 			cols := min(width, n-j0)
-			for jj := 0; jj < cols; jj++ {
-				d[2*jj], d[2*jj+1] = r0[j0+jj], r1[j0+jj]
-			}
+			kn.pairBF16(d, r0[j0:j0+cols], r1[j0:j0+cols])
 			clear(d[2*cols:])
 		}
 	}
-	bf16BufPool.Put(rb)
+	if zb != nil {
+		bufPool.Put(zb)
+	}
 }
 
 // MatMulPackedBF16 computes C = A·B for A (m, k) row-major float32 and the

@@ -22,6 +22,24 @@ func bf16GemmAVX512x16(np int, a *uint16, lda int, b *uint16, c *float32, ldc in
 //go:noescape
 func toBF16AVX512(dst *uint16, src *float32, n int)
 
+// pairBF16AVX512 interleaves n pairs (a multiple of 16) rounded to bf16:
+// dst[2j] = ToBF16(r0[j]), dst[2j+1] = ToBF16(r1[j]).
+//
+//go:noescape
+func pairBF16AVX512(dst *uint16, r0, r1 *float32, n int)
+
+// pairBF16Asm interleaves the multiple-of-16 part in assembly, the rest in
+// Go (pairBF16Go).
+func pairBF16Asm(dst []uint16, r0, r1 []float32) {
+	n := len(r0)
+	dst, r1 = dst[:2*n], r1[:n]
+	if n16 := n &^ 15; n16 > 0 {
+		pairBF16AVX512(&dst[0], &r0[0], &r1[0], n16)
+		dst, r0, r1 = dst[2*n16:], r0[n16:], r1[n16:]
+	}
+	pairBF16Go(dst, r0, r1)
+}
+
 // dpbf16PeakZMM runs n iterations of 16 independent VDPBF16PS.
 //
 //go:noescape
@@ -55,6 +73,7 @@ var bf16KernelAVX512 = &bf16Kernel{
 		bf16GemmAVX512x16(np, &a[0], lda, &b[0], &c[0], ldc, load)
 	},
 	toBF16:    toBF16Asm,
+	pairBF16:  pairBF16Asm,
 	peak:      dpbf16PeakZMM,
 	peakFlops: 16 * 16 * 2 * 2,
 	chain:     true,

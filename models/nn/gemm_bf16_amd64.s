@@ -373,3 +373,55 @@ dppeakloop:
 dppeakdone:
 	VZEROUPPER
 	RET
+
+// ---------------------------------------------------------------------------
+// func pairBF16AVX512(dst *uint16, r0, r1 *float32, n int)
+//
+// n (a multiple of 16) pairs: dst[2j] = ToBF16(r0[j]), dst[2j+1] =
+// ToBF16(r1[j]), rounded as toBF16AVX512 does. A rounded r0 value shifted
+// down and a rounded r1 value masked to its top half make one dword: the
+// pair in VDPBF16PS order.
+TEXT ·pairBF16AVX512(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ r0+8(FP), SI
+	MOVQ r1+16(FP), DX
+	MOVQ n+24(FP), CX
+	MOVL $0x7FFF, AX
+	VPBROADCASTD AX, Z29
+	MOVL $1, AX
+	VPBROADCASTD AX, Z30
+	MOVL $0x00400000, AX
+	VPBROADCASTD AX, Z31
+	MOVL $0xFFFF0000, AX
+	VPBROADCASTD AX, Z28
+	SHRQ $4, CX
+	JZ   donepair
+
+looppair:
+	VMOVUPS (SI), Z0
+	VPSRLD  $16, Z0, Z1
+	VPANDD  Z30, Z1, Z1
+	VPADDD  Z29, Z1, Z1
+	VPADDD  Z0, Z1, Z1
+	VCMPPS  $3, Z0, Z0, K1 // unordered: NaN lanes
+	VPORD   Z31, Z0, K1, Z1
+	VPSRLD  $16, Z1, Z1
+	VMOVUPS (DX), Z2
+	VPSRLD  $16, Z2, Z3
+	VPANDD  Z30, Z3, Z3
+	VPADDD  Z29, Z3, Z3
+	VPADDD  Z2, Z3, Z3
+	VCMPPS  $3, Z2, Z2, K2
+	VPORD   Z31, Z2, K2, Z3
+	VPANDD  Z28, Z3, Z3
+	VPORD   Z1, Z3, Z3
+	VMOVDQU32 Z3, (DI)
+	ADDQ    $64, SI
+	ADDQ    $64, DX
+	ADDQ    $64, DI
+	DECQ    CX
+	JNZ     looppair
+
+donepair:
+	VZEROUPPER
+	RET

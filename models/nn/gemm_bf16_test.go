@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -314,8 +315,9 @@ func TestGemmBF16Special(t *testing.T) {
 	}
 }
 
-// TestToBF16: the activation rounding of every kernel equals ToBF16, which
-// equals the top half of RoundBF16, on special values and random bits.
+// TestToBF16: the activation rounding (and pairing) of every kernel equals
+// ToBF16, which equals the top half of RoundBF16, on special values and
+// random bits.
 func TestToBF16(t *testing.T) {
 	r := rand.New(rand.NewPCG(11, 12))
 	src := []float32{0, float32(math.Copysign(0, -1)), 1, -1, 1.00390625, 1.01171875, 3.4e38, -3.4e38,
@@ -341,6 +343,19 @@ func TestToBF16(t *testing.T) {
 			}
 			if dst[n] != 0 || dst[n+1] != 0 || dst[n+2] != 0 {
 				t.Fatalf("%s: n=%d: wrote past the end", kn.name, n)
+			}
+			// The pairing of packBF16N: r0 = src, r1 = src reversed.
+			r1 := slices.Clone(src[:n])
+			slices.Reverse(r1)
+			pairs := make([]uint16, 2*n+3)
+			kn.pairBF16(pairs[:2*n], src[:n], r1)
+			for i := 0; i < n; i++ {
+				if pairs[2*i] != ToBF16(src[i]) || pairs[2*i+1] != ToBF16(r1[i]) {
+					t.Fatalf("%s: n=%d: pair %d = %#x %#x, want %#x %#x", kn.name, n, i, pairs[2*i], pairs[2*i+1], ToBF16(src[i]), ToBF16(r1[i]))
+				}
+			}
+			if pairs[2*n] != 0 || pairs[2*n+1] != 0 || pairs[2*n+2] != 0 {
+				t.Fatalf("%s: n=%d: pairing wrote past the end", kn.name, n)
 			}
 		}
 	}

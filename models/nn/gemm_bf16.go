@@ -317,6 +317,42 @@ func matMulBF16Run(c, a []float32, m, n, k int, b []uint16, pstride, pair0 int, 
 // caller's alone, for a product inside another job's task).
 func matMulBF16RunOn(threads int, c, a []float32, m, n, k int, b []uint16, pstride, pair0 int, accumulate bool, kn *bf16Kernel, round bool, sw swigluBF16Out, res residBF16Out) {
 	kp := k + k&1
+	j := newBF16Job(threads, c, m, n, k, b, pstride, pair0, accumulate, kn, round, sw, res)
+	// A in bf16: when one task covers all columns (narrow products such as
+	// mlp_t's down, n = 97), each task rounds its own rows while they are in
+	// cache; otherwise several tasks read each row, so A is rounded once, as
+	// the job's first phase (chunks of rows shared by all participants).
+	var buf *u16Buf
+	if j.tn == 1 {
+		j.af = a
+	} else {
+		buf = getBF16Buf(m * kp)
+		j.a, j.lda, j.af32 = buf.s, kp, a
+		j.nround = (m + bf16RoundRows - 1) / bf16RoundRows
+	}
+	j.start(threads)
+	if buf != nil {
+		bf16BufPool.Put(buf)
+	}
+}
+
+// matMulBF16Rounded is matMulBF16 for an A already in bf16: a16 (m, lda)
+// row-major, lda ≥ k rounded up to even, zeros past k.
+func matMulBF16Rounded(c []float32, a16 []uint16, lda, m, n, k int, b []uint16, pstride int, accumulate bool, kn *bf16Kernel) {
+	threads := 1
+	if 2*float64(m)*float64(n)*float64(k) >= minParallelFlops {
+		threads = Threads()
+	}
+	j := newBF16Job(threads, c, m, n, k, b, pstride, 0, accumulate, kn, false, swigluBF16Out{}, residBF16Out{})
+	j.a, j.lda = a16, lda
+	j.start(threads)
+}
+
+// newBF16Job takes a job from the pool for the product C (m, n) (+)= A·B
+// and splits it into tasks for threads; the caller sets A (a and lda, af,
+// or af32 and nround) and starts it.
+func newBF16Job(threads int, c []float32, m, n, k int, b []uint16, pstride, pair0 int, accumulate bool, kn *bf16Kernel, round bool, sw swigluBF16Out, res residBF16Out) *bf16Job {
+	kp := k + k&1
 	j := bf16JobPool.Get().(*bf16Job)
 	j.kern, j.c, j.ldc, j.round, j.sw, j.res = kn, c, n, round, sw, res
 	j.m, j.n, j.k, j.np, j.accumulate, j.b = m, n, k, kp/2, accumulate, b
@@ -329,21 +365,15 @@ func matMulBF16RunOn(threads int, c, a []float32, m, n, k int, b []uint16, pstri
 	default:
 		j.tm, j.tn, j.mc, j.ncq = taskGrid(m, n, kn.mr, kn.nr, kn.mc, kn.nc, threads)
 	}
-	// A in bf16: when one task covers all columns (narrow products such as
-	// mlp_t's down, n = 97), each task rounds its own rows while they are in
-	// cache; otherwise several tasks read each row, so A is rounded once, as
-	// the job's first phase (chunks of rows shared by all participants).
-	var buf *u16Buf
-	j.af, j.nround = nil, 0
-	if j.tn == 1 {
-		j.af = a
-	} else {
-		buf = getBF16Buf(m * kp)
-		j.a, j.lda, j.af32 = buf.s, kp, a
-		j.nround = (m + bf16RoundRows - 1) / bf16RoundRows
-		j.roundNext.Store(0)
-		j.roundDone.Store(0)
-	}
+	j.a, j.lda, j.af, j.af32, j.nround = nil, 0, nil, nil, 0
+	return j
+}
+
+// start runs the job on at most threads goroutines and returns it to the
+// pool.
+func (j *bf16Job) start(threads int) {
+	j.roundNext.Store(0)
+	j.roundDone.Store(0)
 	j.next.Store(0)
 	if helpers := min(threads, j.tm*j.tn) - 1; helpers > 0 {
 		shareJob(j, helpers)
@@ -352,9 +382,6 @@ func matMulBF16RunOn(threads int, c, a []float32, m, n, k int, b []uint16, pstri
 	}
 	j.c, j.a, j.af, j.af32, j.b, j.sw, j.res = nil, nil, nil, nil, nil, swigluBF16Out{}, residBF16Out{}
 	bf16JobPool.Put(j)
-	if buf != nil {
-		bf16BufPool.Put(buf)
-	}
 }
 
 // roundRowsBF16 rounds rows of A (float32, row stride k) to bf16 rows of

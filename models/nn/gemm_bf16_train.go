@@ -36,8 +36,8 @@ func MatMulBF16NN(c, a, b []float32, m, n, k int, accumulate bool) {
 
 // MatMulBF16TN computes C (m, n) = Aᵀ·B, or C += Aᵀ·B with accumulate, for
 // A (k, m) and B (k, n) row-major float32, both rounded to bf16: the weight
-// gradient dW (out, in) += dYᵀ·X over k rows. Aᵀ is formed first (k·m
-// values moved).
+// gradient dW (out, in) += dYᵀ·X over k rows. Aᵀ is rounded to bf16 as it
+// is transposed (transposeBF16), then multiplied as it is.
 func MatMulBF16TN(c, a, b []float32, m, n, k int, accumulate bool) {
 	if len(a) < k*m || len(b) < k*n || len(c) < m*n {
 		panic(fmt.Sprintf("nn.MatMulBF16TN: a %d, b %d, c %d values for m=%d, n=%d, k=%d", len(a), len(b), len(c), m, n, k))
@@ -46,10 +46,57 @@ func MatMulBF16TN(c, a, b []float32, m, n, k int, accumulate bool) {
 		MatMulBF16NN(c, nil, nil, m, n, 0, accumulate)
 		return
 	}
-	at := getBuf(m * k)
-	transposeParallel(at.s, a, k, m)
-	MatMulBF16NN(c, at.s, b, m, n, k, accumulate)
-	bufPool.Put(at)
+	kn := activeBF16.Load()
+	kp := k + k&1
+	at := getBF16Buf(m * kp)
+	transposeBF16(at.s, kp, a, k, m, kn)
+	pb := getBF16Buf(kn.panelSize(n, k))
+	packBF16NParallel(pb.s, b, k, n, kn)
+	matMulBF16Rounded(c, at.s, kp, m, n, k, pb.s, kn.nr*kp, accumulate, kn)
+	bf16BufPool.Put(pb)
+	bf16BufPool.Put(at)
+}
+
+// transposeBF16 writes dst (cols, ld) = ToBF16 of src (rows, cols)ᵀ, zeros
+// in columns [rows, ld), the column blocks spread over the GEMM threads.
+// Each block of 16 source columns goes through an L1 tile: transposed in
+// float32 (as Transpose), then each row rounded (kn.toBF16).
+func transposeBF16(dst []uint16, ld int, src []float32, rows, cols int, kn *bf16Kernel) {
+	j := newRowJob(transposeBF16Cols, cols, nil, src[:rows*cols], nil, nil)
+	j.u, j.k, j.kn = dst[:cols*ld], ld, kn
+	parallelRows((cols+transposeBC-1)/transposeBC, 4, j)
+	j.free()
+}
+
+// transposeBF16Cols is transposeBF16 on column blocks [lo, hi) of j.b
+// (rows, j.n) into j.u (j.n, j.k).
+func transposeBF16Cols(j *rowJob, lo, hi int) {
+	cols, ld := j.n, j.k
+	rows := len(j.b) / cols
+	tb := getBuf(transposeBC * transposeBR)
+	tile := tb.s
+	for c0 := lo * transposeBC; c0 < min(cols, hi*transposeBC); c0 += transposeBC {
+		bc := min(transposeBC, cols-c0)
+		for r0 := 0; r0 < rows; r0 += transposeBR {
+			br := min(transposeBR, rows-r0)
+			if br == 1 || bc == 1 {
+				for i := 0; i < bc; i++ {
+					for r := 0; r < br; r++ {
+						tile[i*br+r] = j.b[(r0+r)*cols+c0+i]
+					}
+				}
+			} else {
+				vecImpl.transpose(tile, br, j.b[r0*cols+c0:], cols, br, bc)
+			}
+			for i := 0; i < bc; i++ {
+				j.kn.toBF16(j.u[(c0+i)*ld+r0:(c0+i)*ld+r0+br], tile[i*br:(i+1)*br])
+			}
+		}
+		for i := 0; i < bc; i++ {
+			clear(j.u[(c0+i)*ld+rows : (c0+i+1)*ld])
+		}
+	}
+	bufPool.Put(tb)
 }
 
 // packBF16NParallel is packBF16N with the pair rows spread over the GEMM
@@ -63,29 +110,3 @@ func packBF16NParallel(dst []uint16, b []float32, k, n int, kn *bf16Kernel) {
 
 // packBF16NRows packs pair rows [lo, hi) of B (j.b, (j.k, j.n)) into j.u.
 func packBF16NRows(j *rowJob, lo, hi int) { packBF16NPairs(j.u, j.b, j.k, j.n, j.kn, lo, hi) }
-
-// transposeParallel is Transpose with the column blocks spread over the
-// GEMM threads: dst (cols, rows) = src (rows, cols)ᵀ.
-func transposeParallel(dst, src []float32, rows, cols int) {
-	if rows <= 1 || cols <= 1 {
-		Transpose(dst, src, rows, cols)
-		return
-	}
-	j := newRowJob(transposeColBlocks, cols, dst[:rows*cols], src[:rows*cols], nil, nil)
-	parallelRows((cols+transposeBC-1)/transposeBC, 4, j)
-	j.free()
-}
-
-// transposeColBlocks transposes column blocks [lo, hi) of j.b (rows, j.n)
-// into j.a (j.n, rows), as Transpose does.
-func transposeColBlocks(j *rowJob, lo, hi int) {
-	cols := j.n
-	rows := len(j.b) / cols
-	for c0 := lo * transposeBC; c0 < min(cols, hi*transposeBC); c0 += transposeBC {
-		bc := min(transposeBC, cols-c0)
-		for r0 := 0; r0 < rows; r0 += transposeBR {
-			br := min(transposeBR, rows-r0)
-			vecImpl.transpose(j.a[c0*rows+r0:], rows, j.b[r0*cols+c0:], cols, br, bc)
-		}
-	}
-}

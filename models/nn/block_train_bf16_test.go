@@ -89,3 +89,49 @@ func TestBlockBF16Train(t *testing.T) {
 		})
 	}
 }
+
+// TestLinearTrainBF16Mode: switching bf16 mode off on a float32 layer
+// leaves it in float32; in bf16 mode BackwardInput is MatMulBF16NN of the
+// weight, also after the weight changes and Repack; switching back gives
+// the float32 product of the changed weight.
+func TestLinearTrainBF16Mode(t *testing.T) {
+	r := rand.New(rand.NewPCG(21, 22))
+	const rows, in, out = 37, 70, 45
+	w := randSlice(r, out*in, 1)
+	l := NewLinear(w, out, in, nil)
+	l.SetTrainBF16(false)
+	if l.BF16() != nil {
+		t.Fatal("SetTrainBF16(false) put a float32 layer in bf16 mode")
+	}
+	dy := randSlice(r, rows*out, 1)
+	check := func(when string) {
+		t.Helper()
+		got, want := make([]float32, rows*in), make([]float32, rows*in)
+		l.BackwardInput(got, dy, rows, false)
+		MatMulBF16NN(want, dy, l.Weight, rows, in, out, false)
+		if i := sameBits(got, want); i >= 0 {
+			t.Fatalf("%s: dx[%d] = %v, MatMulBF16NN %v", when, i, got[i], want[i])
+		}
+	}
+	l.SetTrainBF16(true)
+	check("bf16 mode")
+	for i := range w {
+		w[i] *= -1.5
+	}
+	l.Repack()
+	check("after Repack")
+	l.SetTrainBF16(false)
+	got, want := make([]float32, rows*in), make([]float32, rows*in)
+	l.BackwardInput(got, dy, rows, false)
+	MatMulNN(want, dy, w, rows, in, out)
+	if i := sameBits(got, want); i >= 0 {
+		t.Fatalf("back in float32: dx[%d] = %v, MatMulNN %v", i, got[i], want[i])
+	}
+	y, wantY := make([]float32, rows*out), make([]float32, rows*out)
+	x := randSlice(r, rows*in, 1)
+	l.Forward(y, x, rows)
+	MatMulPacked(wantY, x, rows, PackT(w, out, in), false)
+	if i := sameBits(y, wantY); i >= 0 {
+		t.Fatalf("back in float32: y[%d] = %v, the float32 product of the changed weight %v", i, y[i], wantY[i])
+	}
+}

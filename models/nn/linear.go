@@ -23,9 +23,9 @@ type Linear struct {
 	gradT   []float32
 	inGradT bool
 
-	// bf16 is Wᵀ in bf16 while the layer trains in bf16 (SetTrainBF16),
-	// else nil.
-	bf16 *PackedBF16
+	// bf16 is Wᵀ and bf16N is W (the B of dX = dY·W) in bf16 while the
+	// layer trains in bf16 (SetTrainBF16), else nil.
+	bf16, bf16N *PackedBF16
 }
 
 // NewLinear packs a weight w of shape (out, in) and an optional bias (out).

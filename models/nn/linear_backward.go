@@ -16,7 +16,7 @@ func (l *Linear) AllocGrad() {
 // In bf16 mode it refreshes the bf16 copy instead (SetTrainBF16).
 func (l *Linear) Repack() {
 	if l.bf16 != nil {
-		l.bf16.Repack(l.Weight)
+		l.repackBF16()
 		return
 	}
 	l.W.Repack(l.Weight)
@@ -97,7 +97,7 @@ func (l *Linear) BackwardWeights(dy, x []float32, rows int) {
 // the product takes bf16-rounded dy and W.
 func (l *Linear) BackwardInput(dx, dy []float32, rows int, accumulate bool) {
 	if l.bf16 != nil {
-		MatMulBF16NN(dx, dy, l.Weight, rows, l.In, l.Out, accumulate)
+		MatMulPackedBF16(dx, dy, rows, l.bf16N, accumulate)
 		return
 	}
 	if accumulate {

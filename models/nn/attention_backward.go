@@ -41,7 +41,9 @@ func (a *Attention) Backward(dx, dout []float32, B, T int, st *AttentionState, a
 }
 
 // headBackward computes one head's part of dqkv (B, T, 3w) from dheads
-// (B, T, w) and the forward's qkv. buf holds 7·T·hd + 2·T² floats.
+// (B, T, w) and the forward's qkv. buf holds 7·T·hd + 2·T² floats. While
+// the layer trains in bf16 (its QKV in bf16 mode), the four products take
+// bf16-rounded operands; the probabilities and softmax stay float32.
 func (a *Attention) headBackward(dqkv, qkv, dheads []float32, b, h, T int, buf []float32) {
 	hd, w := a.HeadDim, a.Heads*a.HeadDim
 	n := T * hd
@@ -51,13 +53,33 @@ func (a *Attention) headBackward(dqkv, qkv, dheads []float32, b, h, T int, buf [
 	for t := 0; t < T; t++ {
 		copy(do[t*hd:(t+1)*hd], dheads[(b*T+t)*w+h*hd:(b*T+t)*w+(h+1)*hd])
 	}
-	// The probabilities, exactly as the forward pass computed them.
-	a.headProbs(p, q, k, v, qkv, b, h, T)
 	scale := a.scale()
-	MatMulTN(dv, p, do, T, hd, T, false)
-	MatMulNT(dp, do, v, T, T, hd)
+	bf16 := a.QKV.bf16 != nil // training in bf16: the products on bf16 operands
+	if bf16 {
+		// The probabilities from bf16 Q and K, as the bf16 forward's.
+		a.gather(q, k, v, qkv, b, h, T)
+		Transpose(dk, k, T, hd) // Kᵀ (hd, T), until dk is computed
+		MatMulBF16NN(p, q, dk, T, T, hd, false)
+		Scale(p, scale)
+		Softmax(p, T, T)
+	} else {
+		// The probabilities, exactly as the forward pass computed them.
+		a.headProbs(p, q, k, v, qkv, b, h, T)
+	}
+	if bf16 {
+		MatMulBF16TN(dv, p, do, T, hd, T, false)
+		Transpose(dq, v, T, hd) // Vᵀ (hd, T), until dq is computed
+		MatMulBF16NN(dp, do, dq, T, T, hd, false)
+	} else {
+		MatMulTN(dv, p, do, T, hd, T, false)
+		MatMulNT(dp, do, v, T, T, hd)
+	}
 	for i := 0; i < T; i++ {
 		pr, dr := p[i*T:(i+1)*T], dp[i*T:(i+1)*T]
+		if bf16 {
+			softmaxBackward32(dr, pr, scale)
+			continue
+		}
 		var s float64
 		for j, pv := range pr {
 			s += float64(pv) * float64(dr[j])
@@ -66,8 +88,13 @@ func (a *Attention) headBackward(dqkv, qkv, dheads []float32, b, h, T int, buf [
 			dr[j] = float32(float64(pv)*(float64(dr[j])-s)) * scale
 		}
 	}
-	MatMulNN(dq, dp, k, T, hd, T)
-	MatMulTN(dk, dp, q, T, hd, T, false)
+	if bf16 {
+		MatMulBF16NN(dq, dp, k, T, hd, T, false)
+		MatMulBF16TN(dk, dp, q, T, hd, T, false)
+	} else {
+		MatMulNN(dq, dp, k, T, hd, T)
+		MatMulTN(dk, dp, q, T, hd, T, false)
+	}
 	if a.Rope != nil {
 		a.Rope.ApplyBackward(dq, hd)
 		a.Rope.ApplyBackward(dk, hd)
@@ -78,5 +105,25 @@ func (a *Attention) headBackward(dqkv, qkv, dheads []float32, b, h, T int, buf [
 		copy(row[h*hd:(h+1)*hd], dq[t*hd:(t+1)*hd])
 		copy(row[w+h*hd:w+(h+1)*hd], dk[t*hd:(t+1)*hd])
 		copy(row[2*w+h*hd:2*w+(h+1)*hd], dv[t*hd:(t+1)*hd])
+	}
+}
+
+// softmaxBackward32 is one row of the softmax backward in float32 (bf16
+// training): dr = p⊙(dr − Σ p⊙dr)·scale, the sum in eight partial sums.
+func softmaxBackward32(dr, p []float32, scale float32) {
+	dr = dr[:len(p)]
+	var s [8]float32
+	j := 0
+	for ; j+8 <= len(p); j += 8 {
+		for l := range 8 {
+			s[l] += p[j+l] * dr[j+l]
+		}
+	}
+	for ; j < len(p); j++ {
+		s[0] += p[j] * dr[j]
+	}
+	sum := ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]))
+	for j, pv := range p {
+		dr[j] = pv * (dr[j] - sum) * scale
 	}
 }

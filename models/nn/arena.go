@@ -1,5 +1,7 @@
 package nn
 
+import "unsafe"
+
 // Arena hands out float32 scratch slices for one forward (or training)
 // pass. Slices stay valid until Reset; after the first pass the arena holds
 // chunks enough for a pass like it, so later passes allocate nothing.
@@ -23,6 +25,13 @@ func (a *Arena) Get(n int) []float32 {
 	s := a.GetRaw(n)
 	clear(s)
 	return s
+}
+
+// GetRawBF16 returns n bf16 values (uint16) with undefined contents, in
+// the space of ⌈n/2⌉ floats: training in bf16 keeps activations there.
+func (a *Arena) GetRawBF16(n int) []uint16 {
+	f := a.GetRaw((n + 1) / 2)
+	return unsafe.Slice((*uint16)(unsafe.Pointer(unsafe.SliceData(f))), n)
 }
 
 // GetRaw returns n floats with undefined contents, for buffers the caller

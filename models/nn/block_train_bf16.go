@@ -15,7 +15,8 @@ package nn
 // block's linear layers must be in bf16 mode (SetTrainBF16), which also
 // makes Backward's one recomputed product (the mixer's gate_up) give the
 // bits computed here. It runs Forward's fused kernels, which also write
-// what is kept (the MLP's gate_up output, the norms' factors). The kept
+// what is kept (the MLP's gate_up output, in bf16, and the norms'
+// factors). The kept
 // buffers come from ar.
 func (p *BlockBF16) ForwardTrain(h []float32, B, T int, st *BlockState, ar *Arena) {
 	k := p.k
@@ -49,15 +50,15 @@ func (p *BlockBF16) ForwardTrain(h []float32, B, T int, st *BlockState, ar *Aren
 		matMulAddRMSNormBF16(h, st.Attn.Heads, rows, p.o, k.Eps, st.R1)
 	}
 	copy(st.Y1, h[:n])
-	st.MLP = SwiGLUState{X: st.Y1, GU: ar.GetRaw(rows * 2 * k.MLP.Inter)}
-	p.mlp.forwardResidualTrain(h, rows, k.Eps, st.MLP.GU, st.R2, ar)
+	st.MLP = SwiGLUState{X: st.Y1, GU16: ar.GetRawBF16(rows * 2 * k.MLP.Inter)}
+	p.mlp.forwardResidualTrain(h, rows, k.Eps, st.MLP.GU16, st.R2, ar)
 	copy(st.Y2, h[:n])
 }
 
 // forwardResidualTrain is ForwardResidual (the same bits) keeping the norm
 // factors in r (rows) and, with gu non-nil, the gate_up output [ĝ | û]
-// (rows, 2·inter).
-func (s *SwiGLUBF16) forwardResidualTrain(x []float32, rows int, eps float32, gu, r []float32, ar *Arena) {
+// (rows, 2·inter) in bf16.
+func (s *SwiGLUBF16) forwardResidualTrain(x []float32, rows int, eps float32, gu []uint16, r []float32, ar *Arena) {
 	if s.fusesDown(rows) {
 		s.forwardResidualFused(x, rows, eps, gu, r)
 		return

@@ -55,8 +55,8 @@ func MatMulSwiGLUBF16(h, x []float32, rows int, p *PackedSwiGLUBF16) {
 }
 
 // matMulSwiGLUBF16 is MatMulSwiGLUBF16, with gu (rows, 2·inter) non-nil
-// also keeping the rounded gate_up output [ĝ | û] there.
-func matMulSwiGLUBF16(h, gu, x []float32, rows int, p *PackedSwiGLUBF16) {
+// also keeping the gate_up output [ĝ | û] there in bf16.
+func matMulSwiGLUBF16(h []float32, gu []uint16, x []float32, rows int, p *PackedSwiGLUBF16) {
 	if len(x) < rows*p.Hidden || len(h) < rows*p.Inter || gu != nil && len(gu) < rows*2*p.Inter {
 		panic(fmt.Sprintf("nn.MatMulSwiGLUBF16: x %d / h %d / gu %d values for rows=%d, hidden=%d, inter=%d", len(x), len(h), len(gu), rows, p.Hidden, p.Inter))
 	}
@@ -71,15 +71,17 @@ func matMulSwiGLUBF16(h, gu, x []float32, rows int, p *PackedSwiGLUBF16) {
 		return
 	}
 	w := p.w
-	matMulBF16Run(nil, x, rows, w.N, w.K, w.data, w.kern.nr*w.kp, 0, false, w.kern, false, swigluBF16Out{h: h[:rows*p.Inter], gu: gu, inter: p.Inter}, residBF16Out{})
+	matMulBF16Run(nil, x, rows, w.N, w.K, w.data, w.kern.nr*w.kp, 0, false, w.kern, false, swigluBF16Out{h: h[:rows*p.Inter], gu: gu, toBF16: w.kern.toBF16, inter: p.Inter}, residBF16Out{})
 }
 
 // swigluBF16Out is the SwiGLU epilogue of a bf16 job: h (rows, inter),
-// and with gu non-nil the rounded gate_up output [ĝ | û] (rows, 2·inter) too
-// (training keeps it for the backward pass).
+// and with gu non-nil the gate_up output [ĝ | û] (rows, 2·inter) too, in
+// bf16 (training keeps it for the backward pass), rounded by toBF16.
 type swigluBF16Out struct {
-	h, gu []float32
-	inter int
+	h      []float32
+	gu     []uint16
+	toBF16 func(dst []uint16, src []float32)
+	inter  int
 }
 
 // epilogue rounds the C block of rows [i0, i1) × group g (in blk, row
@@ -94,10 +96,8 @@ func (o swigluBF16Out) epilogue(blk []float32, i0, i1, g int) {
 		row := blk[(r-i0)*2*G : (r-i0+1)*2*G]
 		if o.gu != nil {
 			gr := o.gu[2*r*I : 2*(r+1)*I]
-			copy(gr[g*G:g*G+cols], row[:cols])
-			copy(gr[I+g*G:I+g*G+cols], row[G:G+cols])
-			roundBF16(gr[g*G : g*G+cols])
-			roundBF16(gr[I+g*G : I+g*G+cols])
+			o.toBF16(gr[g*G:g*G+cols], row[:cols])
+			o.toBF16(gr[I+g*G:I+g*G+cols], row[G:G+cols])
 		}
 		k.gateRound(o.h[r*I+g*G:r*I+g*G+cols], row[:cols], row[G:G+cols])
 	}

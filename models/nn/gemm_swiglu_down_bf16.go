@@ -29,7 +29,7 @@ func (s *SwiGLUBF16) fusesDown(rows int) bool {
 // forwardResidualFused is ForwardResidual per row block (see above); gu
 // and r, when non-nil, keep the gate_up output and the norm factors
 // (forwardResidualTrain).
-func (s *SwiGLUBF16) forwardResidualFused(x []float32, rows int, eps float32, gu, r []float32) {
+func (s *SwiGLUBF16) forwardResidualFused(x []float32, rows int, eps float32, gu []uint16, r []float32) {
 	j := swigluDownBF16Jobs.Get().(*swigluDownBF16Job)
 	j.s, j.x, j.rows, j.eps, j.gu, j.r = s, x, rows, eps, gu, r
 	j.mc = s.gateUp.w.kern.mc
@@ -48,7 +48,8 @@ func (s *SwiGLUBF16) forwardResidualFused(x []float32, rows int, eps float32, gu
 type swigluDownBF16Job struct {
 	s      *SwiGLUBF16
 	x      []float32
-	gu, r  []float32 // or nil: the gate_up output and norm factors kept
+	gu     []uint16  // or nil: the gate_up output kept, in bf16
+	r      []float32 // or nil: the norm factors kept
 	rows   int
 	eps    float32
 	mc, tm int
@@ -78,7 +79,7 @@ func (j *swigluDownBF16Job) task(t int, h []float32) {
 	x, hb := j.x[i0*D:(i0+n)*D], h[:n*I]
 	sw, res := swigluBF16Out{h: hb, inter: I}, residBF16Out{h: x, eps: j.eps}
 	if j.gu != nil {
-		sw.gu = j.gu[i0*2*I : (i0+n)*2*I]
+		sw.gu, sw.toBF16 = j.gu[i0*2*I:(i0+n)*2*I], s.gateUp.w.kern.toBF16
 	}
 	if j.r != nil {
 		res.r = j.r[i0 : i0+n]

@@ -9,6 +9,9 @@ const keepMinHidden = 256
 type SwiGLUState struct {
 	X  []float32 // (rows, hidden) the input: a reference, which must not change before Backward
 	GU []float32 // (rows, 2·inter) the gate_up output [g | u] per row
+	// GU16 replaces GU in bf16 training (BlockBF16.ForwardTrain): the same
+	// bf16 values stored as bf16, half the memory.
+	GU16 []uint16
 }
 
 // ForwardTrain is Forward (same bits) keeping the input and the gate_up
@@ -63,6 +66,9 @@ func (s *SwiGLU) Backward(dx, dout []float32, rows int, st *SwiGLUState, accumul
 	s.Down.BackwardInput(dh, dout, rows, false)
 	h, dgu := ar.GetRaw(rows*I), ar.GetRaw(rows*2*I)
 	j := newRowJob(gateBackwardRows, I, dgu, st.GU, dh, h)
+	if st.GU16 != nil {
+		j.fn, j.u = gateBackwardRowsBF16, st.GU16
+	}
 	parallelRows(rows, 16, j)
 	j.free()
 	s.Down.BackwardWeights(dout, h, rows)
@@ -74,15 +80,37 @@ func (s *SwiGLU) Backward(dx, dout []float32, rows int, st *SwiGLUState, accumul
 // the bits of SiLUMul) and [dg | du] (a, rows × 2n) from gu = [g | u] (b)
 // and dh (c), as in Backward's formula.
 func gateBackwardRows(j *rowJob, lo, hi int) {
-	I, dgu, gu, dh, h := j.n, j.a, j.b, j.c, j.d
+	I := j.n
 	for r := lo; r < hi; r++ {
-		g, up := gu[r*2*I:r*2*I+I], gu[r*2*I+I:(r+1)*2*I]
-		dg, du := dgu[r*2*I:r*2*I+I], dgu[r*2*I+I:(r+1)*2*I]
-		copy(dg, g)
-		Scale(dg, -1) // −g exactly
-		Exp(dg, dg)   // e^−g, overwritten by dg
-		gateBackward(h[r*I:(r+1)*I], dg, du, g, up, dh[r*I:(r+1)*I])
+		gateBackwardRow(j.a[r*2*I:(r+1)*2*I], j.b[r*2*I:(r+1)*2*I], j.c[r*I:(r+1)*I], j.d[r*I:(r+1)*I])
 	}
+}
+
+// gateBackwardRow is gateBackwardRows on one row: [dg | du] (dgu) and h from
+// [g | u] (gu) and dh.
+func gateBackwardRow(dgu, gu, dh, h []float32) {
+	I := len(h)
+	g, up := gu[:I], gu[I:2*I]
+	dg, du := dgu[:I], dgu[I:2*I]
+	copy(dg, g)
+	Scale(dg, -1) // −g exactly
+	Exp(dg, dg)   // e^−g, overwritten by dg
+	gateBackward(h, dg, du, g, up, dh)
+}
+
+// gateBackwardRowsBF16 is gateBackwardRows reading [g | u] from bf16
+// (j.u), each row widened to float32 first (the same values).
+func gateBackwardRowsBF16(j *rowJob, lo, hi int) {
+	I := j.n
+	gb := getBuf(2 * I)
+	for r := lo; r < hi; r++ {
+		row := j.u[r*2*I : (r+1)*2*I]
+		for i, v := range row {
+			gb.s[i] = FromBF16(v)
+		}
+		gateBackwardRow(j.a[r*2*I:(r+1)*2*I], gb.s, j.c[r*I:(r+1)*I], j.d[r*I:(r+1)*I])
+	}
+	bufPool.Put(gb)
 }
 
 // gateBackwardGo is the gate's backward on one row: dg holds e = e^−g on

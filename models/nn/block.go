@@ -25,14 +25,10 @@ func (k *Block) Forward(h []float32, B, T int, ar *Arena) {
 	tmp := ar.GetRaw(n)
 	if k.MixT != nil {
 		ht := ar.GetRaw(n) // (B, D, T): each sequence transposed
-		for b := 0; b < B; b++ {
-			Transpose(ht[b*T*D:(b+1)*T*D], h[b*T*D:(b+1)*T*D], T, D)
-		}
+		TransposeBatch(ht, h, B, T, D)
 		k.MixT.Forward(tmp, ht, B*D, ar)
 		AddRMSNorm(ht, tmp, B*D, T, k.Eps)
-		for b := 0; b < B; b++ {
-			Transpose(h[b*T*D:(b+1)*T*D], ht[b*T*D:(b+1)*T*D], D, T)
-		}
+		TransposeBatch(h, ht, B, D, T)
 	} else {
 		k.Attn.Forward(tmp, h, B, T, ar)
 		AddRMSNorm(h, tmp, B*T, D, k.Eps)

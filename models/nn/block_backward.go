@@ -32,18 +32,14 @@ func (k *Block) ForwardTrain(h []float32, B, T int, st *BlockState, ar *Arena) {
 	// Y2 serves as the sublayers' output buffer until it receives the block
 	// output, so ar keeps nothing but the state.
 	if k.MixT != nil {
-		for b := 0; b < B; b++ {
-			Transpose(st.XT[b*T*D:(b+1)*T*D], h[b*T*D:(b+1)*T*D], T, D)
-		}
+		TransposeBatch(st.XT, h, B, T, D)
 		// One token-mixer product over all B·D rows gives each row the
 		// bits of Forward's per-sequence products.
 		y1t := st.Y1 // (B, D, T) until the norm's output is transposed into h
 		k.MixT.Forward(y1t, st.XT, B*D, ar)
 		AddInto(y1t, st.XT)
 		RMSNormTrain(y1t, st.R1, B*D, T, k.Eps)
-		for b := 0; b < B; b++ {
-			Transpose(h[b*T*D:(b+1)*T*D], y1t[b*T*D:(b+1)*T*D], D, T)
-		}
+		TransposeBatch(h, y1t, B, D, T)
 	} else {
 		copy(st.X, h[:n])
 		k.Attn.ForwardTrain(st.Y2, st.X, B, T, &st.Attn, ar)
@@ -73,18 +69,14 @@ func (k *Block) Backward(dh []float32, B, T int, st *BlockState, ar *Arena) {
 	if k.MixT != nil {
 		c, o, u := ar.Mark()
 		dt, y1t := ar.GetRaw(n), ar.GetRaw(n) // (B, D, T)
-		for b := 0; b < B; b++ {
-			Transpose(dt[b*T*D:(b+1)*T*D], dh[b*T*D:(b+1)*T*D], T, D)
-			Transpose(y1t[b*T*D:(b+1)*T*D], st.Y1[b*T*D:(b+1)*T*D], T, D)
-		}
+		TransposeBatch(dt, dh, B, T, D)
+		TransposeBatch(y1t, st.Y1, B, T, D)
 		RMSNormBackward(dt, dt, y1t, st.R1, B*D, T)
 		// The mixer's gate_up output, recomputed: (B·D, 2·inter).
 		mix := SwiGLUState{X: st.XT, GU: ar.GetRaw(B * D * 2 * k.MixT.Inter)}
 		k.MixT.GateUp.Forward(mix.GU, st.XT, B*D)
 		k.MixT.Backward(dt, dt, B*D, &mix, true, ar)
-		for b := 0; b < B; b++ {
-			Transpose(dh[b*T*D:(b+1)*T*D], dt[b*T*D:(b+1)*T*D], D, T)
-		}
+		TransposeBatch(dh, dt, B, D, T)
 		ar.Release(c, o, u)
 		return
 	}

@@ -48,13 +48,9 @@ func (p *BlockBF16) Forward(h []float32, B, T int, ar *Arena) {
 		// (B, D, T): each sequence transposed, then one product over all
 		// B·D rows (a row's bits do not depend on the others).
 		ht := ar.GetRaw(B * T * D)
-		for b := 0; b < B; b++ {
-			Transpose(ht[b*T*D:(b+1)*T*D], h[b*T*D:(b+1)*T*D], T, D)
-		}
+		TransposeBatch(ht, h, B, T, D)
 		p.mixT.ForwardResidual(ht, B*D, k.Eps, ar)
-		for b := 0; b < B; b++ {
-			Transpose(h[b*T*D:(b+1)*T*D], ht[b*T*D:(b+1)*T*D], D, T)
-		}
+		TransposeBatch(h, ht, B, D, T)
 	} else {
 		a := k.Attn
 		w := a.Heads * a.HeadDim

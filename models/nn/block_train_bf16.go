@@ -29,16 +29,12 @@ func (p *BlockBF16) ForwardTrain(h []float32, B, T int, st *BlockState, ar *Aren
 	}
 	st.Y1, st.Y2, st.R2 = ar.GetRaw(n), ar.GetRaw(n), ar.GetRaw(rows)
 	if k.MixT != nil {
-		for b := 0; b < B; b++ {
-			Transpose(st.XT[b*T*D:(b+1)*T*D], h[b*T*D:(b+1)*T*D], T, D)
-		}
+		TransposeBatch(st.XT, h, B, T, D)
 		y1t := st.Y1 // (B, D, T) until the norm's output is transposed into h
 		copy(y1t, st.XT)
 		// The mixer's gate_up output is not kept: Backward recomputes it.
 		p.mixT.forwardResidualTrain(y1t, B*D, k.Eps, nil, st.R1, ar)
-		for b := 0; b < B; b++ {
-			Transpose(h[b*T*D:(b+1)*T*D], y1t[b*T*D:(b+1)*T*D], D, T)
-		}
+		TransposeBatch(h, y1t, B, D, T)
 	} else {
 		a := k.Attn
 		w := a.Heads * a.HeadDim

@@ -24,8 +24,21 @@ func RMSNormTrain(x, r []float32, rows, dim int, eps float32) {
 //
 // (from y = x·r, ∂r/∂x = −r³·x/dim), with the row sums in float64. dx may
 // be dy.
+// Rows run in parallel (each on its own: the same bits).
 func RMSNormBackward(dx, dy, y, r []float32, rows, dim int) {
-	for i := 0; i < rows; i++ {
+	if rows <= 0 || dim <= 0 {
+		return
+	}
+	j := newRowJob(rmsNormBackwardRows, dim, dx[:rows*dim], dy[:rows*dim], y[:rows*dim], r[:rows])
+	parallelRows(rows, 16, j)
+	j.free()
+}
+
+// rmsNormBackwardRows is RMSNormBackward on rows [lo, hi): a = dx, b = dy,
+// c = y, d = r.
+func rmsNormBackwardRows(j *rowJob, lo, hi int) {
+	dim, dx, dy, y, r := j.n, j.a, j.b, j.c, j.d
+	for i := lo; i < hi; i++ {
 		yr, gr, xr := y[i*dim:(i+1)*dim], dy[i*dim:(i+1)*dim], dx[i*dim:(i+1)*dim]
 		var s float64
 		for j, v := range yr {

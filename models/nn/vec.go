@@ -155,6 +155,28 @@ func Argmax(dst []int32, x []float32, rows, n int) {
 // maps all destination rows of a block to two L1 sets (512×97 was 4× slower).
 const transposeBR, transposeBC = 128, 16
 
+// TransposeBatch transposes B matrices (rows, cols) of src into dst
+// (B, cols, rows), the matrices in parallel: the mlp_t token mixer's
+// (B, T, D) ↔ (B, D, T).
+func TransposeBatch(dst, src []float32, B, rows, cols int) {
+	n := rows * cols
+	if B <= 0 || n == 0 {
+		return
+	}
+	j := newRowJob(transposeMatrices, rows, dst[:B*n], src[:B*n], nil, nil)
+	j.k = cols
+	parallelRows(B, 1, j)
+	j.free()
+}
+
+// transposeMatrices is TransposeBatch on matrices [lo, hi).
+func transposeMatrices(j *rowJob, lo, hi int) {
+	n := j.n * j.k
+	for b := lo; b < hi; b++ {
+		Transpose(j.a[b*n:(b+1)*n], j.b[b*n:(b+1)*n], j.n, j.k)
+	}
+}
+
 // Transpose writes dst (cols, rows) = src (rows, cols)ᵀ. dst and src must not
 // overlap.
 func Transpose(dst, src []float32, rows, cols int) {

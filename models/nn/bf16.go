@@ -49,6 +49,15 @@ func pairBF16Go(dst []uint16, r0, r1 []float32) {
 	}
 }
 
+// widenBF16Go is the pure-Go twin of the assembly widening: dst[i] =
+// FromBF16(src[i]) for len(src) values.
+func widenBF16Go(dst []float32, src []uint16) {
+	dst = dst[:len(src)]
+	for i, v := range src {
+		dst[i] = FromBF16(v)
+	}
+}
+
 // bf16DAZ widens h to float32 as VDPBF16PS reads its inputs: a denormal
 // (zero exponent, non-zero mantissa) counts as a zero of the same sign
 // ("denormals are zero").

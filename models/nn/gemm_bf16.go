@@ -60,6 +60,8 @@ type bf16Kernel struct {
 	// pairBF16 rounds two rows into pairs: dst[2j] = ToBF16(r0[j]),
 	// dst[2j+1] = ToBF16(r1[j]) for len(r0) values (packBF16N).
 	pairBF16 func(dst []uint16, r0, r1 []float32)
+	// widenBF16 widens bf16 values: dst[i] = FromBF16(src[i]) for len(src).
+	widenBF16 func(dst []float32, src []uint16)
 	// peak runs n iterations of independent multiply-adds of the kernel's
 	// instruction, peakFlops float32 operations each (PeakGFLOPSBF16).
 	peak      func(n int)

@@ -40,6 +40,22 @@ func pairBF16Asm(dst []uint16, r0, r1 []float32) {
 	pairBF16Go(dst, r0, r1)
 }
 
+// widenBF16AVX512 widens n bf16 values (a multiple of 16) to float32.
+//
+//go:noescape
+func widenBF16AVX512(dst *float32, src *uint16, n int)
+
+// widenBF16Asm widens the multiple-of-16 part in assembly, the rest in Go.
+func widenBF16Asm(dst []float32, src []uint16) {
+	n := len(src)
+	dst = dst[:n]
+	if n16 := n &^ 15; n16 > 0 {
+		widenBF16AVX512(&dst[0], &src[0], n16)
+		dst, src = dst[n16:], src[n16:]
+	}
+	widenBF16Go(dst, src)
+}
+
 // dpbf16PeakZMM runs n iterations of 16 independent VDPBF16PS.
 //
 //go:noescape
@@ -73,6 +89,7 @@ var bf16KernelAVX512 = &bf16Kernel{
 		bf16GemmAVX512x16(np, &a[0], lda, &b[0], &c[0], ldc, load)
 	},
 	toBF16:    toBF16Asm,
+	widenBF16: widenBF16Asm,
 	pairBF16:  pairBF16Asm,
 	peak:      dpbf16PeakZMM,
 	peakFlops: 16 * 16 * 2 * 2,

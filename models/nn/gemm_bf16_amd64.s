@@ -425,3 +425,28 @@ looppair:
 donepair:
 	VZEROUPPER
 	RET
+
+// ---------------------------------------------------------------------------
+// func widenBF16AVX512(dst *float32, src *uint16, n int)
+//
+// n (a multiple of 16) bf16 values widened to float32: dst[i] =
+// FromBF16(src[i]), the bits shifted into the top half.
+TEXT ·widenBF16AVX512(SB), NOSPLIT, $0-24
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ n+16(FP), CX
+	SHRQ $4, CX
+	JZ   donewiden
+
+loopwiden:
+	VPMOVZXWD (SI), Z0
+	VPSLLD    $16, Z0, Z0
+	VMOVUPS   Z0, (DI)
+	ADDQ      $32, SI
+	ADDQ      $64, DI
+	DECQ      CX
+	JNZ       loopwiden
+
+donewiden:
+	VZEROUPPER
+	RET

@@ -88,6 +88,7 @@ var bf16KernelAMX = &bf16Kernel{
 	name: "amx", mr: 32, nr: 32, kc: 256, mc: 64, nc: 512,
 	micro:     microAMX,
 	block:     blockAMX,
+	widenBF16: widenBF16Asm,
 	pairBF16:  pairBF16Asm,
 	toBF16:    toBF16Asm,
 	peak:      func(n int) { amxBF16Peak(&amxTileCfg[amxPairs][0], &amxPeakSrc[0], n) },

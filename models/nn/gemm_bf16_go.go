@@ -7,6 +7,7 @@ package nn
 var bf16KernelGo = &bf16Kernel{
 	name: "go", mr: 4, nr: 16, kc: 256, mc: 64, nc: 256,
 	micro:     microBF16Go,
+	widenBF16: widenBF16Go,
 	pairBF16:  pairBF16Go,
 	toBF16:    toBF16Go,
 	peak:      dpPeakGo,

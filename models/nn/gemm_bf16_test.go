@@ -315,7 +315,7 @@ func TestGemmBF16Special(t *testing.T) {
 	}
 }
 
-// TestToBF16: the activation rounding (and pairing) of every kernel equals
+// TestToBF16: the activation rounding (pairing, and widening back) of every kernel equals
 // ToBF16, which equals the top half of RoundBF16, on special values and
 // random bits.
 func TestToBF16(t *testing.T) {
@@ -356,6 +356,16 @@ func TestToBF16(t *testing.T) {
 			}
 			if pairs[2*n] != 0 || pairs[2*n+1] != 0 || pairs[2*n+2] != 0 {
 				t.Fatalf("%s: n=%d: pairing wrote past the end", kn.name, n)
+			}
+			wide := make([]float32, n+3)
+			kn.widenBF16(wide[:n], dst[:n])
+			for i := 0; i < n; i++ {
+				if math.Float32bits(wide[i]) != uint32(dst[i])<<16 {
+					t.Fatalf("%s: n=%d: widened [%d] %#x → %#x", kn.name, n, i, dst[i], math.Float32bits(wide[i]))
+				}
+			}
+			if wide[n] != 0 || wide[n+1] != 0 || wide[n+2] != 0 {
+				t.Fatalf("%s: n=%d: widening wrote past the end", kn.name, n)
 			}
 		}
 	}

@@ -103,11 +103,9 @@ func gateBackwardRow(dgu, gu, dh, h []float32) {
 func gateBackwardRowsBF16(j *rowJob, lo, hi int) {
 	I := j.n
 	gb := getBuf(2 * I)
+	widen := activeBF16.Load().widenBF16
 	for r := lo; r < hi; r++ {
-		row := j.u[r*2*I : (r+1)*2*I]
-		for i, v := range row {
-			gb.s[i] = FromBF16(v)
-		}
+		widen(gb.s, j.u[r*2*I:(r+1)*2*I])
 		gateBackwardRow(j.a[r*2*I:(r+1)*2*I], gb.s, j.c[r*I:(r+1)*I], j.d[r*I:(r+1)*I])
 	}
 	bufPool.Put(gb)

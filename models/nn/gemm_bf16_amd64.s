@@ -285,6 +285,17 @@ storebfn:
 	VZEROUPPER
 	RET
 
+// ROUND_BF16 sets dst's top half to ToBF16(src) per lane (the bottom half
+// is left over): u + 0x7FFF + (u>>16 & 1), or u | 0x00400000 for a NaN
+// (made quiet). Z29 holds 0x7FFF, Z30 1 and Z31 0x00400000; k is clobbered.
+#define ROUND_BF16(src, dst, k) \
+	VPSRLD $16, src, dst;     \
+	VPANDD Z30, dst, dst;     \
+	VPADDD Z29, dst, dst;     \
+	VPADDD src, dst, dst;     \
+	VCMPPS $3, src, src, k;   \
+	VPORD  Z31, src, k, dst
+
 // ---------------------------------------------------------------------------
 // func toBF16AVX512(dst *uint16, src *float32, n int)
 //
@@ -305,12 +316,7 @@ TEXT ·toBF16AVX512(SB), NOSPLIT, $0-24
 
 loopcvt:
 	VMOVUPS (SI), Z0
-	VPSRLD  $16, Z0, Z1
-	VPANDD  Z30, Z1, Z1
-	VPADDD  Z29, Z1, Z1
-	VPADDD  Z0, Z1, Z1
-	VCMPPS  $3, Z0, Z0, K1 // unordered: NaN lanes
-	VPORD   Z31, Z0, K1, Z1
+	ROUND_BF16(Z0, Z1, K1)
 	VPSRLD  $16, Z1, Z1
 	VPMOVDW Z1, (DI)
 	ADDQ    $64, SI
@@ -399,20 +405,10 @@ TEXT ·pairBF16AVX512(SB), NOSPLIT, $0-32
 
 looppair:
 	VMOVUPS (SI), Z0
-	VPSRLD  $16, Z0, Z1
-	VPANDD  Z30, Z1, Z1
-	VPADDD  Z29, Z1, Z1
-	VPADDD  Z0, Z1, Z1
-	VCMPPS  $3, Z0, Z0, K1 // unordered: NaN lanes
-	VPORD   Z31, Z0, K1, Z1
+	ROUND_BF16(Z0, Z1, K1)
 	VPSRLD  $16, Z1, Z1
 	VMOVUPS (DX), Z2
-	VPSRLD  $16, Z2, Z3
-	VPANDD  Z30, Z3, Z3
-	VPADDD  Z29, Z3, Z3
-	VPADDD  Z2, Z3, Z3
-	VCMPPS  $3, Z2, Z2, K2
-	VPORD   Z31, Z2, K2, Z3
+	ROUND_BF16(Z2, Z3, K2)
 	VPANDD  Z28, Z3, Z3
 	VPORD   Z1, Z3, Z3
 	VMOVDQU32 Z3, (DI)

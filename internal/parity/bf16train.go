@@ -23,12 +23,16 @@ const bf16GradTol = 0.25
 // model) for a family that has it; one that has not must refuse, naming
 // training. With it:
 //
-//   - the trainable model in bf16 evaluates with the bits of an evaluation
-//     model in bf16 (its layers' bf16 packing is shared, not different);
-//   - after its weights change and Repack, it evaluates with the bits of a
-//     bf16 model loaded from the changed weights (every bf16 copy refreshed);
+//   - the trainable model in bf16, and its Snapshot (what a training run
+//     evaluates), evaluate with the bits of an evaluation model in bf16 (its
+//     layers' bf16 packing is shared, not different);
+//   - after its weights change and Repack, its steps and NextQ have the bits
+//     of a bf16 model loaded from the changed weights (every bf16 copy the
+//     forward pass reads refreshed);
 //   - one TrainStep's gradients are within bf16GradTol of the float32
-//     model's, parameter by parameter (relative L2).
+//     model's, parameter by parameter (relative L2);
+//   - switched back to float32, its TrainStep gives the float32 model's
+//     gradients bit for bit (nothing of the bf16 pass is left in its state).
 func checkBF16Training(t *testing.T, f models.Family, c models.Config, w tensors.Map, b models.Batch, steps int) {
 	tr, err := f.LoadTrainable(c, w)
 	if err != nil {
@@ -52,8 +56,16 @@ func checkBF16Training(t *testing.T, f models.Family, c models.Config, w tensors
 		}
 		return RunOutputs(t, m, b, steps)
 	}
-	if got, want := RunOutputs(t, tr, b, steps), loadBF16(w); !bitsEqual(got, want) {
+	want := loadBF16(w)
+	if got := RunOutputs(t, tr, b, steps); !bitsEqual(got, want) {
 		t.Errorf("a trainable model in bf16 evaluates differently from an evaluation model in bf16 (output %d)", firstDiff(got, want))
+	}
+	snap, err := tr.Snapshot(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := RunOutputs(t, snap, b, steps); !bitsEqual(got, want) {
+		t.Errorf("the Snapshot of a model training in bf16 evaluates differently from an evaluation model in bf16 (output %d)", firstDiff(got, want))
 	}
 
 	// One step in each precision from the same weights and batch.
@@ -93,6 +105,54 @@ func checkBF16Training(t *testing.T, f models.Family, c models.Config, w tensors
 	if got, want := RunOutputs(t, tr, b, steps), loadBF16(changed); !bitsEqual(got, want) {
 		t.Errorf("after Repack, the bf16 model evaluates differently from one loaded from its weights (output %d)", firstDiff(got, want))
 	}
+	fresh, err := f.Load(c, changed)
+	if err == nil {
+		err = core(t, fresh).SetPrecision(act.PrecisionBF16)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := nextQ(t, tr, b), nextQ(t, fresh, b); !bitsEqual(got, want) {
+		t.Errorf("after Repack, the bf16 model's NextQ differs from one loaded from its weights (value %d)", firstDiff(got, want))
+	}
+
+	// Back in float32 (on the changed weights), one step as a float32 model's.
+	if err := core(t, tr).SetPrecision(act.PrecisionFloat32); err != nil {
+		t.Fatal(err)
+	}
+	fp2, err := f.LoadTrainable(c, changed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range []models.Trainable{tr, fp2} {
+		m.ZeroGrad()
+		if err := m.TrainStep(m.NewTrainState(B), tb, models.TrainOptions{}, m.NewTrainOutput(B), &nn.Arena{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fps = fp2.Params()
+	for k, p := range tr.Params() {
+		if i := firstDiff(p.G, fps[k].G); i >= 0 {
+			t.Errorf("back in float32, %s gradient [%d] = %v, a float32 model's %v", p.Name, i, p.G[i], fps[k].G[i])
+			break
+		}
+	}
+}
+
+// nextQ is one step of m on b, then NextQ's (q_halt, q_continue) per row.
+func nextQ(t *testing.T, m models.Model, b models.Batch) []float32 {
+	t.Helper()
+	cm := core(t, m)
+	B := len(b.PuzzleIDs)
+	s, out, ar := cm.NewState(B), cm.NewStepOutput(B), &nn.Arena{}
+	if err := cm.Step(s, b, out, models.StepOptions{}, ar); err != nil {
+		t.Fatal(err)
+	}
+	qh, qc := make([]float32, B), make([]float32, B)
+	if err := cm.NextQ(s, qh, qc, ar); err != nil {
+		t.Fatal(err)
+	}
+	return append(qh, qc...)
 }
 
 // relDist is ‖x − y‖ / ‖y‖ (‖x‖ when y is zero).

@@ -215,6 +215,10 @@ func (m *Model) EvalHalt() HaltRule { return m.def.EvalHalt }
 
 // Net is the family's network, and IO the embedding and heads: for tests
 // of a family's network.
+//
+// While a trainable model is in bf16 (SetPrecision), its layers are in
+// bf16 mode and Repack refreshes only their bf16 copies: the float32 net is
+// current again once the model is back in float32.
 func (m *Model) Net() Net { return m.net }
 
 // IO is the model's input embedding and heads.

@@ -113,13 +113,18 @@ func (m *Model) withOverride(override map[string][]float32) (tensors.Map, error)
 
 // Snapshot returns an inference copy of a trainable model (its own copies
 // of the weights, so training can go on), with override's tensors (e.g.
-// EMA weights, by short name) in place of the live ones.
+// EMA weights, by short name) in place of the live ones, in the model's
+// precision.
 func (m *Model) Snapshot(override map[string][]float32) (models.Model, error) {
 	w, err := m.withOverride(override)
 	if err != nil {
 		return nil, err
 	}
-	return Load(m.def, w.Clone(), false)
+	s, err := Load(m.def, w.Clone(), false)
+	if err == nil && m.bf16 != nil {
+		err = s.SetPrecision(PrecisionBF16) // a model training in bf16 evaluates in bf16
+	}
+	return s, err
 }
 
 // Save writes a trainable model (with override's tensors) as a native

@@ -177,6 +177,15 @@ func (m *Model) inner(zH, zL, x []float32, n int, ar *nn.Arena) {
 	m.bf16.net.Inner(zH, zL, x, n, ar)
 }
 
+// q is IO.Q in the current precision.
+func (m *Model) q(q, zH []float32, n int, ar *nn.Arena) {
+	if m.bf16 == nil {
+		m.io.Q(q, zH, n, ar)
+		return
+	}
+	m.io.qBF16(m.bf16, q, zH, n, ar)
+}
+
 // heads is IO.Heads in the current precision.
 func (m *Model) heads(logits, q, zH []float32, n int, ar *nn.Arena) {
 	if m.bf16 == nil {
@@ -221,6 +230,12 @@ func (io *IO) headsBF16(b *bf16Model, logits, q, zH []float32, n int, ar *nn.Are
 	for i := 0; i < n; i++ {
 		nn.MatMulPackedBF16Round(logits[i*S*V:(i+1)*S*V], zH[i*TD+io.Prefix*D:(i+1)*TD], S, b.lmHead)
 	}
+	io.qBF16(b, q, zH, n, ar)
+}
+
+// qBF16 is Q in bf16: q (n, 2) = x̂(z_H[0]·W_qᵀ + b̂).
+func (io *IO) qBF16(b *bf16Model, q, zH []float32, n int, ar *nn.Arena) {
+	D, TD := io.Hidden, io.T*io.Hidden
 	c, o, u := ar.Mark()
 	first := ar.GetRaw(n * D)
 	for i := 0; i < n; i++ {

@@ -192,10 +192,10 @@ func (m *Model) NextQ(c *models.Carry, qHalt, qCont []float32, ar *nn.Arena) err
 	ar.Reset()
 	zH, zL := m.gather(c, ar, true)
 	x := ar.GetRaw(n * m.io.T * m.io.Hidden)
-	m.io.Embed(x, c.Inputs, c.Puzzle, c.Active)
-	m.net.Inner(zH, zL, x, n, ar)
+	m.embed(x, c.Inputs, c.Puzzle, c.Active)
+	m.inner(zH, zL, x, n, ar)
 	q := ar.GetRaw(2 * n)
-	m.io.Q(q, zH, n, ar)
+	m.q(q, zH, n, ar)
 	for i, r := range c.Active {
 		qHalt[r], qCont[r] = q[2*i], q[2*i+1]
 	}

@@ -56,7 +56,9 @@ func (a *Attention) headBackward(dqkv, qkv, dheads []float32, b, h, T int, buf [
 	scale := a.scale()
 	bf16 := a.QKV.bf16 != nil // training in bf16: the products on bf16 operands
 	if bf16 {
-		// The probabilities from bf16 Q and K, as the bf16 forward's.
+		// The probabilities from bf16 Q and K with a whole-row softmax (the
+		// forward's tiled online softmax sums in another order: close to
+		// its values, not its bits).
 		a.gather(q, k, v, qkv, b, h, T)
 		Transpose(dk, k, T, hd) // Kᵀ (hd, T), until dk is computed
 		MatMulBF16NN(p, q, dk, T, T, hd, false)

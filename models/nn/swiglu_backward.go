@@ -22,7 +22,7 @@ type SwiGLUState struct {
 // ones (an mlp_t mixer over 97 positions) the unfused pair is faster.
 func (s *SwiGLU) ForwardTrain(out, x []float32, rows int, st *SwiGLUState, ar *Arena) {
 	st.X = x[:rows*s.Hidden]
-	st.GU = ar.GetRaw(rows * 2 * s.Inter)
+	st.GU, st.GU16 = ar.GetRaw(rows*2*s.Inter), nil
 	if s.fused == nil || s.Hidden < keepMinHidden {
 		s.forward(out, x, st.GU, rows, ar)
 		return

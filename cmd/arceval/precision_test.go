@@ -65,8 +65,6 @@ func TestPrecisionFlag(t *testing.T) {
 		want string
 	}{
 		{[]string{"forward", "--model", model, "--inputs", inputs, "--precision", "fp16"}, `--precision "fp16": want fp32 or bf16`},
-		{[]string{"train", "--kind", "hrm", "--preset", "maze-30x30-hard", "--override", `{"hidden_size":16,"num_heads":2,"H_layers":1,"L_layers":1,"puzzle_emb_ndim":0}`,
-			"--set", "../../tasks/testdata/maze_tiny.csv", "--out", filepath.Join(dir, "run"), "--precision", "bf16"}, "no bfloat16 training for this family"},
 		{[]string{"bench", "--plan", "maze", "--precision", "fp32,bf16"}, "takes one precision"},
 		{[]string{"bench", "--precision", "bf16,bfloat16"}, "bfloat16 given twice"},
 	} {
@@ -129,16 +127,20 @@ func TestBF16KernelEnv(t *testing.T) {
 	}
 }
 
-// train --precision bf16 trains TRM's network in bf16: the run finishes
-// with finite losses, its evaluations record the bf16 protocol, and a
-// resumed run keeps the precision from its options.
+// train --precision bf16 trains a model's network in bf16 (every family):
+// the run finishes with finite losses, its evaluations record the bf16
+// protocol, and a resumed run keeps the precision from its options.
 func TestTrainBF16(t *testing.T) {
 	mazes := "../../tasks/testdata/maze_tiny.csv"
-	for _, preset := range []string{"maze-att", "sudoku-mlp"} {
-		t.Run(preset, func(t *testing.T) {
+	small := `{"hidden_size":16,"num_heads":2,"H_layers":1,"L_layers":1,"H_cycles":1,"L_cycles":1,"halt_max_steps":2,"puzzle_emb_ndim":0}`
+	for _, tc := range []struct{ kind, preset, override string }{
+		{"trm", "maze-att", tinyMazeOverride}, {"trm", "sudoku-mlp", tinyMazeOverride},
+		{"hrm", "maze-30x30-hard", small}, {"transformer_baseline", "maze", small},
+	} {
+		t.Run(tc.kind+"/"+tc.preset, func(t *testing.T) {
 			run := filepath.Join(t.TempDir(), "run")
 			// --budget 1ns: the first process trains one of the 2 steps.
-			args := []string{"train", "--preset", preset, "--override", tinyMazeOverride, "--set", mazes, "--eval-set", mazes,
+			args := []string{"train", "--kind", tc.kind, "--preset", tc.preset, "--override", tc.override, "--set", mazes, "--eval-set", mazes,
 				"--eval-every", "1", "--seed", "7", "--batch", "2", "--steps", "2", "--warmup", "1", "--precision", "bf16", "--out", run}
 			if _, errOut, err := runCLI(t, append(args, "--budget", "1ns")...); err != nil {
 				t.Fatalf("train: %v\n%s", err, errOut)

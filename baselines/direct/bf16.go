@@ -6,7 +6,7 @@ import (
 )
 
 // netBF16 is the baseline's network in bf16 (act.SetPrecision). Made from a
-// trainable net it also trains (act.BF16TrainNet), keeping its states in
+// trainable net it also trains (act.BF16Net), keeping its states in
 // the float32 net's.
 type netBF16 struct {
 	f      *net

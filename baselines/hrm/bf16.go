@@ -7,7 +7,7 @@ import (
 
 // netBF16 is HRM's inner network in bf16 (act.SetPrecision): the same
 // recursion on bf16 blocks. Made from a trainable net it also trains
-// (act.BF16TrainNet), keeping its states in the float32 net's.
+// (act.BF16Net), keeping its states in the float32 net's.
 type netBF16 struct {
 	f              *net
 	hLevel, lLevel []*nn.BlockBF16

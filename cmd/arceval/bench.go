@@ -292,12 +292,13 @@ func peakRSSMB() int {
 	return 0
 }
 
-// resetPeakRSS returns freed memory (the previous row's) to the system and restarts the peak
-// that peakRSSMB reads (Linux: writing 5 to /proc/self/clear_refs resets
-// VmHWM to the current RSS), so that a row's peak is its own. Elsewhere, or
-// when the file cannot be written, the peak stays the process's.
+// resetPeakRSS returns freed memory (the previous row's) to the system and
+// restarts the peak that peakRSSMB reads (Linux: writing 5 to
+// /proc/self/clear_refs resets VmHWM to the current RSS), so that a row's
+// peak is its own. Elsewhere, or when the file cannot be written, the peak
+// stays the process's.
 func resetPeakRSS() {
-	runtime.GC() // twice: pooled buffers survive one collection
+	runtime.GC() // pooled buffers survive one collection; FreeOSMemory runs a second
 	debug.FreeOSMemory()
 	os.WriteFile("/proc/self/clear_refs", []byte("5"), 0)
 }

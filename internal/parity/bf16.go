@@ -18,7 +18,7 @@ import (
 //   - the pure-Go bf16 kernels give the bits of the assembly chain ones;
 //   - bf16 outputs differ from float32 ones (the mode is really on), and
 //     switching back to float32 gives the float32 bits again;
-//   - bf16 training (checkBF16Training), or its refusal.
+//   - bf16 training (checkBF16Training).
 func BF16Properties(t *testing.T, f models.Family, c models.Config) {
 	w := balancedWeights(t, f, c)
 	load := func() models.Model {

@@ -20,20 +20,14 @@ const (
 
 // BF16Net is a family's inner network in bf16: the recursion of Net.Inner
 // with nn.BlockBF16 blocks and bf16 sums. A family's Net that has one
-// offers it through a BF16() BF16Net method.
+// offers it through a BF16() BF16Net method. Made from a trainable Net it
+// also trains: ForwardTrain is Net.ForwardTrain on bf16 blocks
+// (nn.BlockBF16.ForwardTrain, the bits of Inner) and Backward is
+// Net.Backward on the kept states, whose products run in bf16 because the
+// blocks' linear layers are in bf16 mode; Repack refreshes its packed
+// weights after an optimiser step.
 type BF16Net interface {
-	Inner(zH, zL, x []float32, n int, ar *nn.Arena)
-}
-
-// BF16TrainNet is a BF16Net that also trains in bf16: the training forward
-// pass of Net.ForwardTrain on bf16 blocks (nn.BlockBF16.ForwardTrain, the
-// bits of Inner), and Net.Backward on the kept states, whose products run
-// in bf16 because the blocks' linear layers are in bf16 mode. Repack
-// refreshes its packed weights after an optimiser step.
-type BF16TrainNet interface {
-	BF16Net
-	ForwardTrain(zH, zL, x []float32, n int, ar *nn.Arena)
-	Backward(d []float32, n int, ar *nn.Arena)
+	Net
 	Repack()
 }
 
@@ -55,7 +49,7 @@ type bf16Model struct {
 // SetPrecision selects the precision of Step (and, for a trainable model,
 // of TrainStep): PrecisionFloat32 (the default) or PrecisionBF16, which
 // packs bf16 weights once. A trainable model in bf16 trains its network in
-// bf16 (BF16TrainNet; the blocks' linear layers in bf16 mode) around float32
+// bf16 (BF16Net; the blocks' linear layers in bf16 mode) around float32
 // master weights, embedding, heads and losses; Repack refreshes the bf16
 // copies after each optimiser step. Set it before a run starts: a carry made
 // in one precision continues in the other without error, but its states
@@ -82,10 +76,6 @@ func (m *Model) SetPrecision(p string) error {
 		m.setBlocksBF16(true)
 	}
 	b := &bf16Model{net: bn.BF16()}
-	if _, ok := b.net.(BF16TrainNet); m.train != nil && !ok {
-		m.setBlocksBF16(false)
-		return fmt.Errorf("%s: no bfloat16 training for this family (train it in float32)", m.def.Name)
-	}
 	io := m.io
 	b.embed, b.embedPos, b.qBias = roundedCopy(io.embed), roundedCopy(io.embedPos), roundedCopy(io.qHead.Bias)
 	for _, v := range m.inits {
@@ -114,9 +104,7 @@ func (m *Model) setBlocksBF16(on bool) {
 // step (the linear layers' own were refreshed by Linear.Repack).
 func (m *Model) repackBF16() {
 	b, io := m.bf16, m.io
-	if tn, ok := b.net.(BF16TrainNet); ok {
-		tn.Repack()
-	}
+	b.net.Repack()
 	roundInto(b.embed, io.embed)
 	roundInto(b.embedPos, io.embedPos)
 	roundInto(b.qBias, io.qHead.Bias)

@@ -206,12 +206,9 @@ func (m *Model) trainStep(s *models.Carry, b models.TrainBatch, opt models.Train
 
 // trainNet is the network TrainStep runs: the family's, or its bf16 twin
 // (SetPrecision).
-func (m *Model) trainNet() interface {
-	ForwardTrain(zH, zL, x []float32, n int, ar *nn.Arena)
-	Backward(d []float32, n int, ar *nn.Arena)
-} {
+func (m *Model) trainNet() Net {
 	if m.bf16 != nil {
-		return m.bf16.net.(BF16TrainNet)
+		return m.bf16.net
 	}
 	return m.net
 }

@@ -56,23 +56,13 @@ func (a *Attention) headBackward(dqkv, qkv, dheads []float32, b, h, T int, buf [
 	scale := a.scale()
 	bf16 := a.QKV.bf16 != nil // training in bf16: the products on bf16 operands
 	if bf16 {
-		// The probabilities from bf16 Q and K with a whole-row softmax (the
-		// forward's tiled online softmax sums in another order: close to
-		// its values, not its bits).
-		a.gather(q, k, v, qkv, b, h, T)
-		Transpose(dk, k, T, hd) // Kᵀ (hd, T), until dk is computed
-		MatMulBF16NN(p, q, dk, T, T, hd, false)
-		Scale(p, scale)
-		Softmax(p, T, T)
-	} else {
-		// The probabilities, exactly as the forward pass computed them.
-		a.headProbs(p, q, k, v, qkv, b, h, T)
-	}
-	if bf16 {
+		a.headProbsBF16(p, q, k, v, dk, qkv, b, h, T) // dk: scratch until computed
 		MatMulBF16TN(dv, p, do, T, hd, T, false)
 		Transpose(dq, v, T, hd) // Vᵀ (hd, T), until dq is computed
 		MatMulBF16NN(dp, do, dq, T, T, hd, false)
 	} else {
+		// The probabilities, exactly as the forward pass computed them.
+		a.headProbs(p, q, k, v, qkv, b, h, T)
 		MatMulTN(dv, p, do, T, hd, T, false)
 		MatMulNT(dp, do, v, T, T, hd)
 	}
@@ -108,6 +98,19 @@ func (a *Attention) headBackward(dqkv, qkv, dheads []float32, b, h, T int, buf [
 		copy(row[w+h*hd:w+(h+1)*hd], dk[t*hd:(t+1)*hd])
 		copy(row[2*w+h*hd:2*w+(h+1)*hd], dv[t*hd:(t+1)*hd])
 	}
+}
+
+// headProbsBF16 is headProbs from bf16 Q and K (kt: T·hd floats of
+// scratch for Kᵀ), with a whole-row softmax: the forward's tiled online
+// softmax sums in another order, so these are close to its values, not its
+// bits.
+func (a *Attention) headProbsBF16(p, q, k, v, kt, qkv []float32, b, h, T int) {
+	hd := a.HeadDim
+	a.gather(q, k, v, qkv, b, h, T)
+	Transpose(kt, k, T, hd)
+	MatMulBF16NN(p, q, kt, T, T, hd, false)
+	Scale(p, a.scale())
+	Softmax(p, T, T)
 }
 
 // softmaxBackward32 is one row of the softmax backward in float32 (bf16

@@ -99,21 +99,21 @@ func (p *BlockBF16) Repack() {
 		p.mixT.repack(k.MixT)
 		return
 	}
-	for _, pl := range []struct {
-		p *PackedBF16
-		l *Linear
-	}{{p.qkv, k.Attn.QKV}, {p.o, k.Attn.O}} {
-		if pl.p != pl.l.bf16 {
-			pl.p.Repack(pl.l.Weight)
-		}
-	}
+	repackOwned(p.qkv, k.Attn.QKV)
+	repackOwned(p.o, k.Attn.O)
 }
 
 // repack refreshes s from the float32 SwiGLU it was packed from.
 func (s *SwiGLUBF16) repack(f *SwiGLU) {
 	s.gateUp.Repack(f.GateUp.Weight)
-	if s.down != f.Down.bf16 {
-		s.down.Repack(f.Down.Weight)
+	repackOwned(s.down, f.Down)
+}
+
+// repackOwned refreshes p, l's weight in bf16, unless it is the layer's
+// own packing (Linear.Repack refreshes that).
+func repackOwned(p *PackedBF16, l *Linear) {
+	if p != l.bf16 {
+		p.Repack(l.Weight)
 	}
 }
 

@@ -65,11 +65,3 @@ func (s *SwiGLUBF16) forwardResidualTrain(x []float32, rows int, eps float32, gu
 	matMulAddRMSNormBF16(x, h, rows, s.down, eps, r)
 	ar.Release(c, o, u)
 }
-
-// addNormTrainBF16 is AddRMSNormBF16 keeping the norm's factors:
-// h (rows, dim) = x̂(RMSNorm(x̂(h + x))), r (rows) = 1/rms of x̂(h + x).
-func addNormTrainBF16(h, x, r []float32, rows, dim int, eps float32) {
-	AddBF16(h[:rows*dim], h, x)
-	RMSNormTrain(h, r, rows, dim, eps)
-	RoundBF16Rows(h, rows, dim)
-}

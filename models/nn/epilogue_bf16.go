@@ -48,6 +48,14 @@ func addRMSNormBF16Rows(j *rowJob, lo, hi int) {
 	roundBF16(row)
 }
 
+// addNormTrainBF16 is AddRMSNormBF16 keeping the norm's factors:
+// h (rows, dim) = x̂(RMSNorm(x̂(h + x))), r (rows) = 1/rms of x̂(h + x).
+func addNormTrainBF16(h, x, r []float32, rows, dim int, eps float32) {
+	AddBF16(h[:rows*dim], h, x)
+	RMSNormTrain(h, r, rows, dim, eps)
+	RoundBF16Rows(h, rows, dim)
+}
+
 // AddBF16 sets dst = bf16(a + b) for a and b holding bf16 values: the
 // bf16 sums of the recursion (z_H + x, z_L + injection).
 func AddBF16(dst, a, b []float32) {

@@ -42,6 +42,7 @@ type PackedBF16 struct {
 	kp   int // k rounded up to even
 	data []uint16
 	kern *bf16Kernel
+	asIs bool // packed from B itself (PackNBF16), not from W = Bᵀ
 }
 
 // bf16Kernel is a bf16 register-tile micro-kernel and the blocking around it
@@ -186,10 +187,29 @@ func PackTBF16(w []float32, n, k int) *PackedBF16 {
 	return p
 }
 
-// Repack refreshes p in place from W (n, k), the layout PackTBF16 took.
+// PackNBF16 rounds B (k, n) row-major to bf16 and packs it as it is (not
+// transposed) for the active bf16 kernel: a Linear's W (out, in) as the B
+// of dX = dY·W.
+func PackNBF16(b []float32, k, n int) *PackedBF16 {
+	if len(b) != k*n {
+		panic(fmt.Sprintf("nn.PackNBF16: len(b) = %d, want %d×%d", len(b), k, n))
+	}
+	kn := activeBF16.Load()
+	p := &PackedBF16{K: k, N: n, kp: k + k&1, kern: kn, asIs: true}
+	p.data = make([]uint16, kn.panelSize(n, k))
+	p.Repack(b)
+	return p
+}
+
+// Repack refreshes p in place from the matrix it was packed from: W (n, k)
+// for PackTBF16, B (k, n) for PackNBF16.
 func (p *PackedBF16) Repack(w []float32) {
 	if len(w) != p.N*p.K {
 		panic(fmt.Sprintf("nn.PackedBF16.Repack: len(w) = %d, want %d×%d", len(w), p.N, p.K))
+	}
+	if p.asIs {
+		packBF16NParallel(p.data, w, p.K, p.N, p.kern)
+		return
 	}
 	packBF16T(p.data, w, p.N, p.K, p.kern)
 }
@@ -592,7 +612,7 @@ func (j *bf16Job) task(t int, s *bf16Scratch) {
 		}
 	}
 	if j.sw.h != nil {
-		j.sw.epilogue(s.blk, i0, i1, q0*nr/(2*swigluGroup))
+		j.sw.epilogue(kn, s.blk, i0, i1, q0*nr/(2*swigluGroup))
 		return
 	}
 	if j.res.h != nil {

@@ -79,15 +79,7 @@ func transposeBF16Cols(j *rowJob, lo, hi int) {
 		bc := min(transposeBC, cols-c0)
 		for r0 := 0; r0 < rows; r0 += transposeBR {
 			br := min(transposeBR, rows-r0)
-			if br == 1 || bc == 1 {
-				for i := 0; i < bc; i++ {
-					for r := 0; r < br; r++ {
-						tile[i*br+r] = j.b[(r0+r)*cols+c0+i]
-					}
-				}
-			} else {
-				vecImpl.transpose(tile, br, j.b[r0*cols+c0:], cols, br, bc)
-			}
+			vecImpl.transpose(tile, br, j.b[r0*cols+c0:], cols, br, bc)
 			for i := 0; i < bc; i++ {
 				j.kn.toBF16(j.u[(c0+i)*ld+r0:(c0+i)*ld+r0+br], tile[i*br:(i+1)*br])
 			}

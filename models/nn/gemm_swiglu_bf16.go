@@ -71,23 +71,22 @@ func matMulSwiGLUBF16(h []float32, gu []uint16, x []float32, rows int, p *Packed
 		return
 	}
 	w := p.w
-	matMulBF16Run(nil, x, rows, w.N, w.K, w.data, w.kern.nr*w.kp, 0, false, w.kern, false, swigluBF16Out{h: h[:rows*p.Inter], gu: gu, toBF16: w.kern.toBF16, inter: p.Inter}, residBF16Out{})
+	matMulBF16Run(nil, x, rows, w.N, w.K, w.data, w.kern.nr*w.kp, 0, false, w.kern, false, swigluBF16Out{h: h[:rows*p.Inter], gu: gu, inter: p.Inter}, residBF16Out{})
 }
 
 // swigluBF16Out is the SwiGLU epilogue of a bf16 job: h (rows, inter),
 // and with gu non-nil the gate_up output [ĝ | û] (rows, 2·inter) too, in
-// bf16 (training keeps it for the backward pass), rounded by toBF16.
+// bf16 (training keeps it for the backward pass).
 type swigluBF16Out struct {
-	h      []float32
-	gu     []uint16
-	toBF16 func(dst []uint16, src []float32)
-	inter  int
+	h     []float32
+	gu    []uint16
+	inter int
 }
 
 // epilogue rounds the C block of rows [i0, i1) × group g (in blk, row
 // stride 2·swigluGroup: gate then up columns) and writes the gated columns
-// of h (and the rounded gate and up columns of gu).
-func (o swigluBF16Out) epilogue(blk []float32, i0, i1, g int) {
+// of h (and the gate and up columns of gu, rounded by kn).
+func (o swigluBF16Out) epilogue(kn *bf16Kernel, blk []float32, i0, i1, g int) {
 	const G = swigluGroup
 	I := o.inter
 	cols := min(G, I-g*G)
@@ -96,8 +95,8 @@ func (o swigluBF16Out) epilogue(blk []float32, i0, i1, g int) {
 		row := blk[(r-i0)*2*G : (r-i0+1)*2*G]
 		if o.gu != nil {
 			gr := o.gu[2*r*I : 2*(r+1)*I]
-			o.toBF16(gr[g*G:g*G+cols], row[:cols])
-			o.toBF16(gr[I+g*G:I+g*G+cols], row[G:G+cols])
+			kn.toBF16(gr[g*G:g*G+cols], row[:cols])
+			kn.toBF16(gr[I+g*G:I+g*G+cols], row[G:G+cols])
 		}
 		k.gateRound(o.h[r*I+g*G:r*I+g*G+cols], row[:cols], row[G:G+cols])
 	}

@@ -79,7 +79,7 @@ func (j *swigluDownBF16Job) task(t int, h []float32) {
 	x, hb := j.x[i0*D:(i0+n)*D], h[:n*I]
 	sw, res := swigluBF16Out{h: hb, inter: I}, residBF16Out{h: x, eps: j.eps}
 	if j.gu != nil {
-		sw.gu, sw.toBF16 = j.gu[i0*2*I:(i0+n)*2*I], s.gateUp.w.kern.toBF16
+		sw.gu = j.gu[i0*2*I : (i0+n)*2*I]
 	}
 	if j.r != nil {
 		res.r = j.r[i0 : i0+n]

@@ -16,7 +16,8 @@ func (l *Linear) AllocGrad() {
 // In bf16 mode it refreshes the bf16 copy instead (SetTrainBF16).
 func (l *Linear) Repack() {
 	if l.bf16 != nil {
-		l.repackBF16()
+		l.bf16.Repack(l.Weight)
+		l.bf16N.Repack(l.Weight)
 		return
 	}
 	l.W.Repack(l.Weight)

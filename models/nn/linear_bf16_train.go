@@ -15,24 +15,8 @@ func (l *Linear) SetTrainBF16(on bool) {
 		l.W.Repack(l.Weight)
 	case on && l.bf16 == nil:
 		l.bf16 = PackTBF16(l.Weight, l.Out, l.In)
-		l.bf16N = packNBF16(l.Weight, l.Out, l.In)
+		l.bf16N = PackNBF16(l.Weight, l.Out, l.In)
 	}
-}
-
-// packNBF16 rounds B (k, n) row-major to bf16 and packs it as it is (not
-// transposed) for the active bf16 kernel: a Linear's W (out, in) as the B
-// of dX = dY·W.
-func packNBF16(b []float32, k, n int) *PackedBF16 {
-	kn := activeBF16.Load()
-	p := &PackedBF16{K: k, N: n, kp: k + k&1, kern: kn, data: make([]uint16, kn.panelSize(n, k))}
-	packBF16NParallel(p.data, b, k, n, kn)
-	return p
-}
-
-// repackBF16 refreshes the layer's bf16 copies from Weight.
-func (l *Linear) repackBF16() {
-	l.bf16.Repack(l.Weight)
-	packBF16NParallel(l.bf16N.data, l.Weight, l.Out, l.In, l.bf16N.kern)
 }
 
 // BF16 is the layer's bf16 weight while it trains in bf16, else nil.

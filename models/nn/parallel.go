@@ -16,9 +16,9 @@ type rowJob struct {
 	n          int
 	eps        float32
 	rope       *RoPE
-	u          []uint16    // bf16 output (packBF16NRows)
-	k          int         // packBF16NRows: B's rows
-	kn         *bf16Kernel // packBF16NRows: the kernel packed for
+	u          []uint16    // bf16 values (packed or transposed output, kept gate_up input)
+	k          int         // a second size (B's rows, a row stride, columns)
+	kn         *bf16Kernel // the bf16 kernel whose layout or rounding is used
 
 	rows, parts int          // rows split into parts contiguous ranges
 	next        atomic.Int64 // next range to take

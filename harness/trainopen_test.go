@@ -238,6 +238,7 @@ func TestTrainOptionsFileErrors(t *testing.T) {
 	for _, tc := range []struct{ name, file, want string }{
 		{"unknown option", `{"arceval_train_options":1,"options":{"colour":"red"}}`, `option "colour": train has no such flag`},
 		{"bad value", `{"arceval_train_options":1,"options":{"eval-every":"often"}}`, `option "eval-every": strconv.ParseInt`},
+		{"bad precision", `{"arceval_train_options":1,"options":{"precision":"fp8"}}`, `option "precision": "fp8" is not a precision`},
 		{"format", `{"arceval_train_options":2,"options":{}}`, "options format 2, this arceval reads 1"},
 		{"unknown field", `{"arceval_train_options":1,"options":{},"x":1}`, `unknown field "x"`},
 	} {

@@ -1,10 +1,13 @@
 package harness
 
 import (
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"arceval/results"
 )
 
 // TrainOptionsFile holds, in a run folder, the options the run was started
@@ -141,7 +144,7 @@ var trainOptionTable = []trainOption{
 	{"seed", newRunOption, func(o *TrainOptions) optionValue { return (*uint64Value)(&o.Seed) }, nil},
 	{"steps", newRunOption, func(o *TrainOptions) optionValue { return (*intValue)(&o.Steps) }, nil},
 	{"micro-batch", newRunOption, func(o *TrainOptions) optionValue { return (*intValue)(&o.MicroBatch) }, nil},
-	{"precision", newRunOption, func(o *TrainOptions) optionValue { return (*textValue)(&o.Precision) }, nil},
+	{"precision", newRunOption, func(o *TrainOptions) optionValue { return (*precisionValue)(&o.Precision) }, nil},
 	{"epochs-per-iter", newRunOption, func(o *TrainOptions) optionValue { return (*intValue)(&o.EpochsPerIter) }, nil},
 
 	{"data", perProcess, func(o *TrainOptions) optionValue { return (*textValue)(&o.Data) }, nil},
@@ -194,15 +197,25 @@ func (o *TrainOptions) Text(name string) (text string, ok bool) {
 // floats, Go durations, comma-separated lists), so that options.json is
 // the same whichever way the options were set.
 type (
-	textValue     string
-	intValue      int
-	floatValue    float64
-	boolValue     bool
-	uint32Value   uint32
-	uint64Value   uint64
-	durationValue time.Duration
-	listValue     []string
+	textValue      string
+	intValue       int
+	floatValue     float64
+	boolValue      bool
+	uint32Value    uint32
+	uint64Value    uint64
+	durationValue  time.Duration
+	listValue      []string
+	precisionValue string // results.PrecisionFloat32 or results.PrecisionBF16 ("" the default)
 )
+
+func (v *precisionValue) String() string { return string(*v) }
+func (v *precisionValue) Set(s string) error {
+	if s != "" && s != results.PrecisionFloat32 && s != results.PrecisionBF16 {
+		return fmt.Errorf("%q is not a precision (want %q or %q)", s, results.PrecisionFloat32, results.PrecisionBF16)
+	}
+	*v = precisionValue(s)
+	return nil
+}
 
 func (v *textValue) String() string     { return string(*v) }
 func (v *textValue) Set(s string) error { *v = textValue(s); return nil }

@@ -3,11 +3,13 @@ package main
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"arceval/harness"
 	"arceval/models"
 	"arceval/models/act"
+	"arceval/results"
 	"arceval/tasks"
 )
 
@@ -19,6 +21,9 @@ import (
 // machine, where the wall time depends on the load; peak MB is the row's own
 // (resetPeakRSS).
 func benchTraining(c *cli, fam models.Family, presets, precs []string, batch, reps, threads int, torch string, torchSteps int) error {
+	if torch != "" && slices.Contains(precs, results.PrecisionBF16) {
+		fmt.Fprintln(c.stdout, "the PyTorch anchor trains in float32: a bf16 row's ratio compares different precisions")
+	}
 	fmt.Fprintf(c.stdout, "%-12s %5s %5s %12s %9s %11s %9s %14s %8s\n", "preset", "batch", "prec", "examples/s", "s/step", "CPU s/step", "peak MB", "torch ex/s", "ratio")
 	for _, name := range presets {
 		cfg, err := benchConfig(fam, name)

@@ -2,9 +2,11 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -159,5 +161,40 @@ func TestTrainBF16(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// bench --train times each precision in its own row beside the PyTorch
+// anchor (a stand-in script here), says that a bf16 row's ratio compares
+// different precisions, and gives each row its own ratio to the anchor.
+func TestBenchTrainPrecisions(t *testing.T) {
+	if _, err := os.Stat("/usr/bin/python3"); err != nil {
+		t.Skip("no /usr/bin/python3 for the anchor stand-in")
+	}
+	script := filepath.Join(t.TempDir(), "anchor.py")
+	os.WriteFile(script, []byte("print('mode=train train_examples_per_s=2.000')\n"), 0o644)
+	out, errOut, err := runCLI(t, "bench", "--train", "--preset", "sudoku-mlp", "--batch", "1", "--reps", "1",
+		"--precision", "fp32,bf16", "--torch", script)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, errOut)
+	}
+	if !strings.Contains(out, "a bf16 row's ratio compares different precisions") {
+		t.Errorf("no note on the bf16 row's ratio:\n%s", out)
+	}
+	for _, prec := range []string{"fp32", "bf16"} {
+		var rate, torch float64
+		var ratio string
+		found := false
+		for _, line := range strings.Split(out, "\n") {
+			f := strings.Fields(line)
+			if len(f) == 9 && f[0] == "sudoku-mlp" && f[2] == prec {
+				rate, _ = strconv.ParseFloat(f[3], 64)
+				torch, _ = strconv.ParseFloat(f[7], 64)
+				ratio, found = f[8], true
+			}
+		}
+		if !found || rate <= 0 || torch != 2 || ratio != fmt.Sprintf("%.2f×", rate/2) {
+			t.Errorf("%s row: found %v, rate %v, torch %v, ratio %q\n%s", prec, found, rate, torch, ratio, out)
+		}
 	}
 }
